@@ -1,0 +1,124 @@
+# pxr: GNU make.  `make test` installs what is missing (deps), builds and
+# runs every test; `make check` does the same with ASan+UBSan.
+
+.SUFFIXES:
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+# Debian 12's pkg-config names.
+PKGS = libjpeg libarchive libpng
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings -Wcast-qual \
+       $(if $(filter 1,$(WERROR)),-Werror)
+PXR_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 \
+             $(WARN) -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+# Everything built goes under $(B)/.
+B ?= build
+
+LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_OBJ = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+CMD_SRC = $(sort $(wildcard cmd/*.c))
+PROGS = $(CMD_SRC:cmd/%.c=$(B)/%)
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
+SCRIPTS = $(sort $(wildcard pipelines/*))
+MAN1 = $(sort $(wildcard man/*.1))
+MAN5 = $(sort $(wildcard man/*.5))
+
+# Debian packages the build, the tests and `make dataset` need.
+DEPS_PKGS = gcc make pkg-config libjpeg62-turbo-dev libarchive-dev \
+            libpng-dev libjpeg-turbo-progs bats bats-assert bats-support \
+            bats-file parallel python3-numpy python3-pil mandoc zstd
+
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+
+all: $(PROGS) $(B)/scripts.stamp
+
+$(B)/lib $(B)/unit $(B)/cmd:
+	mkdir -p $@
+
+$(B)/lib/%.o: lib/%.c lib/pxr.h | $(B)/lib
+	$(CC) $(PXR_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libpxr.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(B)/cmd/%.o: cmd/%.c lib/pxr.h | $(B)/cmd
+	$(CC) $(PXR_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/pxr-%: $(B)/cmd/pxr-%.o $(B)/libpxr.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libpxr.a $(LDLIBS)
+
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libpxr.a | $(B)/unit
+	$(CC) $(PXR_CFLAGS) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(B)/libpxr.a $(LDLIBS)
+
+# The pipeline scripts are installed without their directory prefix, as
+# pxr-<name>; in the build directory they sit beside the programs.
+$(B)/scripts.stamp: $(SCRIPTS) | $(B)/lib
+	for s in $(SCRIPTS); do \
+	    cp $$s $(B)/pxr-$$(basename $$s) && chmod 755 $(B)/pxr-$$(basename $$s); \
+	done
+	touch $@
+
+unit: $(UNITS)
+	@for t in $(UNITS); do echo "== $$t"; $$t || exit 1; done
+
+bats: all
+	PATH="$(CURDIR)/$(B):$$PATH" PXR_BUILD="$(CURDIR)/$(B)" \
+	    tests/run-bats tests/*.bats
+
+# deps runs first, in its own make, so that pkg-config sees what it installed.
+test: deps
+	$(MAKE) test-built
+
+test-built: all lint-man unit bats
+
+check:
+	ASAN_OPTIONS=exitcode=86:detect_leaks=1 \
+	UBSAN_OPTIONS=exitcode=87:print_stacktrace=1 \
+	$(MAKE) B=build-san WERROR=1 CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" \
+	    LDFLAGS="$(SAN)" test
+
+deps:
+	@missing=""; for p in $(DEPS_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	        grep -q '^install ok installed$$' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "deps: installing:$$missing"; \
+	    if [ "$$(id -u)" != 0 ]; then \
+	        echo "deps: not root; run: sudo apt-get install$$missing" >&2; exit 2; \
+	    fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	        apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+lint-man:
+	$(if $(MAN1)$(MAN5),mandoc -T lint -W warning $(MAN1) $(MAN5))
+
+format:
+	clang-format -i lib/*.c lib/*.h cmd/*.c tests/unit/*.c tests/unit/*.h
+
+format-check:
+	clang-format --dry-run --Werror lib/*.c lib/*.h cmd/*.c
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	for s in $(SCRIPTS); do \
+	    install -m 755 $$s $(DESTDIR)$(BINDIR)/pxr-$$(basename $$s); done
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+
+clean:
+	rm -rf build build-san build-fuzz
+
+.PHONY: all unit bats test test-built check deps lint-man format format-check install clean

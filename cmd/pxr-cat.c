@@ -1,0 +1,185 @@
+/*
+ * pxr-cat: print the records of pxr streams, one line each, or check them.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pxr.h"
+
+struct options {
+	int check;
+	int json;
+};
+
+static const char usage_text[] =
+    "usage: pxr-cat [-chjV] [file ...]\n";
+
+static _Noreturn void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+static _Noreturn void
+help(void)
+{
+	fputs(usage_text, stdout);
+	fputs("Print one line per record of pxr streams (stdin if no file).\n"
+	      "  -c, --check    validate every record, report every problem\n"
+	      "  -h, --help     print this help and exit\n"
+	      "  -j, --json     print JSON lines instead of tab-separated text\n"
+	      "  -V, --version  print the version and exit\n"
+	      "Exit status: 0 all records fine, 1 the stream holds failure\n"
+	      "records, 2 usage error or a damaged or unreadable stream.\n",
+	    stdout);
+	exit(0);
+}
+
+static void
+parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "chjV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->check = 1;
+			break;
+		case 'h':
+			help();
+		case 'j':
+			o->json = 1;
+			break;
+		case 'V':
+			pxr_print_version();
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	if (o->check && o->json)
+		pxr_die(2, "--check and --json cannot be combined");
+}
+
+static void
+print_text(const struct pxr_record *rec)
+{
+	printf("%llu\t%s\t", (unsigned long long)rec->index,
+	    pxr_kind_name(rec->kind));
+	if (rec->kind == PXR_KIND_PIXELS)
+		printf("%ux%ux%u\t", rec->width, rec->height, rec->channels);
+	else
+		fputs("-\t", stdout);
+	if (rec->label == PXR_LABEL_NONE)
+		fputs("-\t", stdout);
+	else
+		printf("%ld\t", (long)rec->label);
+	pxr_fput_escaped(stdout, rec->name, rec->name_len, 0);
+	printf("\t%zu", rec->payload_len);
+	if (rec->kind == PXR_KIND_FAILURE) {
+		putchar('\t');
+		pxr_fput_escaped(stdout, (const char *)rec->payload,
+		    rec->payload_len, 0);
+	}
+	putchar('\n');
+}
+
+static void
+print_json(const struct pxr_record *rec)
+{
+	printf("{\"index\":%llu,\"kind\":\"%s\",\"width\":%u,\"height\":%u,"
+	       "\"channels\":%u,\"orig_width\":%u,\"orig_height\":%u,"
+	       "\"label\":%ld,\"warning\":%s,\"name\":",
+	    (unsigned long long)rec->index, pxr_kind_name(rec->kind),
+	    rec->width, rec->height, rec->channels, rec->orig_width,
+	    rec->orig_height, (long)rec->label,
+	    rec->flags & PXR_FLAG_WARNING ? "true" : "false");
+	pxr_fput_escaped(stdout, rec->name, rec->name_len, 1);
+	printf(",\"bytes\":%zu", rec->payload_len);
+	if (rec->kind == PXR_KIND_FAILURE) {
+		fputs(",\"reason\":", stdout);
+		pxr_fput_escaped(stdout, (const char *)rec->payload,
+		    rec->payload_len, 1);
+	}
+	fputs("}\n", stdout);
+}
+
+/* Reads one stream; returns its exit status (0, 1 or 2). */
+static int
+cat_stream(const char *path, const struct options *o)
+{
+	unsigned long long n = 0, failures = 0, problems = 0;
+	struct pxr_reader *rd;
+	struct pxr_record rec;
+	struct pxr_err err;
+	int r;
+
+	if ((rd = pxr_reader_open(path, &err)) == NULL) {
+		pxr_warnx("%s", err.msg);
+		return 2;
+	}
+	pxr_record_init(&rec);
+	for (;;) {
+		r = pxr_read(rd, &rec, &err);
+		if (r == 0)
+			break;
+		if (r == -1) {
+			pxr_warnx("%s", err.msg);
+			problems++;
+			if (!o->check || err.code == PXR_E_IO)
+				break;
+			/* After a payload error the reader is in step. */
+			if (err.code != PXR_E_PAYLOAD_CRC &&
+			    pxr_reader_resync(rd, &err) != 1)
+				break;
+			continue;
+		}
+		n++;
+		if (rec.kind == PXR_KIND_FAILURE)
+			failures++;
+		if (o->check)
+			continue;
+		if (o->json)
+			print_json(&rec);
+		else
+			print_text(&rec);
+	}
+	if (o->check)
+		printf("%s: %llu records, %llu failure records, %llu problems\n",
+		    pxr_reader_name(rd), n, failures, problems);
+	pxr_reader_close(rd);
+	if (problems > 0)
+		return 2;
+	return failures > 0 ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	int status = 0;
+
+	pxr_setprogname(argv[0]);
+	parse_args(argc, argv, &o);
+	if (optind == argc)
+		status = cat_stream(NULL, &o);
+	for (int i = optind; i < argc; i++) {
+		int s = cat_stream(argv[i], &o);
+
+		if (s > status)
+			status = s;
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		pxr_die(2, "write error on <stdout>");
+	return status;
+}

@@ -1,0 +1,730 @@
+/*
+ * record.c: the pxr stream (pxr(5)): encoding, validating, reading and
+ * writing records.  A reader checks every field against the bounds in pxr.h
+ * before it allocates or trusts anything, and names the stream, the byte
+ * offset and the record in every error.
+ */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pxr.h"
+
+/* Input buffer: large enough for a header plus the longest name, so a
+ * whole header can always be examined in place (and resync can scan). */
+#define IBUF_SIZE (256u * 1024u)
+/* A payload buffer grows by doubling from this, as data actually arrives,
+ * so a stream that declares a huge payload and then ends costs no more
+ * memory than the data it held. */
+#define PAYLOAD_STEP (1u << 20)
+/* Pipes carry records of 150 KB and more: a 1 MiB pipe buffer cuts the
+ * number of context switches per record. */
+#define PIPE_SIZE (1 << 20)
+
+/* Header field offsets (pxr(5)). */
+enum {
+	OFF_MAGIC = 0,
+	OFF_VERSION = 4,
+	OFF_KIND = 6,
+	OFF_CHANNELS = 7,
+	OFF_INDEX = 8,
+	OFF_LABEL = 16,
+	OFF_FLAGS = 20,
+	OFF_WIDTH = 24,
+	OFF_HEIGHT = 28,
+	OFF_ORIG_WIDTH = 32,
+	OFF_ORIG_HEIGHT = 36,
+	OFF_NAME_LEN = 40,
+	OFF_RESERVED = 44,
+	OFF_PAYLOAD_LEN = 48,
+	OFF_PAYLOAD_CRC = 56,
+	OFF_HEADER_CRC = 60
+};
+
+struct pxr_reader {
+	int fd;
+	int own_fd;
+	char *name;
+	unsigned char *ibuf;
+	size_t ipos, iend;
+	int eof;
+	uint64_t offset; /* stream offset of ibuf[ipos] */
+	unsigned char *payload;
+	size_t payload_cap;
+	char namebuf[PXR_NAME_MAX + 1];
+};
+
+struct pxr_writer {
+	int fd;
+	int own_fd;
+	char *name;
+};
+
+static void
+put16(unsigned char *p, uint32_t v)
+{
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+}
+
+static void
+put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (v >> (8 * i)) & 0xff;
+}
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (v >> (8 * i)) & 0xff;
+}
+
+static uint32_t
+get16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+void
+pxr_record_init(struct pxr_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->label = PXR_LABEL_NONE;
+	rec->name = "";
+}
+
+const char *
+pxr_kind_name(enum pxr_kind kind)
+{
+	switch (kind) {
+	case PXR_KIND_ENCODED:
+		return "encoded";
+	case PXR_KIND_PIXELS:
+		return "pixels";
+	case PXR_KIND_FAILURE:
+		return "failure";
+	}
+	return "unknown";
+}
+
+void
+pxr_record_fail(struct pxr_record *rec, const char *fmt, ...)
+{
+	char tmp[PXR_REASON_MAX];
+	va_list ap;
+	size_t n;
+
+	/* Format into tmp first: the arguments may point into rec->reason. */
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	n = strlen(tmp);
+	memcpy(rec->reason, tmp, n + 1);
+	rec->kind = PXR_KIND_FAILURE;
+	rec->flags = 0;
+	rec->width = rec->height = rec->channels = 0;
+	rec->payload = (const unsigned char *)rec->reason;
+	rec->payload_len = n;
+}
+
+int
+pxr_record_check(const struct pxr_record *rec, struct pxr_err *err)
+{
+	if (rec->kind != PXR_KIND_ENCODED && rec->kind != PXR_KIND_PIXELS &&
+	    rec->kind != PXR_KIND_FAILURE)
+		return pxr_seterr(err, PXR_E_KIND, "unknown record kind %u",
+		    (unsigned)rec->kind);
+	if (rec->flags & ~PXR_FLAGS_KNOWN)
+		return pxr_seterr(err, PXR_E_FIELD, "unknown flags 0x%x",
+		    rec->flags);
+	if (rec->index > PXR_INDEX_MAX)
+		return pxr_seterr(err, PXR_E_FIELD,
+		    "index %llu exceeds the maximum %llu",
+		    (unsigned long long)rec->index,
+		    (unsigned long long)PXR_INDEX_MAX);
+	if (rec->label < PXR_LABEL_NONE)
+		return pxr_seterr(err, PXR_E_FIELD,
+		    "label %ld is negative (only -1, none, is allowed)",
+		    (long)rec->label);
+	if (rec->name_len > PXR_NAME_MAX)
+		return pxr_seterr(err, PXR_E_FIELD,
+		    "name length %zu exceeds the maximum %u", rec->name_len,
+		    PXR_NAME_MAX);
+	if (rec->name_len > 0 && memchr(rec->name, '\0', rec->name_len))
+		return pxr_seterr(err, PXR_E_FIELD, "name holds a NUL byte");
+	if (rec->payload_len > PXR_PAYLOAD_MAX)
+		return pxr_seterr(err, PXR_E_FIELD,
+		    "payload length %zu exceeds the maximum %llu",
+		    rec->payload_len, (unsigned long long)PXR_PAYLOAD_MAX);
+	if (rec->kind == PXR_KIND_PIXELS) {
+		uint64_t want;
+
+		if (rec->channels != 1 && rec->channels != 3)
+			return pxr_seterr(err, PXR_E_FIELD,
+			    "pixel record with %u channels (1 or 3 allowed)",
+			    rec->channels);
+		if (rec->width == 0 || rec->height == 0 ||
+		    rec->width > PXR_DIM_MAX || rec->height > PXR_DIM_MAX)
+			return pxr_seterr(err, PXR_E_FIELD,
+			    "pixel size %ux%u out of range (1 to %u a side)",
+			    rec->width, rec->height, PXR_DIM_MAX);
+		/* Each side is at most 2^20, so the product fits 64 bits. */
+		want = (uint64_t)rec->width * rec->height * rec->channels;
+		if (want != rec->payload_len)
+			return pxr_seterr(err, PXR_E_DIMS,
+			    "pixel payload of %zu bytes does not match "
+			    "%ux%ux%u = %llu",
+			    rec->payload_len, rec->width, rec->height,
+			    rec->channels, (unsigned long long)want);
+	} else {
+		if (rec->width != 0 || rec->height != 0 || rec->channels != 0)
+			return pxr_seterr(err, PXR_E_FIELD,
+			    "%s record with pixel size %ux%ux%u (must be 0)",
+			    pxr_kind_name(rec->kind), rec->width, rec->height,
+			    rec->channels);
+		if (rec->kind == PXR_KIND_FAILURE &&
+		    rec->payload_len > PXR_REASON_MAX)
+			return pxr_seterr(err, PXR_E_FIELD,
+			    "failure reason of %zu bytes exceeds the maximum %u",
+			    rec->payload_len, PXR_REASON_MAX);
+	}
+	return 0;
+}
+
+void
+pxr_header_encode(unsigned char hdr[PXR_HEADER_SIZE],
+    const struct pxr_record *rec, uint32_t payload_crc)
+{
+	uint32_t crc;
+
+	memcpy(hdr + OFF_MAGIC, PXR_MAGIC, 4);
+	put16(hdr + OFF_VERSION, PXR_FORMAT_VERSION);
+	hdr[OFF_KIND] = (unsigned char)rec->kind;
+	hdr[OFF_CHANNELS] = (unsigned char)rec->channels;
+	put64(hdr + OFF_INDEX, rec->index);
+	put32(hdr + OFF_LABEL, (uint32_t)rec->label);
+	put32(hdr + OFF_FLAGS, rec->flags);
+	put32(hdr + OFF_WIDTH, rec->width);
+	put32(hdr + OFF_HEIGHT, rec->height);
+	put32(hdr + OFF_ORIG_WIDTH, rec->orig_width);
+	put32(hdr + OFF_ORIG_HEIGHT, rec->orig_height);
+	put32(hdr + OFF_NAME_LEN, (uint32_t)rec->name_len);
+	put32(hdr + OFF_RESERVED, 0);
+	put64(hdr + OFF_PAYLOAD_LEN, rec->payload_len);
+	put32(hdr + OFF_PAYLOAD_CRC, payload_crc);
+	crc = pxr_crc32c(0, hdr, OFF_HEADER_CRC);
+	crc = pxr_crc32c(crc, rec->name, rec->name_len);
+	put32(hdr + OFF_HEADER_CRC, crc);
+}
+
+/* ---- reader ---- */
+
+static void
+grow_pipe(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
+}
+
+struct pxr_reader *
+pxr_reader_fdopen(int fd, const char *name, struct pxr_err *err)
+{
+	struct pxr_reader *rd;
+
+	if ((rd = calloc(1, sizeof(*rd))) == NULL ||
+	    (rd->ibuf = malloc(IBUF_SIZE)) == NULL ||
+	    (rd->name = strdup(name)) == NULL) {
+		if (rd != NULL)
+			free(rd->ibuf);
+		free(rd);
+		pxr_seterr(err, PXR_E_NOMEM, "%s: out of memory", name);
+		return NULL;
+	}
+	rd->fd = fd;
+	grow_pipe(fd);
+	return rd;
+}
+
+struct pxr_reader *
+pxr_reader_open(const char *path, struct pxr_err *err)
+{
+	struct pxr_reader *rd;
+	int fd;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return pxr_reader_fdopen(STDIN_FILENO, "<stdin>", err);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((rd = pxr_reader_fdopen(fd, path, err)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	rd->own_fd = 1;
+	return rd;
+}
+
+void
+pxr_reader_close(struct pxr_reader *rd)
+{
+	if (rd == NULL)
+		return;
+	if (rd->own_fd)
+		close(rd->fd);
+	free(rd->payload);
+	free(rd->ibuf);
+	free(rd->name);
+	free(rd);
+}
+
+uint64_t
+pxr_reader_offset(const struct pxr_reader *rd)
+{
+	return rd->offset;
+}
+
+const char *
+pxr_reader_name(const struct pxr_reader *rd)
+{
+	return rd->name;
+}
+
+/* read(2) that retries on EINTR.  Returns bytes read, 0 at EOF, -1. */
+static ssize_t
+read_some(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, len);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+/*
+ * Makes at least want bytes available at ibuf[ipos] unless the input ends
+ * first.  Returns the bytes available, or -1 on a read error.
+ */
+static ssize_t
+ensure(struct pxr_reader *rd, size_t want, struct pxr_err *err)
+{
+	if (want > IBUF_SIZE)
+		PXR_BUG("ensure() asked for more than the input buffer");
+	if (rd->iend - rd->ipos >= want || rd->eof)
+		return (ssize_t)(rd->iend - rd->ipos);
+	if (rd->ipos + want > IBUF_SIZE) {
+		memmove(rd->ibuf, rd->ibuf + rd->ipos, rd->iend - rd->ipos);
+		rd->iend -= rd->ipos;
+		rd->ipos = 0;
+	}
+	while (rd->iend - rd->ipos < want) {
+		ssize_t n = read_some(rd->fd, rd->ibuf + rd->iend,
+		    IBUF_SIZE - rd->iend);
+
+		if (n == -1)
+			return pxr_seterr(err, PXR_E_IO, "%s: read error: %s",
+			    rd->name, strerror(errno));
+		if (n == 0) {
+			rd->eof = 1;
+			break;
+		}
+		rd->iend += (size_t)n;
+	}
+	return (ssize_t)(rd->iend - rd->ipos);
+}
+
+static void
+consume(struct pxr_reader *rd, size_t n)
+{
+	rd->ipos += n;
+	rd->offset += n;
+}
+
+/*
+ * Copies len bytes of input to dst: first what the buffer holds, then
+ * straight from the fd (big payloads skip the buffer).  Returns the bytes
+ * copied (less than len at end of input) or -1.
+ */
+static ssize_t
+read_into(struct pxr_reader *rd, unsigned char *dst, size_t len,
+    struct pxr_err *err)
+{
+	size_t got = rd->iend - rd->ipos;
+
+	if (got > len)
+		got = len;
+	memcpy(dst, rd->ibuf + rd->ipos, got);
+	consume(rd, got);
+	if (got == len)
+		return (ssize_t)got;
+	if (len - got < IBUF_SIZE / 2) {
+		ssize_t avail = ensure(rd, len - got, err);
+		size_t take;
+
+		if (avail == -1)
+			return -1;
+		take = (size_t)avail < len - got ? (size_t)avail : len - got;
+		memcpy(dst + got, rd->ibuf + rd->ipos, take);
+		consume(rd, take);
+		return (ssize_t)(got + take);
+	}
+	while (got < len && !rd->eof) {
+		ssize_t n = read_some(rd->fd, dst + got, len - got);
+
+		if (n == -1)
+			return pxr_seterr(err, PXR_E_IO, "%s: read error: %s",
+			    rd->name, strerror(errno));
+		if (n == 0)
+			rd->eof = 1;
+		got += (size_t)n;
+		rd->offset += (uint64_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* Prefix of every stream error: "<stream>: byte N: ". */
+#define STREAM_ERR(rd, err, code, off, fmt, ...)                              \
+	pxr_seterr((err), (code), "%s: byte %llu: " fmt, (rd)->name,          \
+	    (unsigned long long)(off), __VA_ARGS__)
+
+/*
+ * Checks the header at ibuf[ipos] (magic, version, name length, header
+ * CRC) without consuming it.  Returns 1 if good, 0 at a clean end, -1.
+ */
+static int
+check_header(struct pxr_reader *rd, struct pxr_err *err)
+{
+	const unsigned char *h;
+	uint32_t name_len, stored, crc;
+	ssize_t avail;
+
+	if ((avail = ensure(rd, PXR_HEADER_SIZE, err)) == -1)
+		return -1;
+	if (avail == 0)
+		return 0;
+	h = rd->ibuf + rd->ipos;
+	if (avail < 4 || memcmp(h, PXR_MAGIC, 4) != 0) {
+		if (avail < 4 && memcmp(h, PXR_MAGIC, (size_t)avail) == 0)
+			return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rd->offset,
+			    "truncated: the stream ends inside a record header "
+			    "(%zd of %d bytes)", avail, PXR_HEADER_SIZE);
+		return STREAM_ERR(rd, err, PXR_E_MAGIC, rd->offset,
+		    "not a pxr stream (bad magic %02x %02x %02x %02x)", h[0],
+		    avail > 1 ? h[1] : 0, avail > 2 ? h[2] : 0,
+		    avail > 3 ? h[3] : 0);
+	}
+	if (avail < PXR_HEADER_SIZE)
+		return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rd->offset,
+		    "truncated: the stream ends inside a record header "
+		    "(%zd of %d bytes)", avail, PXR_HEADER_SIZE);
+	if (get16(h + OFF_VERSION) != PXR_FORMAT_VERSION)
+		return STREAM_ERR(rd, err, PXR_E_VERSION, rd->offset,
+		    "unknown pxr format version %u (this reader knows %d)",
+		    get16(h + OFF_VERSION), PXR_FORMAT_VERSION);
+	name_len = get32(h + OFF_NAME_LEN);
+	if (name_len > PXR_NAME_MAX)
+		return STREAM_ERR(rd, err, PXR_E_FIELD, rd->offset,
+		    "name length %u exceeds the maximum %u", name_len,
+		    PXR_NAME_MAX);
+	if ((avail = ensure(rd, PXR_HEADER_SIZE + name_len, err)) == -1)
+		return -1;
+	h = rd->ibuf + rd->ipos;
+	if ((size_t)avail < PXR_HEADER_SIZE + name_len)
+		return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rd->offset,
+		    "truncated: the stream ends inside a record name "
+		    "(%zd of %u bytes)", avail - PXR_HEADER_SIZE, name_len);
+	stored = get32(h + OFF_HEADER_CRC);
+	crc = pxr_crc32c(0, h, OFF_HEADER_CRC);
+	crc = pxr_crc32c(crc, h + PXR_HEADER_SIZE, name_len);
+	if (crc != stored)
+		return STREAM_ERR(rd, err, PXR_E_HEADER_CRC, rd->offset,
+		    "header checksum mismatch (stored %08x, computed %08x): "
+		    "header or name damaged", stored, crc);
+	return 1;
+}
+
+static void
+decode_header(struct pxr_reader *rd, struct pxr_record *rec)
+{
+	const unsigned char *h = rd->ibuf + rd->ipos;
+
+	rec->kind = (enum pxr_kind)h[OFF_KIND];
+	rec->channels = h[OFF_CHANNELS];
+	rec->index = get64(h + OFF_INDEX);
+	rec->label = (int32_t)get32(h + OFF_LABEL);
+	rec->flags = get32(h + OFF_FLAGS);
+	rec->width = get32(h + OFF_WIDTH);
+	rec->height = get32(h + OFF_HEIGHT);
+	rec->orig_width = get32(h + OFF_ORIG_WIDTH);
+	rec->orig_height = get32(h + OFF_ORIG_HEIGHT);
+	rec->name_len = get32(h + OFF_NAME_LEN);
+	memcpy(rd->namebuf, h + PXR_HEADER_SIZE, rec->name_len);
+	rd->namebuf[rec->name_len] = '\0';
+	rec->name = rd->namebuf;
+	rec->payload = NULL;
+	rec->payload_len = 0;
+}
+
+/* Grows the payload buffer towards len, by steps, keeping contents. */
+static int
+grow_payload(struct pxr_reader *rd, size_t len, struct pxr_err *err)
+{
+	size_t cap = rd->payload_cap < PAYLOAD_STEP ? PAYLOAD_STEP
+						    : rd->payload_cap * 2;
+	unsigned char *p;
+
+	if (cap > len)
+		cap = len;
+	if ((p = realloc(rd->payload, cap)) == NULL)
+		return pxr_seterr(err, PXR_E_NOMEM,
+		    "%s: out of memory for a payload of %zu bytes", rd->name,
+		    len);
+	rd->payload = p;
+	rd->payload_cap = cap;
+	return 0;
+}
+
+static int
+read_payload(struct pxr_reader *rd, struct pxr_record *rec, uint64_t len,
+    uint64_t rec_off, struct pxr_err *err)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		size_t want;
+		ssize_t n;
+
+		if (rd->payload_cap < len && rd->payload_cap <= got &&
+		    grow_payload(rd, (size_t)len, err) == -1)
+			return -1;
+		want = (rd->payload_cap < len ? rd->payload_cap : len) - got;
+		if ((n = read_into(rd, rd->payload + got, want, err)) == -1)
+			return -1;
+		got += (size_t)n;
+		if ((size_t)n < want)
+			return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rec_off,
+			    "%s#%llu: truncated: the stream ends inside the "
+			    "payload (%zu of %llu bytes)", rec->name,
+			    (unsigned long long)rec->index, got,
+			    (unsigned long long)len);
+	}
+	rec->payload = rd->payload;
+	rec->payload_len = (size_t)len;
+	return 0;
+}
+
+int
+pxr_read(struct pxr_reader *rd, struct pxr_record *rec, struct pxr_err *err)
+{
+	uint64_t rec_off = rd->offset, payload_len;
+	uint32_t stored_crc, crc;
+	const unsigned char *h;
+	struct pxr_err ferr;
+	int r;
+
+	if ((r = check_header(rd, err)) <= 0)
+		return r;
+	h = rd->ibuf + rd->ipos;
+	payload_len = get64(h + OFF_PAYLOAD_LEN);
+	stored_crc = get32(h + OFF_PAYLOAD_CRC);
+	decode_header(rd, rec);
+	if (get32(h + OFF_RESERVED) != 0)
+		return STREAM_ERR(rd, err, PXR_E_FIELD, rec_off,
+		    "%s#%llu: reserved header field is not zero", rec->name,
+		    (unsigned long long)rec->index);
+	if (payload_len > PXR_PAYLOAD_MAX)
+		return STREAM_ERR(rd, err, PXR_E_FIELD, rec_off,
+		    "%s#%llu: payload length %llu exceeds the maximum %llu",
+		    rec->name, (unsigned long long)rec->index,
+		    (unsigned long long)payload_len,
+		    (unsigned long long)PXR_PAYLOAD_MAX);
+	/* Check every field (with the declared length) before reading. */
+	rec->payload_len = (size_t)payload_len;
+	if (pxr_record_check(rec, &ferr) == -1)
+		return STREAM_ERR(rd, err, ferr.code, rec_off, "%s#%llu: %s",
+		    rec->name, (unsigned long long)rec->index, ferr.msg);
+	consume(rd, PXR_HEADER_SIZE + rec->name_len);
+	if (read_payload(rd, rec, payload_len, rec_off, err) == -1)
+		return -1;
+	crc = pxr_crc32c(0, rec->payload, rec->payload_len);
+	if (crc != stored_crc)
+		return STREAM_ERR(rd, err, PXR_E_PAYLOAD_CRC, rec_off,
+		    "%s#%llu: payload checksum mismatch (stored %08x, "
+		    "computed %08x)", rec->name,
+		    (unsigned long long)rec->index, stored_crc, crc);
+	return 1;
+}
+
+int
+pxr_reader_resync(struct pxr_reader *rd, struct pxr_err *err)
+{
+	struct pxr_err ignored;
+
+	for (;;) {
+		ssize_t avail;
+		unsigned char *p;
+
+		/* Step past the bad header, then look for the next magic. */
+		if ((avail = ensure(rd, 1, err)) == -1)
+			return -1;
+		if (avail == 0)
+			return 0;
+		consume(rd, 1);
+		if ((avail = ensure(rd, IBUF_SIZE / 2, err)) == -1)
+			return -1;
+		p = memmem(rd->ibuf + rd->ipos, (size_t)avail, PXR_MAGIC, 4);
+		if (p == NULL) {
+			/* Keep 3 bytes: a magic may straddle the refill. */
+			if (avail > 3)
+				consume(rd, (size_t)avail - 3);
+			if (rd->eof) {
+				consume(rd, rd->iend - rd->ipos);
+				return 0;
+			}
+			continue;
+		}
+		consume(rd, (size_t)(p - (rd->ibuf + rd->ipos)));
+		if (check_header(rd, &ignored) == 1)
+			return 1;
+	}
+}
+
+/* ---- writer ---- */
+
+struct pxr_writer *
+pxr_writer_fdopen(int fd, const char *name, int flags, struct pxr_err *err)
+{
+	struct pxr_writer *wr;
+
+	if (!(flags & PXR_WRITER_FORCE) && isatty(fd)) {
+		pxr_seterr(err, PXR_E_USAGE,
+		    "%s: refusing to write binary records to a terminal "
+		    "(use -f to force)", name);
+		return NULL;
+	}
+	if ((wr = calloc(1, sizeof(*wr))) == NULL ||
+	    (wr->name = strdup(name)) == NULL) {
+		free(wr);
+		pxr_seterr(err, PXR_E_NOMEM, "%s: out of memory", name);
+		return NULL;
+	}
+	wr->fd = fd;
+	/* A closed reader must give "write error: Broken pipe", not a
+	 * silent death by SIGPIPE (pxr(5), EXIT STATUS). */
+	signal(SIGPIPE, SIG_IGN);
+	grow_pipe(fd);
+	return wr;
+}
+
+struct pxr_writer *
+pxr_writer_open(const char *path, int flags, struct pxr_err *err)
+{
+	struct pxr_writer *wr;
+	int fd;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return pxr_writer_fdopen(STDOUT_FILENO, "<stdout>", flags, err);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((wr = pxr_writer_fdopen(fd, path, flags | PXR_WRITER_FORCE,
+		 err)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	wr->own_fd = 1;
+	return wr;
+}
+
+/* writev(2) until every byte is out; EINTR and short writes retried. */
+static int
+write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,
+    struct pxr_err *err)
+{
+	while (cnt > 0) {
+		ssize_t n = writev(wr->fd, iov, cnt);
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
+			    wr->name, strerror(errno));
+		}
+		while (cnt > 0 && (size_t)n >= iov->iov_len) {
+			n -= (ssize_t)iov->iov_len;
+			iov++;
+			cnt--;
+		}
+		if (cnt > 0) {
+			iov->iov_base = (char *)iov->iov_base + n;
+			iov->iov_len -= (size_t)n;
+		}
+	}
+	return 0;
+}
+
+int
+pxr_write(struct pxr_writer *wr, const struct pxr_record *rec,
+    struct pxr_err *err)
+{
+	unsigned char hdr[PXR_HEADER_SIZE];
+	struct iovec iov[3];
+	struct pxr_err ferr;
+
+	if (pxr_record_check(rec, &ferr) == -1)
+		return pxr_seterr(err, ferr.code, "%s: %s#%llu: %s", wr->name,
+		    rec->name, (unsigned long long)rec->index, ferr.msg);
+	pxr_header_encode(hdr, rec,
+	    pxr_crc32c(0, rec->payload, rec->payload_len));
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (void *)(uintptr_t)rec->name;
+	iov[1].iov_len = rec->name_len;
+	iov[2].iov_base = (void *)(uintptr_t)rec->payload;
+	iov[2].iov_len = rec->payload_len;
+	return write_all(wr, iov, 3, err);
+}
+
+int
+pxr_writer_close(struct pxr_writer *wr, struct pxr_err *err)
+{
+	int r = 0;
+
+	if (wr == NULL)
+		return 0;
+	if (wr->own_fd && close(wr->fd) == -1)
+		r = pxr_seterr(err, PXR_E_IO, "write error on %s: %s", wr->name,
+		    strerror(errno));
+	free(wr->name);
+	free(wr);
+	return r;
+}

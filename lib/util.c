@@ -1,0 +1,100 @@
+/*
+ * util.c: small helpers shared by the cmd/ programs: strict number parsing
+ * (a number must parse completely, style(9)) and the --version text.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <jpeglib.h>
+#include <png.h>
+
+#include "pxr.h"
+
+int
+pxr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+pxr_parse_size(const char *s, uint32_t *w, uint32_t *h)
+{
+	char buf[64], *x;
+	uint64_t a, b;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	if ((x = strchr(buf, 'x')) == NULL) {
+		if (pxr_parse_u64(buf, 1, PXR_DIM_MAX, &a) == -1)
+			return -1;
+		*w = *h = (uint32_t)a;
+		return 0;
+	}
+	*x = '\0';
+	if (pxr_parse_u64(buf, 1, PXR_DIM_MAX, &a) == -1 ||
+	    pxr_parse_u64(x + 1, 1, PXR_DIM_MAX, &b) == -1)
+		return -1;
+	*w = (uint32_t)a;
+	*h = (uint32_t)b;
+	return 0;
+}
+
+void
+pxr_print_version(void)
+{
+	printf("%s (pxr) %s\n", pxr_getprogname(), PXR_VERSION_STRING);
+	printf("pxr stream format %d; libjpeg-turbo %d.%d.%d; %s; libpng %s\n",
+	    PXR_FORMAT_VERSION, LIBJPEG_TURBO_VERSION_NUMBER / 1000000,
+	    LIBJPEG_TURBO_VERSION_NUMBER / 1000 % 1000,
+	    LIBJPEG_TURBO_VERSION_NUMBER % 1000, archive_version_string(),
+	    png_get_libpng_ver(NULL));
+}
+
+void
+pxr_fput_escaped(FILE *fp, const char *s, size_t len, int json)
+{
+	if (json)
+		putc('"', fp);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '\\':
+			fputs("\\\\", fp);
+			break;
+		case '\t':
+			fputs("\\t", fp);
+			break;
+		case '\n':
+			fputs("\\n", fp);
+			break;
+		case '\r':
+			fputs("\\r", fp);
+			break;
+		case '"':
+			fputs(json ? "\\\"" : "\"", fp);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				fprintf(fp, json ? "\\u%04x" : "\\x%02x", c);
+			else
+				putc(c, fp);
+		}
+	}
+	if (json)
+		putc('"', fp);
+}

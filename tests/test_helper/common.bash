@@ -1,0 +1,65 @@
+# common.bash: loaded by every tests/*.bats in setup().
+bats_load_library bats-support
+bats_load_library bats-assert
+bats_load_library bats-file
+
+# The programs under test come first on PATH (make bats sets PXR_BUILD).
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+PXR_BUILD=${PXR_BUILD:-$TOP/build}
+PATH="$PXR_BUILD:$PATH"
+SHARED=${PXR_SHARED:-$TOP/../shared}
+TESTDATA=$SHARED/testdata
+# Debian's python3, which has python3-numpy and python3-pil.
+PY=/usr/bin/python3
+export LC_ALL=C.UTF-8
+
+# mkstream < spec.jsonl > file: writes a pxr stream with the independent
+# writer (tests/test_helper/pxrstream.py, made from pxr(5) alone).
+mkstream() {
+	"$PY" "$TOP/tests/test_helper/pxrstream.py" write
+}
+
+# readstream < stream: JSON lines of the records, payload as sha256.
+readstream() {
+	"$PY" "$TOP/tests/test_helper/pxrstream.py" read
+}
+
+# mkjpeg W H FILE [quality [subsampling [extra PIL save args as k=v]]]:
+# a JPEG of a smooth colour pattern with some texture, made by Pillow.
+mkjpeg() {
+	"$PY" - "$@" <<'PYEOF'
+import sys
+import numpy as np
+from PIL import Image
+w, h, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+q = int(sys.argv[4]) if len(sys.argv) > 4 else 90
+sub = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+extra = dict(a.split("=", 1) for a in sys.argv[6:])
+if "progressive" in extra:
+    extra["progressive"] = extra["progressive"] == "1"
+y, x = np.mgrid[0:h, 0:w]
+rng = np.random.default_rng(w * 7919 + h)
+img = np.stack([(x * 255 // max(w - 1, 1)), (y * 255 // max(h - 1, 1)),
+                ((x + y) * 3) % 256], axis=-1).astype(np.int16)
+img += rng.integers(-12, 13, size=img.shape, dtype=np.int16)
+img = np.clip(img, 0, 255).astype(np.uint8)
+mode = extra.pop("mode", "RGB")
+im = Image.fromarray(img, "RGB").convert(mode)
+im.save(path, "JPEG", quality=q, subsampling=sub, **extra)
+PYEOF
+}
+
+# mkpng W H FILE [mode]: a PNG (mode RGB, RGBA, L, LA, P, I;16).
+mkpng() {
+	"$PY" - "$@" <<'PYEOF'
+import sys
+import numpy as np
+from PIL import Image
+w, h, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+mode = sys.argv[4] if len(sys.argv) > 4 else "RGB"
+y, x = np.mgrid[0:h, 0:w]
+img = np.stack([(x * 255 // max(w - 1, 1)), (y * 255 // max(h - 1, 1)),
+                ((x + y) * 3) % 256, (x * 5) % 256], axis=-1).astype(np.uint8)
+Image.fromarray(img, "RGBA").convert(mode).save(path, "PNG")
+PYEOF
+}
