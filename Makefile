@@ -43,14 +43,14 @@ all: $(PROGS) $(B)/scripts.stamp
 $(B)/lib $(B)/unit $(B)/cmd:
 	mkdir -p $@
 
-$(B)/lib/%.o: lib/%.c lib/pxr.h | $(B)/lib
+$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(B)/lib
 	$(CC) $(PXR_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libpxr.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(B)/cmd/%.o: cmd/%.c lib/pxr.h | $(B)/cmd
+$(B)/cmd/%.o: cmd/%.c $(wildcard lib/*.h) | $(B)/cmd
 	$(CC) $(PXR_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/pxr-%: $(B)/cmd/pxr-%.o $(B)/libpxr.a
