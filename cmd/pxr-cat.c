@@ -10,11 +10,13 @@
 
 struct options {
 	int check;
+	int force;
 	int json;
+	int pass;
 };
 
 static const char usage_text[] =
-    "usage: pxr-cat [-chjV] [file ...]\n";
+    "usage: pxr-cat [-chjV] [-p [-f]] [file ...]\n";
 
 static _Noreturn void
 usage(void)
@@ -29,8 +31,10 @@ help(void)
 	fputs(usage_text, stdout);
 	fputs("Print one line per record of pxr streams (stdin if no file).\n"
 	      "  -c, --check    validate every record, report every problem\n"
+	      "  -f, --force    with -p, write records even to a terminal\n"
 	      "  -h, --help     print this help and exit\n"
 	      "  -j, --json     print JSON lines instead of tab-separated text\n"
+	      "  -p, --pass     copy the checked records to stdout as a stream\n"
 	      "  -V, --version  print the version and exit\n"
 	      "Exit status: 0 all records fine, 1 the stream holds failure\n"
 	      "records, 2 usage error or a damaged or unreadable stream.\n",
@@ -43,22 +47,30 @@ parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'c' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "pass", no_argument, NULL, 'p' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "chjV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "cfhjpV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->check = 1;
+			break;
+		case 'f':
+			o->force = 1;
 			break;
 		case 'h':
 			help();
 		case 'j':
 			o->json = 1;
+			break;
+		case 'p':
+			o->pass = 1;
 			break;
 		case 'V':
 			pxr_print_version();
@@ -67,8 +79,10 @@ parse_args(int argc, char **argv, struct options *o)
 			usage();
 		}
 	}
-	if (o->check && o->json)
-		pxr_die(2, "--check and --json cannot be combined");
+	if (o->check + o->json + o->pass > 1)
+		pxr_die(2, "--check, --json and --pass cannot be combined");
+	if (o->force && !o->pass)
+		pxr_die(2, "--force goes with --pass only");
 }
 
 static void
@@ -116,7 +130,7 @@ print_json(const struct pxr_record *rec)
 
 /* Reads one stream; returns its exit status (0, 1 or 2). */
 static int
-cat_stream(const char *path, const struct options *o)
+cat_stream(const char *path, const struct options *o, struct pxr_writer *wr)
 {
 	unsigned long long n = 0, failures = 0, problems = 0;
 	struct pxr_reader *rd;
@@ -149,7 +163,10 @@ cat_stream(const char *path, const struct options *o)
 			failures++;
 		if (o->check)
 			continue;
-		if (o->json)
+		if (wr != NULL) {
+			if (pxr_write(wr, &rec, &err) == -1)
+				pxr_die(2, "%s", err.msg);
+		} else if (o->json)
 			print_json(&rec);
 		else
 			print_text(&rec);
@@ -166,19 +183,26 @@ cat_stream(const char *path, const struct options *o)
 int
 main(int argc, char **argv)
 {
+	struct pxr_writer *wr = NULL;
 	struct options o = { 0 };
+	struct pxr_err err;
 	int status = 0;
 
 	pxr_setprogname(argv[0]);
 	parse_args(argc, argv, &o);
+	if (o.pass && (wr = pxr_writer_open(NULL,
+			   o.force ? PXR_WRITER_FORCE : 0, &err)) == NULL)
+		pxr_die(2, "%s", err.msg);
 	if (optind == argc)
-		status = cat_stream(NULL, &o);
+		status = cat_stream(NULL, &o, wr);
 	for (int i = optind; i < argc; i++) {
-		int s = cat_stream(argv[i], &o);
+		int s = cat_stream(argv[i], &o, wr);
 
 		if (s > status)
 			status = s;
 	}
+	if (pxr_writer_close(wr, &err) == -1)
+		pxr_die(2, "%s", err.msg);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		pxr_die(2, "write error on <stdout>");
 	return status;

@@ -107,11 +107,11 @@ assert recs[0]["label"] == -1
 
 @test "pxr-cat: --help to stdout exit 0, a bad option to stderr exit 2" {
 	run -0 --separate-stderr pxr-cat --help
-	assert_line --index 0 "usage: pxr-cat [-chjV] [file ...]"
+	assert_line --index 0 "usage: pxr-cat [-chjV] [-p [-f]] [file ...]"
 	assert_equal "$stderr" ""
 	run -2 --separate-stderr pxr-cat --bogus
 	assert_output ""
-	assert_equal "${stderr_lines[1]}" "usage: pxr-cat [-chjV] [file ...]"
+	assert_equal "${stderr_lines[1]}" "usage: pxr-cat [-chjV] [-p [-f]] [file ...]"
 }
 
 @test "pxr-cat: --version names the libraries" {
@@ -123,5 +123,30 @@ assert recs[0]["label"] == -1
 
 @test "pxr-cat: the usage line matches the man page's SYNOPSIS" {
 	syn=$(MANWIDTH=200 man -l "$TOP/man/pxr-cat.1" 2>/dev/null | sed -n '/^SYNOPSIS/{n;p}' | sed 's/^ *//')
-	assert_equal "usage: $syn" "usage: pxr-cat [-chjV] [file ...]"
+	assert_equal "usage: $syn" "usage: pxr-cat [-chjV] [-p [-f]] [file ...]"
+}
+
+@test "pxr-cat: --pass copies sound records byte for byte" {
+	run -1 --separate-stderr bash -c 'pxr-cat --pass three.pxr > copy.pxr'
+	assert_equal "$stderr" ""
+	run -0 cmp three.pxr copy.pxr
+}
+
+@test "pxr-cat: --pass stops at a damaged record and never passes it on" {
+	cp three.pxr bad.pxr
+	off=$((64 + 30 + 4 + 64 + 28 + 5))
+	printf '\x07' | dd of=bad.pxr bs=1 seek=$off conv=notrunc status=none
+	run -2 --separate-stderr bash -c 'pxr-cat --pass bad.pxr > copy.pxr'
+	[[ "$stderr" == *"ILSVRC2012_val_00000001.JPEG#1: payload checksum mismatch"* ]]
+	run -0 pxr-cat copy.pxr
+	assert_output "0	encoded	-	-	n01440764/n01440764_10026.JPEG	4"
+}
+
+@test "pxr-cat: --pass refuses a terminal, and --force without --pass is a usage error" {
+	run -2 --separate-stderr pxr-cat --force three.pxr
+	assert_output ""
+	assert_equal "$stderr" "pxr-cat: --force goes with --pass only"
+	if ! script -qc true /dev/null >/dev/null 2>&1; then skip "script(1) missing"; fi
+	run -2 script -qec "$PXR_BUILD/pxr-cat --pass three.pxr" /dev/null
+	assert_output --partial "refusing to write binary records to a terminal"
 }
