@@ -1,7 +1,10 @@
 # pxr: GNU make.  `make test` installs what is missing (deps), builds and
 # runs every test; `make check` does the same with ASan+UBSan.
 
+SHELL = /bin/bash
 .SUFFIXES:
+# Keep the objects: the programs and the unit tests are built from them.
+.SECONDARY:
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -118,7 +121,38 @@ install: all
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 
+# libFuzzer targets (clang): fuzz/fuzz_<parser>.c, one binary each in
+# build-fuzz/; `make fuzz-run FUZZ_SECONDS=60` runs each from its seed corpus.
+FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS = $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+
+fuzz:
+	$(MAKE) B=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" build-fuzz/libpxr.a
+	$(MAKE) $(FUZZ_BINS)
+
+build-fuzz/fuzz_%: fuzz/fuzz_%.c build-fuzz/libpxr.a
+	clang $(PXR_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    build-fuzz/libpxr.a $(LDLIBS)
+
+fuzz-run: fuzz
+	@for f in $(FUZZ_BINS); do \
+	    n=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus-$$n; \
+	    echo "== $$f ($(FUZZ_SECONDS) s)"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=1048576 -rss_limit_mb=2048 \
+	        -print_final_stats=1 build-fuzz/corpus-$$n fuzz/corpus/$$n 2>&1 | \
+	        grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
+	    [ $${PIPESTATUS[0]} -eq 0 ] || exit 1; \
+	done
+
+# Static analysis over cmd/ and lib/.
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --inline-suppr --std=c11 -Ilib cmd lib
+	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- $(PXR_CFLAGS)
+
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all unit bats test test-built check deps lint-man format format-check install clean
+.PHONY: all unit bats test test-built check fuzz fuzz-run lint deps lint-man format format-check install clean

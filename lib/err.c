@@ -30,7 +30,7 @@ pxr_getprogname(void)
 	return progname;
 }
 
-static void
+__attribute__((format(printf, 2, 0))) static void
 vwarn_common(int errnum, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: ", progname);
