@@ -1,0 +1,520 @@
+/*
+ * decode.c: JPEG (libjpeg-turbo, the classic jpeg_* API) and PNG (libpng)
+ * bytes to u8 pixels, RGB or gray, written straight into one reused buffer.
+ *
+ * libjpeg's and libpng's error handlers longjmp back here; that is the only
+ * use of setjmp in pxr (STYLE.md 3.9).  libjpeg's warnings are collected
+ * through the emit_message hook and judged by the policy: "Premature end of
+ * JPEG file" (JWRN_JPEG_EOF: the data ends early and libjpeg fills the rest
+ * with gray) fails unless the policy is lenient; under the strict policy
+ * every warning fails.  Both cases stop decoding at once, so a truncated
+ * image costs no more than the data it holds.
+ */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jerror.h>
+#include <jpeglib.h>
+#include <png.h>
+
+#include "decode.h"
+
+#define WARN_MAX 200 /* JMSG_LENGTH_MAX is 200 */
+
+struct jerr {
+	struct jpeg_error_mgr pub;
+	jmp_buf jb;
+	struct pxr_decoder *dec;
+};
+
+struct pxr_decoder {
+	struct pxr_decode_opts o;
+	struct jpeg_decompress_struct cinfo;
+	struct jerr jerr;
+	int have_cinfo;
+	unsigned char *buf; /* the output pixels, reused */
+	size_t cap;
+	unsigned char *row; /* one CMYK row, reused */
+	size_t rowcap;
+	png_bytep *rows; /* PNG row pointers, reused */
+	size_t rowscap;  /* entries */
+	/* The current image's warnings and failure. */
+	unsigned nwarn;
+	int saw_eof;
+	char warn[WARN_MAX];
+	char fail[PXR_ERR_MSG_MAX];
+};
+
+static void
+jpeg_error_exit(j_common_ptr ci)
+{
+	struct jerr *je = (struct jerr *)ci->err;
+
+	ci->err->format_message(ci, je->dec->fail);
+	longjmp(je->jb, 1);
+}
+
+/* Warnings have level -1; levels 0 and up are trace messages. */
+static void
+jpeg_emit_message(j_common_ptr ci, int level)
+{
+	struct jerr *je = (struct jerr *)ci->err;
+	struct pxr_decoder *dec = je->dec;
+	char msg[JMSG_LENGTH_MAX];
+
+	if (level >= 0)
+		return;
+	ci->err->num_warnings++;
+	if (dec->nwarn++ == 0)
+		ci->err->format_message(ci, dec->warn);
+	if (ci->err->msg_code == JWRN_JPEG_EOF)
+		dec->saw_eof = 1;
+	if (dec->o.policy == PXR_DECODE_STRICT ||
+	    (dec->saw_eof && dec->o.policy != PXR_DECODE_LENIENT)) {
+		ci->err->format_message(ci, msg);
+		snprintf(dec->fail, sizeof(dec->fail), "%s", msg);
+		longjmp(je->jb, 1);
+	}
+}
+
+struct pxr_decoder *
+pxr_decoder_new(const struct pxr_decode_opts *opts, struct pxr_err *err)
+{
+	struct pxr_decoder *volatile dec;
+
+	if ((dec = calloc(1, sizeof(*dec))) == NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	dec->o = *opts;
+	if (dec->o.scales == 0)
+		dec->o.scales = PXR_DECODE_SCALES;
+	dec->cinfo.err = jpeg_std_error(&dec->jerr.pub);
+	dec->jerr.pub.error_exit = jpeg_error_exit;
+	dec->jerr.pub.emit_message = jpeg_emit_message;
+	dec->jerr.dec = dec;
+	if (setjmp(dec->jerr.jb)) {
+		/* Only out of memory can fail here. */
+		pxr_seterr(err, PXR_E_NOMEM, "libjpeg: %s", dec->fail);
+		free(dec);
+		return NULL;
+	}
+	jpeg_create_decompress(&dec->cinfo);
+	dec->have_cinfo = 1;
+	return dec;
+}
+
+void
+pxr_decoder_free(struct pxr_decoder *dec)
+{
+	if (dec == NULL)
+		return;
+	if (dec->have_cinfo)
+		jpeg_destroy_decompress(&dec->cinfo);
+	free(dec->rows);
+	free(dec->row);
+	free(dec->buf);
+	free(dec);
+}
+
+unsigned
+pxr_decode_pick_scale(
+    uint32_t w, uint32_t h, uint32_t min_side, unsigned scales)
+{
+	uint64_t side = w < h ? w : h;
+
+	if (scales == 0)
+		scales = PXR_DECODE_SCALES;
+	if (min_side == 0)
+		return 8;
+	for (unsigned m = 1; m < 8; m++) {
+		/* libjpeg: output size = ceil(size * M / 8). */
+		if ((scales & (1u << m)) && (side * m + 7) / 8 >= min_side)
+			return m;
+	}
+	return 8;
+}
+
+enum pxr_decode_format
+pxr_decode_sniff(const unsigned char *p, size_t n)
+{
+	static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r',
+		'\n', 0x1a, '\n' };
+
+	if (n >= 2 && p[0] == 0xff && p[1] == 0xd8)
+		return PXR_FMT_JPEG;
+	if (n >= 8 && memcmp(p, png_sig, 8) == 0)
+		return PXR_FMT_PNG;
+	return PXR_FMT_OTHER;
+}
+
+static const char *
+what_bytes(const unsigned char *p, size_t n)
+{
+	size_t i, k;
+
+	if (n >= 4 && memcmp(p, "GIF8", 4) == 0)
+		return "a GIF image";
+	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 &&
+	    memcmp(p + 8, "WEBP", 4) == 0)
+		return "a WebP image";
+	if (n >= 4 &&
+	    (memcmp(p, "II*\0", 4) == 0 || memcmp(p, "MM\0*", 4) == 0))
+		return "a TIFF image";
+	if (n >= 2 && p[0] == 'B' && p[1] == 'M')
+		return "a BMP image";
+	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return "gzip data";
+	if (n >= 4 && memcmp(p, "PK\3\4", 4) == 0)
+		return "a zip archive";
+	if (n >= 4 && memcmp(p, "%PDF", 4) == 0)
+		return "a PDF document";
+	for (i = 0; i < n &&
+	     (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n');
+	     i++)
+		;
+	if (i < n && p[i] == '<')
+		return "HTML or XML text";
+	for (k = 0; k < n && k < 256; k++)
+		if ((p[k] < 0x20 && p[k] != '\t' && p[k] != '\r' &&
+			p[k] != '\n') ||
+		    p[k] == 0x7f)
+			break;
+	if (k == n || k == 256)
+		return "text";
+	return "unknown data";
+}
+
+char *
+pxr_decode_describe(const unsigned char *p, size_t n, char *buf, size_t size)
+{
+	size_t len;
+
+	if (size == 0)
+		return buf;
+	if (n == 0) {
+		snprintf(buf, size, "not an image: empty (0 bytes)");
+		return buf;
+	}
+	snprintf(buf, size, "not an image: %s, %zu bytes, starts with",
+	    what_bytes(p, n), n);
+	for (size_t i = 0; i < n && i < 4; i++) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, " 0x%02x", p[i]);
+	}
+	return buf;
+}
+
+/* Grows the output buffer to hold len bytes (never shrinks it). */
+static int
+reserve(unsigned char **bufp, size_t *capp, size_t len)
+{
+	unsigned char *p;
+
+	if (len <= *capp)
+		return 0;
+	if ((p = realloc(*bufp, len)) == NULL)
+		return -1;
+	*bufp = p;
+	*capp = len;
+	return 0;
+}
+
+/* Grows the PNG row pointer array to h entries. */
+static int
+reserve_rows(struct pxr_decoder *dec, size_t h)
+{
+	png_bytep *p;
+
+	if (h <= dec->rowscap)
+		return 0;
+	if ((p = realloc(dec->rows, h * sizeof(*p))) == NULL)
+		return -1;
+	dec->rows = p;
+	dec->rowscap = h;
+	return 0;
+}
+
+/*
+ * Checks the declared size before any pixel memory is allocated; fills
+ * dec->fail and returns -1 when the image is refused.
+ */
+static int
+check_size(struct pxr_decoder *dec, uint64_t w, uint64_t h, unsigned ch,
+    const char *what)
+{
+	if (w == 0 || h == 0) {
+		snprintf(dec->fail, sizeof(dec->fail),
+		    "%s declares an empty image (%llux%llu)", what,
+		    (unsigned long long)w, (unsigned long long)h);
+		return -1;
+	}
+	if (w * h > dec->o.max_pixels) {
+		snprintf(dec->fail, sizeof(dec->fail),
+		    "%s declares %llux%llu = %llu pixels, over the limit of "
+		    "%llu (--max-pixels)",
+		    what, (unsigned long long)w, (unsigned long long)h,
+		    (unsigned long long)(w * h),
+		    (unsigned long long)dec->o.max_pixels);
+		return -1;
+	}
+	if (w > PXR_DIM_MAX || h > PXR_DIM_MAX ||
+	    w * h * ch > PXR_PAYLOAD_MAX) {
+		snprintf(dec->fail, sizeof(dec->fail),
+		    "%s declares %llux%llu, too large for a pxr record", what,
+		    (unsigned long long)w, (unsigned long long)h);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Adobe CMYK as Pillow converts it: Pillow reads every CMYK JPEG as
+ * "CMYK;I" (inverted, Adobe's convention), then convert("RGB") computes
+ * R = nk - nk*C/255 with nk = 255 - K, rounded as its MULDIV255.  Here
+ * the samples are libjpeg's, still inverted: C = 255 - c, nk = k.
+ */
+static void
+cmyk_to_rgb(unsigned char *out, const unsigned char *in, uint32_t w)
+{
+	for (uint32_t x = 0; x < w; x++, in += 4, out += 3) {
+		unsigned nk = in[3];
+
+		for (int i = 0; i < 3; i++) {
+			unsigned t = (255u - in[i]) * nk + 128;
+
+			out[i] = (unsigned char)(nk - ((t + (t >> 8)) >> 8));
+		}
+	}
+}
+
+/* Reads the scanlines of a started decompression into dec->buf. */
+static void
+read_rows(struct pxr_decoder *dec, unsigned ch, int cmyk)
+{
+	struct jpeg_decompress_struct *ci = &dec->cinfo;
+	size_t stride = (size_t)ci->output_width * ch;
+	JSAMPROW rows[16];
+
+	while (ci->output_scanline < ci->output_height) {
+		unsigned y = ci->output_scanline, n;
+
+		if (cmyk) {
+			rows[0] = dec->row;
+			if (jpeg_read_scanlines(ci, rows, 1) == 1)
+				cmyk_to_rgb(dec->buf + y * stride, dec->row,
+				    ci->output_width);
+			continue;
+		}
+		n = ci->output_height - y;
+		if (n > 16)
+			n = 16;
+		for (unsigned i = 0; i < n; i++)
+			rows[i] = dec->buf + (y + i) * stride;
+		jpeg_read_scanlines(ci, rows, n);
+	}
+}
+
+static int
+decode_jpeg(
+    struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err)
+{
+	struct jpeg_decompress_struct *ci = &dec->cinfo;
+	volatile unsigned ch = 3;
+	volatile int cmyk = 0;
+
+	dec->nwarn = 0;
+	dec->saw_eof = 0;
+	dec->fail[0] = '\0';
+	if (setjmp(dec->jerr.jb)) {
+		jpeg_abort_decompress(ci);
+		return pxr_seterr(err, PXR_E_IMAGE, "%s", dec->fail);
+	}
+	/*
+	 * A fresh object for every image: libjpeg keeps the Huffman and
+	 * quantization tables of the last image in the object, and an image
+	 * that lacks a DHT (Motion-JPEG) or DQT segment would silently be
+	 * decoded with them instead of the standard tables or an error.
+	 */
+	jpeg_destroy_decompress(ci);
+	jpeg_create_decompress(ci);
+	jpeg_mem_src(ci, rec->payload, (unsigned long)rec->payload_len);
+	jpeg_read_header(ci, TRUE);
+	switch (ci->jpeg_color_space) {
+	case JCS_GRAYSCALE:
+		ci->out_color_space = dec->o.gray ? JCS_GRAYSCALE : JCS_RGB;
+		ch = dec->o.gray ? 1 : 3;
+		break;
+	case JCS_CMYK:
+	case JCS_YCCK:
+		ci->out_color_space = JCS_CMYK;
+		cmyk = 1;
+		break;
+	default:
+		ci->out_color_space = JCS_RGB;
+		break;
+	}
+	if (check_size(dec, ci->image_width, ci->image_height, ch, "JPEG") ==
+	    -1) {
+		jpeg_abort_decompress(ci);
+		return pxr_seterr(err, PXR_E_IMAGE, "%s", dec->fail);
+	}
+	ci->scale_num = pxr_decode_pick_scale(
+	    ci->image_width, ci->image_height, dec->o.min_side, dec->o.scales);
+	ci->scale_denom = 8;
+	jpeg_calc_output_dimensions(ci);
+	if (reserve(&dec->buf, &dec->cap,
+		(size_t)ci->output_width * ci->output_height * ch) == -1 ||
+	    (cmyk &&
+		reserve(&dec->row, &dec->rowcap,
+		    (size_t)ci->output_width * 4) == -1)) {
+		jpeg_abort_decompress(ci);
+		return pxr_seterr(err, PXR_E_NOMEM,
+		    "out of memory for %ux%u pixels", ci->output_width,
+		    ci->output_height);
+	}
+	jpeg_start_decompress(ci);
+	read_rows(dec, ch, cmyk);
+	jpeg_finish_decompress(ci);
+
+	rec->kind = PXR_KIND_PIXELS;
+	rec->width = ci->output_width;
+	rec->height = ci->output_height;
+	rec->channels = ch;
+	rec->orig_width = ci->image_width;
+	rec->orig_height = ci->image_height;
+	rec->payload = dec->buf;
+	rec->payload_len = (size_t)rec->width * rec->height * ch;
+	if (dec->nwarn == 0)
+		return 0;
+	rec->flags |= PXR_FLAG_WARNING;
+	if (dec->nwarn > 1)
+		pxr_seterr(err, PXR_E_IMAGE, "%s (and %u more warnings)",
+		    dec->warn, dec->nwarn - 1);
+	else
+		pxr_seterr(err, PXR_E_IMAGE, "%s", dec->warn);
+	return 1;
+}
+
+struct memsrc {
+	const unsigned char *p;
+	size_t n, off;
+};
+
+static void
+png_read_mem(png_structp png, png_bytep out, size_t len)
+{
+	struct memsrc *m = png_get_io_ptr(png);
+
+	if (len > m->n - m->off)
+		png_error(png, "PNG data ends early");
+	memcpy(out, m->p + m->off, len);
+	m->off += len;
+}
+
+static void
+png_error_fn(png_structp png, png_const_charp msg)
+{
+	struct pxr_decoder *dec = png_get_error_ptr(png);
+
+	snprintf(dec->fail, sizeof(dec->fail), "PNG: %s", msg);
+	png_longjmp(png, 1);
+}
+
+/* libpng's warnings are about ancillary chunks; the pixels are sound. */
+static void
+png_warn_fn(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
+/*
+ * Any PNG to 8-bit RGB (or gray with --gray): 16-bit samples keep their
+ * high byte (Pillow's "RGB;16B"), 1, 2 and 4-bit gray is scaled to 0..255,
+ * palettes are expanded, and alpha (or a tRNS chunk) is dropped without
+ * compositing, as Pillow's convert("RGB") does.  No gamma is applied.
+ */
+static int
+decode_png(struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err)
+{
+	struct memsrc src = { rec->payload, rec->payload_len, 0 };
+	png_structp png;
+	png_infop info = NULL;
+	png_uint_32 w, h;
+	int depth, ctype;
+	unsigned ch;
+	size_t stride;
+
+	dec->fail[0] = '\0';
+	png = png_create_read_struct(
+	    PNG_LIBPNG_VER_STRING, dec, png_error_fn, png_warn_fn);
+	if (png == NULL || (info = png_create_info_struct(png)) == NULL) {
+		png_destroy_read_struct(&png, NULL, NULL);
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	}
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_read_struct(&png, &info, NULL);
+		return pxr_seterr(err, PXR_E_IMAGE, "%s", dec->fail);
+	}
+	png_set_read_fn(png, &src, png_read_mem);
+	png_read_info(png, info);
+	png_get_IHDR(png, info, &w, &h, &depth, &ctype, NULL, NULL, NULL);
+	ch = (dec->o.gray && !(ctype & PNG_COLOR_MASK_COLOR)) ? 1 : 3;
+	if (check_size(dec, w, h, ch, "PNG") == -1) {
+		png_destroy_read_struct(&png, &info, NULL);
+		return pxr_seterr(err, PXR_E_IMAGE, "%s", dec->fail);
+	}
+	if (depth == 16)
+		png_set_strip_16(png);
+	if (ctype == PNG_COLOR_TYPE_PALETTE)
+		png_set_palette_to_rgb(png);
+	if (!(ctype & PNG_COLOR_MASK_COLOR)) {
+		if (depth < 8)
+			png_set_expand_gray_1_2_4_to_8(png);
+		if (ch == 3)
+			png_set_gray_to_rgb(png);
+	}
+	png_set_strip_alpha(png);
+	png_set_interlace_handling(png);
+	png_read_update_info(png, info);
+	stride = (size_t)w * ch;
+	if (png_get_channels(png, info) != ch ||
+	    png_get_rowbytes(png, info) != stride)
+		png_error(png, "unexpected pixel layout after conversion");
+	if (reserve(&dec->buf, &dec->cap, stride * h) == -1 ||
+	    reserve_rows(dec, h) == -1)
+		png_error(png, "out of memory");
+	for (png_uint_32 y = 0; y < h; y++)
+		dec->rows[y] = dec->buf + y * stride;
+	png_read_image(png, dec->rows);
+	png_destroy_read_struct(&png, &info, NULL);
+
+	rec->kind = PXR_KIND_PIXELS;
+	rec->width = rec->orig_width = w;
+	rec->height = rec->orig_height = h;
+	rec->channels = ch;
+	rec->payload = dec->buf;
+	rec->payload_len = stride * h;
+	return 0;
+}
+
+int
+pxr_decode(struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err)
+{
+	char what[160];
+
+	switch (pxr_decode_sniff(rec->payload, rec->payload_len)) {
+	case PXR_FMT_JPEG:
+		return decode_jpeg(dec, rec, err);
+	case PXR_FMT_PNG:
+		return decode_png(dec, rec, err);
+	default:
+		return pxr_seterr(err, PXR_E_IMAGE, "%s",
+		    pxr_decode_describe(
+			rec->payload, rec->payload_len, what, sizeof(what)));
+	}
+}
