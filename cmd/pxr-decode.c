@@ -10,7 +10,7 @@
 #include "pxr.h"
 
 static const char usage_text[] =
-    "usage: pxr-decode [-ghV] [-l | -s] [-m pixels] [-e | -S size] [file]\n";
+    "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size] [file]\n";
 
 static _Noreturn void
 usage(void)
@@ -31,6 +31,8 @@ help(void)
 	      "  -l, --lenient         accept truncated JPEGs, with a warning\n"
 	      "  -m, --max-pixels N    refuse images declaring more pixels "
 	      "(178956970)\n"
+	      "  -r, --exif-rotate     apply the EXIF orientation of JPEGs "
+	      "(default: ignore it)\n"
 	      "  -S, --min-side S      decode JPEGs at the smallest scale 1/8, "
 	      "2/8, 4/8 or 8/8\n"
 	      "                        whose shorter side is still >= S\n"
@@ -47,6 +49,7 @@ parse_args(int argc, char **argv, struct pxr_decode_opts *o, const char **input)
 {
 	static const struct option longopts[] = {
 		{ "exact", no_argument, NULL, 'e' },
+		{ "exif-rotate", no_argument, NULL, 'r' },
 		{ "gray", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "lenient", no_argument, NULL, 'l' },
@@ -60,8 +63,8 @@ parse_args(int argc, char **argv, struct pxr_decode_opts *o, const char **input)
 	int c, exact = 0, lenient = 0, strict = 0;
 
 	o->max_pixels = PXR_DECODE_MAX_PIXELS;
-	while (
-	    (c = getopt_long(argc, argv, "eghlm:S:sV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "eghlm:rS:sV", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'e':
 			exact = 1;
@@ -82,6 +85,9 @@ parse_args(int argc, char **argv, struct pxr_decode_opts *o, const char **input)
 				    "1..2^40: %s",
 				    optarg);
 			o->max_pixels = v;
+			break;
+		case 'r':
+			o->exif_rotate = 1;
 			break;
 		case 'S':
 			if (pxr_parse_u64(optarg, 1, PXR_DIM_MAX, &v) == -1)

@@ -37,6 +37,8 @@ struct pxr_decoder {
 	int have_cinfo;
 	unsigned char *buf; /* the output pixels, reused */
 	size_t cap;
+	unsigned char *tmp; /* the pixels before an EXIF rotation, reused */
+	size_t tmpcap;
 	unsigned char *row; /* one CMYK row, reused */
 	size_t rowcap;
 	png_bytep *rows; /* PNG row pointers, reused */
@@ -116,6 +118,7 @@ pxr_decoder_free(struct pxr_decoder *dec)
 		jpeg_destroy_decompress(&dec->cinfo);
 	free(dec->rows);
 	free(dec->row);
+	free(dec->tmp);
 	free(dec->buf);
 	free(dec);
 }
@@ -291,6 +294,122 @@ cmyk_to_rgb(unsigned char *out, const unsigned char *in, uint32_t w)
 	}
 }
 
+static uint32_t
+get16(const unsigned char *p, int le)
+{
+	return le ? (uint32_t)p[0] | (uint32_t)p[1] << 8
+		  : (uint32_t)p[0] << 8 | (uint32_t)p[1];
+}
+
+static uint32_t
+get32(const unsigned char *p, int le)
+{
+	return le ? get16(p, 1) | get16(p + 2, 1) << 16
+		  : get16(p, 0) << 16 | get16(p + 2, 0);
+}
+
+unsigned
+pxr_decode_exif_orientation(const unsigned char *p, size_t n)
+{
+	uint32_t off, count;
+	int le;
+
+	/* "Exif\0\0", then a TIFF header: byte order, 42, IFD0's offset. */
+	if (n < 6 + 8 || memcmp(p, "Exif\0\0", 6) != 0)
+		return 1;
+	p += 6;
+	n -= 6;
+	if (p[0] == 'I' && p[1] == 'I')
+		le = 1;
+	else if (p[0] == 'M' && p[1] == 'M')
+		le = 0;
+	else
+		return 1;
+	if (get16(p + 2, le) != 42)
+		return 1;
+	off = get32(p + 4, le);
+	if (off < 8 || off > n || n - off < 2)
+		return 1;
+	count = get16(p + off, le);
+	for (uint32_t i = 0; i < count; i++) {
+		size_t e = off + 2 + (size_t)i * 12;
+		uint32_t v;
+
+		if (e + 12 > n)
+			break;
+		if (get16(p + e, le) != 0x0112)
+			continue;
+		/* Orientation: one SHORT, stored in the value field. */
+		if (get16(p + e + 2, le) != 3)
+			return 1;
+		v = get16(p + e + 8, le);
+		return v >= 1 && v <= 8 ? v : 1;
+	}
+	return 1;
+}
+
+/* The orientation in the first Exif APP1 segment, 1 if none. */
+static unsigned
+jpeg_orientation(struct jpeg_decompress_struct *ci)
+{
+	for (jpeg_saved_marker_ptr m = ci->marker_list; m != NULL;
+	     m = m->next) {
+		if (m->marker == JPEG_APP0 + 1 && m->data_length >= 6 &&
+		    memcmp(m->data, "Exif\0\0", 6) == 0)
+			return pxr_decode_exif_orientation(
+			    m->data, m->data_length);
+	}
+	return 1;
+}
+
+/*
+ * Writes the w x h image src into dst as EXIF orientation o (2..8) asks,
+ * which is what Pillow's ImageOps.exif_transpose() does: 2 mirror, 3
+ * rotate 180, 4 flip, 5 transpose, 6 rotate 90 clockwise, 7 transverse,
+ * 8 rotate 90 counter-clockwise.  5..8 swap width and height.
+ */
+static void
+orient(unsigned char *dst, const unsigned char *src, uint32_t w, uint32_t h,
+    unsigned ch, unsigned o)
+{
+	size_t dw = o >= 5 ? h : w;
+
+	for (uint32_t y = 0; y < h; y++) {
+		for (uint32_t x = 0; x < w; x++) {
+			const unsigned char *s = src + ((size_t)y * w + x) * ch;
+			uint32_t dx, dy;
+			unsigned char *d;
+
+			switch (o) {
+			case 2:
+				dx = w - 1 - x, dy = y;
+				break;
+			case 3:
+				dx = w - 1 - x, dy = h - 1 - y;
+				break;
+			case 4:
+				dx = x, dy = h - 1 - y;
+				break;
+			case 5:
+				dx = y, dy = x;
+				break;
+			case 6:
+				dx = h - 1 - y, dy = x;
+				break;
+			case 7:
+				dx = h - 1 - y, dy = w - 1 - x;
+				break;
+			default:
+				dx = y, dy = w - 1 - x;
+				break;
+			}
+			d = dst + ((size_t)dy * dw + dx) * ch;
+			for (unsigned c = 0; c < ch; c++)
+				d[c] = s[c];
+		}
+	}
+}
+
 /* Reads the scanlines of a started decompression into dec->buf. */
 static void
 read_rows(struct pxr_decoder *dec, unsigned ch, int cmyk)
@@ -325,6 +444,8 @@ decode_jpeg(
 	struct jpeg_decompress_struct *ci = &dec->cinfo;
 	volatile unsigned ch = 3;
 	volatile int cmyk = 0;
+	volatile unsigned orientation = 1;
+	size_t len;
 
 	dec->nwarn = 0;
 	dec->saw_eof = 0;
@@ -342,7 +463,11 @@ decode_jpeg(
 	jpeg_destroy_decompress(ci);
 	jpeg_create_decompress(ci);
 	jpeg_mem_src(ci, rec->payload, (unsigned long)rec->payload_len);
+	if (dec->o.exif_rotate)
+		jpeg_save_markers(ci, JPEG_APP0 + 1, 0xffff);
 	jpeg_read_header(ci, TRUE);
+	if (dec->o.exif_rotate)
+		orientation = jpeg_orientation(ci);
 	switch (ci->jpeg_color_space) {
 	case JCS_GRAYSCALE:
 		ci->out_color_space = dec->o.gray ? JCS_GRAYSCALE : JCS_RGB;
@@ -366,8 +491,9 @@ decode_jpeg(
 	    ci->image_width, ci->image_height, dec->o.min_side, dec->o.scales);
 	ci->scale_denom = 8;
 	jpeg_calc_output_dimensions(ci);
-	if (reserve(&dec->buf, &dec->cap,
-		(size_t)ci->output_width * ci->output_height * ch) == -1 ||
+	len = (size_t)ci->output_width * ci->output_height * ch;
+	if (reserve(&dec->buf, &dec->cap, len) == -1 ||
+	    (orientation != 1 && reserve(&dec->tmp, &dec->tmpcap, len) == -1) ||
 	    (cmyk &&
 		reserve(&dec->row, &dec->rowcap,
 		    (size_t)ci->output_width * 4) == -1)) {
@@ -387,7 +513,18 @@ decode_jpeg(
 	rec->orig_width = ci->image_width;
 	rec->orig_height = ci->image_height;
 	rec->payload = dec->buf;
-	rec->payload_len = (size_t)rec->width * rec->height * ch;
+	rec->payload_len = len;
+	if (orientation != 1) {
+		orient(dec->tmp, dec->buf, rec->width, rec->height, ch,
+		    orientation);
+		rec->payload = dec->tmp;
+		if (orientation >= 5) {
+			rec->width = ci->output_height;
+			rec->height = ci->output_width;
+			rec->orig_width = ci->image_height;
+			rec->orig_height = ci->image_width;
+		}
+	}
 	if (dec->nwarn == 0)
 		return 0;
 	rec->flags |= PXR_FLAG_WARNING;

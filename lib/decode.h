@@ -32,6 +32,7 @@ struct pxr_decode_opts {
 	uint32_t min_side;   /* 0: decode at full size */
 	uint64_t max_pixels; /* declared width x height above this fails */
 	int gray;            /* keep grayscale images as one channel */
+	int exif_rotate;     /* apply a JPEG's EXIF orientation */
 	enum pxr_decode_policy policy;
 	unsigned scales; /* allowed M of M/8, bit M set; 0: PXR_DECODE_SCALES */
 };
@@ -62,6 +63,12 @@ int pxr_decode(
  */
 unsigned pxr_decode_pick_scale(
     uint32_t w, uint32_t h, uint32_t min_side, unsigned scales);
+
+/*
+ * The EXIF orientation (1..8) of an APP1 segment's data (starting with
+ * "Exif\0\0"), or 1 if it has none or is malformed.
+ */
+unsigned pxr_decode_exif_orientation(const unsigned char *p, size_t n);
 
 /* Image formats told from the first bytes. */
 enum pxr_decode_format { PXR_FMT_OTHER = 0, PXR_FMT_JPEG, PXR_FMT_PNG };

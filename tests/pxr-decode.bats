@@ -47,12 +47,12 @@ setup() {
 
 @test "pxr-decode: --help to stdout exit 0; bad option: usage on stderr, exit 2" {
 	run -0 --separate-stderr pxr-decode --help
-	assert_line --index 0 "usage: pxr-decode [-ghV] [-l | -s] [-m pixels] [-e | -S size] [file]"
+	assert_line --index 0 "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size] [file]"
 	assert_output --partial "--min-side S"
 	assert_equal "$stderr" ""
 	run -2 --separate-stderr pxr-decode --bogus
 	assert_output ""
-	assert_equal "${stderr_lines[1]}" "usage: pxr-decode [-ghV] [-l | -s] [-m pixels] [-e | -S size] [file]"
+	assert_equal "${stderr_lines[1]}" "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size] [file]"
 }
 
 @test "pxr-decode: conflicting or malformed options exit 2 with a message" {
@@ -157,6 +157,39 @@ setup() {
 	pxr-decode --exact in.pxr > full.pxr
 	run -0 pxfields full.pxr
 	assert_line --index 0 "0 pixels 300x256x3 300x256 100 0 side256.jpg"
+}
+
+@test "pxr-decode: --exif-rotate applies orientations 2..8 as Pillow's exif_transpose, default ignores them" {
+	t=$TESTDATA/badinput/jpeg
+	for o in 2 3 4 5 6; do
+		cp "$t/pillow-hopper_orientation_$o.jpg" "o$o.jpg"
+	done
+	"$PY" -c '
+from PIL import Image
+im = Image.open("s420.jpg")
+for o in (5, 6, 7, 8):
+    ex = Image.Exif()
+    ex[0x0112] = o
+    im.save("wide%d.jpg" % o, quality=90, exif=ex.tobytes())
+'
+	encstream o2.jpg o3.jpg o4.jpg o5.jpg o6.jpg wide5.jpg wide6.jpg wide7.jpg wide8.jpg s420.jpg > in.pxr
+	run -0 --separate-stderr decode_to out.pxr --exif-rotate in.pxr
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr pxcompare out.pxr exif
+	assert_equal "${#lines[@]}" 10
+	run -0 pxfields out.pxr
+	assert_line --index 6 "6 pixels 61x97x3 61x97 106 0 wide6.jpg"
+	assert_line --index 8 "8 pixels 61x97x3 61x97 108 0 wide8.jpg"
+	assert_line --index 9 "9 pixels 97x61x3 97x61 109 0 s420.jpg"
+	# With scaling the rotation applies to the scaled image.
+	run -0 --separate-stderr decode_to small.pxr -r -S 16 in.pxr
+	run -0 pxfields small.pxr
+	assert_line --index 6 "6 pixels 16x25x3 61x97 106 0 wide6.jpg"
+	# Without the option, the pixels are as stored.
+	run -0 --separate-stderr decode_to plain.pxr in.pxr
+	run -0 pxfields plain.pxr
+	assert_line --index 6 "6 pixels 97x61x3 97x61 106 0 wide6.jpg"
+	run -0 --separate-stderr pxcompare plain.pxr
 }
 
 @test "pxr-decode: every file of badinput/MANIFEST.tsv gives its expected outcome in one run" {

@@ -82,7 +82,8 @@ PYEOF
 # pxcompare STREAM [MODE]: compares every pixel record of STREAM with the
 # image file its name points to, as decoded by Pillow (or with the .npy
 # beside it, when there is one); MODE "scaled" lets Pillow decode at the
-# record's size with draft(), libjpeg's DCT scaling.  Prints one line per
+# record's size with draft(), libjpeg's DCT scaling; MODE "exif" applies
+# ImageOps.exif_transpose().  Prints one line per
 # record "name WxHxC maxdiff=N" and exits 1 when any pixel differs by more
 # than the tolerance, $TOL (default 0: exact).
 pxcompare() {
@@ -93,6 +94,7 @@ from PIL import Image
 H = struct.Struct("<4sHBBQiIIIIIIIQII")
 data = open(sys.argv[1], "rb").read()
 scaled = len(sys.argv) > 2 and sys.argv[2] == "scaled"
+exif = len(sys.argv) > 2 and sys.argv[2] == "exif"
 tol = int(os.environ.get("TOL", "0"))
 off, bad = 0, 0
 while off < len(data):
@@ -122,6 +124,9 @@ while off < len(data):
             # Pillow refuses some files libjpeg reads cleanly: use djpeg.
             im = Image.open(io.BytesIO(subprocess.run(["djpeg", "-pnm", name],
                 capture_output=True).stdout))
+        if exif:
+            from PIL import ImageOps
+            im = ImageOps.exif_transpose(im)
         mode = "L" if ch == 1 else "RGB"
         if im.mode in ("I;16", "I;16B", "I"):
             ref = (np.asarray(im).astype(np.int64) >> 8).astype(np.uint8)

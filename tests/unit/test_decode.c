@@ -118,6 +118,41 @@ test_sniff(void)
 	EXPECT_INT(strlen(buf), 9);
 }
 
+static void
+test_exif(void)
+{
+	/* Little-endian, IFD0 at 8, one entry: Orientation SHORT 6. */
+	unsigned char le[] = { 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0,
+		0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0 };
+	/* Big-endian, a tag before it, Orientation 8. */
+	unsigned char be[] = { 'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0,
+		0, 8, 0, 2, 0x01, 0x0f, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0x01,
+		0x12, 0, 3, 0, 0, 0, 1, 0, 8, 0, 0 };
+	unsigned char bad[sizeof(le)];
+
+	EXPECT_INT(pxr_decode_exif_orientation(le, sizeof(le)), 6);
+	EXPECT_INT(pxr_decode_exif_orientation(be, sizeof(be)), 8);
+	/* Every cut is 1 (never a read past the end: ASan checks). */
+	for (size_t n = 0; n < sizeof(le); n++)
+		EXPECT_INT(pxr_decode_exif_orientation(le, n), 1);
+	memcpy(bad, le, sizeof(le));
+	bad[18] = 4; /* LONG, not SHORT */
+	EXPECT_INT(pxr_decode_exif_orientation(bad, sizeof(bad)), 1);
+	memcpy(bad, le, sizeof(le));
+	bad[24] = 9; /* out of 1..8 */
+	EXPECT_INT(pxr_decode_exif_orientation(bad, sizeof(bad)), 1);
+	memcpy(bad, le, sizeof(le));
+	bad[13] = 0xff; /* IFD offset far past the end */
+	EXPECT_INT(pxr_decode_exif_orientation(bad, sizeof(bad)), 1);
+	memcpy(bad, le, sizeof(le));
+	bad[14] = 0xff; /* 255 entries declared, one present */
+	bad[15] = 0xff;
+	EXPECT_INT(pxr_decode_exif_orientation(bad, sizeof(bad)), 6);
+	memcpy(bad, le, sizeof(le));
+	bad[8] = 43; /* not TIFF */
+	EXPECT_INT(pxr_decode_exif_orientation(bad, sizeof(bad)), 1);
+}
+
 /* Every prefix, then byte flips all over: pixels or a failure, no crash. */
 static void
 test_damage(int progressive)
@@ -185,6 +220,7 @@ main(void)
 {
 	test_pick_scale();
 	test_sniff();
+	test_exif();
 	test_damage(0);
 	test_damage(1);
 	UNIT_DONE();
