@@ -23,6 +23,13 @@
 #include "decode.h"
 
 #define WARN_MAX 200 /* JMSG_LENGTH_MAX is 200 */
+/*
+ * A progressive JPEG can hold any number of scans, each a pass over the
+ * whole image's coefficients: a small file of thousands of scans takes
+ * minutes.  Real ones have about 10; libjpeg-turbo's fuzzers and
+ * TurboJPEG's scan limit stop at 500.
+ */
+#define MAX_SCANS 500
 
 struct jerr {
 	struct jpeg_error_mgr pub;
@@ -34,6 +41,7 @@ struct pxr_decoder {
 	struct pxr_decode_opts o;
 	struct jpeg_decompress_struct cinfo;
 	struct jerr jerr;
+	struct jpeg_progress_mgr progress;
 	int have_cinfo;
 	unsigned char *buf; /* the output pixels, reused */
 	size_t cap;
@@ -82,6 +90,20 @@ jpeg_emit_message(j_common_ptr ci, int level)
 	}
 }
 
+/* Called as libjpeg reads input: stops a scan bomb. */
+static void
+jpeg_progress(j_common_ptr ci)
+{
+	struct jerr *je = (struct jerr *)ci->err;
+	int scans = ((j_decompress_ptr)ci)->input_scan_number;
+
+	if (ci->is_decompressor && scans > MAX_SCANS) {
+		snprintf(je->dec->fail, sizeof(je->dec->fail),
+		    "more than %d scans (a scan bomb), refused", MAX_SCANS);
+		longjmp(je->jb, 1);
+	}
+}
+
 struct pxr_decoder *
 pxr_decoder_new(const struct pxr_decode_opts *opts, struct pxr_err *err)
 {
@@ -98,6 +120,7 @@ pxr_decoder_new(const struct pxr_decode_opts *opts, struct pxr_err *err)
 	dec->jerr.pub.error_exit = jpeg_error_exit;
 	dec->jerr.pub.emit_message = jpeg_emit_message;
 	dec->jerr.dec = dec;
+	dec->progress.progress_monitor = jpeg_progress;
 	if (setjmp(dec->jerr.jb)) {
 		/* Only out of memory can fail here. */
 		pxr_seterr(err, PXR_E_NOMEM, "libjpeg: %s", dec->fail);
@@ -462,6 +485,7 @@ decode_jpeg(
 	 */
 	jpeg_destroy_decompress(ci);
 	jpeg_create_decompress(ci);
+	ci->progress = &dec->progress;
 	jpeg_mem_src(ci, rec->payload, (unsigned long)rec->payload_len);
 	if (dec->o.exif_rotate)
 		jpeg_save_markers(ci, JPEG_APP0 + 1, 0xffff);

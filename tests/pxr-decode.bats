@@ -265,6 +265,21 @@ for i, p in enumerate(l.strip() for l in sys.stdin):
 	assert_line --index 2 "2 pixels 97x61x3 97x61 102 0 s420.jpg"
 }
 
+@test "pxr-decode: a progressive JPEG of over 500 scans (a scan bomb) is refused, 100 extra scans decode with a warning" {
+	"$PY" -c '
+b = open("prog.jpg", "rb").read()
+last = b[b.rfind(b"\xff\xda"):-2]
+for n in (100, 600):
+    open("scans%d.jpg" % n, "wb").write(b[:-2] + last * n + b"\xff\xd9")
+'
+	encstream scans100.jpg scans600.jpg > in.pxr
+	run -1 --separate-stderr decode_to out.pxr in.pxr
+	assert_equal "${stderr_lines[0]}" "pxr-decode: scans100.jpg#0: warning: Inconsistent progression sequence for component 0 coefficient 1 (and 6399 more warnings)"
+	assert_equal "${stderr_lines[1]}" "pxr-decode: scans600.jpg#1: more than 500 scans (a scan bomb), refused"
+	run -0 pxfields out.pxr
+	assert_line --index 0 "0 pixels 97x61x3 97x61 100 1 scans100.jpg"
+}
+
 @test "pxr-decode: --max-pixels refuses larger images, the limit itself passes" {
 	encstream s420.jpg png-RGB.png > in.pxr
 	run -1 --separate-stderr decode_to out.pxr --max-pixels 5916 in.pxr
