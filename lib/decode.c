@@ -10,6 +10,7 @@
  * every warning fails.  Both cases stop decoding at once, so a truncated
  * image costs no more than the data it holds.
  */
+#include <inttypes.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -272,26 +273,27 @@ static int
 check_size(struct pxr_decoder *dec, uint64_t w, uint64_t h, unsigned ch,
     const char *what)
 {
+	uint64_t pixels = w * h; /* both under 2^32: no overflow */
+
 	if (w == 0 || h == 0) {
 		snprintf(dec->fail, sizeof(dec->fail),
-		    "%s declares an empty image (%llux%llu)", what,
-		    (unsigned long long)w, (unsigned long long)h);
+		    "%s declares an empty image (%" PRIu64 "x%" PRIu64 ")",
+		    what, w, h);
 		return -1;
 	}
-	if (w * h > dec->o.max_pixels) {
+	if (pixels > dec->o.max_pixels) {
 		snprintf(dec->fail, sizeof(dec->fail),
-		    "%s declares %llux%llu = %llu pixels, over the limit of "
-		    "%llu (--max-pixels)",
-		    what, (unsigned long long)w, (unsigned long long)h,
-		    (unsigned long long)(w * h),
-		    (unsigned long long)dec->o.max_pixels);
+		    "%s declares %" PRIu64 "x%" PRIu64 " = %" PRIu64
+		    " pixels, over the limit of %" PRIu64 " (--max-pixels)",
+		    what, w, h, pixels, dec->o.max_pixels);
 		return -1;
 	}
 	if (w > PXR_DIM_MAX || h > PXR_DIM_MAX ||
-	    w * h * ch > PXR_PAYLOAD_MAX) {
+	    pixels * ch > PXR_PAYLOAD_MAX) {
 		snprintf(dec->fail, sizeof(dec->fail),
-		    "%s declares %llux%llu, too large for a pxr record", what,
-		    (unsigned long long)w, (unsigned long long)h);
+		    "%s declares %" PRIu64 "x%" PRIu64
+		    ", too large for a pxr record",
+		    what, w, h);
 		return -1;
 	}
 	return 0;

@@ -186,7 +186,7 @@ test_damage(int progressive)
 			bad++;
 	}
 	EXPECT_INT(bad, 0);
-	copy = malloc(len);
+	copy = malloc(len + 1); /* len > 0: the JPEG decoded above */
 	for (size_t i = 2; i < len; i += 3) {
 		memcpy(copy, jpg, len);
 		copy[i] ^= (unsigned char)(0x5a + i);
