@@ -329,6 +329,17 @@ for n in (100, 600):
 	assert_equal "$stderr" ""
 }
 
+@test "pxr-decode: a reader that goes away is a write error, exit 2" {
+	mkjpeg 600 600 big.jpg 50 2
+	encstream big.jpg big.jpg big.jpg big.jpg big.jpg > in.pxr
+	# 5.4 MB of pixels cannot fit the 1 MiB pipe that head leaves.
+	run -0 bash -c 'pxr-decode in.pxr 2> err.txt | head -c 10 > /dev/null
+	    echo "${PIPESTATUS[0]}"'
+	assert_output 2
+	run -0 cat err.txt
+	assert_output "pxr-decode: write error on <stdout>: Broken pipe"
+}
+
 @test "pxr-decode: a damaged input stream is an error naming it, exit 2" {
 	printf 'not a pxr stream at all, long enough for a header, really it is...' > junk.pxr
 	run -2 --separate-stderr pxr-decode junk.pxr
