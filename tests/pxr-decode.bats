@@ -50,6 +50,9 @@ setup() {
 	assert_line --index 0 "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size] [file]"
 	assert_output --partial "--min-side S"
 	assert_equal "$stderr" ""
+	run -0 --separate-stderr pxr-decode --version
+	assert_line --index 0 "pxr-decode (pxr) 0.1.0"
+	assert_line --index 1 --partial "libjpeg-turbo 2.1"
 	run -2 --separate-stderr pxr-decode --bogus
 	assert_output ""
 	assert_equal "${stderr_lines[1]}" "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size] [file]"
