@@ -37,7 +37,7 @@ MAN5 = $(sort $(wildcard man/*.5))
 # Debian packages the build, the tests and `make dataset` need.
 DEPS_PKGS = gcc make pkg-config libjpeg62-turbo-dev libarchive-dev \
             libpng-dev libjpeg-turbo-progs bats bats-assert bats-support \
-            bats-file parallel python3-numpy python3-pil mandoc zstd
+            bats-file parallel python3-numpy python3-pil mandoc zstd strace
 
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 

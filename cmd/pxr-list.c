@@ -1,0 +1,309 @@
+/*
+ * pxr-list: every image of directory trees, image files and archives (tars
+ * of tars included) as encoded-image records, in sorted-name order.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "list.h"
+#include "pxr.h"
+
+struct options {
+	int count, force, names, verbose;
+	const char *index, *from_index, *skip_done;
+	uint64_t shard_k, shard_n, range_a, range_b;
+	int has_range;
+};
+
+static const char usage_text[] =
+    "usage: pxr-list [-cfhnvV] [-I index] [-i index] [-k status] "
+    "[-m glob]\n"
+    "                [-r a:b | -s k/n] [source ...]\n";
+
+static _Noreturn void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+static _Noreturn void
+help(void)
+{
+	fputs(usage_text, stdout);
+	fputs("List the images of directories, image files and archives (stdin if\n"
+	      "no source, or -) as pxr records, numbered in sorted-name order.\n"
+	      "  -c, --count            print the number of images selected\n"
+	      "  -f, --force            write records even to a terminal\n"
+	      "  -h, --help             print this help and exit\n"
+	      "  -I, --from-index FILE  read the image list from an index file\n"
+	      "  -i, --index FILE       write the index file (no records)\n"
+	      "  -k, --skip-done FILE   skip images whose status byte is 1\n"
+	      "  -m, --match GLOB       pick images by this pattern (repeatable;\n"
+	      "                         default *.jpeg *.jpg *.png, any case)\n"
+	      "  -n, --names            print index and name of each image\n"
+	      "  -r, --range A:B        only indices A to B-1\n"
+	      "  -s, --shard K/N        only the K-th of N equal index ranges\n"
+	      "  -v, --verbose          say what was skipped and why\n"
+	      "  -V, --version          print the version and exit\n"
+	      "Exit status: 0 every image listed, 1 some images or archive\n"
+	      "members could not be read (each reported), 2 usage error or an\n"
+	      "unreadable source.\n",
+	    stdout);
+	exit(0);
+}
+
+static int
+parse_pair(const char *s, int sep, uint64_t *a, uint64_t *b)
+{
+	char buf[64], *p;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	if ((p = strchr(buf, sep)) == NULL)
+		return -1;
+	*p++ = '\0';
+	return pxr_parse_u64(buf, 0, UINT64_MAX, a) == -1 ||
+		   pxr_parse_u64(p, 0, UINT64_MAX, b) == -1
+	    ? -1
+	    : 0;
+}
+
+static void
+parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
+{
+	static const struct option longopts[] = {
+		{ "count", no_argument, NULL, 'c' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "from-index", required_argument, NULL, 'I' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "index", required_argument, NULL, 'i' },
+		{ "match", required_argument, NULL, 'm' },
+		{ "names", no_argument, NULL, 'n' },
+		{ "range", required_argument, NULL, 'r' },
+		{ "shard", required_argument, NULL, 's' },
+		{ "skip-done", required_argument, NULL, 'k' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pxr_err err;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "cfhI:i:k:m:nr:s:vV", longopts,
+		    NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->count = 1;
+			break;
+		case 'f':
+			o->force = 1;
+			break;
+		case 'h':
+			help();
+		case 'I':
+			o->from_index = optarg;
+			break;
+		case 'i':
+			o->index = optarg;
+			break;
+		case 'k':
+			o->skip_done = optarg;
+			break;
+		case 'm':
+			if (pxr_list_add_match(l, optarg, &err) == -1)
+				pxr_die(2, "%s", err.msg);
+			break;
+		case 'n':
+			o->names = 1;
+			break;
+		case 'r':
+			if (parse_pair(optarg, ':', &o->range_a, &o->range_b) ||
+			    o->range_a > o->range_b)
+				pxr_die(2, "bad --range '%s' (want A:B, A <= B)",
+				    optarg);
+			o->has_range = 1;
+			break;
+		case 's':
+			if (parse_pair(optarg, '/', &o->shard_k, &o->shard_n) ||
+			    o->shard_k < 1 || o->shard_k > o->shard_n)
+				pxr_die(2, "bad --shard '%s' (want K/N, "
+				    "1 <= K <= N)", optarg);
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'V':
+			pxr_print_version();
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	if (o->has_range && o->shard_n)
+		pxr_die(2, "--range and --shard cannot be combined");
+	if (o->index && o->from_index)
+		pxr_die(2, "--index and --from-index cannot be combined");
+}
+
+static void
+warn_cb(void *ctx, const char *msg)
+{
+	(void)ctx;
+	pxr_warnx("%s", msg);
+}
+
+/* The status bytes of a resumed run (pxr-pack's X.status). */
+static unsigned char *
+read_status(const char *path, uint64_t *len)
+{
+	unsigned char *buf;
+	struct stat st;
+	size_t got = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1)
+		pxr_die(2, "%s: %s", path, strerror(errno));
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
+		pxr_die(2, "%s: out of memory", path);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n <= 0)
+			pxr_die(2, "%s: read error", path);
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return buf;
+}
+
+/* Checks that each source operand is one the index was made from: the
+ * index holds where the bytes are, so a source given again must agree. */
+static void
+check_sources(const struct pxr_list *l, int argc, char **argv,
+    const char *index)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-") != 0 &&
+		    !pxr_list_has_source(l, argv[i]))
+			pxr_die(2, "%s: not a source of the index %s", argv[i],
+			    index);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct pxr_list_stats st;
+	struct pxr_list_sel sel = { 0 };
+	struct pxr_writer *wr = NULL;
+	struct pxr_list *l;
+	struct pxr_err err;
+	int status = 0, from_stdin;
+	uint64_t total;
+	int64_t failures = 0;
+
+	pxr_setprogname(argv[0]);
+	if ((l = pxr_list_new(warn_cb, NULL)) == NULL)
+		pxr_die(2, "out of memory");
+	parse_args(argc, argv, &o, l);
+	argc -= optind;
+	argv += optind;
+	from_stdin = argc == 0 || (argc == 1 && strcmp(argv[0], "-") == 0);
+	for (int i = 0; i < argc && !from_stdin; i++)
+		if (strcmp(argv[i], "-") == 0)
+			pxr_die(2, "- (stdin) cannot be mixed with other sources");
+	if (from_stdin && o.index)
+		pxr_die(2, "--index needs seekable sources, not stdin");
+
+	if (o.from_index) {
+		if (pxr_list_read_index(l, o.from_index, &err) == -1)
+			pxr_die(2, "%s", err.msg);
+		check_sources(l, argc, argv, o.from_index);
+		from_stdin = argc == 1 && strcmp(argv[0], "-") == 0;
+	} else if (!from_stdin) {
+		for (int i = 0; i < argc; i++)
+			if (pxr_list_scan(l, argv[i], &err) == -1) {
+				pxr_warnx("%s", err.msg);
+				status = 2;
+			}
+		pxr_list_sort(l);
+	}
+	if (o.index && pxr_list_write_index(l, o.index, &err) == -1)
+		pxr_die(2, "%s", err.msg);
+
+	total = from_stdin && !o.from_index ? UINT64_MAX : pxr_list_count(l);
+	sel.lo = 0;
+	sel.hi = total;
+	if (o.has_range) {
+		sel.lo = o.range_a;
+		sel.hi = o.range_b < total ? o.range_b : total;
+	} else if (o.shard_n) {
+		sel.lo = total / o.shard_n * (o.shard_k - 1) +
+		    total % o.shard_n * (o.shard_k - 1) / o.shard_n;
+		sel.hi = total / o.shard_n * o.shard_k +
+		    total % o.shard_n * o.shard_k / o.shard_n;
+	}
+	if (sel.lo > sel.hi)
+		sel.lo = sel.hi;
+	if (o.skip_done)
+		sel.done = read_status(o.skip_done, &sel.done_len);
+
+	if (o.count || o.names || o.index) {
+		if (from_stdin && !o.from_index)
+			pxr_die(2, "--count and --names need seekable sources "
+			    "or --from-index");
+		if (o.count)
+			printf("%llu\n", (unsigned long long)(sel.hi - sel.lo));
+		for (uint64_t i = sel.lo; o.names && i < sel.hi; i++) {
+			size_t len;
+			const char *name = pxr_list_name(l, i, &len);
+
+			printf("%llu\t", (unsigned long long)i);
+			pxr_fput_escaped(stdout, name, len, 0);
+			putchar('\n');
+		}
+	} else {
+		if ((wr = pxr_writer_open(NULL, o.force ? PXR_WRITER_FORCE : 0,
+			 &err)) == NULL)
+			pxr_die(2, "%s", err.msg);
+		if (from_stdin)
+			failures = pxr_list_stream(l, STDIN_FILENO, "<stdin>",
+			    o.from_index != NULL, &sel, wr, &err);
+		else
+			failures = pxr_list_emit(l, &sel, wr, &err);
+		if (failures == -1)
+			pxr_die(2, "%s", err.msg);
+		if (pxr_writer_close(wr, &err) == -1)
+			pxr_die(2, "%s", err.msg);
+	}
+	pxr_list_stats(l, &st);
+	if (o.verbose)
+		pxr_warnx("%llu images, %llu members skipped (not images, "
+			  "directories, links), %llu names refused, %llu "
+			  "duplicates, %llu damaged places, %lld failure records",
+		    (unsigned long long)st.images, (unsigned long long)st.skipped,
+		    (unsigned long long)st.refused,
+		    (unsigned long long)st.duplicates,
+		    (unsigned long long)st.damaged, (long long)failures);
+	if (st.images == 0 && status == 0)
+		pxr_warnx("no images found");
+	if (status == 0 && (failures > 0 || st.damaged > 0 || st.refused > 0))
+		status = 1;
+	free((void *)(uintptr_t)sel.done);
+	pxr_list_free(l);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		pxr_die(2, "write error on <stdout>");
+	return status;
+}

@@ -1,0 +1,234 @@
+#!/usr/bin/env bats
+# pxr-list: sources to encoded-image records, in sorted-name order.
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load test_helper/common
+	load test_helper/list
+	cd "$BATS_TEST_TMPDIR"
+	BAD=$TESTDATA/badinput/tar
+}
+
+@test "pxr-list: a tree, a tar, a tar of tars, a tar.gz and stdin give the same names and indices" {
+	mktree tree
+	mktars "$PWD/tree" "$PWD/t"
+	pxr-list tree > tree.pxr
+	pxr-list t/flat.tar > flat.pxr
+	pxr-list t/nested.tar > nested.pxr
+	pxr-list t/flat.tar.gz > gz.pxr
+	pxr-list --index idx t/nested.tar
+	pxr-list --from-index idx - < t/nested.tar > stdin.pxr
+	want="0	n01440764/n01440764_10026.JPEG
+1	n01440764/n01440764_2.JPEG
+2	n01443537/n01443537_1.jpg
+3	n01443537/n01443537_7.png
+4	n01484850/sub/n01484850_5.jpeg"
+	for s in tree flat nested gz stdin; do
+		run -0 names_of $s.pxr
+		assert_output "$want"
+	done
+	# The payload is the file's bytes, whatever the source.
+	readstream < nested.pxr > nested.json
+	run -0 grep -c "$(sha256sum tree/n01443537/n01443537_7.png | cut -c1-64)" nested.json
+	assert_output 1
+}
+
+@test "pxr-list: stdin without an index numbers images in the archive's order" {
+	mktree tree
+	mktars "$PWD/tree" "$PWD/t"
+	run -0 bash -c 'pxr-list < t/flat.tar | pxr-cat | cut -f1,5'
+	assert_line --index 0 "0	n01484850/sub/n01484850_5.jpeg"
+	assert_equal "${#lines[@]}" 5
+}
+
+@test "pxr-list: shards are disjoint and together complete, and keep global indices" {
+	mktree tree
+	pxr-list --index idx tree
+	for k in 1 2 3; do pxr-list --from-index idx --shard $k/3 | pxr-cat | cut -f1; done > all.txt
+	run -0 sort -n all.txt
+	assert_output "$(seq 0 4)"
+	run -0 pxr-list --from-index idx --shard 3/3 --names
+	assert_output "$(printf '3\tn01443537/n01443537_7.png\n4\tn01484850/sub/n01484850_5.jpeg')"
+	run -0 pxr-list --from-index idx --range 1:3 --count
+	assert_output 2
+	run -2 --separate-stderr pxr-list --from-index idx --shard 4/3
+	assert_equal "$stderr" "pxr-list: bad --shard '4/3' (want K/N, 1 <= K <= N)"
+}
+
+@test "pxr-list: a shard of an uncompressed tar reads only its own members" {
+	mktree tree
+	mktars "$PWD/tree" "$PWD/t"
+	pxr-list --index idx t/nested.tar
+	# LeakSanitizer cannot run under ptrace (make check).
+	ASAN_OPTIONS=detect_leaks=0 strace -e trace=openat,pread64 -o trace pxr-list --from-index idx --range 2:3 > one.pxr
+	fd=$(sed -n 's/^openat(.*nested\.tar", .*) = \([0-9]*\)$/\1/p' trace)
+	sed -i '0,/nested\.tar/d' trace	# the loader's own preads come first
+	run -0 grep -c "^pread64($fd, " trace
+	assert_output 1
+	size=$(stat -c %s tree/n01443537/n01443537_1.jpg)
+	run -0 grep -c "^pread64($fd, .*, $size, [0-9]*) = $size$" trace
+	assert_output 1
+	run -0 names_of one.pxr
+	assert_output "2	n01443537/n01443537_1.jpg"
+}
+
+@test "pxr-list: --skip-done leaves out images whose status byte is 1, not failed ones" {
+	mktree tree
+	printf '\001\000\002\001\000' > X.status
+	run -0 bash -c 'pxr-list --skip-done X.status tree | pxr-cat | cut -f1'
+	assert_output "$(printf '1\n2\n4')"
+}
+
+@test "pxr-list: --count, --names and --match" {
+	mktree tree
+	run -0 pxr-list --count tree
+	assert_output 5
+	run -0 pxr-list --count --match '*.png' tree
+	assert_output 1
+	run -0 pxr-list --names --match '*.txt' tree
+	assert_output "0	n01484850/README.txt"
+}
+
+@test "pxr-list: a single image file is one record named by its basename" {
+	mkjpeg 8 8 one.JPEG
+	run -0 bash -c 'pxr-list one.JPEG | pxr-cat | cut -f1,2,5,6'
+	assert_output "0	encoded	one.JPEG	$(stat -c %s one.JPEG)"
+}
+
+@test "pxr-list: a tar of tars from the shared corpus gives its 7 images, labels' classes in the names" {
+	run -0 bash -c "pxr-list $BAD/syn-train-mini.tar | pxr-cat | cut -f5"
+	assert_output "n01440764/n01440764_10026.JPEG
+n01440764/n01440764_10027.JPEG
+n01440764/n01440764_10029.JPEG
+n01739381/n01739381_1309.JPEG
+n01739381/n01739381_1310.JPEG
+n02105855/n02105855_2933.JPEG
+n02105855/n02105855_2934.JPEG"
+}
+
+@test "pxr-list: a truncated inner tar loses only its cut members, the others go on, exit 1" {
+	run -1 --separate-stderr bash -c "pxr-list $BAD/syn-train-inner-truncated.tar > out.pxr"
+	[[ "$stderr" == *"n01443537/n01443537_2.JPEG: truncated"* ]]
+	run -0 bash -c 'pxr-cat out.pxr | cut -f5'
+	assert_output "n01440764/n01440764_1.JPEG
+n01440764/n01440764_2.JPEG
+n01443537/n01443537_1.JPEG
+n01484850/n01484850_1.JPEG
+n01484850/n01484850_2.JPEG"
+}
+
+@test "pxr-list: an archive cut inside a member delivers the members before it and names the place" {
+	run -1 --separate-stderr bash -c "pxr-list $BAD/syn-truncated-mid-member.tar > out.pxr"
+	[[ "$stderr" == *"syn-truncated-mid-member.tar: byte 12800: Truncated input file"* ]]
+	run -0 bash -c 'pxr-cat out.pxr | cut -f5'
+	assert_output "n01440764_1.JPEG
+n01440764_2.JPEG"
+}
+
+@test "pxr-list: a gzip stream cut short gives the whole members and a failure record for the cut one" {
+	run -1 --separate-stderr bash -c "pxr-list $BAD/syn-val-mini-truncated.tar.gz > out.pxr"
+	run -0 bash -c 'set -o pipefail; pxr-cat out.pxr | cut -f1,2,5 || [ $? = 1 ]'
+	assert_line --index 3 "3	encoded	ILSVRC2012_val_00000004.JPEG"
+	assert_line --index 4 "4	failure	ILSVRC2012_val_00019877.JPEG"
+}
+
+@test "pxr-list: a damaged header checksum is reported as a loss, not skipped silently" {
+	run -1 --separate-stderr bash -c "pxr-list $BAD/syn-bad-checksum-member2.tar > out.pxr"
+	[[ "$stderr" == *"Damaged tar archive: skipping to the next good header; a member is lost"* ]]
+	run -0 bash -c 'pxr-cat out.pxr | cut -f5'
+	assert_output "n01443537_1.JPEG
+n01443537_3.JPEG
+n01443537_4.JPEG"
+}
+
+@test "pxr-list: not an archive, and hostile headers, are clear errors without a crash" {
+	for f in syn-not-a-tar.tar syn-first-100-bytes.tar go-issue10968.tar go-neg-size.tar; do
+		run -2 --separate-stderr pxr-list "$BAD/$f"
+		assert_output ""
+		[[ "$stderr" == *"$f: not an archive: Unrecognized archive format"* ]]
+	done
+	for f in go-writer-big.tar la-test_read_format_tar_pax_g_large.tar la-test_read_format_tar_invalid_pax_size.tar go-issue11169.tar; do
+		run -1 --separate-stderr timeout 20 pxr-list "$BAD/$f"
+		[[ "$stderr" == *"$f: byte "* ]]
+	done
+}
+
+@test "pxr-list: empty archives and files say there are no images" {
+	run -0 --separate-stderr pxr-list "$BAD/syn-empty-archive.tar"
+	assert_equal "$stderr" "pxr-list: no images found"
+	run -1 --separate-stderr pxr-list "$BAD/syn-empty.tar"
+	[[ "$stderr" == *"syn-empty.tar: empty file (0 bytes): no images"* ]]
+}
+
+@test "pxr-list: names are kept byte-exact, long, spaced and UTF-8, in a C locale too" {
+	run -0 bash -c "LC_ALL=C pxr-list $BAD/syn-names-gnu.tar | pxr-cat | cut -f5"
+	assert_line --index 2 "n01440764/with space.JPEG"
+	assert_line --index 4 "n01440764/ñandú 鳥 café.JPEG"
+	[ "${#lines[1]}" -gt 300 ]
+}
+
+@test "pxr-list: the later of two members with one name wins, with a warning" {
+	run -0 --separate-stderr bash -c "pxr-list $BAD/syn-duplicate-names.tar > out.pxr"
+	assert_equal "$stderr" "pxr-list: n01440764/n01440764_1.JPEG: duplicate name: the later copy wins"
+	want=$(tar -xO --occurrence=2 -f "$BAD/syn-duplicate-names.tar" n01440764/n01440764_1.JPEG | sha256sum | cut -c1-64)
+	readstream < out.pxr > out.json
+	run -0 bash -c "grep '\"index\": 0,' out.json | grep -c $want"
+	assert_output 1
+}
+
+@test "pxr-list: names escaping the root are refused; directories, links and non-images skipped" {
+	"$PY" - <<-'PY'
+	import io, tarfile
+	with tarfile.open("hostile.tar", "w") as t:
+	    for name in ["../evil.JPEG", "/etc/abs.JPEG", "ok/../../x.jpg", "good/a.jpg"]:
+	        data = b"\xff\xd8\xff\xd9"
+	        info = tarfile.TarInfo(name); info.size = len(data)
+	        t.addfile(info, io.BytesIO(data))
+	PY
+	run -1 --separate-stderr bash -c 'pxr-list hostile.tar > out.pxr'
+	errs=$stderr
+	run -0 bash -c 'pxr-cat out.pxr | cut -f5'
+	assert_output "good/a.jpg"
+	stderr=$errs
+	[[ "$stderr" == *"member name with '..' escapes the archive's root: ../evil.JPEG: refused"* ]]
+	[[ "$stderr" == *"absolute member name escapes the archive's root: /etc/abs.JPEG: refused"* ]]
+	run -0 bash -c "pxr-list $BAD/syn-mixed-entries.tar | pxr-cat | cut -f5"
+	assert_output "n01440764/n01440764_1.JPEG
+n01440764/n01440764_2.JPEG"
+}
+
+@test "pxr-list: concatenated tars are read to the end" {
+	run -0 bash -c "pxr-list --match '*' $BAD/la-test_read_format_tar_concatenated.tar | pxr-cat | cut -f5"
+	assert_output "file1
+file2"
+}
+
+@test "pxr-list: an unreadable file in a tree becomes a failure record, the rest goes on" {
+	mktree tree
+	pxr-list --index idx tree
+	rm tree/n01443537/n01443537_1.jpg
+	run -1 --separate-stderr bash -c 'pxr-list --from-index idx > out.pxr'
+	[[ "$stderr" == *"n01443537/n01443537_1.jpg#2: No such file or directory"* ]]
+	run -0 bash -c 'pxr-cat out.pxr | cut -f1,2'
+	assert_output "$(printf '0\tencoded\n1\tencoded\n2\tfailure\n3\tencoded\n4\tencoded')"
+}
+
+@test "pxr-list: symbolic links are followed, and loops do not hang" {
+	mktree tree
+	mkdir linked
+	ln -s "$PWD/tree/n01440764" linked/n01440764
+	ln -s . linked/loop
+	run -0 --separate-stderr timeout 20 bash -c 'pxr-list --names linked'
+	assert_output "$(printf '0\tn01440764/n01440764_10026.JPEG\n1\tn01440764/n01440764_2.JPEG')"
+}
+
+@test "pxr-list: usage errors exit 2 with nothing on stdout" {
+	run -2 --separate-stderr pxr-list --bogus
+	assert_output ""
+	run -2 --separate-stderr pxr-list nosuchdir
+	assert_equal "$stderr" "pxr-list: nosuchdir: No such file or directory"
+	run -2 --separate-stderr pxr-list --index x -
+	assert_equal "$stderr" "pxr-list: --index needs seekable sources, not stdin"
+	run -0 pxr-list --help
+	assert_line --index 0 --partial "usage: pxr-list"
+}
