@@ -75,6 +75,10 @@ struct pxr_list {
  * when reading data. */
 #define SCAN_BLOCK 4096
 #define DATA_BLOCK (1u << 20)
+/* The largest image file read: 512 MiB holds any JPEG under Pillow's
+ * decompression-bomb limit, and a compressed archive cannot make the
+ * reader hold more (a member's declared size may lie). */
+#define MEMBER_MAX (1u << 29)
 /* Nesting of archives in archives; ILSVRC needs 2. */
 #define MAX_DEPTH 4
 
@@ -1178,8 +1182,8 @@ read_member(struct pxr_list *l, struct archive *a, uint64_t size,
 	static char msg[256];
 
 	*got = 0;
-	if (size > PXR_PAYLOAD_MAX) {
-		*why = "member too large (over 2 GiB)";
+	if (size > MEMBER_MAX) {
+		*why = "member too large (over 512 MiB)";
 		return -1;
 	}
 	for (;;) {
@@ -1201,8 +1205,8 @@ read_member(struct pxr_list *l, struct archive *a, uint64_t size,
 			return -1;
 		}
 		*got += (size_t)n;
-		if (*got > PXR_PAYLOAD_MAX) {
-			*why = "member too large (over 2 GiB)";
+		if (*got > MEMBER_MAX) {
+			*why = "member too large (over 512 MiB)";
 			return -1;
 		}
 	}
@@ -1250,8 +1254,8 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src)
 	int64_t off = e->offset;
 	int fd = *fdp;
 
-	if (e->size > PXR_PAYLOAD_MAX)
-		return "image file too large (over 2 GiB)";
+	if (e->size > MEMBER_MAX)
+		return "image file too large (over 512 MiB)";
 	if (s->kind == SRC_DIR) {
 		snprintf(path, sizeof(path), "%s/%s", s->path,
 		    l->names + e->name_off);
