@@ -5,6 +5,7 @@ bats_load_library bats-file
 
 # The programs under test come first on PATH (make bats sets PXR_BUILD).
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+export TOP
 PXR_BUILD=${PXR_BUILD:-$TOP/build}
 PATH="$PXR_BUILD:$PATH"
 SHARED=${PXR_SHARED:-$TOP/../shared}

@@ -1,0 +1,164 @@
+/*
+ * pxr-resize: resample pixel records, anti-aliased (Pillow's bilinear by
+ * default), to a shortest side, a longest side or a fixed size.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pxr.h"
+#include "resize.h"
+
+struct options {
+	enum pxr_filter filter;
+	enum pxr_target target;
+	uint32_t n, tw, th;
+	int force, has_target;
+};
+
+static const char usage_text[] =
+    "usage: pxr-resize [-fhV] [-F filter] [-l n | -s n | -S wxh] [file]\n";
+
+static _Noreturn void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+static _Noreturn void
+help(void)
+{
+	fputs(usage_text, stdout);
+	fputs("Resample pixel records (stdin if no file) to stdout.\n"
+	      "  -F, --filter F  triangle (Pillow's BILINEAR, the default),\n"
+	      "                  lanczos3, box or gaussian\n"
+	      "  -f, --force     write records even to a terminal\n"
+	      "  -h, --help      print this help and exit\n"
+	      "  -l, --long N    longest side to N, keeping the aspect\n"
+	      "  -s, --short N   shortest side to N, keeping the aspect (256)\n"
+	      "  -S, --size WxH  exactly W x H\n"
+	      "  -V, --version   print the version and exit\n"
+	      "Exit status: 0 all records fine, 1 some records are failures,\n"
+	      "2 usage error or an unreadable stream.\n",
+	    stdout);
+	exit(0);
+}
+
+static uint32_t
+side(const char *opt, const char *s)
+{
+	uint64_t v;
+
+	if (pxr_parse_u64(s, 1, PXR_DIM_MAX, &v) == -1)
+		pxr_die(2, "%s wants a side of 1 to %u pixels, not '%s'", opt,
+		    PXR_DIM_MAX, s);
+	return (uint32_t)v;
+}
+
+static void
+parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "filter", required_argument, NULL, 'F' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "long", required_argument, NULL, 'l' },
+		{ "short", required_argument, NULL, 's' },
+		{ "size", required_argument, NULL, 'S' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->target = PXR_TARGET_SHORT;
+	o->n = 256;
+	while ((c = getopt_long(argc, argv, "F:fhl:s:S:V", longopts, NULL)) !=
+	    -1) {
+		if ((c == 'l' || c == 's' || c == 'S') && o->has_target++)
+			pxr_die(2, "give one of --long, --short and --size");
+		switch (c) {
+		case 'F':
+			if (pxr_filter_parse(optarg, &o->filter) == -1)
+				pxr_die(2, "unknown filter '%s' (triangle, "
+				    "lanczos3, box, gaussian)", optarg);
+			break;
+		case 'f':
+			o->force = 1;
+			break;
+		case 'h':
+			help();
+		case 'l':
+			o->target = PXR_TARGET_LONG;
+			o->n = side("--long", optarg);
+			break;
+		case 's':
+			o->target = PXR_TARGET_SHORT;
+			o->n = side("--short", optarg);
+			break;
+		case 'S':
+			o->target = PXR_TARGET_SIZE;
+			if (pxr_parse_size(optarg, &o->tw, &o->th) == -1)
+				pxr_die(2, "--size wants WxH, not '%s'", optarg);
+			break;
+		case 'V':
+			pxr_print_version();
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	if (argc - optind > 1)
+		usage();
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct pxr_resizer *rz;
+	struct pxr_reader *rd;
+	struct pxr_writer *wr;
+	struct pxr_record rec;
+	struct pxr_err err;
+	int r, status = 0;
+
+	pxr_setprogname(argv[0]);
+	parse_args(argc, argv, &o);
+	if ((rd = pxr_reader_open(argv[optind], &err)) == NULL ||
+	    (wr = pxr_writer_open(NULL, o.force ? PXR_WRITER_FORCE : 0,
+		 &err)) == NULL ||
+	    (rz = pxr_resizer_new(o.filter, &err)) == NULL)
+		pxr_die(2, "%s", err.msg);
+	pxr_record_init(&rec);
+	while ((r = pxr_read(rd, &rec, &err)) == 1) {
+		uint32_t ow, oh;
+
+		if (rec.kind == PXR_KIND_ENCODED) {
+			pxr_record_fail(&rec, "not decoded (run pxr-decode "
+			    "before pxr-resize)");
+			pxr_warn_record(&rec, rec.reason);
+			status = 1;
+		} else if (rec.kind == PXR_KIND_PIXELS) {
+			pxr_resize_target(rec.width, rec.height, o.target, o.n,
+			    o.tw, o.th, &ow, &oh);
+			if (pxr_resize(rz, &rec, ow, oh, &err) == -1) {
+				pxr_record_fail(&rec, "%s", err.msg);
+				pxr_warn_record(&rec, rec.reason);
+				status = 1;
+			}
+		} else {
+			status = 1;
+		}
+		if (pxr_write(wr, &rec, &err) == -1)
+			pxr_die(2, "%s", err.msg);
+	}
+	if (r == -1)
+		pxr_die(2, "%s", err.msg);
+	if (pxr_writer_close(wr, &err) == -1)
+		pxr_die(2, "%s", err.msg);
+	pxr_resizer_free(rz);
+	pxr_reader_close(rd);
+	return status;
+}

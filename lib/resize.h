@@ -1,0 +1,45 @@
+/*
+ * resize.h: separable anti-aliased resampling (lib/resize.c), computed as
+ * Pillow's Image.resize does, in 8-bit fixed point, horizontal pass first.
+ */
+#ifndef PXR_RESIZE_H
+#define PXR_RESIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pxr.h"
+
+enum pxr_filter {
+	PXR_FILTER_TRIANGLE = 0, /* Pillow's BILINEAR (torchvision Resize) */
+	PXR_FILTER_LANCZOS3,	 /* Pillow's LANCZOS */
+	PXR_FILTER_BOX,		 /* area averaging */
+	PXR_FILTER_GAUSSIAN	 /* the original notebook's Gaussian */
+};
+
+/* Parses a filter name; 0, or -1 if unknown. */
+int pxr_filter_parse(const char *name, enum pxr_filter *f);
+
+enum pxr_target { PXR_TARGET_SHORT, PXR_TARGET_LONG, PXR_TARGET_SIZE };
+
+/*
+ * The output size for a w x h image: the short (or long) side to n, the
+ * other side round(side * n / that side) with ties to even, as Julia's
+ * round; or exactly tw x th for PXR_TARGET_SIZE.
+ */
+void pxr_resize_target(uint32_t w, uint32_t h, enum pxr_target t, uint32_t n,
+    uint32_t tw, uint32_t th, uint32_t *ow, uint32_t *oh);
+
+struct pxr_resizer;
+struct pxr_resizer *pxr_resizer_new(enum pxr_filter f, struct pxr_err *err);
+void pxr_resizer_free(struct pxr_resizer *rz);
+
+/*
+ * Resizes the PIXELS record rec to ow x oh in place: its payload then
+ * points into the resizer's buffer (valid until the next call).  A record
+ * already of that size is left as it is.  0, or -1 with err filled.
+ */
+int pxr_resize(struct pxr_resizer *rz, struct pxr_record *rec, uint32_t ow,
+    uint32_t oh, struct pxr_err *err);
+
+#endif /* PXR_RESIZE_H */

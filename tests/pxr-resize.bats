@@ -1,0 +1,128 @@
+#!/usr/bin/env bats
+# pxr-resize: Pillow's resampling, byte for byte, and the target sizes.
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load test_helper/common
+	load test_helper/pixels
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# compare_pillow FILTER ARGS...: resizes every record of in.pxr with
+# pxr-resize ARGS and with Pillow, prints "max N within1 P".
+compare_pillow() {
+	local filter=$1
+	shift
+	pxr-resize --filter "$filter" "$@" < in.pxr > out.pxr
+	unpack_npy out.pxr
+	"$PY" - "$filter" in.pxr <<-'PY'
+	import glob, sys
+	import numpy as np
+	from PIL import Image
+	filt = {"triangle": Image.BILINEAR, "lanczos3": Image.LANCZOS, "box": Image.BOX}[sys.argv[1]]
+	worst, n, w1 = 0, 0, 0
+	for f in sorted(glob.glob(sys.argv[2] + ".*.npy")):
+	    i = f.split(".")[-2]
+	    a = np.load(f)
+	    b = np.load("out.pxr.out.%s.npy" % i)
+	    mode = "RGB" if a.shape[2] == 3 else "L"
+	    ref = Image.fromarray(a if mode == "RGB" else a[:, :, 0], mode)
+	    ref = np.asarray(ref.resize((b.shape[1], b.shape[0]), filt)).reshape(b.shape)
+	    d = np.abs(ref.astype(int) - b.astype(int))
+	    worst, n, w1 = max(worst, d.max()), n + d.size, w1 + (d <= 1).sum()
+	print("max %d within1 %.4f" % (worst, 100.0 * w1 / n))
+	PY
+}
+
+@test "pxr-resize: triangle is Pillow's BILINEAR byte for byte: landscape, portrait, odd, tiny, upscaling, gray" {
+	mkpixels in.pxr 500x375x3 375x500x3 333x257x3 1x40x3 40x1x3 100x80x3 300x300x1 257x256x3
+	run -0 compare_pillow triangle --short 256
+	assert_output "max 0 within1 100.0000"
+}
+
+@test "pxr-resize: lanczos3 and box are Pillow's LANCZOS and BOX" {
+	mkpixels in.pxr 500x375x3 200x333x3 64x48x3
+	run -0 compare_pillow lanczos3 --short 100
+	assert_output "max 0 within1 100.0000"
+	run -0 compare_pillow box --size 77x51
+	assert_output "max 0 within1 100.0000"
+}
+
+@test "pxr-resize: Pillow agreement on real photographs (the shared corpus when built, else Debian's test image)" {
+	if [ -f "$TOP/bench/corpus/.done" ]; then
+		files=$(ls "$TOP"/bench/corpus/train/*/*.JPEG | awk 'NR % 50 == 1')
+	else
+		files=$TESTDATA/badinput/jpeg/pillow-junk_jpeg_header.jpg
+	fi
+	"$PY" - $files <<-'PY'
+	import sys, numpy as np
+	from PIL import Image
+	sys.path.insert(0, "TOPDIR/tests/test_helper".replace("TOPDIR", __import__("os").environ["TOP"]))
+	import pxrstream as p
+	with open("in.pxr", "wb") as f:
+	    for i, name in enumerate(sys.argv[1:]):
+	        a = np.asarray(Image.open(name).convert("RGB"))
+	        np.save("in.pxr.%d.npy" % i, a)
+	        f.write(p.record("pixels", i, name, a.tobytes(), width=a.shape[1], height=a.shape[0], channels=3))
+	PY
+	run -0 compare_pillow triangle --short 256
+	echo "# $output" >&3
+	assert_output "max 0 within1 100.0000"
+}
+
+@test "pxr-resize: target sizes: short side to N with the other side rounded half to even" {
+	# 500x375 -> 341.33 -> 341; 375x500 -> 341; 384x256 at 200 -> 300x200;
+	# 100x75 to short 50 is 66.67 -> 67; 10x4 to short 3 is 7.5 -> 8 (even).
+	mkpixels in.pxr 500x375x3 375x500x3 384x256x3
+	run -0 bash -c 'pxr-resize --short 256 < in.pxr | pxr-cat | cut -f3'
+	assert_output "$(printf '341x256x3\n256x341x3\n384x256x3')"
+	mkpixels in.pxr 100x75x3 10x4x3 11x4x3
+	run -0 bash -c 'pxr-resize --short 50 < in.pxr | pxr-cat | cut -f3'
+	assert_line --index 0 "67x50x3"
+	run -0 bash -c 'pxr-resize --short 3 < in.pxr | pxr-cat | cut -f3'
+	assert_line --index 1 "8x3x3"
+	assert_line --index 2 "8x3x3"
+	run -0 bash -c 'pxr-resize --long 100 < in.pxr | pxr-cat | cut -f3'
+	assert_line --index 0 "100x75x3"
+	run -0 bash -c 'pxr-resize --size 30x20 < in.pxr | pxr-cat | cut -f3'
+	assert_output "$(printf '30x20x3\n30x20x3\n30x20x3')"
+}
+
+@test "pxr-resize: failures pass through, encoded records fail, a record of the target size is untouched" {
+	mkpixels in.pxr 341x256x3 fail:bad 100x100x3
+	echo '{"kind": "encoded", "index": 9, "name": "raw.JPEG", "payload_hex": "ffd8"}' | mkstream >> in.pxr
+	run -1 --separate-stderr bash -c 'pxr-resize < in.pxr > out.pxr'
+	assert_equal "$stderr" "pxr-resize: raw.JPEG#9: not decoded (run pxr-decode before pxr-resize)"
+	run -0 bash -c 'pxr-cat out.pxr | cut -f1-4,7'
+	assert_output "$(printf '0\tpixels\t341x256x3\t1\n1\tfailure\t-\t2\tbad\n2\tpixels\t256x256x3\t3\n9\tfailure\t-\t-\tnot decoded (run pxr-decode before pxr-resize)')"
+	readstream < in.pxr | head -1 | cut -d'"' -f1-60 > a
+	readstream < out.pxr | head -1 | cut -d'"' -f1-60 > b
+	run -0 cmp a b
+}
+
+@test "pxr-resize: gaussian keeps a flat image flat and sizes as the others do" {
+	"$PY" - <<-'PY'
+	import sys, numpy as np, os
+	sys.path.insert(0, os.environ["TOP"] + "/tests/test_helper")
+	import pxrstream as p
+	flat = np.full((300, 400, 3), 77, np.uint8)
+	with open("in.pxr", "wb") as f:
+	    f.write(p.record("pixels", 0, "flat", flat.tobytes(), width=400, height=300, channels=3))
+	PY
+	run -0 bash -c 'pxr-resize --filter gaussian --short 100 < in.pxr > out.pxr && pxr-cat out.pxr | cut -f3'
+	assert_output "133x100x3"
+	unpack_npy out.pxr
+	run -0 "$PY" -c 'import numpy as np; a = np.load("out.pxr.out.0.npy"); print(a.min(), a.max())'
+	assert_output "77 77"
+}
+
+@test "pxr-resize: usage errors" {
+	run -2 --separate-stderr pxr-resize --filter cubic
+	assert_equal "$stderr" "pxr-resize: unknown filter 'cubic' (triangle, lanczos3, box, gaussian)"
+	run -2 --separate-stderr pxr-resize --short 0
+	assert_equal "$stderr" "pxr-resize: --short wants a side of 1 to 1048576 pixels, not '0'"
+	run -2 --separate-stderr pxr-resize --short 5 --long 6
+	assert_equal "$stderr" "pxr-resize: give one of --long, --short and --size"
+	run -0 pxr-resize --help
+	assert_line --index 0 "usage: pxr-resize [-fhV] [-F filter] [-l n | -s n | -S wxh] [file]"
+}
