@@ -1,0 +1,226 @@
+/*
+ * pxr-pack: write pixel records into memory-mappable tensors at their
+ * index; --create makes the set, --finish checks it and writes its
+ * manifest.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pack.h"
+#include "pxr.h"
+
+struct options {
+	int create, finish, quiet;
+	uint64_t n;
+	struct pxr_pack_meta m;
+	const char *synsets, *input;
+	int base;
+};
+
+static const char usage_text[] =
+    "usage: pxr-pack [-hqV] [-b 0|1] [-c n [-L layout] [-s wxh] [-t type] | "
+    "-F [-S file]]\n"
+    "                [-i file] x_file y_file\n";
+
+static _Noreturn void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+static _Noreturn void
+help(void)
+{
+	fputs(usage_text, stdout);
+	fputs("Write pixel records (stdin) into X_FILE and Y_FILE at their index.\n"
+	      "  -b, --base B          label base for the manifest (1)\n"
+	      "  -c, --create N        make the set for N images and exit\n"
+	      "  -F, --finish          check that every image is done, fsync,\n"
+	      "                        write X_FILE.manifest.json\n"
+	      "  -h, --help            print this help and exit\n"
+	      "  -i, --input FILE      read records from FILE, not stdin\n"
+	      "  -L, --layout L        julia (default: (H,W,C,N) column-major),\n"
+	      "                        nhwc or nchw\n"
+	      "  -q, --quiet           no summary on stderr\n"
+	      "  -S, --synsets FILE    list these classes in the manifest\n"
+	      "  -s, --size WxH        image size (224x224); 3 channels\n"
+	      "  -t, --label-type T    u16 (default), i32 or i64\n"
+	      "  -V, --version         print the version and exit\n"
+	      "Exit status: 0 all records written (with -F: every image ok),\n"
+	      "1 some images failed, 2 usage error, an I/O error (disk full...)\n"
+	      "or, with -F, missing images.\n",
+	    stdout);
+	exit(0);
+}
+
+static void
+parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "base", required_argument, NULL, 'b' },
+		{ "create", required_argument, NULL, 'c' },
+		{ "finish", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "input", required_argument, NULL, 'i' },
+		{ "label-type", required_argument, NULL, 't' },
+		{ "layout", required_argument, NULL, 'L' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "size", required_argument, NULL, 's' },
+		{ "synsets", required_argument, NULL, 'S' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, shape_opts = 0;
+
+	o->base = 1;
+	o->m.width = o->m.height = 224;
+	o->m.channels = 3;
+	while ((c = getopt_long(argc, argv, "b:c:Fhi:L:qS:s:t:V", longopts,
+		    NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			if (strcmp(optarg, "0") && strcmp(optarg, "1"))
+				pxr_die(2, "--base wants 0 or 1");
+			o->base = optarg[0] - '0';
+			break;
+		case 'c':
+			if (pxr_parse_u64(optarg, 0, PXR_INDEX_MAX, &o->n) == -1)
+				pxr_die(2, "--create wants a count of images, "
+				    "not '%s'", optarg);
+			o->create = 1;
+			break;
+		case 'F':
+			o->finish = 1;
+			break;
+		case 'h':
+			help();
+		case 'i':
+			o->input = optarg;
+			break;
+		case 'L':
+			if (pxr_layout_parse(optarg, &o->m.layout) == -1)
+				pxr_die(2, "unknown layout '%s' (julia, nhwc, "
+				    "nchw)", optarg);
+			shape_opts = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'S':
+			o->synsets = optarg;
+			break;
+		case 's':
+			if (pxr_parse_size(optarg, &o->m.width, &o->m.height))
+				pxr_die(2, "--size wants N or WxH, not '%s'",
+				    optarg);
+			shape_opts = 1;
+			break;
+		case 't':
+			if (pxr_ltype_parse(optarg, &o->m.ltype) == -1)
+				pxr_die(2, "unknown label type '%s' (u16, i32, "
+				    "i64)", optarg);
+			shape_opts = 1;
+			break;
+		case 'V':
+			pxr_print_version();
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	if (o->create && o->finish)
+		pxr_die(2, "--create and --finish cannot be combined");
+	if (shape_opts && !o->create)
+		pxr_die(2, "--layout, --size and --label-type go with --create "
+			   "(the set's metadata holds them)");
+	if (argc - optind != 2)
+		usage();
+	o->m.n = o->n;
+}
+
+static void
+warn_missing(const char *msg)
+{
+	pxr_warnx("%s", msg);
+}
+
+static int
+finish(const struct options *o, const char *x, const char *y)
+{
+	struct pxr_pack_report rep;
+	struct pxr_err err;
+
+	if (pxr_pack_finish(x, y, o->synsets, o->base, &rep, warn_missing,
+		&err) == -1)
+		pxr_die(2, "%s", err.msg);
+	if (!o->quiet)
+		pxr_warnx("%s: %llu images ok, %llu failed, %llu missing; "
+			  "manifest %s.manifest.json", x,
+		    (unsigned long long)rep.ok, (unsigned long long)rep.failed,
+		    (unsigned long long)rep.missing, x);
+	if (rep.missing > 0)
+		return 2;
+	return rep.failed > 0 ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct pxr_packer *pk;
+	struct pxr_reader *rd;
+	struct pxr_record rec;
+	struct pxr_err err;
+	unsigned long long written = 0, failed = 0, skipped = 0;
+	const char *x, *y;
+	int r;
+
+	pxr_setprogname(argv[0]);
+	parse_args(argc, argv, &o);
+	x = argv[optind];
+	y = argv[optind + 1];
+	if (o.create) {
+		if (pxr_pack_create(x, y, &o.m, &err) == -1)
+			pxr_die(2, "%s", err.msg);
+		return 0;
+	}
+	if (o.finish)
+		return finish(&o, x, y);
+	if ((pk = pxr_packer_open(x, y, &err)) == NULL ||
+	    (rd = pxr_reader_open(o.input, &err)) == NULL)
+		pxr_die(2, "%s", err.msg);
+	pxr_record_init(&rec);
+	while ((r = pxr_read(rd, &rec, &err)) == 1) {
+		int was_failure = rec.kind == PXR_KIND_FAILURE;
+
+		switch (pxr_packer_put(pk, &rec, &err)) {
+		case -1:
+			/* Disk full or an I/O error: nothing more is marked
+			 * done, so a run after the fix redoes the rest. */
+			pxr_die(2, "%s", err.msg);
+		case 1:
+			skipped++;
+			continue;
+		}
+		if (rec.kind == PXR_KIND_FAILURE) {
+			if (!was_failure)
+				pxr_warn_record(&rec, rec.reason);
+			failed++;
+		} else {
+			written++;
+		}
+	}
+	if (r == -1)
+		pxr_die(2, "%s (the records before it are written)", err.msg);
+	pxr_reader_close(rd);
+	if (pxr_packer_close(pk, &err) == -1)
+		pxr_die(2, "%s", err.msg);
+	if (!o.quiet && (failed > 0 || skipped > 0))
+		pxr_warnx("%s: %llu images written, %llu failed (written as "
+			  "zeros), %llu already done", x, written, failed,
+		    skipped);
+	return failed > 0 ? 1 : 0;
+}

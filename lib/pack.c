@@ -1,0 +1,589 @@
+/*
+ * pack.c: writing records into the tensors at their index.
+ *
+ * Files of a set, for X_FILE "X_val.raw":
+ *   X_val.raw            N images, in the layout, u8
+ *   Y_val.raw            N labels, little-endian (u16 by default)
+ *   X_val.raw.status     N bytes: 0 missing, 1 written, 2 failed
+ *   X_val.raw.meta       the shape, one "key value" a line
+ *   X_val.raw.failures.<host>.<pid>  one "index<TAB>name<TAB>reason" line
+ *                        per failure, a file per writer (no two writers,
+ *                        on one machine or several, share an append)
+ *   X_val.raw.manifest.json          written by --finish
+ *
+ * Order of writes for an image: pixels, label, then the status byte, each
+ * with pwrite.  A killed writer leaves the kernel's page cache holding
+ * whatever it wrote, in order, so a status byte of 1 always means that the
+ * pixels and the label are there.  (Against power loss, --finish fsyncs
+ * before it reports success; a crash of the whole machine before --finish
+ * may lose writes, and the status bytes with them, so a resumed run redoes
+ * them.)
+ */
+#define _GNU_SOURCE /* gethostname's HOST_NAME_MAX */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pack.h"
+#include "pxr.h"
+
+struct pxr_packer {
+	struct pxr_pack_meta m;
+	int xfd, yfd, sfd, ffd;
+	char *x;
+	size_t imgbytes;
+	unsigned char *buf;
+};
+
+static const char *const layouts[] = { "julia", "nhwc", "nchw" };
+static const char *const ltypes[] = { "u16", "i32", "i64" };
+static const size_t lsizes[] = { 2, 4, 8 };
+
+int
+pxr_layout_parse(const char *s, enum pxr_layout *l)
+{
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, layouts[i]) == 0) {
+			*l = (enum pxr_layout)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+pxr_layout_name(enum pxr_layout l)
+{
+	return layouts[l];
+}
+
+int
+pxr_ltype_parse(const char *s, enum pxr_ltype *t)
+{
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, ltypes[i]) == 0) {
+			*t = (enum pxr_ltype)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int
+pathf(char *buf, size_t size, const char *x, const char *suffix)
+{
+	return (size_t)snprintf(buf, size, "%s%s", x, suffix) < size ? 0 : -1;
+}
+
+static int
+write_meta(const char *path, const struct pxr_pack_meta *m,
+    struct pxr_err *err)
+{
+	char tmp[PATH_MAX];
+	FILE *fp;
+
+	if (pathf(tmp, sizeof(tmp), path, ".tmp") == -1 ||
+	    (fp = fopen(tmp, "w")) == NULL)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+		    strerror(errno));
+	fprintf(fp, "pxr-pack 1\nimages %llu\nwidth %u\nheight %u\n"
+		    "channels %u\nlayout %s\nlabels %s\n",
+	    (unsigned long long)m->n, m->width, m->height, m->channels,
+	    layouts[m->layout], ltypes[m->ltype]);
+	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1 || fclose(fp) == EOF ||
+	    rename(tmp, path) == -1)
+		return pxr_seterr(err, PXR_E_IO, "write error on %s: %s", path,
+		    strerror(errno));
+	return 0;
+}
+
+static int
+read_meta(const char *x, struct pxr_pack_meta *m, struct pxr_err *err)
+{
+	char path[PATH_MAX], lay[16], lt[16];
+	unsigned long long n;
+	int got;
+	FILE *fp;
+
+	if (pathf(path, sizeof(path), x, ".meta") == -1 ||
+	    (fp = fopen(path, "r")) == NULL)
+		return pxr_seterr(err, PXR_E_IO,
+		    "%s: %s (make the set with pxr-pack --create first)", path,
+		    strerror(errno));
+	got = fscanf(fp, "pxr-pack 1\nimages %llu\nwidth %u\nheight %u\n"
+			 "channels %u\nlayout %15s\nlabels %15s\n",
+	    &n, &m->width, &m->height, &m->channels, lay, lt);
+	fclose(fp);
+	m->n = n;
+	if (got != 6 || pxr_layout_parse(lay, &m->layout) == -1 ||
+	    pxr_ltype_parse(lt, &m->ltype) == -1 || m->width == 0 ||
+	    m->height == 0 || m->width > PXR_DIM_MAX ||
+	    m->height > PXR_DIM_MAX || (m->channels != 1 && m->channels != 3))
+		return pxr_seterr(err, PXR_E_FORMAT, "%s: malformed", path);
+	return 0;
+}
+
+static int
+make_file(const char *path, uint64_t size, struct pxr_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+
+	if (fd == -1 || ftruncate(fd, (off_t)size) == -1) {
+		int e = errno;
+
+		if (fd != -1)
+			close(fd);
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(e));
+	}
+	return close(fd) == -1 ? pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+				     strerror(errno))
+			       : 0;
+}
+
+int
+pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
+    struct pxr_err *err)
+{
+	char meta[PATH_MAX], status[PATH_MAX];
+	struct pxr_pack_meta old;
+	struct pxr_err ignored;
+	uint64_t img = (uint64_t)m->width * m->height * m->channels;
+
+	if (pathf(meta, sizeof(meta), x, ".meta") == -1 ||
+	    pathf(status, sizeof(status), x, ".status") == -1)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
+	if (read_meta(x, &old, &ignored) == 0) {
+		if (old.n == m->n && old.width == m->width &&
+		    old.height == m->height && old.channels == m->channels &&
+		    old.layout == m->layout && old.ltype == m->ltype)
+			return 0; /* made before: resume */
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "%s: exists with another shape (%llu images of %ux%ux%u, "
+		    "%s, %s labels); remove it first", x,
+		    (unsigned long long)old.n, old.width, old.height,
+		    old.channels, layouts[old.layout], ltypes[old.ltype]);
+	}
+	if (m->n > 0 && img > UINT64_MAX / m->n)
+		return pxr_seterr(err, PXR_E_USAGE, "tensor too large");
+	/* The status file first: it is what says an image is done. */
+	if (make_file(status, m->n, err) == -1 ||
+	    make_file(x, img * m->n, err) == -1 ||
+	    make_file(y, lsizes[m->ltype] * m->n, err) == -1)
+		return -1;
+	return write_meta(meta, m, err);
+}
+
+struct pxr_packer *
+pxr_packer_open(const char *x, const char *y, struct pxr_err *err)
+{
+	struct pxr_packer *pk = calloc(1, sizeof(*pk));
+	char status[PATH_MAX];
+
+	if (pk == NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	pk->xfd = pk->yfd = pk->sfd = pk->ffd = -1;
+	if (read_meta(x, &pk->m, err) == -1)
+		goto fail;
+	pk->imgbytes = (size_t)pk->m.width * pk->m.height * pk->m.channels;
+	if ((pk->x = strdup(x)) == NULL || (pk->buf = malloc(pk->imgbytes)) ==
+	    NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	pathf(status, sizeof(status), x, ".status");
+	if ((pk->xfd = open(x, O_RDWR | O_CLOEXEC)) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", x, strerror(errno));
+		goto fail;
+	}
+	if ((pk->yfd = open(y, O_RDWR | O_CLOEXEC)) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", y, strerror(errno));
+		goto fail;
+	}
+	if ((pk->sfd = open(status, O_RDWR | O_CLOEXEC)) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", status, strerror(errno));
+		goto fail;
+	}
+	return pk;
+fail:
+	pxr_packer_close(pk, NULL);
+	return NULL;
+}
+
+const struct pxr_pack_meta *
+pxr_packer_meta(const struct pxr_packer *pk)
+{
+	return &pk->m;
+}
+
+void
+pxr_pack_transpose(unsigned char *dst, const unsigned char *src, uint32_t w,
+    uint32_t h, uint32_t c, enum pxr_layout l)
+{
+	size_t plane = (size_t)w * h;
+
+	switch (l) {
+	case PXR_LAYOUT_NHWC:
+		memcpy(dst, src, plane * c);
+		break;
+	case PXR_LAYOUT_NCHW:
+		for (size_t i = 0; i < plane; i++)
+			for (uint32_t k = 0; k < c; k++)
+				dst[k * plane + i] = src[i * c + k];
+		break;
+	case PXR_LAYOUT_JULIA:
+		/* Column-major (H, W, C): sample (y, x, k) at k*W*H + x*H + y.
+		 * Rows are taken 16 at a time, so the source stays in L1
+		 * while each column's run of 16 is written. */
+		for (uint32_t y0 = 0; y0 < h; y0 += 16) {
+			uint32_t y1 = y0 + 16 < h ? y0 + 16 : h;
+
+			for (uint32_t x = 0; x < w; x++)
+				for (uint32_t k = 0; k < c; k++) {
+					unsigned char *d = dst + k * plane +
+					    (size_t)x * h;
+
+					for (uint32_t y = y0; y < y1; y++)
+						d[y] = src[((size_t)y * w + x) *
+							c + k];
+				}
+		}
+		break;
+	}
+}
+
+static int
+pwrite_all(int fd, const void *buf, size_t n, uint64_t off, const char *name,
+    struct pxr_err *err)
+{
+	const unsigned char *p = buf;
+
+	while (n > 0) {
+		ssize_t r = pwrite(fd, p, n, (off_t)off);
+
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
+			    name, strerror(errno));
+		p += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
+}
+
+/* Appends a failure line to this writer's own failures file. */
+static int
+log_failure(struct pxr_packer *pk, const struct pxr_record *rec,
+    struct pxr_err *err)
+{
+	char line[PXR_NAME_MAX + PXR_REASON_MAX + 64];
+	int n;
+
+	if (pk->ffd == -1) {
+		char host[256] = "host", path[PATH_MAX];
+
+		(void)gethostname(host, sizeof(host) - 1);
+		snprintf(path, sizeof(path), "%s.failures.%s.%ld", pk->x, host,
+		    (long)getpid());
+		if ((pk->ffd = open(path, O_WRONLY | O_CREAT | O_APPEND |
+			 O_CLOEXEC, 0666)) == -1)
+			return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+			    strerror(errno));
+	}
+	/* Tabs and newlines in names and reasons would break the lines. */
+	n = snprintf(line, sizeof(line), "%llu\t", (unsigned long long)rec->index);
+	for (size_t i = 0; i < rec->name_len && n < (int)sizeof(line) - 4; i++)
+		line[n++] = rec->name[i] == '\t' || rec->name[i] == '\n'
+		    ? ' '
+		    : rec->name[i];
+	line[n++] = '\t';
+	for (size_t i = 0; i < rec->payload_len && n < (int)sizeof(line) - 2;
+	     i++)
+		line[n++] = rec->payload[i] == '\t' || rec->payload[i] == '\n'
+		    ? ' '
+		    : (char)rec->payload[i];
+	line[n++] = '\n';
+	return write(pk->ffd, line, (size_t)n) == n
+	    ? 0
+	    : pxr_seterr(err, PXR_E_IO, "write error on the failures file: %s",
+		  strerror(errno));
+}
+
+int
+pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
+    struct pxr_err *err)
+{
+	unsigned char st, lab[8];
+	int64_t label;
+
+	if (rec->index >= pk->m.n)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "%s#%llu: index beyond the tensor's %llu images", rec->name,
+		    (unsigned long long)rec->index,
+		    (unsigned long long)pk->m.n);
+	if (pread(pk->sfd, &st, 1, (off_t)rec->index) == 1 &&
+	    st == PXR_STATUS_OK)
+		return 1; /* done in an earlier run */
+	if (rec->kind == PXR_KIND_ENCODED)
+		pxr_record_fail(rec, "not decoded (run pxr-decode first)");
+	else if (rec->kind == PXR_KIND_PIXELS &&
+	    (rec->width != pk->m.width || rec->height != pk->m.height ||
+		rec->channels != pk->m.channels))
+		pxr_record_fail(rec, "%ux%ux%u image, the tensor holds %ux%ux%u",
+		    rec->width, rec->height, rec->channels, pk->m.width,
+		    pk->m.height, pk->m.channels);
+	if (rec->kind == PXR_KIND_PIXELS)
+		pxr_pack_transpose(pk->buf, rec->payload, pk->m.width,
+		    pk->m.height, pk->m.channels, pk->m.layout);
+	else
+		memset(pk->buf, 0, pk->imgbytes); /* as the notebook did */
+	label = rec->label == PXR_LABEL_NONE ? 0 : rec->label;
+	for (size_t i = 0; i < 8; i++)
+		lab[i] = (unsigned char)((uint64_t)label >> (8 * i));
+	st = rec->kind == PXR_KIND_PIXELS ? PXR_STATUS_OK : PXR_STATUS_FAILED;
+	if (st == PXR_STATUS_FAILED && log_failure(pk, rec, err) == -1)
+		return -1;
+	if (pwrite_all(pk->xfd, pk->buf, pk->imgbytes,
+		rec->index * pk->imgbytes, pk->x, err) == -1 ||
+	    pwrite_all(pk->yfd, lab, lsizes[pk->m.ltype],
+		rec->index * lsizes[pk->m.ltype], "the labels", err) == -1 ||
+	    pwrite_all(pk->sfd, &st, 1, rec->index, "the status file", err) ==
+		-1)
+		return -1;
+	return 0;
+}
+
+int
+pxr_packer_close(struct pxr_packer *pk, struct pxr_err *err)
+{
+	int r = 0;
+
+	if (pk == NULL)
+		return 0;
+	if ((pk->xfd != -1 && close(pk->xfd) == -1) ||
+	    (pk->yfd != -1 && close(pk->yfd) == -1) ||
+	    (pk->sfd != -1 && close(pk->sfd) == -1) ||
+	    (pk->ffd != -1 && close(pk->ffd) == -1))
+		r = pxr_seterr(err, PXR_E_IO, "%s: close: %s", pk->x,
+		    strerror(errno));
+	free(pk->buf);
+	free(pk->x);
+	free(pk);
+	return r;
+}
+
+static int
+sync_file(const char *path, struct pxr_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1 || fsync(fd) == -1) {
+		int e = errno;
+
+		if (fd != -1)
+			close(fd);
+		return pxr_seterr(err, PXR_E_IO, "%s: fsync: %s", path,
+		    strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+static void
+json_str(FILE *fp, const char *s, size_t n)
+{
+	pxr_fput_escaped(fp, s, n, 1);
+}
+
+/* Writes the failures of every writer's file whose status byte is still 2
+ * (a later run may have done the image), the last line of an index
+ * winning.  Returns how many were written. */
+static uint64_t
+json_failures(FILE *fp, const char *x, const unsigned char *status,
+    uint64_t n)
+{
+	char pattern[PATH_MAX], *line = NULL;
+	uint64_t count = 0;
+	size_t cap = 0;
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "%s.failures.*", x);
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return 0;
+	/* Mark each failed index once: the byte 2 becomes 3 when listed. */
+	for (size_t f = g.gl_pathc; f-- > 0;) {
+		FILE *in = fopen(g.gl_pathv[f], "r");
+		ssize_t len;
+
+		if (in == NULL)
+			continue;
+		while ((len = getline(&line, &cap, in)) > 0) {
+			char *t1 = strchr(line, '\t'), *t2;
+			unsigned long long idx;
+
+			if (t1 == NULL || (t2 = strchr(t1 + 1, '\t')) == NULL)
+				continue;
+			idx = strtoull(line, NULL, 10);
+			if (idx >= n || status[idx] != PXR_STATUS_FAILED)
+				continue;
+			if (line[len - 1] == '\n')
+				line[--len] = '\0';
+			fprintf(fp, "%s\n    {\"index\": %llu, \"name\": ",
+			    count ? "," : "", idx);
+			json_str(fp, t1 + 1, (size_t)(t2 - t1 - 1));
+			fputs(", \"reason\": ", fp);
+			json_str(fp, t2 + 1, strlen(t2 + 1));
+			fputc('}', fp);
+			((unsigned char *)(uintptr_t)status)[idx] = 3;
+			count++;
+		}
+		fclose(in);
+	}
+	free(line);
+	globfree(&g);
+	return count;
+}
+
+static unsigned char *
+read_whole(const char *path, uint64_t n, struct pxr_err *err)
+{
+	unsigned char *buf = malloc(n ? n : 1);
+	uint64_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (buf == NULL || fd == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+
+		if (r <= 0) {
+			pxr_seterr(err, PXR_E_IO, "%s: short read", path);
+			goto fail;
+		}
+		got += (uint64_t)r;
+	}
+	close(fd);
+	return buf;
+fail:
+	if (fd != -1)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+int
+pxr_pack_finish(const char *x, const char *y, const char *synsets,
+    int label_base, struct pxr_pack_report *rep, void (*warn)(const char *),
+    struct pxr_err *err)
+{
+	char status_path[PATH_MAX], man[PATH_MAX], tmp[PATH_MAX];
+	char msg[256];
+	struct pxr_pack_meta m;
+	unsigned char *st;
+	uint64_t listed;
+	FILE *fp;
+
+	memset(rep, 0, sizeof(*rep));
+	if (read_meta(x, &m, err) == -1)
+		return -1;
+	pathf(status_path, sizeof(status_path), x, ".status");
+	pathf(man, sizeof(man), x, ".manifest.json");
+	pathf(tmp, sizeof(tmp), x, ".manifest.json.tmp");
+	if (sync_file(x, err) == -1 || sync_file(y, err) == -1 ||
+	    sync_file(status_path, err) == -1)
+		return -1;
+	if ((st = read_whole(status_path, m.n, err)) == NULL)
+		return -1;
+	for (uint64_t i = 0; i < m.n;) {
+		if (st[i] == PXR_STATUS_OK) {
+			rep->ok++;
+			i++;
+		} else if (st[i] == PXR_STATUS_FAILED) {
+			rep->failed++;
+			i++;
+		} else {
+			uint64_t j = i;
+
+			while (j < m.n && st[j] != PXR_STATUS_OK &&
+			    st[j] != PXR_STATUS_FAILED)
+				j++;
+			rep->missing += j - i;
+			snprintf(msg, sizeof(msg),
+			    "%s: images %llu to %llu are missing", x,
+			    (unsigned long long)i, (unsigned long long)j - 1);
+			if (warn != NULL)
+				warn(msg);
+			i = j;
+		}
+	}
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		free(st);
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", tmp, strerror(errno));
+	}
+	fprintf(fp, "{\n  \"x\": ");
+	json_str(fp, x, strlen(x));
+	fprintf(fp, ",\n  \"y\": ");
+	json_str(fp, y, strlen(y));
+	if (m.layout == PXR_LAYOUT_JULIA)
+		fprintf(fp, ",\n  \"shape\": [%u, %u, %u, %llu],\n  \"order\": "
+			    "\"F\",\n  \"c_shape\": [%llu, %u, %u, %u]",
+		    m.height, m.width, m.channels, (unsigned long long)m.n,
+		    (unsigned long long)m.n, m.channels, m.width, m.height);
+	else if (m.layout == PXR_LAYOUT_NHWC)
+		fprintf(fp, ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": "
+			    "\"C\"", (unsigned long long)m.n, m.height, m.width,
+		    m.channels);
+	else
+		fprintf(fp, ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": "
+			    "\"C\"", (unsigned long long)m.n, m.channels,
+		    m.height, m.width);
+	fprintf(fp, ",\n  \"dtype\": \"uint8\",\n  \"layout\": \"%s\",\n"
+		    "  \"label_dtype\": \"%s\",\n  \"label_base\": %d,\n"
+		    "  \"images\": %llu,\n  \"ok\": %llu,\n  \"failed\": %llu,\n"
+		    "  \"missing\": %llu,\n  \"synsets\": [",
+	    layouts[m.layout],
+	    m.ltype == PXR_LTYPE_U16	? "<u2"
+	    : m.ltype == PXR_LTYPE_I32 ? "<i4"
+				       : "<i8",
+	    label_base, (unsigned long long)m.n, (unsigned long long)rep->ok,
+	    (unsigned long long)rep->failed, (unsigned long long)rep->missing);
+	if (synsets != NULL) {
+		FILE *in = fopen(synsets, "r");
+		char line[512];
+		int first = 1;
+
+		while (in != NULL && fgets(line, sizeof(line), in) != NULL) {
+			char *tok = strtok(line, " \t\r\n,");
+
+			if (tok == NULL)
+				continue;
+			fputs(first ? "" : ", ", fp);
+			json_str(fp, tok, strlen(tok));
+			first = 0;
+		}
+		if (in != NULL)
+			fclose(in);
+	}
+	fputs("],\n  \"failures\": [", fp);
+	listed = json_failures(fp, x, st, m.n);
+	fprintf(fp, "%s]\n}\n", listed ? "\n  " : "");
+	free(st);
+	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1 || ferror(fp)) {
+		fclose(fp);
+		return pxr_seterr(err, PXR_E_IO, "write error on %s: %s", tmp,
+		    strerror(errno));
+	}
+	if (fclose(fp) == EOF || rename(tmp, man) == -1)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", man, strerror(errno));
+	return 0;
+}

@@ -1,0 +1,77 @@
+/*
+ * pack.h: the packed tensors (lib/pack.c): X (u8 images in a layout), Y
+ * (labels), a status file of one byte per image and a small metadata file,
+ * written at each record's index so that any number of writers, in any
+ * order, on any machine sharing the files, fill them with no coordination.
+ */
+#ifndef PXR_PACK_H
+#define PXR_PACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pxr.h"
+
+enum pxr_layout { PXR_LAYOUT_JULIA, PXR_LAYOUT_NHWC, PXR_LAYOUT_NCHW };
+enum pxr_ltype { PXR_LTYPE_U16, PXR_LTYPE_I32, PXR_LTYPE_I64 };
+
+/* Status bytes (X_FILE.status), read by pxr-list --skip-done too. */
+#define PXR_STATUS_MISSING 0
+#define PXR_STATUS_OK 1
+#define PXR_STATUS_FAILED 2
+
+struct pxr_pack_meta {
+	uint64_t n;
+	uint32_t width, height, channels;
+	enum pxr_layout layout;
+	enum pxr_ltype ltype;
+};
+
+int pxr_layout_parse(const char *s, enum pxr_layout *l);
+const char *pxr_layout_name(enum pxr_layout l);
+int pxr_ltype_parse(const char *s, enum pxr_ltype *t);
+
+/* Makes X, Y and the status file at their final (sparse) size, and the
+ * metadata file X.meta.  Running it again with the same shape is a no-op;
+ * another shape is refused.  0 or -1. */
+int pxr_pack_create(const char *x, const char *y,
+    const struct pxr_pack_meta *m, struct pxr_err *err);
+
+struct pxr_packer;
+
+/* Opens a set made by pxr_pack_create for writing records. */
+struct pxr_packer *pxr_packer_open(const char *x, const char *y,
+    struct pxr_err *err);
+const struct pxr_pack_meta *pxr_packer_meta(const struct pxr_packer *pk);
+
+/*
+ * Writes one record at its index: a PIXELS record of the tensor's size is
+ * written in the layout; a failure (or a record that does not fit, which
+ * becomes one: rec is changed) is written as zeros with its label, and
+ * listed for --finish.  The status byte is written last.  Returns 1 if the
+ * image was already done (skipped), 0 when written, -1 on an I/O error
+ * (fatal: disk full...) with err filled.
+ */
+int pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
+    struct pxr_err *err);
+int pxr_packer_close(struct pxr_packer *pk, struct pxr_err *err);
+
+struct pxr_pack_report {
+	uint64_t ok, failed, missing;
+};
+
+/*
+ * Syncs the files to disk, counts the status bytes and writes the JSON
+ * manifest X.manifest.json (through a temporary file and rename).
+ * synsets (may be NULL) is a file whose first tokens go in the manifest.
+ * Missing images are reported through warn, as index ranges.
+ */
+int pxr_pack_finish(const char *x, const char *y, const char *synsets,
+    int label_base, struct pxr_pack_report *rep,
+    void (*warn)(const char *msg), struct pxr_err *err);
+
+/* Transposes one h x w x c interleaved image into layout l at dst. */
+void pxr_pack_transpose(unsigned char *dst, const unsigned char *src,
+    uint32_t w, uint32_t h, uint32_t c, enum pxr_layout l);
+
+#endif /* PXR_PACK_H */

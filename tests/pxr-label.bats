@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# pxr-label: class indices from names and the validation label files.
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load test_helper/common
+	cd "$BATS_TEST_TMPDIR"
+	IL=$TESTDATA/ilsvrc
+}
+
+# names_stream NAME...: encoded records with these names, indices 0, 1...
+names_stream() {
+	local i=0 n
+	for n in "$@"; do
+		printf '{"kind": "encoded", "index": %d, "name": "%s", "payload_hex": "ff"}\n' $i "$n"
+		i=$((i + 1))
+	done | mkstream
+}
+
+val_names() {
+	local i
+	for i in $(seq "$1" "$2"); do printf 'ILSVRC2012_val_%08d.JPEG\n' "$i"; done
+}
+
+@test "pxr-label: the real validation labels give the notebook's first ten Y values, in every file form" {
+	names_stream $(val_names 1 10) > val.pxr
+	want="66 971 231 810 517 58 335 416 675 333"
+	for f in validation_labels.txt LOC_val_solution.csv; do
+		run -0 bash -c "pxr-label --synsets $IL/LOC_synset_mapping.txt --val-labels $IL/$f < val.pxr | pxr-cat | cut -f4 | xargs"
+		assert_output "$want"
+	done
+	# The same from 'name WNID' pairs, and with the synsets derived.
+	paste -d' ' <(val_names 1 50000) "$IL/validation_labels.txt" > pairs.txt
+	run -0 bash -c "pxr-label --val-labels pairs.txt < val.pxr | pxr-cat | cut -f4 | xargs"
+	assert_output "$want"
+	run -0 bash -c "pxr-label --base 0 --val-labels $IL/LOC_val_solution.csv < val.pxr | pxr-cat | cut -f4 | xargs"
+	assert_output "65 970 230 809 516 57 334 415 674 332"
+}
+
+@test "pxr-label: --verbose names the form read; --print-synsets gives the sorted 1000" {
+	run -0 --separate-stderr pxr-label -v --val-labels "$IL/LOC_val_solution.csv" --print-synsets
+	assert_equal "${#lines[@]}" 1000
+	assert_equal "${lines[65]}" "n01751748"
+	[[ "$stderr" == *"read as Kaggle's LOC_val_solution.csv"* ]]
+	cut -d' ' -f1 "$IL/LOC_synset_mapping.txt" > want
+	pxr-label --val-labels "$IL/validation_labels.txt" --print-synsets > got
+	run -0 cmp want got
+}
+
+@test "pxr-label: training names by file prefix or class folder; unknown WNIDs and unnamed images fail" {
+	names_stream n01440764/n01440764_10026.JPEG train/n01443537/x.jpg n99999999_1.JPEG other/photo.jpg > t.pxr
+	run -1 --separate-stderr bash -c "pxr-label --synsets $IL/LOC_synset_mapping.txt < t.pxr > o.pxr"
+	assert_equal "${stderr}" "pxr-label: n99999999_1.JPEG#2: no label: WNID n99999999 is not in the synset list
+pxr-label: other/photo.jpg#3: no label: no WNID (nXXXXXXXX) in the name"
+	run -0 bash -c 'pxr-cat o.pxr | cut -f2,4'
+	assert_output "$(printf 'encoded\t1\nencoded\t2\nfailure\t-\nfailure\t-')"
+}
+
+@test "pxr-label: a validation image missing from the label file fails, never gets a default" {
+	head -3 "$IL/validation_labels.txt" > three.txt
+	names_stream $(val_names 2 5) > v.pxr
+	run -1 --separate-stderr bash -c "pxr-label --synsets $IL/LOC_synset_mapping.txt --val-labels three.txt < v.pxr > o.pxr"
+	[[ "$stderr" == *"ILSVRC2012_val_00000004.JPEG#2: no label: validation image 4 is not in the label file"* ]]
+	run -0 bash -c 'pxr-cat o.pxr | cut -f2,4 | xargs'
+	assert_output "encoded 971 encoded 231 failure - failure -"
+}
+
+@test "pxr-label: a bad line in a label file is fatal and names the line" {
+	printf 'n01751748\nn09193705\nbanana\n' > bad.txt
+	run -2 --separate-stderr pxr-label --val-labels bad.txt < /dev/null
+	assert_equal "$stderr" "pxr-label: bad.txt:3: not a WNID (nXXXXXXXX): 'banana'"
+	printf 'ImageId,PredictionString\nILSVRC2012_val_00000001,n01751748 1 2 3 4\nfoo,n01\n' > bad.csv
+	run -2 --separate-stderr pxr-label --val-labels bad.csv < /dev/null
+	assert_equal "$stderr" "pxr-label: bad.csv:3: not a validation image name: 'foo'"
+	run -2 --separate-stderr pxr-label < /dev/null
+	assert_equal "$stderr" "pxr-label: no synset list (give --synsets FILE, or --val-labels to derive it from)"
+}

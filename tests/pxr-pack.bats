@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# pxr-pack: tensors in every layout, read back with numpy; concurrent
+# writers; kills and resumes; a full disk.
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load test_helper/common
+	load test_helper/pixels
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# check_layout LAYOUT: X and Y hold in.pxr's images in LAYOUT.
+check_layout() {
+	"$PY" - "$1" <<-'PY'
+	import sys, json, numpy as np
+	lay = sys.argv[1]
+	X = np.memmap("X.raw", np.uint8, "r")
+	Y = np.fromfile("Y.raw", "<u2")
+	m = json.load(open("X.raw.manifest.json"))
+	n = 6
+	for i in range(n):
+	    try:
+	        a = np.load("in.pxr.%d.npy" % i)          # (H, W, C)
+	    except FileNotFoundError:
+	        a = None                                  # a failure: zeros
+	    if lay == "julia":
+	        img = X.reshape(n, 3, 6, 4)[i].transpose(2, 1, 0)
+	        assert m["shape"] == [4, 6, 3, n] and m["order"] == "F"
+	    elif lay == "nhwc":
+	        img = X.reshape(n, 4, 6, 3)[i]
+	    else:
+	        img = X.reshape(n, 3, 4, 6)[i].transpose(1, 2, 0)
+	    assert np.array_equal(img, a if a is not None else np.zeros((4, 6, 3), np.uint8)), (lay, i)
+	assert list(Y) == [1, 2, 3, 4, 5, 6], Y
+	assert m["ok"] == 5 and m["failed"] == 1 and m["missing"] == 0, m
+	assert m["failures"] == [{"index": 3, "name": "img3.JPEG", "reason": "broken"}], m["failures"]
+	PY
+}
+
+@test "pxr-pack: every layout reads back with numpy; a failure is zeros with its label, in the manifest" {
+	mkpixels in.pxr 6x4x3 6x4x3 6x4x3 fail:broken 6x4x3 6x4x3
+	for lay in julia nhwc nchw; do
+		rm -f X.raw* Y.raw
+		pxr-pack --create 6 --size 6x4 --layout $lay X.raw Y.raw
+		run -1 --separate-stderr pxr-pack X.raw Y.raw < in.pxr
+		run -1 --separate-stderr pxr-pack --finish X.raw Y.raw
+		[[ "$stderr" == *"X.raw: 5 images ok, 1 failed, 0 missing"* ]]
+		run -0 check_layout $lay
+	done
+}
+
+@test "pxr-pack: the julia layout is the notebook's (H,W,C,N) column-major array" {
+	mkpixels in.pxr 3x2x3
+	pxr-pack --create 1 --size 3x2 X.raw Y.raw
+	pxr-pack X.raw Y.raw < in.pxr
+	# X[y, x, c, n] (Julia, 1-based) is byte ((n*3 + c)*W + x)*H + y.
+	run -0 "$PY" -c '
+import numpy as np
+a = np.load("in.pxr.0.npy")
+x = np.fromfile("X.raw", np.uint8)
+assert all(x[(c * 3 + xx) * 2 + y] == a[y, xx, c] for y in range(2) for xx in range(3) for c in range(3))
+assert np.array_equal(x.reshape(3, 3, 2, 1, order="C").transpose(2, 1, 0, 3)[:, :, :, 0], a)
+print("ok")'
+	assert_output ok
+}
+
+@test "pxr-pack: records in any order, from 1, 2 or 5 concurrent writers, give the same bytes" {
+	specs=()
+	for i in $(seq 0 29); do specs+=(8x8x3); done
+	mkpixels in.pxr "${specs[@]}"
+	pxr-pack --create 30 --size 8x8 ref.raw refy.raw
+	pxr-pack ref.raw refy.raw < in.pxr
+	for jobs in 2 5; do
+		pxr-pack --create 30 --size 8x8 X$jobs.raw Y$jobs.raw
+		pids=()
+		for k in $(seq 1 $jobs); do
+			# Shard k of the stream, in reverse order.
+			"$PY" - "$TOP/tests/test_helper" $k $jobs <<-'PY' > part$k.pxr
+			import sys; sys.path.insert(0, sys.argv[1]); import pxrstream as p
+			k, n = int(sys.argv[2]), int(sys.argv[3])
+			data = open("in.pxr", "rb").read(); recs = []; off = 0
+			while off < len(data):
+			    f = p.HEADER.unpack_from(data, off); l = 64 + f[11] + f[13]
+			    if f[4] % n == k - 1: recs.append(data[off:off + l])
+			    off += l
+			sys.stdout.buffer.write(b"".join(reversed(recs)))
+			PY
+			pxr-pack X$jobs.raw Y$jobs.raw < part$k.pxr &
+			pids+=($!)
+		done
+		for p in "${pids[@]}"; do wait $p; done
+		cmp ref.raw X$jobs.raw
+		cmp refy.raw Y$jobs.raw
+		cmp ref.raw.status X$jobs.raw.status
+	done
+}
+
+@test "pxr-pack: killed midway, the status never marks an unwritten image; a rerun completes identically" {
+	specs=()
+	for i in $(seq 0 199); do specs+=(64x64x3); done
+	mkpixels in.pxr "${specs[@]}"
+	pxr-pack --create 200 --size 64x64 ref.raw refy.raw
+	pxr-pack ref.raw refy.raw < in.pxr
+	pxr-pack --create 200 --size 64x64 X.raw Y.raw
+	# A slow pipe, so the kill lands in the middle.
+	( "$PY" -c '
+import sys, time
+d = open("in.pxr", "rb").read()
+for i in range(0, len(d), 65536):
+    sys.stdout.buffer.write(d[i:i + 65536]); sys.stdout.flush(); time.sleep(0.05)
+' | pxr-pack X.raw Y.raw ) &
+	for _ in $(seq 100); do
+		[ "$(tr -cd '\001' < X.raw.status | wc -c)" -ge 20 ] && break
+		sleep 0.05
+	done
+	pkill -9 -f "pxr-pack X.raw Y.raw" || true
+	wait || true
+	"$PY" - <<-'PY'
+	import numpy as np
+	st = np.fromfile("X.raw.status", np.uint8)
+	X = np.fromfile("X.raw", np.uint8).reshape(200, 3, 64, 64)
+	R = np.fromfile("ref.raw", np.uint8).reshape(200, 3, 64, 64)
+	done = np.flatnonzero(st == 1)
+	assert 0 < len(done) < 200, len(done)
+	for i in done:
+	    assert np.array_equal(X[i], R[i]), i
+	PY
+	run -0 --separate-stderr pxr-pack X.raw Y.raw < in.pxr
+	[[ "$stderr" == *"already done"* ]]
+	cmp ref.raw X.raw
+	cmp refy.raw Y.raw
+	run -0 --separate-stderr pxr-pack --finish X.raw Y.raw
+}
+
+@test "pxr-pack: a full disk stops with a clear message, and a rerun after freeing space completes" {
+	mkdir small
+	if ! mount -t tmpfs -o size=256k tmpfs small 2>/dev/null; then
+		skip "cannot mount a small tmpfs here"
+	fi
+	specs=()
+	for i in $(seq 0 19); do specs+=(64x64x3); done
+	mkpixels in.pxr "${specs[@]}"
+	pxr-pack --create 20 --size 64x64 small/X.raw small/Y.raw
+	head -c 200000 /dev/zero > small/filler 2>/dev/null || true
+	run -2 --separate-stderr pxr-pack small/X.raw small/Y.raw < in.pxr
+	[[ "$stderr" == *"write error on small/X.raw: No space left on device"* ]]
+	ok_before=$(tr -cd '\001' < small/X.raw.status | wc -c)
+	[ "$ok_before" -lt 20 ]
+	rm small/filler
+	run -0 --separate-stderr pxr-pack small/X.raw small/Y.raw < in.pxr
+	run -0 --separate-stderr pxr-pack --finish small/X.raw small/Y.raw
+	pxr-pack --create 20 --size 64x64 ref.raw refy.raw
+	pxr-pack ref.raw refy.raw < in.pxr
+	cmp ref.raw small/X.raw
+	umount small
+}
+
+@test "pxr-pack: --finish lists missing ranges and exits 2; records of the wrong size fail" {
+	mkpixels in.pxr 8x8x3 9x8x3
+	pxr-pack --create 5 --size 8x8 X.raw Y.raw
+	run -1 --separate-stderr pxr-pack X.raw Y.raw < in.pxr
+	assert_equal "$stderr" "pxr-pack: img1.JPEG#1: 9x8x3 image, the tensor holds 8x8x3
+pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
+	run -2 --separate-stderr pxr-pack --finish X.raw Y.raw
+	[[ "$stderr" == *"X.raw: images 2 to 4 are missing"* ]]
+}
+
+@test "pxr-pack: --create refuses another shape; usage errors" {
+	pxr-pack --create 5 --size 8x8 X.raw Y.raw
+	run -0 pxr-pack --create 5 --size 8x8 X.raw Y.raw
+	run -2 --separate-stderr pxr-pack --create 6 --size 8x8 X.raw Y.raw
+	[[ "$stderr" == *"X.raw: exists with another shape (5 images of 8x8x3, julia, u16 labels); remove it first"* ]]
+	run -2 --separate-stderr pxr-pack --layout nhwc X.raw Y.raw
+	assert_equal "$stderr" "pxr-pack: --layout, --size and --label-type go with --create (the set's metadata holds them)"
+	run -2 --separate-stderr pxr-pack nosuch.raw Y.raw < /dev/null
+	[[ "$stderr" == *"nosuch.raw.meta: No such file or directory"* ]]
+}
