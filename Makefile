@@ -37,7 +37,8 @@ MAN5 = $(sort $(wildcard man/*.5))
 # Debian packages the build, the tests and `make dataset` need.
 DEPS_PKGS = gcc make pkg-config libjpeg62-turbo-dev libarchive-dev \
             libpng-dev libjpeg-turbo-progs bats bats-assert bats-support \
-            bats-file parallel python3-numpy python3-pil mandoc zstd strace
+            bats-file parallel python3-numpy python3-pil mandoc zstd strace \
+            openssh-server openssh-client
 
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 
@@ -121,6 +122,16 @@ install: all
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 
+# The whole job: pxr-imagenet on ILSVRC=/path (the download, tarballs or
+# trees), or on a small built-in sample when ILSVRC is not given.  The
+# sample's photographs come from python3-skimage.
+ILSVRC ?=
+OUT ?= out
+dataset:
+	$(MAKE) deps DEPS_PKGS="$(DEPS_PKGS) $(if $(ILSVRC),,python3-skimage)"
+	$(MAKE) all
+	PATH="$(CURDIR)/$(B):$$PATH" sample/dataset "$(OUT)" $(ILSVRC)
+
 # libFuzzer targets (clang): fuzz/fuzz_<parser>.c, one binary each in
 # build-fuzz/; `make fuzz-run FUZZ_SECONDS=60` runs each from its seed corpus.
 FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
@@ -155,4 +166,4 @@ lint:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all unit bats test test-built check fuzz fuzz-run lint deps lint-man format format-check install clean
+.PHONY: all unit bats test test-built check dataset fuzz fuzz-run lint deps lint-man format format-check install clean
