@@ -102,8 +102,9 @@ write_meta(const char *path, const struct pxr_pack_meta *m,
 	return 0;
 }
 
-static int
-read_meta(const char *x, struct pxr_pack_meta *m, struct pxr_err *err)
+int
+pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
+    struct pxr_err *err)
 {
 	char path[PATH_MAX], lay[16], lt[16];
 	unsigned long long n;
@@ -157,7 +158,7 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 	if (pathf(meta, sizeof(meta), x, ".meta") == -1 ||
 	    pathf(status, sizeof(status), x, ".status") == -1)
 		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
-	if (read_meta(x, &old, &ignored) == 0) {
+	if (pxr_pack_read_meta(x, &old, &ignored) == 0) {
 		if (old.n == m->n && old.width == m->width &&
 		    old.height == m->height && old.channels == m->channels &&
 		    old.layout == m->layout && old.ltype == m->ltype)
@@ -189,7 +190,7 @@ pxr_packer_open(const char *x, const char *y, struct pxr_err *err)
 		return NULL;
 	}
 	pk->xfd = pk->yfd = pk->sfd = pk->ffd = -1;
-	if (read_meta(x, &pk->m, err) == -1)
+	if (pxr_pack_read_meta(x, &pk->m, err) == -1)
 		goto fail;
 	pk->imgbytes = (size_t)pk->m.width * pk->m.height * pk->m.channels;
 	if ((pk->x = strdup(x)) == NULL || (pk->buf = malloc(pk->imgbytes)) ==
@@ -256,6 +257,31 @@ pxr_pack_transpose(unsigned char *dst, const unsigned char *src, uint32_t w,
 		}
 		break;
 	}
+}
+
+void
+pxr_pack_untranspose(unsigned char *dst, const unsigned char *src, uint32_t w,
+    uint32_t h, uint32_t c, enum pxr_layout l)
+{
+	size_t plane = (size_t)w * h;
+
+	for (uint32_t y = 0; y < h; y++)
+		for (uint32_t x = 0; x < w; x++)
+			for (uint32_t k = 0; k < c; k++) {
+				size_t at = l == PXR_LAYOUT_NHWC
+				    ? ((size_t)y * w + x) * c + k
+				    : l == PXR_LAYOUT_NCHW
+				    ? k * plane + (size_t)y * w + x
+				    : k * plane + (size_t)x * h + y;
+
+				dst[((size_t)y * w + x) * c + k] = src[at];
+			}
+}
+
+size_t
+pxr_ltype_size(enum pxr_ltype t)
+{
+	return lsizes[t];
 }
 
 static int
@@ -494,7 +520,7 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 	FILE *fp;
 
 	memset(rep, 0, sizeof(*rep));
-	if (read_meta(x, &m, err) == -1)
+	if (pxr_pack_read_meta(x, &m, err) == -1)
 		return -1;
 	pathf(status_path, sizeof(status_path), x, ".status");
 	pathf(man, sizeof(man), x, ".manifest.json");

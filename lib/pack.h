@@ -70,6 +70,17 @@ int pxr_pack_finish(const char *x, const char *y, const char *synsets,
     int label_base, struct pxr_pack_report *rep,
     void (*warn)(const char *msg), struct pxr_err *err);
 
+/* Reads X_FILE.meta; 0 or -1. */
+int pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
+    struct pxr_err *err);
+
+/* The inverse of pxr_pack_transpose: layout l at src to h x w x c. */
+void pxr_pack_untranspose(unsigned char *dst, const unsigned char *src,
+    uint32_t w, uint32_t h, uint32_t c, enum pxr_layout l);
+
+/* Size in bytes of one label of type t. */
+size_t pxr_ltype_size(enum pxr_ltype t);
+
 /* Transposes one h x w x c interleaved image into layout l at dst. */
 void pxr_pack_transpose(unsigned char *dst, const unsigned char *src,
     uint32_t w, uint32_t h, uint32_t c, enum pxr_layout l);

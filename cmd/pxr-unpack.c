@@ -1,0 +1,299 @@
+/*
+ * pxr-unpack: pixel records out as PNG or PPM files or one contact sheet;
+ * or a packed tensor read back as records.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "pxr.h"
+#include "unpack.h"
+
+struct options {
+	const char *output, *tensor, *labels, *pick;
+	enum pxr_imgfmt fmt;
+	int has_fmt, force;
+	uint32_t cols, rows;
+	uint64_t random, seed;
+};
+
+static const char usage_text[] =
+    "usage: pxr-unpack [-fhV] [-F png|ppm] [-o pattern] [-s colsxrows] "
+    "[file]\n"
+    "       pxr-unpack -t x_file [-f] [-l y_file] [-p list | -r k [-S seed]]\n";
+
+static _Noreturn void
+usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+static _Noreturn void
+help(void)
+{
+	fputs(usage_text, stdout);
+	fputs("Write pixel records (stdin if no file) as image files, or read a\n"
+	      "packed tensor back as records.\n"
+	      "  -F, --format F      png (default) or ppm\n"
+	      "  -f, --force         with -t, write records even to a terminal\n"
+	      "  -h, --help          print this help and exit\n"
+	      "  -l, --labels FILE   with -t: the labels (default: X_ -> Y_)\n"
+	      "  -o, --output PAT    file names: %i index, %n name's basename,\n"
+	      "                      %l label, %% a percent sign (%i.png);\n"
+	      "                      with -s the sheet's file (sheet.png)\n"
+	      "  -p, --pick LIST     with -t: these indices, as 1,5,7\n"
+	      "  -r, --random K      with -t: K random images\n"
+	      "  -S, --seed N        the seed of -r (1)\n"
+	      "  -s, --sheet CxR     one contact sheet of the first C*R images\n"
+	      "  -t, --tensor FILE   read a pxr-pack tensor as records\n"
+	      "  -V, --version       print the version and exit\n"
+	      "Exit status: 0 all records written, 1 some were failures or not\n"
+	      "pixels, 2 usage error, an unreadable input or a write error.\n",
+	    stdout);
+	exit(0);
+}
+
+static void
+parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "labels", required_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "pick", required_argument, NULL, 'p' },
+		{ "random", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "sheet", required_argument, NULL, 's' },
+		{ "tensor", required_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->seed = 1;
+	while ((c = getopt_long(argc, argv, "F:fhl:o:p:r:S:s:t:V", longopts,
+		    NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			if (strcmp(optarg, "png") == 0)
+				o->fmt = PXR_IMG_PNG;
+			else if (strcmp(optarg, "ppm") == 0)
+				o->fmt = PXR_IMG_PPM;
+			else
+				pxr_die(2, "unknown format '%s' (png, ppm)",
+				    optarg);
+			o->has_fmt = 1;
+			break;
+		case 'f':
+			o->force = 1;
+			break;
+		case 'h':
+			help();
+		case 'l':
+			o->labels = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'p':
+			o->pick = optarg;
+			break;
+		case 'r':
+			if (pxr_parse_u64(optarg, 1, 1u << 24, &o->random))
+				pxr_die(2, "--random wants a count, not '%s'",
+				    optarg);
+			break;
+		case 'S':
+			if (pxr_parse_u64(optarg, 0, UINT64_MAX, &o->seed))
+				pxr_die(2, "--seed wants a number, not '%s'",
+				    optarg);
+			break;
+		case 's':
+			if (pxr_parse_size(optarg, &o->cols, &o->rows) == -1 ||
+			    o->cols > 64 || o->rows > 64)
+				pxr_die(2, "--sheet wants CxR (at most 64x64), "
+				    "not '%s'", optarg);
+			break;
+		case 't':
+			o->tensor = optarg;
+			break;
+		case 'V':
+			pxr_print_version();
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	if (o->pick && o->random)
+		pxr_die(2, "--pick and --random cannot be combined");
+	if (!o->tensor && (o->pick || o->random || o->labels))
+		pxr_die(2, "--pick, --random and --labels go with --tensor");
+	if (o->tensor && (o->cols || o->output || o->has_fmt))
+		pxr_die(2, "--tensor writes records: pipe them to another "
+			   "pxr-unpack for files or a sheet");
+	if (argc - optind > (o->tensor ? 0 : 1))
+		usage();
+	if (!o->has_fmt && o->output && strlen(o->output) > 4 &&
+	    strcmp(o->output + strlen(o->output) - 4, ".ppm") == 0)
+		o->fmt = PXR_IMG_PPM;
+}
+
+/* Y_FILE for X_FILE: "X_" in the basename becomes "Y_", if it exists. */
+static char *
+labels_for(const char *x)
+{
+	static char y[4096];
+	const char *base = strrchr(x, '/');
+	struct stat st;
+	size_t at = base ? (size_t)(base + 1 - x) : 0;
+
+	if (strlen(x) >= sizeof(y) || strncmp(x + at, "X_", 2) != 0)
+		return NULL;
+	strcpy(y, x);
+	y[at] = 'Y';
+	return stat(y, &st) == 0 ? y : NULL;
+}
+
+/* xorshift64*: a small seeded generator for --random. */
+static uint64_t
+next_random(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ull;
+}
+
+static int
+from_tensor(const struct options *o)
+{
+	struct pxr_tensor *t;
+	struct pxr_writer *wr;
+	struct pxr_record rec;
+	struct pxr_err err;
+	uint64_t n, s = o->seed * 0x9E3779B97F4A7C15ull + 1;
+	const char *p = o->pick;
+
+	if ((t = pxr_tensor_open(o->tensor,
+		 o->labels ? o->labels : labels_for(o->tensor), &err)) == NULL ||
+	    (wr = pxr_writer_open(NULL, o->force ? PXR_WRITER_FORCE : 0,
+		 &err)) == NULL)
+		pxr_die(2, "%s", err.msg);
+	n = pxr_tensor_count(t);
+	for (uint64_t k = 0;; k++) {
+		uint64_t i;
+
+		if (o->pick) {
+			char *end;
+
+			if (*p == '\0')
+				break;
+			i = strtoull(p, &end, 10);
+			if (end == p || (*end != ',' && *end != '\0'))
+				pxr_die(2, "--pick wants indices like 1,5,7");
+			p = *end ? end + 1 : end;
+		} else if (o->random) {
+			if (k >= o->random || n == 0)
+				break;
+			i = next_random(&s) % n;
+		} else if ((i = k) >= n) {
+			break;
+		}
+		if (pxr_tensor_read(t, i, &rec, &err) == -1 ||
+		    pxr_write(wr, &rec, &err) == -1)
+			pxr_die(2, "%s: %s", o->tensor, err.msg);
+	}
+	if (pxr_writer_close(wr, &err) == -1)
+		pxr_die(2, "%s", err.msg);
+	pxr_tensor_close(t);
+	return 0;
+}
+
+/* Pastes tile (w x h x c) into the sheet at cell k, gray replicated. */
+static void
+paste(unsigned char *sheet, uint32_t sw, uint32_t cw, uint32_t ch, uint32_t k,
+    uint32_t cols, const struct pxr_record *rec)
+{
+	uint32_t x0 = (k % cols) * cw, y0 = (k / cols) * ch;
+
+	for (uint32_t y = 0; y < rec->height && y < ch; y++)
+		for (uint32_t x = 0; x < rec->width && x < cw; x++)
+			for (uint32_t c = 0; c < 3; c++)
+				sheet[(((size_t)(y0 + y)) * sw + x0 + x) * 3 + c] =
+				    rec->payload[((size_t)y * rec->width + x) *
+					rec->channels +
+				    (rec->channels == 3 ? c : 0)];
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct pxr_reader *rd;
+	struct pxr_record rec;
+	struct pxr_err err;
+	unsigned char *sheet = NULL;
+	uint32_t cw = 0, ch = 0, k = 0;
+	int r, status = 0;
+
+	pxr_setprogname(argv[0]);
+	parse_args(argc, argv, &o);
+	if (o.tensor)
+		return from_tensor(&o);
+	if ((rd = pxr_reader_open(argv[optind], &err)) == NULL)
+		pxr_die(2, "%s", err.msg);
+	pxr_record_init(&rec);
+	while ((r = pxr_read(rd, &rec, &err)) == 1) {
+		char path[4096];
+
+		if (rec.kind != PXR_KIND_PIXELS) {
+			pxr_warn_record(&rec, rec.kind == PXR_KIND_FAILURE
+				? "failure record: no image to write"
+				: "not decoded: no image to write");
+			status = 1;
+			continue;
+		}
+		if (o.cols) {
+			if (k >= o.cols * o.rows)
+				continue;
+			if (sheet == NULL) {
+				/* Cells are the size of the first image. */
+				cw = rec.width;
+				ch = rec.height;
+				if ((uint64_t)cw * ch * o.cols * o.rows > (1u << 28))
+					pxr_die(2, "sheet too large");
+				sheet = malloc((size_t)cw * ch * o.cols *
+				    o.rows * 3);
+				if (sheet == NULL)
+					pxr_die(2, "out of memory");
+				memset(sheet, 128, (size_t)cw * ch * o.cols *
+				    o.rows * 3);
+			}
+			paste(sheet, cw * o.cols, cw, ch, k++, o.cols, &rec);
+			continue;
+		}
+		if (pxr_unpack_name(path, sizeof(path),
+			o.output ? o.output : "%i.png", &rec) == -1)
+			pxr_die(2, "output name too long");
+		if (pxr_image_write(path, o.fmt, rec.payload, rec.width,
+			rec.height, rec.channels, &err) == -1)
+			pxr_die(2, "%s", err.msg);
+	}
+	if (r == -1)
+		pxr_die(2, "%s", err.msg);
+	if (o.cols) {
+		if (sheet == NULL)
+			pxr_die(1, "no images for the sheet");
+		if (pxr_image_write(o.output ? o.output : "sheet.png", o.fmt,
+			sheet, cw * o.cols, ch * o.rows, 3, &err) == -1)
+			pxr_die(2, "%s", err.msg);
+		free(sheet);
+	}
+	pxr_reader_close(rd);
+	return status;
+}

@@ -1,0 +1,199 @@
+/*
+ * unpack.c: the way back out of pxr: records as PNG or PPM files, and the
+ * packed tensors read as records again, whatever their layout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <png.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pack.h"
+#include "pxr.h"
+#include "unpack.h"
+
+int
+pxr_image_write(const char *path, enum pxr_imgfmt fmt, const unsigned char *px,
+    uint32_t w, uint32_t h, uint32_t c, struct pxr_err *err)
+{
+	if (fmt == PXR_IMG_PNG) {
+		png_image img;
+
+		memset(&img, 0, sizeof(img));
+		img.version = PNG_IMAGE_VERSION;
+		img.width = w;
+		img.height = h;
+		img.format = c == 3 ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
+		if (!png_image_write_to_file(&img, path, 0, px, 0, NULL))
+			return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+			    img.message);
+		return 0;
+	}
+	{
+		FILE *fp = fopen(path, "wb");
+		int bad;
+
+		if (fp == NULL)
+			return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+			    strerror(errno));
+		fprintf(fp, "P%c\n%u %u\n255\n", c == 3 ? '6' : '5', w, h);
+		fwrite(px, 1, (size_t)w * h * c, fp);
+		bad = ferror(fp);
+		if (fclose(fp) == EOF || bad)
+			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
+			    path, strerror(errno));
+	}
+	return 0;
+}
+
+int
+pxr_unpack_name(char *out, size_t size, const char *pattern,
+    const struct pxr_record *rec)
+{
+	size_t o = 0;
+
+	for (const char *p = pattern; *p != '\0'; p++) {
+		char tmp[PXR_NAME_MAX + 32];
+		const char *add = tmp;
+		size_t n;
+
+		if (*p != '%' || p[1] == '\0') {
+			tmp[0] = *p;
+			tmp[1] = '\0';
+		} else if (*++p == 'i') {
+			snprintf(tmp, sizeof(tmp), "%llu",
+			    (unsigned long long)rec->index);
+		} else if (*p == 'l') {
+			snprintf(tmp, sizeof(tmp), "%ld", (long)rec->label);
+		} else if (*p == 'n') {
+			const char *base = strrchr(rec->name, '/');
+			char *dot;
+
+			snprintf(tmp, sizeof(tmp), "%s",
+			    base ? base + 1 : rec->name);
+			if ((dot = strrchr(tmp, '.')) != NULL && dot != tmp)
+				*dot = '\0';
+			if (tmp[0] == '\0' || strcmp(tmp, "..") == 0)
+				strcpy(tmp, "_");
+		} else if (*p == '%') {
+			add = "%";
+		} else {
+			tmp[0] = '%';
+			tmp[1] = *p;
+			tmp[2] = '\0';
+		}
+		n = strlen(add);
+		if (o + n >= size)
+			return -1;
+		memcpy(out + o, add, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+struct pxr_tensor {
+	struct pxr_pack_meta m;
+	int xfd, yfd;
+	size_t imgbytes;
+	unsigned char *raw, *px;
+	char name[64];
+};
+
+struct pxr_tensor *
+pxr_tensor_open(const char *x, const char *y, struct pxr_err *err)
+{
+	struct pxr_tensor *t = calloc(1, sizeof(*t));
+
+	if (t == NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	t->xfd = t->yfd = -1;
+	if (pxr_pack_read_meta(x, &t->m, err) == -1)
+		goto fail;
+	t->imgbytes = (size_t)t->m.width * t->m.height * t->m.channels;
+	if ((t->raw = malloc(t->imgbytes)) == NULL ||
+	    (t->px = malloc(t->imgbytes)) == NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	if ((t->xfd = open(x, O_RDONLY | O_CLOEXEC)) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", x, strerror(errno));
+		goto fail;
+	}
+	if (y != NULL && (t->yfd = open(y, O_RDONLY | O_CLOEXEC)) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", y, strerror(errno));
+		goto fail;
+	}
+	return t;
+fail:
+	pxr_tensor_close(t);
+	return NULL;
+}
+
+uint64_t
+pxr_tensor_count(const struct pxr_tensor *t)
+{
+	return t->m.n;
+}
+
+int
+pxr_tensor_read(struct pxr_tensor *t, uint64_t i, struct pxr_record *rec,
+    struct pxr_err *err)
+{
+	size_t ls = pxr_ltype_size(t->m.ltype);
+	unsigned char lab[8] = { 0 };
+	int64_t label = 0;
+
+	if (i >= t->m.n)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "image %llu: the tensor holds %llu images",
+		    (unsigned long long)i, (unsigned long long)t->m.n);
+	if (pread(t->xfd, t->raw, t->imgbytes, (off_t)(i * t->imgbytes)) !=
+	    (ssize_t)t->imgbytes)
+		return pxr_seterr(err, PXR_E_IO, "image %llu: short read",
+		    (unsigned long long)i);
+	pxr_pack_untranspose(t->px, t->raw, t->m.width, t->m.height,
+	    t->m.channels, t->m.layout);
+	if (t->yfd != -1) {
+		if (pread(t->yfd, lab, ls, (off_t)(i * ls)) != (ssize_t)ls)
+			return pxr_seterr(err, PXR_E_IO,
+			    "label %llu: short read", (unsigned long long)i);
+		for (size_t k = 0; k < ls; k++)
+			label |= (int64_t)lab[k] << (8 * k);
+		if (ls < 8 && (lab[ls - 1] & 0x80) && t->m.ltype != PXR_LTYPE_U16)
+			label -= (int64_t)1 << (8 * ls);
+	}
+	pxr_record_init(rec);
+	snprintf(t->name, sizeof(t->name), "%llu", (unsigned long long)i);
+	rec->kind = PXR_KIND_PIXELS;
+	rec->index = i;
+	rec->label = t->yfd != -1 && label >= 0 && label <= INT32_MAX
+	    ? (int32_t)label
+	    : PXR_LABEL_NONE;
+	rec->width = t->m.width;
+	rec->height = t->m.height;
+	rec->channels = t->m.channels;
+	rec->name = t->name;
+	rec->name_len = strlen(t->name);
+	rec->payload = t->px;
+	rec->payload_len = t->imgbytes;
+	return 0;
+}
+
+void
+pxr_tensor_close(struct pxr_tensor *t)
+{
+	if (t == NULL)
+		return;
+	if (t->xfd != -1)
+		close(t->xfd);
+	if (t->yfd != -1)
+		close(t->yfd);
+	free(t->raw);
+	free(t->px);
+	free(t);
+}
