@@ -38,7 +38,7 @@ MAN5 = $(sort $(wildcard man/*.5))
 DEPS_PKGS = gcc make pkg-config libjpeg62-turbo-dev libarchive-dev \
             libpng-dev libjpeg-turbo-progs bats bats-assert bats-support \
             bats-file parallel python3-numpy python3-pil mandoc zstd strace \
-            openssh-server openssh-client
+            openssh-server openssh-client cppcheck clang-tidy
 
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 

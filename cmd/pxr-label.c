@@ -73,7 +73,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    -1) {
 		switch (c) {
 		case 'b':
-			if (strcmp(optarg, "0") && strcmp(optarg, "1"))
+			if (strcmp(optarg, "0") != 0 && strcmp(optarg, "1") != 0)
 				pxr_die(2, "--base wants 0 or 1, not '%s'",
 				    optarg);
 			o->base = optarg[0] - '0';
@@ -187,6 +187,7 @@ main(int argc, char **argv)
 	if (o.print) {
 		for (size_t i = 0; i < pxr_labeler_nsynsets(lb); i++)
 			puts(pxr_labeler_synset(lb, i));
+		pxr_labeler_free(lb);
 		if (fflush(stdout) == EOF || ferror(stdout))
 			pxr_die(2, "write error on <stdout>");
 		return 0;

@@ -82,7 +82,7 @@ parse_args(int argc, char **argv, struct options *o)
 		    NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (strcmp(optarg, "0") && strcmp(optarg, "1"))
+			if (strcmp(optarg, "0") != 0 && strcmp(optarg, "1") != 0)
 				pxr_die(2, "--base wants 0 or 1");
 			o->base = optarg[0] - '0';
 			break;

@@ -350,7 +350,7 @@ pxr_label_of(const struct pxr_labeler *lb, const char *name,
 {
 	size_t n = strlen(name);
 	unsigned long num = val_number(name, n);
-	struct wnid key, *hit;
+	struct wnid key = { { 0 }, 0 }, *hit;
 	const char *w;
 
 	if (num > 0) {

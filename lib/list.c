@@ -564,8 +564,8 @@ walk_archive(struct walk *w, struct archive *a, const char *prefix,
 				lwarn(w->l, "%s: near byte %lld: %s: skipping to the "
 				    "next good header; a member is lost",
 				    arcname,
-				    (long long)(archive_filter_bytes(a, -1) +
-					base),
+				    (long long)archive_filter_bytes(a, -1) +
+					(long long)base,
 				    archive_error_string(a)
 					? archive_error_string(a)
 					: "damaged header");
@@ -583,14 +583,14 @@ walk_archive(struct walk *w, struct archive *a, const char *prefix,
 			/* libarchive skips a damaged header silently: count
 			 * the loss ourselves. */
 			lwarn(w->l, "%s: byte %lld: %s", arcname,
-			    (long long)(hdr + base),
+			    (long long)hdr + (long long)base,
 			    archive_error_string(a) ? archive_error_string(a)
 						    : "damaged header");
 			w->l->st.damaged++;
 			damaged = 1;
 		} else if (r != ARCHIVE_OK) {
 			lwarn(w->l, "%s: byte %lld: %s", arcname,
-			    (long long)(hdr > 0 ? hdr + base : base),
+			    (long long)hdr + (long long)base,
 			    archive_error_string(a) ? archive_error_string(a)
 						    : "unreadable archive");
 			w->l->st.damaged++;
@@ -610,7 +610,7 @@ walk_archive(struct walk *w, struct archive *a, const char *prefix,
 			const char *raw = archive_entry_pathname(e);
 
 			lwarn(w->l, "%s: byte %lld: %s%s%s: refused", arcname,
-			    (long long)(hdr + base), why,
+			    (long long)hdr + (long long)base, why,
 			    raw && *raw ? ": " : "", raw && *raw ? raw : "");
 			w->l->st.refused++;
 			continue;
@@ -625,7 +625,7 @@ walk_archive(struct walk *w, struct archive *a, const char *prefix,
 		    name);
 		if (len > PXR_NAME_MAX) {
 			lwarn(w->l, "%s: byte %lld: name longer than %u bytes: "
-			    "refused", arcname, (long long)(hdr + base),
+			    "refused", arcname, (long long)hdr + (long long)base,
 			    PXR_NAME_MAX);
 			w->l->st.refused++;
 			continue;
@@ -801,7 +801,8 @@ scan_dir(struct pxr_list *l, const char *root, uint32_t id, const char *rel,
 	}
 	closedir(d);
 	/* Sorted, so that the scan order (and seq) is deterministic. */
-	qsort(names, n, sizeof(*names), cmp_cstr);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp_cstr);
 	for (size_t i = 0; i < n; i++) {
 		scan_dir_entry(l, root, id, names[i], up);
 		free(names[i]);
@@ -1070,7 +1071,7 @@ index_line(struct pxr_list *l, char *line, size_t len, uint64_t *want)
 		for (k = 0; k < 4; k++)
 			if (strcmp(f[2], kind_names[k]) == 0)
 				break;
-		if (k == 4 || (n = unescape(f[3], strlen(f[3]))) < 0 ||
+		if (k == 4 || unescape(f[3], strlen(f[3])) < 0 ||
 		    strtoull(f[1], NULL, 10) != l->nsrc ||
 		    add_src(l, f[3], (enum src_kind)k, &id) == -1)
 			return -1;

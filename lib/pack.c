@@ -106,8 +106,8 @@ int
 pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
     struct pxr_err *err)
 {
-	char path[PATH_MAX], lay[16], lt[16];
-	unsigned long long n;
+	char path[PATH_MAX], lay[16] = "", lt[16] = "";
+	unsigned long long n = 0;
 	int got;
 	FILE *fp;
 
@@ -151,7 +151,7 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
     struct pxr_err *err)
 {
 	char meta[PATH_MAX], status[PATH_MAX];
-	struct pxr_pack_meta old;
+	struct pxr_pack_meta old = { 0 };
 	struct pxr_err ignored;
 	uint64_t img = (uint64_t)m->width * m->height * m->channels;
 
@@ -193,8 +193,8 @@ pxr_packer_open(const char *x, const char *y, struct pxr_err *err)
 	if (pxr_pack_read_meta(x, &pk->m, err) == -1)
 		goto fail;
 	pk->imgbytes = (size_t)pk->m.width * pk->m.height * pk->m.channels;
-	if ((pk->x = strdup(x)) == NULL || (pk->buf = malloc(pk->imgbytes)) ==
-	    NULL) {
+	if ((pk->x = strdup(x)) == NULL ||
+	    (pk->buf = malloc(pk->imgbytes ? pk->imgbytes : 1)) == NULL) {
 		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		goto fail;
 	}
@@ -514,7 +514,7 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 {
 	char status_path[PATH_MAX], man[PATH_MAX], tmp[PATH_MAX];
 	char msg[256];
-	struct pxr_pack_meta m;
+	struct pxr_pack_meta m = { 0 };
 	unsigned char *st;
 	uint64_t listed;
 	FILE *fp;

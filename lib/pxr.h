@@ -95,14 +95,16 @@ const char *pxr_getprogname(void);
 void pxr_warn(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));	/* adds ": strerror(errno)" */
 void pxr_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* noreturn spelled twice: cppcheck 2.10 reads only the attribute. */
 _Noreturn void pxr_die(int status, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3), noreturn));
 /* "pxr-verb: name#index: what" */
 void pxr_warn_record(const struct pxr_record *rec, const char *what);
 /* Fills err: code and a printf-formatted message.  Returns -1. */
 int pxr_seterr(struct pxr_err *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-_Noreturn void pxr_bug(const char *file, int line, const char *what);
+_Noreturn void pxr_bug(const char *file, int line, const char *what)
+    __attribute__((noreturn));
 #define PXR_BUG(what) pxr_bug(__FILE__, __LINE__, (what))
 
 /* crc32c.c: CRC-32C (Castagnoli), SSE4.2 where the CPU has it. */
