@@ -50,6 +50,12 @@ $(B)/lib $(B)/unit $(B)/cmd:
 $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(B)/lib
 	$(CC) $(PXR_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The resampling loops vectorise with the dynamic cost model (gcc 12's -O2
+# default leaves the vertical pass scalar): 0.80 -> 0.70 s user for 500
+# corpus images, same bytes.  An explicit -f flag holds whatever -O level
+# CFLAGS gives.
+$(B)/lib/resize.o: PXR_CFLAGS += -fvect-cost-model=dynamic
+
 $(B)/libpxr.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
