@@ -175,3 +175,69 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 	run -2 --separate-stderr pxr-pack nosuch.raw Y.raw < /dev/null
 	[[ "$stderr" == *"nosuch.raw.meta: No such file or directory"* ]]
 }
+
+@test "pxr-pack: list|decode|resize|crop|label|pack over ILSVRC-shaped tarballs equals a model built with Pillow and numpy, for every label form" {
+	"$PY" "$TOP/sample/make-sample.py" s --classes 3 --train-per-class 4 --val 9 2>/dev/null
+	# The val labels in Kaggle's form (rows shuffled) and as name/WNID pairs.
+	"$PY" - <<-'PY'
+	import random
+	labels = [l.strip() for l in open("s/validation_labels.txt")]
+	rows = ["ILSVRC2012_val_%08d,%s 1 2 3 4" % (i + 1, w) for i, w in enumerate(labels)]
+	random.Random(1).shuffle(rows)
+	open("s/LOC_val_solution.csv", "w").write("ImageId,PredictionString\n" + "\n".join(rows) + "\n")
+	open("s/pairs.txt", "w").write("".join("ILSVRC2012_val_%08d.JPEG %s\n" % (i + 1, w) for i, w in enumerate(labels)))
+	PY
+	for split in train val; do
+		for form in validation_labels.txt LOC_val_solution.csv pairs.txt; do
+			[ $split = train ] && [ $form != pairs.txt ] && continue
+			d=$split-$form
+			mkdir $d
+			n=$(pxr-list --count s/ILSVRC2012_img_$split.tar)
+			pxr-pack --create $n $d/X.raw $d/Y.raw
+			run -0 bash -c "set -o pipefail; pxr-list s/ILSVRC2012_img_$split.tar | pxr-decode |
+			    pxr-resize --short 256 | pxr-crop --size 224 |
+			    pxr-label --synsets s/LOC_synset_mapping.txt --val-labels s/$form |
+			    pxr-pack $d/X.raw $d/Y.raw"
+			run -0 --separate-stderr pxr-pack --finish --synsets s/LOC_synset_mapping.txt $d/X.raw $d/Y.raw
+			run -0 "$PY" - $split $d <<-'PY'
+			import io, json, sys, tarfile
+			import numpy as np
+			from PIL import Image
+			split, d = sys.argv[1:]
+			syn = [l.split()[0] for l in open("s/LOC_synset_mapping.txt")]
+			val = [l.strip() for l in open("s/validation_labels.txt")]
+			outer = tarfile.open("s/ILSVRC2012_img_%s.tar" % split)
+			files = {}
+			for m in outer:
+			    data = outer.extractfile(m).read()
+			    if split == "train":
+			        inner = tarfile.open(fileobj=io.BytesIO(data))
+			        for im in inner:
+			            files[m.name[:-4] + "/" + im.name] = inner.extractfile(im).read()
+			    else:
+			        files[m.name] = data
+			names = sorted(files)
+			X, Y = [], []
+			for name in names:
+			    im = Image.open(io.BytesIO(files[name])).convert("RGB")
+			    w, h = im.size
+			    ow, oh = (256, round(h * 256 / w)) if w <= h else (round(w * 256 / h), 256)
+			    im = im.resize((ow, oh), Image.BILINEAR)
+			    l, t = round((ow - 224) / 2), round((oh - 224) / 2)
+			    a = np.asarray(im.crop((l, t, l + 224, t + 224)))
+			    X.append(a.transpose(2, 1, 0))          # julia: [C][W][H]
+			    wnid = name.split("/")[0] if split == "train" else val[int(name[15:23]) - 1]
+			    Y.append(syn.index(wnid) + 1)
+			want_x = np.stack(X).astype(np.uint8).tobytes()
+			assert open(d + "/X.raw", "rb").read() == want_x, "X differs"
+			assert open(d + "/Y.raw", "rb").read() == np.array(Y, "<u2").tobytes(), "Y differs"
+			assert open(d + "/X.raw.status", "rb").read() == b"\x01" * len(names)
+			m = json.load(open(d + "/X.raw.manifest.json"))
+			assert m["shape"] == [224, 224, 3, len(names)] and m["ok"] == len(names)
+			assert m["failures"] == [] and m["synsets"] == syn and m["label_dtype"] == "<u2"
+			print("ok", len(names))
+			PY
+			assert_output --partial "ok "
+		done
+	done
+}
