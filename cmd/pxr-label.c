@@ -16,12 +16,13 @@
 #include "pxr.h"
 
 struct options {
-	const char *synsets, *val_labels;
+	const char *synsets, *val_labels, *folders;
 	int base, force, print, verbose;
 };
 
 static const char usage_text[] =
-    "usage: pxr-label [-fhpvV] [-b 0|1] [-l file] [-s file] [file]\n";
+    "usage: pxr-label [-fhpvV] [-b 0|1] [-c file | [-l file] [-s file]] "
+    "[file]\n";
 
 static _Noreturn void
 usage(void)
@@ -36,6 +37,8 @@ help(void)
 	fputs(usage_text, stdout);
 	fputs("Label records (stdin if no file) with the index of their WNID.\n"
 	      "  -b, --base B         the first class's index: 1 (default) or 0\n"
+	      "  -c, --classes F      folder mode: the class is the name's first\n"
+	      "                       folder, its index its line in F\n"
 	      "  -f, --force          write records even to a terminal\n"
 	      "  -h, --help           print this help and exit\n"
 	      "  -l, --val-labels F   validation labels: one WNID per line,\n"
@@ -57,6 +60,7 @@ parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "base", required_argument, NULL, 'b' },
+		{ "classes", required_argument, NULL, 'c' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "print-synsets", no_argument, NULL, 'p' },
@@ -69,7 +73,7 @@ parse_args(int argc, char **argv, struct options *o)
 	int c;
 
 	o->base = 1;
-	while ((c = getopt_long(argc, argv, "b:fhl:ps:vV", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "b:c:fhl:ps:vV", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'b':
@@ -77,6 +81,9 @@ parse_args(int argc, char **argv, struct options *o)
 				pxr_die(2, "--base wants 0 or 1, not '%s'",
 				    optarg);
 			o->base = optarg[0] - '0';
+			break;
+		case 'c':
+			o->folders = optarg;
 			break;
 		case 'f':
 			o->force = 1;
@@ -102,6 +109,9 @@ parse_args(int argc, char **argv, struct options *o)
 			usage();
 		}
 	}
+	if (o->folders && (o->synsets || o->val_labels))
+		pxr_die(2, "--classes cannot be combined with --synsets or "
+			   "--val-labels");
 	if (argc - optind > 1)
 		usage();
 }
@@ -147,6 +157,12 @@ load(const struct options *o)
 
 	if ((lb = pxr_labeler_new(&err)) == NULL)
 		pxr_die(2, "%s", err.msg);
+	if (o->folders) {
+		buf = slurp(o->folders, &len);
+		if (pxr_labeler_load_folders(lb, o->folders, buf, len, &err))
+			pxr_die(2, "%s", err.msg);
+		free(buf);
+	}
 	if (o->synsets) {
 		buf = slurp(o->synsets, &len);
 		if (pxr_labeler_load_synsets(lb, o->synsets, buf, len, &err))
@@ -166,7 +182,9 @@ load(const struct options *o)
 		pxr_die(2, "%s", err.msg);
 	if (o->verbose)
 		pxr_warnx("%zu classes, %s", pxr_labeler_nsynsets(lb),
-		    o->synsets ? o->synsets : "from the validation labels");
+		    o->folders ? o->folders
+		    : o->synsets ? o->synsets
+				 : "from the validation labels");
 	return lb;
 }
 

@@ -26,6 +26,10 @@ struct pxr_labeler {
 	size_t nsyn;
 	char (*val)[PXR_WNID_LEN + 1]; /* val[i]: WNID of image i+1 */
 	size_t nval;
+	char **folders; /* folder mode: class names, sorted for lookup */
+	uint32_t *folder_cls;
+	char **folder_order;
+	size_t nfolders;
 };
 
 struct pxr_labeler *
@@ -46,6 +50,11 @@ pxr_labeler_free(struct pxr_labeler *lb)
 	free(lb->syn);
 	free(lb->order);
 	free(lb->val);
+	for (size_t i = 0; i < lb->nfolders; i++)
+		free(lb->folder_order[i]);
+	free(lb->folder_order);
+	free(lb->folders);
+	free(lb->folder_cls);
 	free(lb);
 }
 
@@ -284,7 +293,7 @@ pxr_labeler_derive_synsets(struct pxr_labeler *lb, struct pxr_err *err)
 	char (*ids)[PXR_WNID_LEN + 1];
 	size_t n = 0;
 
-	if (lb->nsyn > 0)
+	if (lb->nsyn > 0 || lb->nfolders > 0)
 		return 0;
 	if (lb->nval == 0)
 		return pxr_seterr(err, PXR_E_USAGE,
@@ -307,16 +316,106 @@ pxr_labeler_derive_synsets(struct pxr_labeler *lb, struct pxr_err *err)
 	return set_synsets(lb, ids, n, "validation labels", err);
 }
 
+static char **folder_sort_names; /* qsort has no context pointer */
+
+static int
+cmp_folder(const void *a, const void *b)
+{
+	return strcmp(folder_sort_names[*(const uint32_t *)a],
+	    folder_sort_names[*(const uint32_t *)b]);
+}
+
+int
+pxr_labeler_load_folders(struct pxr_labeler *lb, const char *name,
+    const char *buf, size_t len, struct pxr_err *err)
+{
+	size_t pos = 0, lineno = 0, ln, cap = 0;
+	const char *s, *t;
+
+	while (next_line(buf, len, &pos, &s, &ln)) {
+		/* The whole line: folder names may hold spaces. */
+		size_t tl = ln;
+
+		t = s;
+		lineno++;
+		if (tl == 0)
+			continue;
+		if (memchr(t, '/', tl) != NULL || tl > 255)
+			return pxr_seterr(err, PXR_E_FORMAT,
+			    "%s:%zu: not a folder name: '%.*s'", name, lineno,
+			    (int)(tl > 40 ? 40 : tl), t);
+		if (lb->nfolders == cap) {
+			char **p = realloc(lb->folder_order,
+			    (cap = cap ? cap * 2 : 64) * sizeof(*p));
+
+			if (p == NULL)
+				return pxr_seterr(err, PXR_E_NOMEM,
+				    "out of memory");
+			lb->folder_order = p;
+		}
+		if ((lb->folder_order[lb->nfolders] = strndup(t, tl)) == NULL)
+			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		lb->nfolders++;
+	}
+	if (lb->nfolders == 0)
+		return pxr_seterr(err, PXR_E_FORMAT, "%s: no classes", name);
+	/* A sorted permutation, for bsearch by name. */
+	if ((lb->folder_cls = malloc(lb->nfolders * sizeof(uint32_t))) == NULL)
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < lb->nfolders; i++)
+		lb->folder_cls[i] = (uint32_t)i;
+	folder_sort_names = lb->folder_order;
+	qsort(lb->folder_cls, lb->nfolders, sizeof(uint32_t), cmp_folder);
+	folder_sort_names = NULL;
+	for (size_t i = 1; i < lb->nfolders; i++)
+		if (strcmp(lb->folder_order[lb->folder_cls[i - 1]],
+			lb->folder_order[lb->folder_cls[i]]) == 0)
+			return pxr_seterr(err, PXR_E_FORMAT,
+			    "%s: class '%s' is listed twice", name,
+			    lb->folder_order[lb->folder_cls[i]]);
+	return 0;
+}
+
+/* Folder mode: the class of the name's first folder, or -1. */
+static int64_t
+folder_class(const struct pxr_labeler *lb, const char *name,
+    struct pxr_err *err)
+{
+	const char *slash = strchr(name, '/');
+	size_t lo = 0, hi = lb->nfolders, n;
+
+	if (slash == NULL)
+		return pxr_seterr(err, PXR_E_IMAGE,
+		    "not in a class folder (name has no '/')");
+	n = (size_t)(slash - name);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *c = lb->folder_order[lb->folder_cls[mid]];
+		int r = strncmp(c, name, n);
+
+		if (r == 0 && c[n] != '\0')
+			r = 1;
+		if (r == 0)
+			return lb->folder_cls[mid];
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return pxr_seterr(err, PXR_E_IMAGE, "class folder '%.*s' is not in "
+	    "the class list", (int)(n > 200 ? 200 : n), name);
+}
+
 size_t
 pxr_labeler_nsynsets(const struct pxr_labeler *lb)
 {
-	return lb->nsyn;
+	return lb->nfolders ? lb->nfolders : lb->nsyn;
 }
 
 const char *
 pxr_labeler_synset(const struct pxr_labeler *lb, size_t i)
 {
-	return lb->order[i];
+	return lb->nfolders ? lb->folder_order[i] : lb->order[i];
 }
 
 /* The WNID a training name carries: the file name's nXXXXXXXX_ prefix,
@@ -353,6 +452,8 @@ pxr_label_of(const struct pxr_labeler *lb, const char *name,
 	struct wnid key = { { 0 }, 0 }, *hit;
 	const char *w;
 
+	if (lb->nfolders > 0)
+		return folder_class(lb, name, err);
 	if (num > 0) {
 		if (lb->val == NULL)
 			return pxr_seterr(err, PXR_E_IMAGE,

@@ -36,6 +36,14 @@ int pxr_labeler_load_val(struct pxr_labeler *lb, const char *name,
  * labels' WNIDs.  -1 if there is neither. */
 int pxr_labeler_derive_synsets(struct pxr_labeler *lb, struct pxr_err *err);
 
+/*
+ * Folder mode (torchvision's ImageFolder): an image's class is the first
+ * folder of its name, looked up in the list given here (one class name per
+ * line, the whole line, no '/'); 0 or -1 with name:line in err.
+ */
+int pxr_labeler_load_folders(struct pxr_labeler *lb, const char *name,
+    const char *buf, size_t len, struct pxr_err *err);
+
 size_t pxr_labeler_nsynsets(const struct pxr_labeler *lb);
 const char *pxr_labeler_synset(const struct pxr_labeler *lb, size_t i);
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bats
+# pxr-folder: an ImageFolder tree (any class names) or its tar into tensors.
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load test_helper/common
+	cd "$BATS_TEST_TMPDIR"
+	mkdir -p tree/dog tree/cat tree/zebra\ crossing
+	mkjpeg 300 200 tree/dog/a.jpg
+	mkjpeg 250 260 tree/dog/b.JPEG
+	mkjpeg 320 240 tree/cat/x.jpg
+	mkpng 260 270 "tree/zebra crossing/z.png"
+	echo notes > tree/README.txt
+}
+
+@test "pxr-folder: classes are the sorted top folders; the tensors equal a sequential pipeline's" {
+	run -0 --separate-stderr pxr-folder --jobs 2 --out out tree
+	assert_equal "$(cat out/classes.txt)" "cat
+dog
+zebra crossing"
+	# cat/x, dog/a, dog/b, zebra crossing/z in name order: labels 1 2 2 3.
+	run -0 "$PY" -c 'import numpy as np; print(*np.fromfile("out/Y_data.raw", "<u2"))'
+	assert_output "1 2 2 3"
+	pxr-pack --create 4 ref.raw refy.raw
+	pxr-list tree | pxr-decode --min-side 256 | pxr-resize | pxr-crop |
+		pxr-label --classes out/classes.txt | pxr-pack ref.raw refy.raw
+	cmp ref.raw out/X_data.raw
+	cmp refy.raw out/Y_data.raw
+}
+
+@test "pxr-folder: a tar of the tree gives the same tensors; --classes sets the order" {
+	run -0 --separate-stderr pxr-folder --jobs 1 --out out tree
+	tar -cf tree.tar -C tree .
+	printf 'zebra crossing\ndog\ncat\n' > order.txt
+	run -0 --separate-stderr pxr-folder --name pets --out out2 tree.tar
+	cmp out/X_data.raw out2/X_pets.raw
+	run -0 --separate-stderr pxr-folder --classes order.txt --out out3 tree
+	run -0 "$PY" -c 'import numpy as np; print(*np.fromfile("out3/Y_data.raw", "<u2"))'
+	assert_output "3 2 2 1"
+}
+
+@test "pxr-folder: an image outside any class folder is a listed failure, not class 1" {
+	mkjpeg 300 300 tree/stray.jpg
+	run -1 --separate-stderr pxr-folder --out out tree
+	run -0 "$PY" -c 'import json; print([f["name"] for f in json.load(open("out/X_data.raw.manifest.json"))["failures"]])'
+	assert_output "['stray.jpg']"
+}
