@@ -20,8 +20,8 @@ struct options {
 };
 
 static const char usage_text[] =
-    "usage: pxr-pack [-hqV] [-b 0|1] [-c n [-L layout] [-s wxh] [-t type] | "
-    "-F [-S file]]\n"
+    "usage: pxr-pack [-hqV] [-b 0|1] [-c n [-L layout] [-N] [-s wxh] [-t type] "
+    "| -F [-S file]]\n"
     "                [-i file] x_file y_file\n";
 
 static _Noreturn void
@@ -44,6 +44,8 @@ help(void)
 	      "  -i, --input FILE      read records from FILE, not stdin\n"
 	      "  -L, --layout L        julia (default: (H,W,C,N) column-major),\n"
 	      "                        nhwc or nchw\n"
+	      "  -N, --npy             with -c, X_FILE and Y_FILE as .npy files\n"
+	      "                        (numpy.load(f, mmap_mode='r') maps them)\n"
 	      "  -q, --quiet           no summary on stderr\n"
 	      "  -S, --synsets FILE    list these classes in the manifest\n"
 	      "  -s, --size WxH        image size (224x224); 3 channels\n"
@@ -67,6 +69,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "input", required_argument, NULL, 'i' },
 		{ "label-type", required_argument, NULL, 't' },
 		{ "layout", required_argument, NULL, 'L' },
+		{ "npy", no_argument, NULL, 'N' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "size", required_argument, NULL, 's' },
 		{ "synsets", required_argument, NULL, 'S' },
@@ -78,7 +81,7 @@ parse_args(int argc, char **argv, struct options *o)
 	o->base = 1;
 	o->m.width = o->m.height = 224;
 	o->m.channels = 3;
-	while ((c = getopt_long(argc, argv, "b:c:Fhi:L:qS:s:t:V", longopts,
+	while ((c = getopt_long(argc, argv, "b:c:Fhi:L:NqS:s:t:V", longopts,
 		    NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -104,6 +107,10 @@ parse_args(int argc, char **argv, struct options *o)
 			if (pxr_layout_parse(optarg, &o->m.layout) == -1)
 				pxr_die(2, "unknown layout '%s' (julia, nhwc, "
 				    "nchw)", optarg);
+			shape_opts = 1;
+			break;
+		case 'N':
+			o->m.header = PXR_NPY_HEADER;
 			shape_opts = 1;
 			break;
 		case 'q':
@@ -134,8 +141,8 @@ parse_args(int argc, char **argv, struct options *o)
 	if (o->create && o->finish)
 		pxr_die(2, "--create and --finish cannot be combined");
 	if (shape_opts && !o->create)
-		pxr_die(2, "--layout, --size and --label-type go with --create "
-			   "(the set's metadata holds them)");
+		pxr_die(2, "--layout, --npy, --size and --label-type go with "
+			   "--create (the set's metadata holds them)");
 	if (argc - optind != 2)
 		usage();
 	o->m.n = o->n;

@@ -92,9 +92,9 @@ write_meta(const char *path, const struct pxr_pack_meta *m,
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
 	fprintf(fp, "pxr-pack 1\nimages %llu\nwidth %u\nheight %u\n"
-		    "channels %u\nlayout %s\nlabels %s\n",
+		    "channels %u\nlayout %s\nlabels %s\nheader %u\n",
 	    (unsigned long long)m->n, m->width, m->height, m->channels,
-	    layouts[m->layout], ltypes[m->ltype]);
+	    layouts[m->layout], ltypes[m->ltype], m->header);
 	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1 || fclose(fp) == EOF ||
 	    rename(tmp, path) == -1)
 		return pxr_seterr(err, PXR_E_IO, "write error on %s: %s", path,
@@ -117,11 +117,12 @@ pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
 		    "%s: %s (make the set with pxr-pack --create first)", path,
 		    strerror(errno));
 	got = fscanf(fp, "pxr-pack 1\nimages %llu\nwidth %u\nheight %u\n"
-			 "channels %u\nlayout %15s\nlabels %15s\n",
-	    &n, &m->width, &m->height, &m->channels, lay, lt);
+			 "channels %u\nlayout %15s\nlabels %15s\nheader %u\n",
+	    &n, &m->width, &m->height, &m->channels, lay, lt, &m->header);
 	fclose(fp);
 	m->n = n;
-	if (got != 6 || pxr_layout_parse(lay, &m->layout) == -1 ||
+	if (got != 7 || (m->header != 0 && m->header != PXR_NPY_HEADER) ||
+	    pxr_layout_parse(lay, &m->layout) == -1 ||
 	    pxr_ltype_parse(lt, &m->ltype) == -1 || m->width == 0 ||
 	    m->height == 0 || m->width > PXR_DIM_MAX ||
 	    m->height > PXR_DIM_MAX || (m->channels != 1 && m->channels != 3))
@@ -146,6 +147,55 @@ make_file(const char *path, uint64_t size, struct pxr_err *err)
 			       : 0;
 }
 
+/*
+ * Writes a .npy 1.0 header of PXR_NPY_HEADER bytes at the start of path:
+ * for X the layout's shape (julia: (H, W, C, N) in Fortran order, which
+ * numpy indexes as Julia does), for Y (labels) the shape (N,).
+ */
+static int
+write_npy_header(const char *path, const struct pxr_pack_meta *m,
+    int labels, struct pxr_err *err)
+{
+	static const char *const descr[] = { "<u2", "<i4", "<i8" };
+	unsigned char h[PXR_NPY_HEADER];
+	unsigned long long n = (unsigned long long)m->n;
+	char dict[PXR_NPY_HEADER];
+	int len, fd;
+
+	if (labels)
+		len = snprintf(dict, sizeof(dict), "{'descr': '%s', "
+		    "'fortran_order': False, 'shape': (%llu,), }",
+		    descr[m->ltype], n);
+	else if (m->layout == PXR_LAYOUT_JULIA)
+		len = snprintf(dict, sizeof(dict), "{'descr': '|u1', "
+		    "'fortran_order': True, 'shape': (%u, %u, %u, %llu), }",
+		    m->height, m->width, m->channels, n);
+	else
+		len = snprintf(dict, sizeof(dict), "{'descr': '|u1', "
+		    "'fortran_order': False, 'shape': (%llu, %u, %u, %u), }",
+		    n, m->layout == PXR_LAYOUT_NHWC ? m->height : m->channels,
+		    m->layout == PXR_LAYOUT_NHWC ? m->width : m->height,
+		    m->layout == PXR_LAYOUT_NHWC ? m->channels : m->width);
+	if (len < 0 || len > PXR_NPY_HEADER - 11)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: .npy header too long",
+		    path);
+	memset(h, ' ', sizeof(h));
+	memcpy(h, "\x93NUMPY\x01\x00", 8);
+	h[8] = (PXR_NPY_HEADER - 10) & 0xff;
+	h[9] = (PXR_NPY_HEADER - 10) >> 8;
+	memcpy(h + 10, dict, (size_t)len);
+	h[PXR_NPY_HEADER - 1] = '\n';
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+		    strerror(errno));
+	if (pwrite(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
+		close(fd);
+		return pxr_seterr(err, PXR_E_IO, "write error on %s: %s", path,
+		    strerror(errno));
+	}
+	return close(fd);
+}
+
 int
 pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
     struct pxr_err *err)
@@ -161,7 +211,8 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 	if (pxr_pack_read_meta(x, &old, &ignored) == 0) {
 		if (old.n == m->n && old.width == m->width &&
 		    old.height == m->height && old.channels == m->channels &&
-		    old.layout == m->layout && old.ltype == m->ltype)
+		    old.layout == m->layout && old.ltype == m->ltype &&
+		    old.header == m->header)
 			return 0; /* made before: resume */
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "%s: exists with another shape (%llu images of %ux%ux%u, "
@@ -173,8 +224,11 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 		return pxr_seterr(err, PXR_E_USAGE, "tensor too large");
 	/* The status file first: it is what says an image is done. */
 	if (make_file(status, m->n, err) == -1 ||
-	    make_file(x, img * m->n, err) == -1 ||
-	    make_file(y, lsizes[m->ltype] * m->n, err) == -1)
+	    make_file(x, m->header + img * m->n, err) == -1 ||
+	    make_file(y, m->header + lsizes[m->ltype] * m->n, err) == -1)
+		return -1;
+	if (m->header && (write_npy_header(x, m, 0, err) == -1 ||
+			     write_npy_header(y, m, 1, err) == -1))
 		return -1;
 	return write_meta(meta, m, err);
 }
@@ -378,9 +432,10 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 	if (st == PXR_STATUS_FAILED && log_failure(pk, rec, err) == -1)
 		return -1;
 	if (pwrite_all(pk->xfd, pk->buf, pk->imgbytes,
-		rec->index * pk->imgbytes, pk->x, err) == -1 ||
+		pk->m.header + rec->index * pk->imgbytes, pk->x, err) == -1 ||
 	    pwrite_all(pk->yfd, lab, lsizes[pk->m.ltype],
-		rec->index * lsizes[pk->m.ltype], "the labels", err) == -1 ||
+		pk->m.header + rec->index * lsizes[pk->m.ltype], "the labels",
+		err) == -1 ||
 	    pwrite_all(pk->sfd, &st, 1, rec->index, "the status file", err) ==
 		-1)
 		return -1;
@@ -573,6 +628,7 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 		fprintf(fp, ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": "
 			    "\"C\"", (unsigned long long)m.n, m.channels,
 		    m.height, m.width);
+	fprintf(fp, ",\n  \"offset\": %u", m.header);
 	fprintf(fp, ",\n  \"dtype\": \"uint8\",\n  \"layout\": \"%s\",\n"
 		    "  \"label_dtype\": \"%s\",\n  \"label_base\": %d,\n"
 		    "  \"images\": %llu,\n  \"ok\": %llu,\n  \"failed\": %llu,\n"

@@ -25,14 +25,20 @@ struct pxr_pack_meta {
 	uint32_t width, height, channels;
 	enum pxr_layout layout;
 	enum pxr_ltype ltype;
+	uint32_t header; /* bytes of .npy header before the data (0: raw) */
 };
+
+/* The .npy header (version 1.0) pxr-pack writes with --npy: this many
+ * bytes, so numpy.load(path, mmap_mode="r") maps the data in place. */
+#define PXR_NPY_HEADER 128
 
 int pxr_layout_parse(const char *s, enum pxr_layout *l);
 const char *pxr_layout_name(enum pxr_layout l);
 int pxr_ltype_parse(const char *s, enum pxr_ltype *t);
 
 /* Makes X, Y and the status file at their final (sparse) size, and the
- * metadata file X.meta.  Running it again with the same shape is a no-op;
+ * metadata file X.meta; with m->header set, X and Y start with .npy
+ * headers (X's shape that of the layout; julia as fortran_order).  Running it again with the same shape is a no-op;
  * another shape is refused.  0 or -1. */
 int pxr_pack_create(const char *x, const char *y,
     const struct pxr_pack_meta *m, struct pxr_err *err);

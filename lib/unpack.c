@@ -152,14 +152,15 @@ pxr_tensor_read(struct pxr_tensor *t, uint64_t i, struct pxr_record *rec,
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "image %llu: the tensor holds %llu images",
 		    (unsigned long long)i, (unsigned long long)t->m.n);
-	if (pread(t->xfd, t->raw, t->imgbytes, (off_t)(i * t->imgbytes)) !=
+	if (pread(t->xfd, t->raw, t->imgbytes, (off_t)(t->m.header + i * t->imgbytes)) !=
 	    (ssize_t)t->imgbytes)
 		return pxr_seterr(err, PXR_E_IO, "image %llu: short read",
 		    (unsigned long long)i);
 	pxr_pack_untranspose(t->px, t->raw, t->m.width, t->m.height,
 	    t->m.channels, t->m.layout);
 	if (t->yfd != -1) {
-		if (pread(t->yfd, lab, ls, (off_t)(i * ls)) != (ssize_t)ls)
+		if (pread(t->yfd, lab, ls, (off_t)(t->m.header + i * ls)) !=
+		    (ssize_t)ls)
 			return pxr_seterr(err, PXR_E_IO,
 			    "label %llu: short read", (unsigned long long)i);
 		for (size_t k = 0; k < ls; k++)

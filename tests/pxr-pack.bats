@@ -171,7 +171,7 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 	run -2 --separate-stderr pxr-pack --create 6 --size 8x8 X.raw Y.raw
 	[[ "$stderr" == *"X.raw: exists with another shape (5 images of 8x8x3, julia, u16 labels); remove it first"* ]]
 	run -2 --separate-stderr pxr-pack --layout nhwc X.raw Y.raw
-	assert_equal "$stderr" "pxr-pack: --layout, --size and --label-type go with --create (the set's metadata holds them)"
+	assert_equal "$stderr" "pxr-pack: --layout, --npy, --size and --label-type go with --create (the set's metadata holds them)"
 	run -2 --separate-stderr pxr-pack nosuch.raw Y.raw < /dev/null
 	[[ "$stderr" == *"nosuch.raw.meta: No such file or directory"* ]]
 }
@@ -239,5 +239,34 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 			PY
 			assert_output --partial "ok "
 		done
+	done
+}
+
+@test "pxr-pack: with --npy, numpy.load(mmap_mode='r') maps X and Y in every layout" {
+	mkpixels in.pxr 6x4x3 6x4x3 fail:gone
+	for lay in julia nhwc nchw; do
+		rm -f X.npy* Y.npy
+		pxr-pack --create 3 --size 6x4 --layout $lay --npy X.npy Y.npy
+		run -1 --separate-stderr pxr-pack X.npy Y.npy < in.pxr
+		run -1 --separate-stderr pxr-pack --finish X.npy Y.npy
+		run -0 "$PY" - $lay <<-'PY'
+		import sys, json, numpy as np
+		lay = sys.argv[1]
+		X = np.load("X.npy", mmap_mode="r"); Y = np.load("Y.npy", mmap_mode="r")
+		assert list(Y) == [1, 2, 3], Y
+		for i in range(3):
+		    a = np.load("in.pxr.%d.npy" % i) if i < 2 else np.zeros((4, 6, 3), np.uint8)
+		    img = {"julia": lambda: X[:, :, :, i], "nhwc": lambda: X[i],
+		           "nchw": lambda: X[i].transpose(1, 2, 0)}[lay]()
+		    assert np.array_equal(img, a), (lay, i)
+		assert json.load(open("X.npy.manifest.json"))["offset"] == 128
+		print("ok", X.shape)
+		PY
+		assert_output --partial "ok"
+		# pxr-unpack reads it back past the header.
+		pxr-unpack --tensor X.npy --labels Y.npy --pick 1 > back.pxr
+		unpack_npy back.pxr
+		run -0 "$PY" -c 'import numpy as np; print(np.array_equal(np.load("back.pxr.out.1.npy"), np.load("in.pxr.1.npy")))'
+		assert_output True
 	done
 }
