@@ -1,7 +1,7 @@
 /*
  * label.c: class indices from names.  A training name carries its WNID
- * ("n01440764/n01440764_10026.JPEG": the nXXXXXXXX_ prefix of the file
- * name, or a folder named nXXXXXXXX); a validation name
+ * ("n01440764/n01440764_10026.JPEG": the n<8 digits>_ prefix of the file
+ * name, or a folder named n<8 digits>); a validation name
  * ("ILSVRC2012_val_00000001.JPEG") has its WNID in the validation label
  * file, in one of the forms users have: one WNID per line (line i is image
  * i, as TensorFlow's and Metalhead's lists), Kaggle's LOC_val_solution.csv,
@@ -146,7 +146,7 @@ pxr_labeler_load_synsets(struct pxr_labeler *lb, const char *name,
 		if (!is_wnid(t, tl)) {
 			free(ids);
 			return pxr_seterr(err, PXR_E_FORMAT,
-			    "%s:%zu: not a WNID (nXXXXXXXX): '%.*s'", name,
+			    "%s:%zu: not a WNID (n and 8 digits): '%.*s'", name,
 			    lineno, (int)(tl > 40 ? 40 : tl), t);
 		}
 		if (n == cap) {
@@ -248,7 +248,7 @@ pxr_labeler_load_val(struct pxr_labeler *lb, const char *name,
 		if (*form == PXR_VAL_LINES) {
 			if (!is_wnid(t, tl))
 				return pxr_seterr(err, PXR_E_FORMAT,
-				    "%s:%zu: not a WNID (nXXXXXXXX): '%.*s'",
+				    "%s:%zu: not a WNID (n and 8 digits): '%.*s'",
 				    name, lineno, (int)(tl > 40 ? 40 : tl), t);
 			if (set_val(lb, ++img, t, name, lineno, err) == -1)
 				return -1;
@@ -418,8 +418,8 @@ pxr_labeler_synset(const struct pxr_labeler *lb, size_t i)
 	return lb->nfolders ? lb->folder_order[i] : lb->order[i];
 }
 
-/* The WNID a training name carries: the file name's nXXXXXXXX_ prefix,
- * else the nearest folder named nXXXXXXXX.  NULL if none. */
+/* The WNID a training name carries: the file name's n<8 digits>_ prefix,
+ * else the nearest folder named n<8 digits>.  NULL if none. */
 static const char *
 wnid_of_name(const char *name, size_t n)
 {
@@ -465,7 +465,7 @@ pxr_label_of(const struct pxr_labeler *lb, const char *name,
 		w = lb->val[num - 1];
 	} else if ((w = wnid_of_name(name, n)) == NULL) {
 		return pxr_seterr(err, PXR_E_IMAGE,
-		    "no WNID (nXXXXXXXX) in the name");
+		    "no WNID (n and 8 digits) in the name");
 	}
 	memcpy(key.id, w, PXR_WNID_LEN);
 	key.id[PXR_WNID_LEN] = '\0';

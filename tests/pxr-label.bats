@@ -51,7 +51,7 @@ val_names() {
 	names_stream n01440764/n01440764_10026.JPEG train/n01443537/x.jpg n99999999_1.JPEG other/photo.jpg > t.pxr
 	run -1 --separate-stderr bash -c "pxr-label --synsets $IL/LOC_synset_mapping.txt < t.pxr > o.pxr"
 	assert_equal "${stderr}" "pxr-label: n99999999_1.JPEG#2: no label: WNID n99999999 is not in the synset list
-pxr-label: other/photo.jpg#3: no label: no WNID (nXXXXXXXX) in the name"
+pxr-label: other/photo.jpg#3: no label: no WNID (n and 8 digits) in the name"
 	run -0 bash -c 'pxr-cat o.pxr | cut -f2,4'
 	assert_output "$(printf 'encoded\t1\nencoded\t2\nfailure\t-\nfailure\t-')"
 }
@@ -68,7 +68,7 @@ pxr-label: other/photo.jpg#3: no label: no WNID (nXXXXXXXX) in the name"
 @test "pxr-label: a bad line in a label file is fatal and names the line" {
 	printf 'n01751748\nn09193705\nbanana\n' > bad.txt
 	run -2 --separate-stderr pxr-label --val-labels bad.txt < /dev/null
-	assert_equal "$stderr" "pxr-label: bad.txt:3: not a WNID (nXXXXXXXX): 'banana'"
+	assert_equal "$stderr" "pxr-label: bad.txt:3: not a WNID (n and 8 digits): 'banana'"
 	printf 'ImageId,PredictionString\nILSVRC2012_val_00000001,n01751748 1 2 3 4\nfoo,n01\n' > bad.csv
 	run -2 --separate-stderr pxr-label --val-labels bad.csv < /dev/null
 	assert_equal "$stderr" "pxr-label: bad.csv:3: not a validation image name: 'foo'"
