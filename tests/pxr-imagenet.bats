@@ -33,7 +33,7 @@ sequential() {
 	sequential train ref
 	sequential val ref
 	for j in 1 2 4; do
-		run -0 --separate-stderr pxr-imagenet --jobs $j --out out$j "$SAMPLE"
+		run -0 --separate-stderr pxr-imagenet --jobs $j --shards 5 --out out$j "$SAMPLE"
 		for f in X_train.raw Y_train.raw X_val.raw Y_val.raw; do
 			cmp ref/$f out$j/$f
 		done
@@ -44,7 +44,7 @@ sequential() {
 }
 
 @test "pxr-imagenet: labels are the 1-based sorted-synset indices of each image" {
-	run -0 --separate-stderr pxr-imagenet --jobs 2 --out out "$SAMPLE"
+	run -0 --separate-stderr pxr-imagenet --jobs 2 --shards 3 --out out "$SAMPLE"
 	"$PY" - "$SAMPLE" out <<-'PY'
 	import sys, numpy as np
 	sample, out = sys.argv[1:]
