@@ -64,12 +64,7 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 	    -1) {
 		switch (c) {
 		case 'a':
-			if (strcmp(optarg, "center") == 0 ||
-			    strcmp(optarg, "centre") == 0)
-				o->align = PXR_ALIGN_CENTER;
-			else if (strcmp(optarg, "seed") == 0)
-				o->align = PXR_ALIGN_SEED;
-			else
+			if (pxr_align_parse(optarg, &o->align) == -1)
 				pxr_die(2, "unknown --align '%s' (center, "
 				    "seed)", optarg);
 			has_align = 1;

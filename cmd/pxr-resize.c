@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crop.h"
 #include "pxr.h"
 #include "resize.h"
 
@@ -15,10 +16,13 @@ struct options {
 	enum pxr_target target;
 	uint32_t n, tw, th;
 	int force, has_target;
+	int crop;		    /* --crop given */
+	struct pxr_crop_opts co;    /* its window */
 };
 
 static const char usage_text[] =
-    "usage: pxr-resize [-fhV] [-F filter] [-l n | -s n | -S wxh] [file]\n";
+    "usage: pxr-resize [-fhV] [-a center|seed] [-c n|wxh] [-F filter]\n"
+    "                  [-l n | -s n | -S wxh] [file]\n";
 
 static _Noreturn void
 usage(void)
@@ -32,6 +36,10 @@ help(void)
 {
 	fputs(usage_text, stdout);
 	fputs("Resample pixel records (stdin if no file) to stdout.\n"
+	      "  -a, --align A   where --crop's window goes: center (the\n"
+	      "                  default) or seed, as pxr-crop's --align\n"
+	      "  -c, --crop S    then crop to S (N or WxH) as pxr-crop does,\n"
+	      "                  resampling only the window's pixels\n"
 	      "  -F, --filter F  triangle (Pillow's BILINEAR, the default),\n"
 	      "                  lanczos3, box or gaussian\n"
 	      "  -f, --force     write records even to a terminal\n"
@@ -61,6 +69,8 @@ static void
 parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
+		{ "align", required_argument, NULL, 'a' },
+		{ "crop", required_argument, NULL, 'c' },
 		{ "filter", required_argument, NULL, 'F' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -70,15 +80,28 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, has_align = 0;
 
+	o->co.pad = 1;
 	o->target = PXR_TARGET_SHORT;
 	o->n = 256;
-	while ((c = getopt_long(argc, argv, "F:fhl:s:S:V", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "a:c:F:fhl:s:S:V", longopts, NULL)) !=
 	    -1) {
 		if ((c == 'l' || c == 's' || c == 'S') && o->has_target++)
 			pxr_die(2, "give one of --long, --short and --size");
 		switch (c) {
+		case 'a':
+			if (pxr_align_parse(optarg, &o->co.align) == -1)
+				pxr_die(2, "unknown --align '%s' (center, "
+				    "seed)", optarg);
+			has_align = 1;
+			break;
+		case 'c':
+			if (pxr_parse_size(optarg, &o->co.w, &o->co.h) == -1)
+				pxr_die(2, "--crop wants N or WxH, not '%s'",
+				    optarg);
+			o->crop = 1;
+			break;
 		case 'F':
 			if (pxr_filter_parse(optarg, &o->filter) == -1)
 				pxr_die(2, "unknown filter '%s' (triangle, "
@@ -111,6 +134,37 @@ parse_args(int argc, char **argv, struct options *o)
 	}
 	if (argc - optind > 1)
 		usage();
+	if (has_align && !o->crop)
+		pxr_die(2, "--align needs --crop");
+}
+
+/*
+ * Resizes rec to ow x oh and, with --crop, crops it.  A window inside the
+ * resized image is all that is resampled; one reaching outside it (an
+ * image smaller than the window) is resized whole and padded by the
+ * cropper.  0, or -1 with err filled.
+ */
+static int
+resize_record(const struct options *o, struct pxr_resizer *rz,
+    struct pxr_cropper *cr, struct pxr_record *rec, struct pxr_err *err)
+{
+	struct pxr_rect win;
+	uint32_t ow, oh;
+	int64_t x, y;
+
+	pxr_resize_target(rec->width, rec->height, o->target, o->n, o->tw,
+	    o->th, &ow, &oh);
+	if (!o->crop)
+		return pxr_resize(rz, rec, ow, oh, err);
+	pxr_crop_origin(&o->co, ow, oh, &x, &y);
+	if (x >= 0 && y >= 0 && x + o->co.w <= ow && y + o->co.h <= oh) {
+		win = (struct pxr_rect){ (uint32_t)x, (uint32_t)y, o->co.w,
+			o->co.h };
+		return pxr_resize_window(rz, rec, ow, oh, &win, err);
+	}
+	if (pxr_resize(rz, rec, ow, oh, err) == -1)
+		return -1;
+	return pxr_crop(cr, rec, err);
 }
 
 int
@@ -118,6 +172,7 @@ main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct pxr_resizer *rz;
+	struct pxr_cropper *cr;
 	struct pxr_reader *rd;
 	struct pxr_writer *wr;
 	struct pxr_record rec;
@@ -129,21 +184,18 @@ main(int argc, char **argv)
 	if ((rd = pxr_reader_open(argv[optind], &err)) == NULL ||
 	    (wr = pxr_writer_open(NULL, o.force ? PXR_WRITER_FORCE : 0,
 		 &err)) == NULL ||
-	    (rz = pxr_resizer_new(o.filter, &err)) == NULL)
+	    (rz = pxr_resizer_new(o.filter, &err)) == NULL ||
+	    (cr = pxr_cropper_new(&o.co, &err)) == NULL)
 		pxr_die(2, "%s", err.msg);
 	pxr_record_init(&rec);
 	while ((r = pxr_read(rd, &rec, &err)) == 1) {
-		uint32_t ow, oh;
-
 		if (rec.kind == PXR_KIND_ENCODED) {
 			pxr_record_fail(&rec, "not decoded (run pxr-decode "
 			    "before pxr-resize)");
 			pxr_warn_record(&rec, rec.reason);
 			status = 1;
 		} else if (rec.kind == PXR_KIND_PIXELS) {
-			pxr_resize_target(rec.width, rec.height, o.target, o.n,
-			    o.tw, o.th, &ow, &oh);
-			if (pxr_resize(rz, &rec, ow, oh, &err) == -1) {
+			if (resize_record(&o, rz, cr, &rec, &err) == -1) {
 				pxr_record_fail(&rec, "%s", err.msg);
 				pxr_warn_record(&rec, rec.reason);
 				status = 1;
@@ -158,6 +210,7 @@ main(int argc, char **argv)
 		pxr_die(2, "%s", err.msg);
 	if (pxr_writer_close(wr, &err) == -1)
 		pxr_die(2, "%s", err.msg);
+	pxr_cropper_free(cr);
 	pxr_resizer_free(rz);
 	pxr_reader_close(rd);
 	return status;

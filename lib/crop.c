@@ -33,6 +33,18 @@ half_round_even(int64_t d)
 	return q;
 }
 
+int
+pxr_align_parse(const char *name, enum pxr_align *a)
+{
+	if (strcmp(name, "center") == 0 || strcmp(name, "centre") == 0)
+		*a = PXR_ALIGN_CENTER;
+	else if (strcmp(name, "seed") == 0)
+		*a = PXR_ALIGN_SEED;
+	else
+		return -1;
+	return 0;
+}
+
 void
 pxr_crop_origin(const struct pxr_crop_opts *o, uint32_t w, uint32_t h,
     int64_t *x, int64_t *y)

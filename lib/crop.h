@@ -15,6 +15,9 @@ enum pxr_align {
 	PXR_ALIGN_AT	  /* an explicit top-left corner */
 };
 
+/* Parses "center" (or "centre") or "seed"; 0, or -1 if neither. */
+int pxr_align_parse(const char *name, enum pxr_align *a);
+
 struct pxr_crop_opts {
 	uint32_t w, h;	       /* the window */
 	enum pxr_align align;

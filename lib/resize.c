@@ -246,12 +246,13 @@ clip8(int32_t v)
 	return (unsigned char)(v >> PRECISION_BITS);
 }
 
-/* One output row of the horizontal pass, for nch channels. */
+/* Output columns x0 .. x0+n-1 of one row of the horizontal pass, for nch
+ * channels, into dst[0 .. n*nch). */
 static void
 horizontal_row(unsigned char *restrict dst, const unsigned char *restrict src,
-    const struct coeffs *c, int nch)
+    const struct coeffs *c, uint32_t x0, uint32_t n, int nch)
 {
-	for (uint32_t xx = 0; xx < c->out; xx++) {
+	for (uint32_t xx = x0; xx < x0 + n; xx++, dst += nch) {
 		int xmin = c->bounds[xx * 2], xmax = c->bounds[xx * 2 + 1];
 		const int32_t *k = &c->kk[xx * (size_t)c->ksize];
 		const unsigned char *s = src + (size_t)xmin * nch;
@@ -264,40 +265,42 @@ horizontal_row(unsigned char *restrict dst, const unsigned char *restrict src,
 				s1 += s[x * 3 + 1] * k[x];
 				s2 += s[x * 3 + 2] * k[x];
 			}
-			dst[xx * 3] = clip8(s0);
-			dst[xx * 3 + 1] = clip8(s1);
-			dst[xx * 3 + 2] = clip8(s2);
+			dst[0] = clip8(s0);
+			dst[1] = clip8(s1);
+			dst[2] = clip8(s2);
 		} else {
 			int32_t s0 = 1 << (PRECISION_BITS - 1);
 
 			for (int x = 0; x < xmax; x++)
 				s0 += s[x] * k[x];
-			dst[xx] = clip8(s0);
+			dst[0] = clip8(s0);
 		}
 	}
 }
 
-/* The vertical pass: each output row is a weighted sum of input rows,
- * computed a whole row at a time so that the inner loop vectorises. */
+/* Output rows y0 .. y0+n-1 of the vertical pass: each a weighted sum of
+ * input rows (src's row r is input row first + r, stride apart), computed
+ * a whole row at a time so that the inner loop vectorises. */
 static void
 vertical(unsigned char *restrict dst, const unsigned char *restrict src,
-    size_t rowlen, const struct coeffs *c, int first, int32_t *acc)
+    size_t stride, size_t rowlen, const struct coeffs *c, int first,
+    uint32_t y0, uint32_t n, int32_t *restrict acc)
 {
-	for (uint32_t yy = 0; yy < c->out; yy++) {
+	for (uint32_t yy = y0; yy < y0 + n; yy++, dst += rowlen) {
 		int ymin = c->bounds[yy * 2] - first, ymax = c->bounds[yy * 2 + 1];
 		const int32_t *k = &c->kk[yy * (size_t)c->ksize];
 
 		for (size_t i = 0; i < rowlen; i++)
 			acc[i] = 1 << (PRECISION_BITS - 1);
 		for (int y = 0; y < ymax; y++) {
-			const unsigned char *s = src + (size_t)(ymin + y) * rowlen;
+			const unsigned char *s = src + (size_t)(ymin + y) * stride;
 			int32_t ky = k[y];
 
 			for (size_t i = 0; i < rowlen; i++)
 				acc[i] += s[i] * ky;
 		}
 		for (size_t i = 0; i < rowlen; i++)
-			dst[yy * rowlen + i] = clip8(acc[i]);
+			dst[i] = clip8(acc[i]);
 	}
 }
 
@@ -319,52 +322,77 @@ int
 pxr_resize(struct pxr_resizer *rz, struct pxr_record *rec, uint32_t ow,
     uint32_t oh, struct pxr_err *err)
 {
+	const struct pxr_rect all = { 0, 0, ow, oh };
+
+	return pxr_resize_window(rz, rec, ow, oh, &all, err);
+}
+
+/*
+ * Each output sample depends only on its own coefficients, so a window of
+ * the output is computed alone and its bytes are those of the whole
+ * output's: the horizontal pass runs over the window's columns and the
+ * rows its output rows read, the vertical pass over the window's rows.
+ */
+int
+pxr_resize_window(struct pxr_resizer *rz, struct pxr_record *rec,
+    uint32_t ow, uint32_t oh, const struct pxr_rect *win,
+    struct pxr_err *err)
+{
 	uint32_t w = rec->width, h = rec->height, nch = rec->channels;
-	const struct coeffs *ch, *cv;
+	const struct coeffs *ch = NULL, *cv = NULL;
 	const unsigned char *src = rec->payload;
-	size_t tmprows, outlen = (size_t)ow * oh * nch;
+	size_t rowlen = (size_t)win->w * nch, stride = (size_t)w * nch;
+	size_t tmprows, outlen = rowlen * win->h, accoff;
 	int first, last;
-	int32_t *acc;
 
 	if (rec->kind != PXR_KIND_PIXELS)
 		PXR_BUG("pxr_resize on a record without pixels");
-	if (ow == w && oh == h)
+	if (win->w == 0 || win->h == 0 || win->x > ow - win->w ||
+	    win->y > oh - win->h)
+		PXR_BUG("resize window outside the output");
+	if (ow == w && oh == h && win->w == w && win->h == h)
 		return 0;
-	if ((ch = coeffs_for(rz, w, ow)) == NULL ||
-	    (cv = coeffs_for(rz, h, oh)) == NULL)
+	if ((ow != w && (ch = coeffs_for(rz, w, ow)) == NULL) ||
+	    (oh != h && (cv = coeffs_for(rz, h, oh)) == NULL))
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-	/* Only the input rows the vertical pass reads. */
-	first = cv->bounds[0];
-	last = cv->bounds[(oh - 1) * 2] + cv->bounds[(oh - 1) * 2 + 1];
-	tmprows = (size_t)(last - first);
-	if (ensure(&rz->tmp, &rz->tmpcap,
-		tmprows * ow * nch + sizeof(int32_t) * (size_t)ow * nch + 64) ==
-	    -1 || ensure(&rz->out, &rz->outcap, outlen) == -1)
-		return pxr_seterr(err, PXR_E_NOMEM,
-		    "out of memory for a %ux%u image", ow, oh);
-	if (ow != w) {
-		for (size_t y = 0; y < tmprows; y++)
-			horizontal_row(rz->tmp + y * ow * nch,
-			    src + ((size_t)first + y) * w * nch, ch, (int)nch);
-		src = rz->tmp;
-	} else {
-		src += (size_t)first * w * nch;
-	}
-	if (oh != h) {
-		/* The accumulator row sits after the intermediate rows,
-		 * aligned for int32_t. */
-		size_t off = (tmprows * ow * nch + 15) & ~(size_t)15;
+	/* Only the input rows the window's output rows read. */
+	if (cv != NULL) {
+		uint32_t yl = win->y + win->h - 1;
 
-		acc = (int32_t *)(void *)(rz->tmp + off);
-		if (src == rz->tmp && off + sizeof(int32_t) * ow * nch >
-		    rz->tmpcap)
-			PXR_BUG("resize scratch too small");
-		vertical(rz->out, src, (size_t)ow * nch, cv, first, acc);
+		first = cv->bounds[win->y * 2];
+		last = cv->bounds[yl * 2] + cv->bounds[yl * 2 + 1];
 	} else {
-		memcpy(rz->out, src, outlen);
+		first = (int)win->y;
+		last = (int)(win->y + win->h);
 	}
-	rec->width = ow;
-	rec->height = oh;
+	tmprows = (size_t)(last - first);
+	/* The intermediate rows, then the vertical pass's accumulator row,
+	 * aligned for int32_t. */
+	accoff = (tmprows * rowlen + 63) & ~(size_t)63;
+	if (ensure(&rz->tmp, &rz->tmpcap,
+		accoff + sizeof(int32_t) * rowlen) == -1 ||
+	    ensure(&rz->out, &rz->outcap, outlen) == -1)
+		return pxr_seterr(err, PXR_E_NOMEM,
+		    "out of memory for a %ux%u image", win->w, win->h);
+	src += (size_t)first * stride;
+	if (ch != NULL) {
+		for (size_t y = 0; y < tmprows; y++)
+			horizontal_row(rz->tmp + y * rowlen, src + y * stride,
+			    ch, win->x, win->w, (int)nch);
+		src = rz->tmp;
+		stride = rowlen;
+	} else {
+		src += (size_t)win->x * nch;
+	}
+	if (cv != NULL) {
+		vertical(rz->out, src, stride, rowlen, cv, first, win->y,
+		    win->h, (int32_t *)(void *)(rz->tmp + accoff));
+	} else {
+		for (uint32_t y = 0; y < win->h; y++)
+			memcpy(rz->out + y * rowlen, src + y * stride, rowlen);
+	}
+	rec->width = win->w;
+	rec->height = win->h;
 	rec->payload = rz->out;
 	rec->payload_len = outlen;
 	return 0;

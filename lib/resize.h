@@ -42,4 +42,18 @@ void pxr_resizer_free(struct pxr_resizer *rz);
 int pxr_resize(struct pxr_resizer *rz, struct pxr_record *rec, uint32_t ow,
     uint32_t oh, struct pxr_err *err);
 
+/* A rectangle of an image: top-left corner and size. */
+struct pxr_rect {
+	uint32_t x, y, w, h;
+};
+
+/*
+ * As pxr_resize, but computes only the window win (inside ow x oh) of the
+ * resized image, which the record then holds: the same bytes as resizing
+ * to ow x oh and cropping, for a fraction of the work.
+ */
+int pxr_resize_window(struct pxr_resizer *rz, struct pxr_record *rec,
+    uint32_t ow, uint32_t oh, const struct pxr_rect *win,
+    struct pxr_err *err);
+
 #endif /* PXR_RESIZE_H */
