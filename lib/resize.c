@@ -19,8 +19,9 @@
 
 #include "pxr.h"
 #include "resize.h"
+#include "resize_simd.h"
 
-#define PRECISION_BITS (32 - 8 - 2)
+#define PRECISION_BITS PXR_RESIZE_PRECISION
 #define CACHE_SLOTS 8
 
 struct coeffs {
@@ -28,6 +29,8 @@ struct coeffs {
 	int ksize;	   /* weights per output pixel */
 	int *bounds;	   /* per output pixel: first input index, count */
 	int32_t *kk;	   /* ksize fixed-point weights per output pixel */
+	int32_t *kx;	   /* the weights laid out for pxr_hrow3_avx512, */
+	int kchunks;	   /* kchunks blocks of 16 per output pixel */
 	unsigned long use; /* for least-recently-used eviction */
 };
 
@@ -37,7 +40,27 @@ struct pxr_resizer {
 	unsigned long clock;
 	unsigned char *tmp, *out;
 	size_t tmpcap, outcap;
+	int simd; /* use lib/resize_avx512.c */
 };
+
+/* AVX-512 (F, BW, VL) on this CPU, unless PXR_SIMD=0 in the environment
+ * (for tests that compare the two paths, and to measure the gain). */
+static int
+simd_usable(void)
+{
+	const char *e = getenv("PXR_SIMD");
+
+	if (e != NULL && strcmp(e, "0") == 0)
+		return 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("avx512vl");
+#else
+	return 0;
+#endif
+}
 
 static double
 triangle(double x)
@@ -146,6 +169,7 @@ pxr_resizer_new(enum pxr_filter f, struct pxr_err *err)
 		return NULL;
 	}
 	rz->filter = f;
+	rz->simd = simd_usable();
 	return rz;
 }
 
@@ -157,10 +181,39 @@ pxr_resizer_free(struct pxr_resizer *rz)
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		free(rz->cache[i].bounds);
 		free(rz->cache[i].kk);
+		free(rz->cache[i].kx);
 	}
 	free(rz->tmp);
 	free(rz->out);
 	free(rz);
+}
+
+/* Lays the weights out as pxr_hrow3_avx512 reads them: per output pixel,
+ * blocks of 5 taps, each weight repeated for R, G and B, lane 15 zero. */
+static int
+expand_coeffs(struct coeffs *c)
+{
+	int kchunks = (c->ksize + PXR_HTAPS_PER_BLOCK - 1) / PXR_HTAPS_PER_BLOCK;
+
+	free(c->kx);
+	c->kx = calloc((size_t)c->out * kchunks * 16, sizeof(int32_t));
+	if (c->kx == NULL) {
+		c->in = c->out = 0;
+		return -1;
+	}
+	for (uint32_t xx = 0; xx < c->out; xx++) {
+		const int32_t *k = &c->kk[xx * (size_t)c->ksize];
+		int32_t *e = &c->kx[xx * (size_t)kchunks * 16];
+
+		for (int x = 0; x < c->ksize; x++) {
+			int32_t *lane = e + (x / PXR_HTAPS_PER_BLOCK) * 16 +
+			    (x % PXR_HTAPS_PER_BLOCK) * 3;
+
+			lane[0] = lane[1] = lane[2] = k[x];
+		}
+	}
+	c->kchunks = kchunks;
+	return 0;
 }
 
 /* Pillow's precompute_coeffs + normalize_coeffs_8bpc. */
@@ -211,7 +264,7 @@ make_coeffs(const struct filter_def *fd, uint32_t in, uint32_t out,
 	c->in = in;
 	c->out = out;
 	c->ksize = ksize;
-	return 0;
+	return expand_coeffs(c);
 }
 
 static const struct coeffs *
@@ -375,7 +428,13 @@ pxr_resize_window(struct pxr_resizer *rz, struct pxr_record *rec,
 		return pxr_seterr(err, PXR_E_NOMEM,
 		    "out of memory for a %ux%u image", win->w, win->h);
 	src += (size_t)first * stride;
-	if (ch != NULL) {
+	if (ch != NULL && rz->simd && nch == 3) {
+		for (size_t y = 0; y < tmprows; y++)
+			pxr_hrow3_avx512(rz->tmp + y * rowlen, src + y * stride,
+			    ch->bounds, ch->kx, ch->kchunks, win->x, win->w);
+		src = rz->tmp;
+		stride = rowlen;
+	} else if (ch != NULL) {
 		for (size_t y = 0; y < tmprows; y++)
 			horizontal_row(rz->tmp + y * rowlen, src + y * stride,
 			    ch, win->x, win->w, (int)nch);
@@ -384,7 +443,10 @@ pxr_resize_window(struct pxr_resizer *rz, struct pxr_record *rec,
 	} else {
 		src += (size_t)win->x * nch;
 	}
-	if (cv != NULL) {
+	if (cv != NULL && rz->simd) {
+		pxr_vertical_avx512(rz->out, src, stride, rowlen, cv->bounds,
+		    cv->kk, cv->ksize, first, win->y, win->h);
+	} else if (cv != NULL) {
 		vertical(rz->out, src, stride, rowlen, cv, first, win->y,
 		    win->h, (int32_t *)(void *)(rz->tmp + accoff));
 	} else {

@@ -1,0 +1,26 @@
+/*
+ * resize_simd.h: the vector versions of lib/resize.c's two passes
+ * (lib/resize_avx512.c), used when the CPU has AVX-512 (BW and VL).
+ */
+#ifndef PXR_RESIZE_SIMD_H
+#define PXR_RESIZE_SIMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fixed-point bits of the weights, as Pillow's PRECISION_BITS. */
+#define PXR_RESIZE_PRECISION (32 - 8 - 2)
+
+/* Taps per block of the horizontal pass's expanded weights: 5 RGB pixels
+ * fill 15 of a vector's 16 32-bit lanes. */
+#define PXR_HTAPS_PER_BLOCK 5
+
+void pxr_hrow3_avx512(unsigned char *restrict dst,
+    const unsigned char *restrict src, const int *bounds, const int32_t *kx,
+    int kchunks, uint32_t x0, uint32_t n);
+void pxr_vertical_avx512(unsigned char *restrict dst,
+    const unsigned char *restrict src, size_t stride, size_t rowlen,
+    const int *bounds, const int32_t *kk, int ksize, int first, uint32_t y0,
+    uint32_t n);
+
+#endif /* PXR_RESIZE_SIMD_H */
