@@ -7,17 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crop.h"
 #include "pxr.h"
-#include "resize.h"
+#include "shape.h"
 
 struct options {
-	enum pxr_filter filter;
-	enum pxr_target target;
-	uint32_t n, tw, th;
+	struct pxr_shape s;
 	int force, has_target;
-	int crop;		    /* --crop given */
-	struct pxr_crop_opts co;    /* its window */
 };
 
 static const char usage_text[] =
@@ -82,28 +77,28 @@ parse_args(int argc, char **argv, struct options *o)
 	};
 	int c, has_align = 0;
 
-	o->co.pad = 1;
-	o->target = PXR_TARGET_SHORT;
-	o->n = 256;
+	o->s.co.pad = 1;
+	o->s.target = PXR_TARGET_SHORT;
+	o->s.n = 256;
 	while ((c = getopt_long(argc, argv, "a:c:F:fhl:s:S:V", longopts, NULL)) !=
 	    -1) {
 		if ((c == 'l' || c == 's' || c == 'S') && o->has_target++)
 			pxr_die(2, "give one of --long, --short and --size");
 		switch (c) {
 		case 'a':
-			if (pxr_align_parse(optarg, &o->co.align) == -1)
+			if (pxr_align_parse(optarg, &o->s.co.align) == -1)
 				pxr_die(2, "unknown --align '%s' (center, "
 				    "seed)", optarg);
 			has_align = 1;
 			break;
 		case 'c':
-			if (pxr_parse_size(optarg, &o->co.w, &o->co.h) == -1)
+			if (pxr_parse_size(optarg, &o->s.co.w, &o->s.co.h) == -1)
 				pxr_die(2, "--crop wants N or WxH, not '%s'",
 				    optarg);
-			o->crop = 1;
+			o->s.crop = 1;
 			break;
 		case 'F':
-			if (pxr_filter_parse(optarg, &o->filter) == -1)
+			if (pxr_filter_parse(optarg, &o->s.filter) == -1)
 				pxr_die(2, "unknown filter '%s' (triangle, "
 				    "lanczos3, box, gaussian)", optarg);
 			break;
@@ -113,16 +108,16 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'h':
 			help();
 		case 'l':
-			o->target = PXR_TARGET_LONG;
-			o->n = side("--long", optarg);
+			o->s.target = PXR_TARGET_LONG;
+			o->s.n = side("--long", optarg);
 			break;
 		case 's':
-			o->target = PXR_TARGET_SHORT;
-			o->n = side("--short", optarg);
+			o->s.target = PXR_TARGET_SHORT;
+			o->s.n = side("--short", optarg);
 			break;
 		case 'S':
-			o->target = PXR_TARGET_SIZE;
-			if (pxr_parse_size(optarg, &o->tw, &o->th) == -1)
+			o->s.target = PXR_TARGET_SIZE;
+			if (pxr_parse_size(optarg, &o->s.tw, &o->s.th) == -1)
 				pxr_die(2, "--size wants WxH, not '%s'", optarg);
 			break;
 		case 'V':
@@ -134,45 +129,15 @@ parse_args(int argc, char **argv, struct options *o)
 	}
 	if (argc - optind > 1)
 		usage();
-	if (has_align && !o->crop)
+	if (has_align && !o->s.crop)
 		pxr_die(2, "--align needs --crop");
-}
-
-/*
- * Resizes rec to ow x oh and, with --crop, crops it.  A window inside the
- * resized image is all that is resampled; one reaching outside it (an
- * image smaller than the window) is resized whole and padded by the
- * cropper.  0, or -1 with err filled.
- */
-static int
-resize_record(const struct options *o, struct pxr_resizer *rz,
-    struct pxr_cropper *cr, struct pxr_record *rec, struct pxr_err *err)
-{
-	struct pxr_rect win;
-	uint32_t ow, oh;
-	int64_t x, y;
-
-	pxr_resize_target(rec->width, rec->height, o->target, o->n, o->tw,
-	    o->th, &ow, &oh);
-	if (!o->crop)
-		return pxr_resize(rz, rec, ow, oh, err);
-	pxr_crop_origin(&o->co, ow, oh, &x, &y);
-	if (x >= 0 && y >= 0 && x + o->co.w <= ow && y + o->co.h <= oh) {
-		win = (struct pxr_rect){ (uint32_t)x, (uint32_t)y, o->co.w,
-			o->co.h };
-		return pxr_resize_window(rz, rec, ow, oh, &win, err);
-	}
-	if (pxr_resize(rz, rec, ow, oh, err) == -1)
-		return -1;
-	return pxr_crop(cr, rec, err);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct options o = { 0 };
-	struct pxr_resizer *rz;
-	struct pxr_cropper *cr;
+	struct pxr_shaper *sh;
 	struct pxr_reader *rd;
 	struct pxr_writer *wr;
 	struct pxr_record rec;
@@ -184,8 +149,7 @@ main(int argc, char **argv)
 	if ((rd = pxr_reader_open(argv[optind], &err)) == NULL ||
 	    (wr = pxr_writer_open(NULL, o.force ? PXR_WRITER_FORCE : 0,
 		 &err)) == NULL ||
-	    (rz = pxr_resizer_new(o.filter, &err)) == NULL ||
-	    (cr = pxr_cropper_new(&o.co, &err)) == NULL)
+	    (sh = pxr_shaper_new(&o.s, &err)) == NULL)
 		pxr_die(2, "%s", err.msg);
 	pxr_record_init(&rec);
 	while ((r = pxr_read(rd, &rec, &err)) == 1) {
@@ -195,7 +159,8 @@ main(int argc, char **argv)
 			pxr_warn_record(&rec, rec.reason);
 			status = 1;
 		} else if (rec.kind == PXR_KIND_PIXELS) {
-			if (resize_record(&o, rz, cr, &rec, &err) == -1) {
+			if (pxr_shape_apply(sh, &rec, rec.width, rec.height,
+				NULL, &err) == -1) {
 				pxr_record_fail(&rec, "%s", err.msg);
 				pxr_warn_record(&rec, rec.reason);
 				status = 1;
@@ -210,8 +175,7 @@ main(int argc, char **argv)
 		pxr_die(2, "%s", err.msg);
 	if (pxr_writer_close(wr, &err) == -1)
 		pxr_die(2, "%s", err.msg);
-	pxr_cropper_free(cr);
-	pxr_resizer_free(rz);
+	pxr_shaper_free(sh);
 	pxr_reader_close(rd);
 	return status;
 }

@@ -68,6 +68,11 @@ struct pxr_err {
 	char msg[PXR_ERR_MSG_MAX];
 };
 
+/* A rectangle of an image: top-left corner and size. */
+struct pxr_rect {
+	uint32_t x, y, w, h;
+};
+
 /*
  * One record.  It is a view: name and payload point into memory owned by
  * whoever filled the record (the reader's buffer, or a filter's own output

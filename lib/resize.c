@@ -300,15 +300,16 @@ clip8(int32_t v)
 }
 
 /* Output columns x0 .. x0+n-1 of one row of the horizontal pass, for nch
- * channels, into dst[0 .. n*nch). */
+ * channels, into dst[0 .. n*nch); src holds the row from input column
+ * xoff on. */
 static void
 horizontal_row(unsigned char *restrict dst, const unsigned char *restrict src,
-    const struct coeffs *c, uint32_t x0, uint32_t n, int nch)
+    int xoff, const struct coeffs *c, uint32_t x0, uint32_t n, int nch)
 {
 	for (uint32_t xx = x0; xx < x0 + n; xx++, dst += nch) {
 		int xmin = c->bounds[xx * 2], xmax = c->bounds[xx * 2 + 1];
 		const int32_t *k = &c->kk[xx * (size_t)c->ksize];
-		const unsigned char *s = src + (size_t)xmin * nch;
+		const unsigned char *s = src + (size_t)(xmin - xoff) * nch;
 
 		if (nch == 3) {
 			int32_t s0 = 1 << (PRECISION_BITS - 1), s1 = s0, s2 = s0;
@@ -380,44 +381,92 @@ pxr_resize(struct pxr_resizer *rz, struct pxr_record *rec, uint32_t ow,
 	return pxr_resize_window(rz, rec, ow, oh, &all, err);
 }
 
-/*
- * Each output sample depends only on its own coefficients, so a window of
- * the output is computed alone and its bytes are those of the whole
- * output's: the horizontal pass runs over the window's columns and the
- * rows its output rows read, the vertical pass over the window's rows.
- */
 int
 pxr_resize_window(struct pxr_resizer *rz, struct pxr_record *rec,
     uint32_t ow, uint32_t oh, const struct pxr_rect *win,
     struct pxr_err *err)
 {
-	uint32_t w = rec->width, h = rec->height, nch = rec->channels;
+	const struct pxr_rect have = { 0, 0, rec->width, rec->height };
+
+	return pxr_resize_part(rz, rec, rec->width, rec->height, &have, ow,
+	    oh, win, err);
+}
+
+/* The input span [*lo, *hi) that output samples from .. from+n-1 read:
+ * their coefficients' bounds, or the same span when c is NULL (no
+ * resampling on that axis). */
+static void
+span(const struct coeffs *c, uint32_t from, uint32_t n, int *lo, int *hi)
+{
+	uint32_t last = from + n - 1;
+
+	if (c == NULL) {
+		*lo = (int)from;
+		*hi = (int)(from + n);
+		return;
+	}
+	/* Bounds grow with the output index: the first output's start and
+	 * the last output's end bound them all. */
+	*lo = c->bounds[from * 2];
+	*hi = c->bounds[last * 2] + c->bounds[last * 2 + 1];
+}
+
+int
+pxr_resize_need(struct pxr_resizer *rz, uint32_t w, uint32_t h,
+    uint32_t ow, uint32_t oh, const struct pxr_rect *win,
+    struct pxr_rect *need)
+{
+	const struct coeffs *ch = NULL, *cv = NULL;
+	int x0, x1, y0, y1;
+
+	if ((ow != w && (ch = coeffs_for(rz, w, ow)) == NULL) ||
+	    (oh != h && (cv = coeffs_for(rz, h, oh)) == NULL))
+		return -1;
+	span(ch, win->x, win->w, &x0, &x1);
+	span(cv, win->y, win->h, &y0, &y1);
+	*need = (struct pxr_rect){ (uint32_t)x0, (uint32_t)y0,
+		(uint32_t)(x1 - x0), (uint32_t)(y1 - y0) };
+	return 0;
+}
+
+/*
+ * Each output sample depends only on its own coefficients, so a window of
+ * the output is computed alone and its bytes are those of the whole
+ * output's: the horizontal pass runs over the window's columns and the
+ * rows its output rows read, the vertical pass over the window's rows.
+ * The input itself need only hold what those read.
+ */
+int
+pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
+    uint32_t w, uint32_t h, const struct pxr_rect *have, uint32_t ow,
+    uint32_t oh, const struct pxr_rect *win, struct pxr_err *err)
+{
+	uint32_t nch = rec->channels;
 	const struct coeffs *ch = NULL, *cv = NULL;
 	const unsigned char *src = rec->payload;
-	size_t rowlen = (size_t)win->w * nch, stride = (size_t)w * nch;
+	size_t rowlen = (size_t)win->w * nch, stride = (size_t)have->w * nch;
 	size_t tmprows, outlen = rowlen * win->h, accoff;
-	int first, last;
+	int first, last, cx0, cx1;
 
 	if (rec->kind != PXR_KIND_PIXELS)
 		PXR_BUG("pxr_resize on a record without pixels");
 	if (win->w == 0 || win->h == 0 || win->x > ow - win->w ||
-	    win->y > oh - win->h)
+	    win->y > oh - win->h || rec->width != have->w ||
+	    rec->height != have->h)
 		PXR_BUG("resize window outside the output");
-	if (ow == w && oh == h && win->w == w && win->h == h)
+	if (ow == w && oh == h && win->w == w && win->h == h &&
+	    have->w == w && have->h == h)
 		return 0;
 	if ((ow != w && (ch = coeffs_for(rz, w, ow)) == NULL) ||
 	    (oh != h && (cv = coeffs_for(rz, h, oh)) == NULL))
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-	/* Only the input rows the window's output rows read. */
-	if (cv != NULL) {
-		uint32_t yl = win->y + win->h - 1;
-
-		first = cv->bounds[win->y * 2];
-		last = cv->bounds[yl * 2] + cv->bounds[yl * 2 + 1];
-	} else {
-		first = (int)win->y;
-		last = (int)(win->y + win->h);
-	}
+	/* Only the input rows and columns the window's samples read. */
+	span(ch, win->x, win->w, &cx0, &cx1);
+	span(cv, win->y, win->h, &first, &last);
+	if ((uint32_t)cx0 < have->x || (uint32_t)first < have->y ||
+	    (uint32_t)cx1 > have->x + have->w ||
+	    (uint32_t)last > have->y + have->h)
+		PXR_BUG("resize input lacks pixels the window needs");
 	tmprows = (size_t)(last - first);
 	/* The intermediate rows, then the vertical pass's accumulator row,
 	 * aligned for int32_t. */
@@ -427,21 +476,22 @@ pxr_resize_window(struct pxr_resizer *rz, struct pxr_record *rec,
 	    ensure(&rz->out, &rz->outcap, outlen) == -1)
 		return pxr_seterr(err, PXR_E_NOMEM,
 		    "out of memory for a %ux%u image", win->w, win->h);
-	src += (size_t)first * stride;
+	src += (size_t)(first - (int)have->y) * stride;
 	if (ch != NULL && rz->simd && nch == 3) {
 		for (size_t y = 0; y < tmprows; y++)
 			pxr_hrow3_avx512(rz->tmp + y * rowlen, src + y * stride,
-			    ch->bounds, ch->kx, ch->kchunks, win->x, win->w);
+			    (int)have->x, ch->bounds, ch->kx, ch->kchunks,
+			    win->x, win->w);
 		src = rz->tmp;
 		stride = rowlen;
 	} else if (ch != NULL) {
 		for (size_t y = 0; y < tmprows; y++)
 			horizontal_row(rz->tmp + y * rowlen, src + y * stride,
-			    ch, win->x, win->w, (int)nch);
+			    (int)have->x, ch, win->x, win->w, (int)nch);
 		src = rz->tmp;
 		stride = rowlen;
 	} else {
-		src += (size_t)win->x * nch;
+		src += (size_t)(win->x - have->x) * nch;
 	}
 	if (cv != NULL && rz->simd) {
 		pxr_vertical_avx512(rz->out, src, stride, rowlen, cv->bounds,

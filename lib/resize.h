@@ -42,11 +42,6 @@ void pxr_resizer_free(struct pxr_resizer *rz);
 int pxr_resize(struct pxr_resizer *rz, struct pxr_record *rec, uint32_t ow,
     uint32_t oh, struct pxr_err *err);
 
-/* A rectangle of an image: top-left corner and size. */
-struct pxr_rect {
-	uint32_t x, y, w, h;
-};
-
 /*
  * As pxr_resize, but computes only the window win (inside ow x oh) of the
  * resized image, which the record then holds: the same bytes as resizing
@@ -55,5 +50,22 @@ struct pxr_rect {
 int pxr_resize_window(struct pxr_resizer *rz, struct pxr_record *rec,
     uint32_t ow, uint32_t oh, const struct pxr_rect *win,
     struct pxr_err *err);
+
+/*
+ * The part of a w x h image that resizing it to ow x oh reads to compute
+ * the window win: *need, inside the image.  0, or -1 if out of memory.
+ */
+int pxr_resize_need(struct pxr_resizer *rz, uint32_t w, uint32_t h,
+    uint32_t ow, uint32_t oh, const struct pxr_rect *win,
+    struct pxr_rect *need);
+
+/*
+ * As pxr_resize_window, for a record that holds only the part have of a
+ * w x h image (rec's size is have's); have must contain what
+ * pxr_resize_need gives.
+ */
+int pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
+    uint32_t w, uint32_t h, const struct pxr_rect *have, uint32_t ow,
+    uint32_t oh, const struct pxr_rect *win, struct pxr_err *err);
 
 #endif /* PXR_RESIZE_H */

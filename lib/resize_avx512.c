@@ -35,7 +35,8 @@ madd16(__m512i acc, const unsigned char *s, __m512i k)
 }
 
 /*
- * Horizontal pass, 3 channels: output columns x0 .. x0+n-1.  For each
+ * Horizontal pass, 3 channels: output columns x0 .. x0+n-1, from a row
+ * that holds the input from column xoff on.  For each
  * output pixel, the taps are read 5 pixels (15 bytes) at a time into 15
  * lanes, multiplied by the weights laid out the same way (kx: per output
  * pixel, kchunks blocks of 16 lanes, k0 k0 k0 k1 k1 k1 ... k4 k4 k4 0),
@@ -43,7 +44,7 @@ madd16(__m512i acc, const unsigned char *s, __m512i k)
  */
 void
 pxr_hrow3_avx512(unsigned char *restrict dst, const unsigned char *restrict src,
-    const int *bounds, const int32_t *kx, int kchunks, uint32_t x0,
+    int xoff, const int *bounds, const int32_t *kx, int kchunks, uint32_t x0,
     uint32_t n)
 {
 	/* Lane i of the first fold takes lane idx1[i]: pixels 1 and 3 onto
@@ -59,7 +60,7 @@ pxr_hrow3_avx512(unsigned char *restrict dst, const unsigned char *restrict src,
 
 	for (uint32_t xx = x0; xx < x0 + n; xx++, dst += 3) {
 		int xmin = bounds[xx * 2], xmax = bounds[xx * 2 + 1];
-		const unsigned char *s = src + (size_t)xmin * 3;
+		const unsigned char *s = src + (size_t)(xmin - xoff) * 3;
 		const int32_t *k = kx + (size_t)xx * kchunks * 16;
 		__m512i acc = _mm512_setzero_si512(), t;
 
@@ -143,10 +144,10 @@ pxr_vertical_avx512(unsigned char *restrict dst,
 /* Not an x86-64 build: resize.c never calls these. */
 void
 pxr_hrow3_avx512(unsigned char *restrict dst, const unsigned char *restrict src,
-    const int *bounds, const int32_t *kx, int kchunks, uint32_t x0,
+    int xoff, const int *bounds, const int32_t *kx, int kchunks, uint32_t x0,
     uint32_t n)
 {
-	(void)dst, (void)src, (void)bounds, (void)kx, (void)kchunks, (void)x0,
+	(void)dst, (void)src, (void)xoff, (void)bounds, (void)kx, (void)kchunks, (void)x0,
 	    (void)n;
 }
 

@@ -16,7 +16,7 @@
 #define PXR_HTAPS_PER_BLOCK 5
 
 void pxr_hrow3_avx512(unsigned char *restrict dst,
-    const unsigned char *restrict src, const int *bounds, const int32_t *kx,
+    const unsigned char *restrict src, int xoff, const int *bounds, const int32_t *kx,
     int kchunks, uint32_t x0, uint32_t n);
 void pxr_vertical_avx512(unsigned char *restrict dst,
     const unsigned char *restrict src, size_t stride, size_t rowlen,

@@ -1,0 +1,98 @@
+/*
+ * shape.c: resize, then crop, computing only the kept window.
+ *
+ * When the crop window lies inside the resized image, only its samples
+ * are resampled (pxr_resize_part), from only the input they read; the
+ * bytes are those of resizing whole and cropping.  A window reaching
+ * outside (an image smaller than the window) is resized whole and padded
+ * by the cropper.
+ */
+#include <stdlib.h>
+
+#include "shape.h"
+
+struct pxr_shaper {
+	struct pxr_shape s;
+	struct pxr_resizer *rz;
+	struct pxr_cropper *cr;
+};
+
+struct pxr_shaper *
+pxr_shaper_new(const struct pxr_shape *s, struct pxr_err *err)
+{
+	struct pxr_shaper *sh = calloc(1, sizeof(*sh));
+
+	if (sh == NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	sh->s = *s;
+	if ((sh->rz = pxr_resizer_new(s->filter, err)) == NULL ||
+	    (sh->cr = pxr_cropper_new(&s->co, err)) == NULL) {
+		pxr_shaper_free(sh);
+		return NULL;
+	}
+	return sh;
+}
+
+void
+pxr_shaper_free(struct pxr_shaper *sh)
+{
+	if (sh == NULL)
+		return;
+	pxr_resizer_free(sh->rz);
+	pxr_cropper_free(sh->cr);
+	free(sh);
+}
+
+/* The resized size of a w x h image, and whether the kept window lies
+ * inside it (then *win is that window; else the whole resized image). */
+static int
+window(const struct pxr_shape *s, uint32_t w, uint32_t h, uint32_t *ow,
+    uint32_t *oh, struct pxr_rect *win)
+{
+	int64_t x, y;
+
+	pxr_resize_target(w, h, s->target, s->n, s->tw, s->th, ow, oh);
+	*win = (struct pxr_rect){ 0, 0, *ow, *oh };
+	if (!s->crop)
+		return 1;
+	pxr_crop_origin(&s->co, *ow, *oh, &x, &y);
+	if (x < 0 || y < 0 || x + s->co.w > *ow || y + s->co.h > *oh)
+		return 0;
+	*win = (struct pxr_rect){ (uint32_t)x, (uint32_t)y, s->co.w,
+		s->co.h };
+	return 1;
+}
+
+void
+pxr_shape_need(struct pxr_shaper *sh, uint32_t w, uint32_t h,
+    struct pxr_rect *need)
+{
+	struct pxr_rect win;
+	uint32_t ow, oh;
+
+	if (!window(&sh->s, w, h, &ow, &oh, &win) ||
+	    pxr_resize_need(sh->rz, w, h, ow, oh, &win, need) == -1)
+		*need = (struct pxr_rect){ 0, 0, w, h };
+}
+
+int
+pxr_shape_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
+    uint32_t h, const struct pxr_rect *have, struct pxr_err *err)
+{
+	const struct pxr_rect all = { 0, 0, w, h };
+	struct pxr_rect win;
+	uint32_t ow, oh;
+
+	if (have == NULL)
+		have = &all;
+	if (window(&sh->s, w, h, &ow, &oh, &win))
+		return pxr_resize_part(sh->rz, rec, w, h, have, ow, oh, &win,
+		    err);
+	if (have->w != w || have->h != h)
+		PXR_BUG("shaping a part of an image that needs all of it");
+	if (pxr_resize(sh->rz, rec, ow, oh, err) == -1)
+		return -1;
+	return pxr_crop(sh->cr, rec, err);
+}
