@@ -8,9 +8,18 @@
 
 #include "decode.h"
 #include "pxr.h"
+#include "shape.h"
+
+struct options {
+	struct pxr_decode_opts d;
+	int fused;		/* --short: resize (and crop) here too */
+	struct pxr_shape s;
+	const char *input;
+};
 
 static const char usage_text[] =
-    "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size] [file]\n";
+    "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size]\n"
+    "                  [-R n [-c n|wxh] [-a center|seed] [-F filter]] [file]\n";
 
 static _Noreturn void
 usage(void)
@@ -25,12 +34,23 @@ help(void)
 	fputs(usage_text, stdout);
 	fputs("Decode JPEG and PNG records (stdin if no file) to RGB pixel "
 	      "records on stdout.\n"
+	      "  -a, --align A         with --crop: center (default) or seed\n"
+	      "  -c, --crop S          with --short: then crop to S (N or "
+	      "WxH) as pxr-crop\n"
 	      "  -e, --exact           decode at full size (the default)\n"
+	      "  -F, --filter F        with --short: the resize filter, as "
+	      "pxr-resize's\n"
 	      "  -g, --gray            keep grayscale images as one channel\n"
 	      "  -h, --help            print this help and exit\n"
 	      "  -l, --lenient         accept truncated JPEGs, with a warning\n"
 	      "  -m, --max-pixels N    refuse images declaring more pixels "
 	      "(178956970)\n"
+	      "  -R, --short N         also resize the shortest side to N as "
+	      "pxr-resize\n"
+	      "                        --short does, decoding only the part "
+	      "of a JPEG\n"
+	      "                        the --crop window needs (same bytes "
+	      "as the pipe)\n"
 	      "  -r, --exif-rotate     apply the EXIF orientation of JPEGs "
 	      "(default: ignore it)\n"
 	      "  -S, --min-side S      decode JPEGs at the smallest scale 1/8, "
@@ -45,27 +65,60 @@ help(void)
 }
 
 static void
-parse_args(int argc, char **argv, struct pxr_decode_opts *o, const char **input)
+parse_args(int argc, char **argv, struct options *opts)
 {
 	static const struct option longopts[] = {
+		{ "align", required_argument, NULL, 'a' },
+		{ "crop", required_argument, NULL, 'c' },
 		{ "exact", no_argument, NULL, 'e' },
+		{ "filter", required_argument, NULL, 'F' },
 		{ "exif-rotate", no_argument, NULL, 'r' },
 		{ "gray", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "lenient", no_argument, NULL, 'l' },
 		{ "max-pixels", required_argument, NULL, 'm' },
 		{ "min-side", required_argument, NULL, 'S' },
+		{ "short", required_argument, NULL, 'R' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct pxr_decode_opts *o = &opts->d;
+	struct pxr_shape *sh = &opts->s;
 	uint64_t v;
-	int c, exact = 0, lenient = 0, strict = 0;
+	int c, exact = 0, lenient = 0, strict = 0, shaping = 0;
 
 	o->max_pixels = PXR_DECODE_MAX_PIXELS;
-	while ((c = getopt_long(argc, argv, "eghlm:rS:sV", longopts, NULL)) !=
-	    -1) {
+	sh->target = PXR_TARGET_SHORT;
+	sh->co.pad = 1;
+	while ((c = getopt_long(argc, argv, "a:c:eF:ghlm:R:rS:sV", longopts,
+		    NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			if (pxr_align_parse(optarg, &sh->co.align) == -1)
+				pxr_die(2, "unknown --align '%s' (center, "
+				    "seed)", optarg);
+			shaping = 1;
+			break;
+		case 'c':
+			if (pxr_parse_size(optarg, &sh->co.w, &sh->co.h) == -1)
+				pxr_die(2, "--crop wants N or WxH, not '%s'",
+				    optarg);
+			sh->crop = shaping = 1;
+			break;
+		case 'F':
+			if (pxr_filter_parse(optarg, &sh->filter) == -1)
+				pxr_die(2, "unknown filter '%s' (triangle, "
+				    "lanczos3, box, gaussian)", optarg);
+			shaping = 1;
+			break;
+		case 'R':
+			if (pxr_parse_u64(optarg, 1, PXR_DIM_MAX, &v) == -1)
+				pxr_die(2, "--short wants a side of 1 to %u "
+				    "pixels, not '%s'", PXR_DIM_MAX, optarg);
+			sh->n = (uint32_t)v;
+			opts->fused = 1;
+			break;
 		case 'e':
 			exact = 1;
 			break;
@@ -114,36 +167,71 @@ parse_args(int argc, char **argv, struct pxr_decode_opts *o, const char **input)
 	o->policy = strict ? PXR_DECODE_STRICT
 	    : lenient      ? PXR_DECODE_LENIENT
 			   : PXR_DECODE_DEFAULT;
+	if (shaping && !opts->fused)
+		pxr_die(2, "--crop, --align and --filter need --short");
 	if (argc - optind > 1)
 		usage();
-	*input = optind < argc ? argv[optind] : NULL;
+	opts->input = optind < argc ? argv[optind] : NULL;
+}
+
+/* pxr_decode_part's question: which part of a w x h image is used. */
+static void
+shaper_need(void *ctx, uint32_t w, uint32_t h, struct pxr_rect *need)
+{
+	pxr_shape_need(ctx, w, h, need);
+}
+
+/*
+ * Decodes rec and, in the fused mode, resizes and crops it: only the part
+ * of the image the kept window reads is decoded.  0, 1 (decoded with a
+ * warning, in err) or -1 (failed, reason in err), as pxr_decode.
+ */
+static int
+decode_record(const struct options *o, struct pxr_decoder *dec,
+    struct pxr_shaper *sh, struct pxr_record *rec, struct pxr_err *err)
+{
+	struct pxr_decode_part part = { .need = shaper_need, .ctx = sh };
+	struct pxr_err serr;
+	int r;
+
+	if (!o->fused)
+		return pxr_decode(dec, rec, err);
+	if ((r = pxr_decode_part(dec, rec, &part, err)) == -1)
+		return -1;
+	if (pxr_shape_apply(sh, rec, part.fw, part.fh, &part.have, &serr) ==
+	    -1) {
+		*err = serr;
+		return -1;
+	}
+	return r;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct pxr_decode_opts o = { 0 };
+	struct options o = { 0 };
 	unsigned long long n = 0, warned = 0, failed = 0;
+	struct pxr_shaper *sh = NULL;
 	struct pxr_decoder *dec;
 	struct pxr_reader *rd;
 	struct pxr_writer *wr;
 	struct pxr_record rec;
 	struct pxr_err err;
-	const char *input;
 	char what[PXR_ERR_MSG_MAX + 16];
 	int r, status = 0;
 
 	pxr_setprogname(argv[0]);
-	parse_args(argc, argv, &o, &input);
-	if ((dec = pxr_decoder_new(&o, &err)) == NULL ||
-	    (rd = pxr_reader_open(input, &err)) == NULL ||
+	parse_args(argc, argv, &o);
+	if ((dec = pxr_decoder_new(&o.d, &err)) == NULL ||
+	    (o.fused && (sh = pxr_shaper_new(&o.s, &err)) == NULL) ||
+	    (rd = pxr_reader_open(o.input, &err)) == NULL ||
 	    (wr = pxr_writer_open(NULL, 0, &err)) == NULL)
 		pxr_die(2, "%s", err.msg);
 	pxr_record_init(&rec);
 	while ((r = pxr_read(rd, &rec, &err)) == 1) {
 		n++;
 		if (rec.kind == PXR_KIND_ENCODED) {
-			r = pxr_decode(dec, &rec, &err);
+			r = decode_record(&o, dec, sh, &rec, &err);
 			if (r == 1) {
 				snprintf(
 				    what, sizeof(what), "warning: %s", err.msg);
@@ -167,6 +255,7 @@ main(int argc, char **argv)
 		pxr_die(2, "%s", err.msg);
 	pxr_reader_close(rd);
 	pxr_decoder_free(dec);
+	pxr_shaper_free(sh);
 	if (warned > 0 || failed > 0)
 		pxr_warnx("%llu records: %llu decoded with warnings, %llu "
 			  "failures",

@@ -31,6 +31,9 @@
  * TurboJPEG's scan limit stop at 500.
  */
 #define MAX_SCANS 500
+/* Columns decoded beyond each side of a part (read_part): an iMCU is at
+ * most 32 pixels wide (4:1 chroma at 8/8). */
+#define CROP_MARGIN 32
 
 struct jerr {
 	struct jpeg_error_mgr pub;
@@ -435,16 +438,18 @@ orient(unsigned char *dst, const unsigned char *src, uint32_t w, uint32_t h,
 	}
 }
 
-/* Reads the scanlines of a started decompression into dec->buf. */
+/* Reads scanlines of a started decompression, up to but not including
+ * row end, into dec->buf (the first one read goes to its first row). */
 static void
-read_rows(struct pxr_decoder *dec, unsigned ch, int cmyk)
+read_rows(struct pxr_decoder *dec, unsigned ch, int cmyk, unsigned end)
 {
 	struct jpeg_decompress_struct *ci = &dec->cinfo;
 	size_t stride = (size_t)ci->output_width * ch;
+	unsigned top = ci->output_scanline;
 	JSAMPROW rows[16];
 
-	while (ci->output_scanline < ci->output_height) {
-		unsigned y = ci->output_scanline, n;
+	while (ci->output_scanline < end) {
+		unsigned y = ci->output_scanline - top, n;
 
 		if (cmyk) {
 			rows[0] = dec->row;
@@ -453,7 +458,7 @@ read_rows(struct pxr_decoder *dec, unsigned ch, int cmyk)
 				    ci->output_width);
 			continue;
 		}
-		n = ci->output_height - y;
+		n = end - ci->output_scanline;
 		if (n > 16)
 			n = 16;
 		for (unsigned i = 0; i < n; i++)
@@ -462,9 +467,49 @@ read_rows(struct pxr_decoder *dec, unsigned ch, int cmyk)
 	}
 }
 
+/*
+ * Decodes the rows and columns of need only, where need is not the whole
+ * image: the columns are widened to iMCU boundaries by
+ * jpeg_crop_scanline, the rows above and below are skipped.  Skipped rows
+ * are still entropy-decoded, so damage anywhere in the file is found as a
+ * whole decode finds it; only their IDCT, upsampling and colour
+ * conversion are saved.  *have is what was decoded.
+ */
+static void
+read_part(struct pxr_decoder *dec, unsigned ch, int cmyk,
+    const struct pxr_rect *need, struct pxr_rect *have)
+{
+	struct jpeg_decompress_struct *ci = &dec->cinfo;
+	/* The chroma upsampler treats the ends of a cropped row as the
+	 * image's edges: the columns next to them differ from a whole
+	 * decode's.  A margin beyond the codec's largest iMCU keeps them out
+	 * of what the caller uses. */
+	JDIMENSION x = need->x > CROP_MARGIN ? need->x - CROP_MARGIN : 0;
+	JDIMENSION end = need->x + need->w + CROP_MARGIN, w;
+
+	if (end > ci->output_width)
+		end = ci->output_width;
+	w = end - x;
+	*have = (struct pxr_rect){ 0, 0, ci->output_width,
+		ci->output_height };
+	if (x != 0 || w != ci->output_width) {
+		jpeg_crop_scanline(ci, &x, &w);
+		have->x = x;
+		have->w = w;
+	}
+	if (need->y > 0)
+		jpeg_skip_scanlines(ci, need->y);
+	have->y = ci->output_scanline;
+	read_rows(dec, ch, cmyk, need->y + need->h);
+	have->h = ci->output_scanline - have->y;
+	if (ci->output_scanline < ci->output_height)
+		jpeg_skip_scanlines(ci,
+		    ci->output_height - ci->output_scanline);
+}
+
 static int
-decode_jpeg(
-    struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err)
+decode_jpeg(struct pxr_decoder *dec, struct pxr_record *rec,
+    struct pxr_decode_part *part, struct pxr_err *err)
 {
 	struct jpeg_decompress_struct *ci = &dec->cinfo;
 	volatile unsigned ch = 3;
@@ -529,12 +574,29 @@ decode_jpeg(
 		    ci->output_height);
 	}
 	jpeg_start_decompress(ci);
-	read_rows(dec, ch, cmyk);
+	if (part != NULL) {
+		struct pxr_rect need = { 0, 0, ci->output_width,
+			ci->output_height };
+
+		part->fw = ci->output_width;
+		part->fh = ci->output_height;
+		/* The part is asked in the decoded image's frame; an EXIF
+		 * rotation turns it, so rotated images are decoded whole. */
+		if (orientation == 1)
+			part->need(part->ctx, part->fw, part->fh, &need);
+		if (need.w == 0 || need.h == 0 || need.x > part->fw - need.w ||
+		    need.y > part->fh - need.h)
+			need = (struct pxr_rect){ 0, 0, part->fw, part->fh };
+		read_part(dec, ch, cmyk, &need, &part->have);
+		len = (size_t)part->have.w * part->have.h * ch;
+	} else {
+		read_rows(dec, ch, cmyk, ci->output_height);
+	}
 	jpeg_finish_decompress(ci);
 
 	rec->kind = PXR_KIND_PIXELS;
 	rec->width = ci->output_width;
-	rec->height = ci->output_height;
+	rec->height = part != NULL ? part->have.h : ci->output_height;
 	rec->channels = ch;
 	rec->orig_width = ci->image_width;
 	rec->orig_height = ci->image_height;
@@ -550,6 +612,11 @@ decode_jpeg(
 			rec->orig_width = ci->image_height;
 			rec->orig_height = ci->image_width;
 		}
+	}
+	if (part != NULL && orientation != 1) {
+		part->fw = rec->width;
+		part->fh = rec->height;
+		part->have = (struct pxr_rect){ 0, 0, rec->width, rec->height };
 	}
 	if (dec->nwarn == 0)
 		return 0;
@@ -668,13 +735,28 @@ decode_png(struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err)
 int
 pxr_decode(struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err)
 {
+	return pxr_decode_part(dec, rec, NULL, err);
+}
+
+int
+pxr_decode_part(struct pxr_decoder *dec, struct pxr_record *rec,
+    struct pxr_decode_part *part, struct pxr_err *err)
+{
 	char what[160];
+	int r;
 
 	switch (pxr_decode_sniff(rec->payload, rec->payload_len)) {
 	case PXR_FMT_JPEG:
-		return decode_jpeg(dec, rec, err);
+		return decode_jpeg(dec, rec, part, err);
 	case PXR_FMT_PNG:
-		return decode_png(dec, rec, err);
+		r = decode_png(dec, rec, err);
+		if (r >= 0 && part != NULL) {
+			part->fw = rec->width;
+			part->fh = rec->height;
+			part->have = (struct pxr_rect){ 0, 0, rec->width,
+				rec->height };
+		}
+		return r;
 	default:
 		return pxr_seterr(err, PXR_E_IMAGE, "%s",
 		    pxr_decode_describe(

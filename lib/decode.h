@@ -56,6 +56,31 @@ int pxr_decode(
     struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err);
 
 /*
+ * A part of the image to decode.  need is called with the size the image
+ * decodes to (after DCT scaling) and fills the rectangle the caller will
+ * use; after the decode, the record holds the part have (need, widened
+ * to the codec's block boundaries, or the whole image) of that fw x fh
+ * image.
+ */
+struct pxr_decode_part {
+	void (*need)(void *ctx, uint32_t w, uint32_t h, struct pxr_rect *need);
+	void *ctx;
+	uint32_t fw, fh;      /* out: the whole decoded size */
+	struct pxr_rect have; /* out: the part in the record */
+};
+
+/*
+ * As pxr_decode, decoding only part of the image where the format allows:
+ * a JPEG's rows outside the part are skipped after entropy decoding (so
+ * damage anywhere is still found) and its columns outside cropped at iMCU
+ * boundaries (jpeg_crop_scanline, jpeg_skip_scanlines).  A PNG, or a JPEG
+ * turned by its EXIF orientation, is decoded whole.  part NULL: as
+ * pxr_decode.
+ */
+int pxr_decode_part(struct pxr_decoder *dec, struct pxr_record *rec,
+    struct pxr_decode_part *part, struct pxr_err *err);
+
+/*
  * The M of the scale M/8 to decode a w x h JPEG at: the smallest allowed M
  * whose output (ceil(w*M/8) x ceil(h*M/8), as libjpeg computes it) still
  * has its shortest side >= min_side; 8 when min_side is 0 or no allowed

@@ -47,7 +47,8 @@ setup() {
 
 @test "pxr-decode: --help to stdout exit 0; bad option: usage on stderr, exit 2" {
 	run -0 --separate-stderr pxr-decode --help
-	assert_line --index 0 "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size] [file]"
+	assert_line --index 0 "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size]"
+	assert_line --index 1 "                  [-R n [-c n|wxh] [-a center|seed] [-F filter]] [file]"
 	assert_output --partial "--min-side S"
 	assert_equal "$stderr" ""
 	run -0 --separate-stderr pxr-decode --version
@@ -55,7 +56,7 @@ setup() {
 	assert_line --index 1 --partial "libjpeg-turbo 2.1"
 	run -2 --separate-stderr pxr-decode --bogus
 	assert_output ""
-	assert_equal "${stderr_lines[1]}" "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size] [file]"
+	assert_equal "${stderr_lines[1]}" "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size]"
 }
 
 @test "pxr-decode: conflicting or malformed options exit 2 with a message" {
@@ -348,4 +349,51 @@ for n in (100, 600):
 	run -2 --separate-stderr pxr-decode junk.pxr
 	assert_output ""
 	[[ "$stderr" == "pxr-decode: junk.pxr: "* ]]
+}
+
+@test "pxr-decode --short --crop: the bytes and outcomes of pxr-decode | pxr-resize --crop, every kind of JPEG, damaged ones too" {
+	# Photograph-sized images of each subsampling, so that the window is
+	# a real part of the image; cjpeg for what Pillow cannot write.
+	mkjpeg 500 375 l420.jpg 90 2
+	mkjpeg 375 500 p422.jpg 92 1
+	mkjpeg 641 479 l444.jpg 96 0 progressive=1
+	mkjpeg 333 517 gray.jpg 90 0 mode=L
+	mkjpeg 520 390 cmyk.jpg 90 0 mode=CMYK
+	mkjpeg 700 300 wide.jpg 85 2
+	"$PY" -c 'from PIL import Image; Image.open("l420.jpg").save("l420.ppm")'
+	cjpeg -sample 4x1 l420.ppm > s411.jpg
+	cjpeg -sample 1x2 -restart 3 l420.ppm > s440.jpg
+	cjpeg -arithmetic -sample 2x2 l420.ppm > arith.jpg
+	"$PY" -c '
+from PIL import Image
+ex = Image.Exif(); ex[0x0112] = 6
+Image.open("l420.jpg").save("rot6.jpg", quality=90, exif=ex.tobytes())'
+	mkpng 400 300 photo.png
+	cp "$TESTDATA"/badinput/jpeg/syn-truncated-50pct.JPEG \
+	    "$TESTDATA"/badinput/jpeg/jd-extraneous-data.jpg .
+	files=(l420.jpg p422.jpg l444.jpg gray.jpg cmyk.jpg wide.jpg s411.jpg
+	    s440.jpg arith.jpg rot6.jpg photo.png syn-truncated-50pct.JPEG
+	    jd-extraneous-data.jpg "$BATS_FILE_TMPDIR"/prog.jpg)
+	encstream "${files[@]}" > in.pxr
+	for args in "--short 256 --crop 224" "--short 224 --crop 224 --align seed --filter lanczos3" \
+	    "--short 96 --crop 80x64 --filter gaussian" "--short 512 --crop 600"; do
+		for scale in "" "--min-side ${args#--short }"; do
+			scale=${scale%% --*}
+			run -1 bash -c "pxr-decode $scale in.pxr 2> /dev/null | pxr-resize $args > piped.pxr"
+			run -1 bash -c "pxr-decode $scale ${args/--short/-R} in.pxr > fused.pxr 2> err.txt"
+			cmp piped.pxr fused.pxr || fail "pxr-decode $scale $args differs from the pipe"
+		done
+	done
+	run -0 grep -c 'syn-truncated-50pct.JPEG#11: Premature end of JPEG file' err.txt
+	run -0 grep -c 'jd-extraneous-data.jpg#12: warning: Corrupt JPEG data' err.txt
+	run -0 bash -c 'pxr-cat fused.pxr | cut -f2,3 | tr "\t" " " | sort | uniq -c | tr -s " "'
+	assert_output " 1 failure -
+ 13 pixels 600x600x3"
+}
+
+@test "pxr-decode: --crop, --align and --filter need --short" {
+	run -2 --separate-stderr pxr-decode --crop 224
+	assert_equal "$stderr" "pxr-decode: --crop, --align and --filter need --short"
+	run -2 --separate-stderr pxr-decode --short 0
+	assert_equal "$stderr" "pxr-decode: --short wants a side of 1 to 1048576 pixels, not '0'"
 }
