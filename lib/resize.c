@@ -31,6 +31,7 @@ struct coeffs {
 	int32_t *kk;	   /* ksize fixed-point weights per output pixel */
 	int32_t *kx;	   /* the weights laid out for pxr_hrow3_avx512, */
 	int kchunks;	   /* kchunks blocks of 16 per output pixel */
+	struct pxr_hgroups hg; /* pxr_hrow3_vbmi's tables, built on use */
 	unsigned long use; /* for least-recently-used eviction */
 };
 
@@ -41,10 +42,14 @@ struct pxr_resizer {
 	unsigned char *tmp, *out;
 	size_t tmpcap, outcap;
 	int simd; /* use lib/resize_avx512.c */
+	int vbmi; /* and lib/resize_vbmi.c */
 };
 
-/* AVX-512 (F, BW, VL) on this CPU, unless PXR_SIMD=0 in the environment
- * (for tests that compare the two paths, and to measure the gain). */
+/* 1 with AVX-512 (F, BW, VL) on this CPU, 2 with VBMI too; 0 without, or
+ * with PXR_SIMD=0 in the environment (for tests that compare the paths,
+ * and to measure the gain); PXR_SIMD=1 keeps to the level-1 passes. */
+static int cpu_simd(void);
+
 static int
 simd_usable(void)
 {
@@ -52,11 +57,21 @@ simd_usable(void)
 
 	if (e != NULL && strcmp(e, "0") == 0)
 		return 0;
+	if (e != NULL && strcmp(e, "1") == 0)
+		return cpu_simd() >= 1;
+	return cpu_simd();
+}
+
+static int
+cpu_simd(void)
+{
 #if defined(__x86_64__) && defined(__GNUC__)
 	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx512f") &&
-	    __builtin_cpu_supports("avx512bw") &&
-	    __builtin_cpu_supports("avx512vl");
+	if (!__builtin_cpu_supports("avx512f") ||
+	    !__builtin_cpu_supports("avx512bw") ||
+	    !__builtin_cpu_supports("avx512vl"))
+		return 0;
+	return __builtin_cpu_supports("avx512vbmi") ? 2 : 1;
 #else
 	return 0;
 #endif
@@ -170,6 +185,7 @@ pxr_resizer_new(enum pxr_filter f, struct pxr_err *err)
 	}
 	rz->filter = f;
 	rz->simd = simd_usable();
+	rz->vbmi = rz->simd == 2;
 	return rz;
 }
 
@@ -182,6 +198,7 @@ pxr_resizer_free(struct pxr_resizer *rz)
 		free(rz->cache[i].bounds);
 		free(rz->cache[i].kk);
 		free(rz->cache[i].kx);
+		pxr_hgroups_free(&rz->cache[i].hg);
 	}
 	free(rz->tmp);
 	free(rz->out);
@@ -225,6 +242,7 @@ make_coeffs(const struct filter_def *fd, uint32_t in, uint32_t out,
 	double support = fd->support * filterscale, *w;
 	int ksize = (int)ceil(support) * 2 + 1;
 
+	pxr_hgroups_free(&c->hg);
 	free(c->bounds);
 	free(c->kk);
 	c->bounds = malloc(sizeof(int) * 2 * out);
@@ -267,7 +285,7 @@ make_coeffs(const struct filter_def *fd, uint32_t in, uint32_t out,
 	return expand_coeffs(c);
 }
 
-static const struct coeffs *
+static struct coeffs *
 coeffs_for(struct pxr_resizer *rz, uint32_t in, uint32_t out)
 {
 	struct coeffs *victim = &rz->cache[0];
@@ -442,7 +460,7 @@ pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
     uint32_t oh, const struct pxr_rect *win, struct pxr_err *err)
 {
 	uint32_t nch = rec->channels;
-	const struct coeffs *ch = NULL, *cv = NULL;
+	struct coeffs *ch = NULL, *cv = NULL;
 	const unsigned char *src = rec->payload;
 	size_t rowlen = (size_t)win->w * nch, stride = (size_t)have->w * nch;
 	size_t tmprows, outlen = rowlen * win->h, accoff;
@@ -477,7 +495,17 @@ pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
 		return pxr_seterr(err, PXR_E_NOMEM,
 		    "out of memory for a %ux%u image", win->w, win->h);
 	src += (size_t)(first - (int)have->y) * stride;
-	if (ch != NULL && rz->simd && nch == 3) {
+	if (ch != NULL && rz->vbmi && nch == 3 &&
+	    (ch->hg.built && ch->hg.x0 == win->x && ch->hg.n == win->w
+		    ? ch->hg.ok
+		    : pxr_hgroups_build(&ch->hg, ch->bounds, ch->kk, ch->ksize,
+			  win->x, win->w) == 0)) {
+		for (size_t y = 0; y < tmprows; y++)
+			pxr_hrow3_vbmi(rz->tmp + y * rowlen, src + y * stride,
+			    (int)have->x, &ch->hg);
+		src = rz->tmp;
+		stride = rowlen;
+	} else if (ch != NULL && rz->simd && nch == 3) {
 		for (size_t y = 0; y < tmprows; y++)
 			pxr_hrow3_avx512(rz->tmp + y * rowlen, src + y * stride,
 			    (int)have->x, ch->bounds, ch->kx, ch->kchunks,

@@ -23,4 +23,27 @@ void pxr_vertical_avx512(unsigned char *restrict dst,
     const int *bounds, const int32_t *kk, int ksize, int first, uint32_t y0,
     uint32_t n);
 
+/*
+ * The horizontal pass's tables for pxr_hrow3_vbmi, for one set of
+ * coefficients and one span of output columns: per group of 16 output
+ * pixels, the first input pixel it reads (base) and the bytes it reads
+ * (span, at most 128), then per tap a 64-byte index (R, G, B bytes of the
+ * 16 pixels within the group's input) and 16 weights.
+ */
+struct pxr_hgroups {
+	uint32_t x0, n;	  /* the output columns they are for */
+	int built;	  /* tried for x0, n */
+	int ok;		  /* usable */
+	int ngroups, taps;
+	int *base, *span;
+	unsigned char *idx;
+	int32_t *w;
+};
+
+int pxr_hgroups_build(struct pxr_hgroups *g, const int *bounds,
+    const int32_t *kk, int ksize, uint32_t x0, uint32_t n);
+void pxr_hgroups_free(struct pxr_hgroups *g);
+void pxr_hrow3_vbmi(unsigned char *restrict dst,
+    const unsigned char *restrict src, int xoff, const struct pxr_hgroups *g);
+
 #endif /* PXR_RESIZE_SIMD_H */
