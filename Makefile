@@ -56,12 +56,12 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(B)/lib
 # CFLAGS gives.
 $(B)/lib/resize.o: PXR_CFLAGS += $(if $(findstring clang,$(CC)),,-fvect-cost-model=dynamic)
 
-# The AVX-512 passes are compiled for AVX-512 on x86-64, and only they:
-# resize.c calls them when the CPU has it (PXR_SIMD=0 turns them off).
+# The AVX-512 code is compiled for AVX-512 on x86-64, and only it: resize.c
+# and pack.c call it when the CPU has it (PXR_SIMD=0 turns it off).
 ifeq ($(shell uname -m),x86_64)
 $(B)/lib/resize_avx512.o: PXR_CFLAGS += -mavx512f -mavx512bw -mavx512vl
-$(B)/lib/resize_vbmi.o: PXR_CFLAGS += -mavx512f -mavx512bw -mavx512vl \
-    -mavx512vbmi
+$(B)/lib/resize_vbmi.o $(B)/lib/pack_vbmi.o: PXR_CFLAGS += -mavx512f \
+    -mavx512bw -mavx512vl -mavx512vbmi
 endif
 
 $(B)/libpxr.a: $(LIB_OBJ)

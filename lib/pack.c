@@ -277,6 +277,43 @@ pxr_packer_meta(const struct pxr_packer *pk)
 	return &pk->m;
 }
 
+/*
+ * Column-major (H, W, C): sample (y, x, k) at k*W*H + x*H + y, for the
+ * columns x0..x1-1 and rows y0..y1-1.  Rows are taken 16 at a time, so the
+ * source stays in L1 while each column's run of 16 is written.
+ */
+static void
+julia_part(unsigned char *dst, const unsigned char *src, uint32_t w,
+    uint32_t h, uint32_t c, uint32_t x0, uint32_t x1, uint32_t y0,
+    uint32_t y1)
+{
+	size_t plane = (size_t)w * h;
+
+	for (uint32_t yb = y0; yb < y1; yb += 16) {
+		uint32_t ye = yb + 16 < y1 ? yb + 16 : y1;
+
+		for (uint32_t x = x0; x < x1; x++)
+			for (uint32_t k = 0; k < c; k++) {
+				unsigned char *d = dst + k * plane +
+				    (size_t)x * h;
+
+				for (uint32_t y = yb; y < ye; y++)
+					d[y] = src[((size_t)y * w + x) * c + k];
+			}
+	}
+}
+
+/* pxr_simd_level, asked once. */
+static int
+simd_level(void)
+{
+	static int level = -1;
+
+	if (level == -1)
+		level = pxr_simd_level();
+	return level;
+}
+
 void
 pxr_pack_transpose(unsigned char *dst, const unsigned char *src, uint32_t w,
     uint32_t h, uint32_t c, enum pxr_layout l)
@@ -293,21 +330,14 @@ pxr_pack_transpose(unsigned char *dst, const unsigned char *src, uint32_t w,
 				dst[k * plane + i] = src[i * c + k];
 		break;
 	case PXR_LAYOUT_JULIA:
-		/* Column-major (H, W, C): sample (y, x, k) at k*W*H + x*H + y.
-		 * Rows are taken 16 at a time, so the source stays in L1
-		 * while each column's run of 16 is written. */
-		for (uint32_t y0 = 0; y0 < h; y0 += 16) {
-			uint32_t y1 = y0 + 16 < h ? y0 + 16 : h;
+		if (c == 3 && simd_level() >= 2) {
+			uint32_t w16 = w & ~15u, h16 = h & ~15u;
 
-			for (uint32_t x = 0; x < w; x++)
-				for (uint32_t k = 0; k < c; k++) {
-					unsigned char *d = dst + k * plane +
-					    (size_t)x * h;
-
-					for (uint32_t y = y0; y < y1; y++)
-						d[y] = src[((size_t)y * w + x) *
-							c + k];
-				}
+			pxr_pack_julia3_vbmi(dst, src, w, h);
+			julia_part(dst, src, w, h, c, w16, w, 0, h);
+			julia_part(dst, src, w, h, c, 0, w16, h16, h);
+		} else {
+			julia_part(dst, src, w, h, c, 0, w, 0, h);
 		}
 		break;
 	}

@@ -178,4 +178,10 @@ void pxr_fput_escaped(FILE *fp, const char *s, size_t len, int json);
 /* Prints the "--version" text of the program to stdout. */
 void pxr_print_version(void);
 
+/*
+ * The vector code this CPU runs: 0 none (or PXR_SIMD=0 in the
+ * environment), 1 AVX-512 F+BW+VL (or PXR_SIMD=1), 2 also VBMI.
+ */
+int pxr_simd_level(void);
+
 #endif /* PXR_H */

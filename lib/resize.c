@@ -45,38 +45,6 @@ struct pxr_resizer {
 	int vbmi; /* and lib/resize_vbmi.c */
 };
 
-/* 1 with AVX-512 (F, BW, VL) on this CPU, 2 with VBMI too; 0 without, or
- * with PXR_SIMD=0 in the environment (for tests that compare the paths,
- * and to measure the gain); PXR_SIMD=1 keeps to the level-1 passes. */
-static int cpu_simd(void);
-
-static int
-simd_usable(void)
-{
-	const char *e = getenv("PXR_SIMD");
-
-	if (e != NULL && strcmp(e, "0") == 0)
-		return 0;
-	if (e != NULL && strcmp(e, "1") == 0)
-		return cpu_simd() >= 1;
-	return cpu_simd();
-}
-
-static int
-cpu_simd(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-	__builtin_cpu_init();
-	if (!__builtin_cpu_supports("avx512f") ||
-	    !__builtin_cpu_supports("avx512bw") ||
-	    !__builtin_cpu_supports("avx512vl"))
-		return 0;
-	return __builtin_cpu_supports("avx512vbmi") ? 2 : 1;
-#else
-	return 0;
-#endif
-}
-
 static double
 triangle(double x)
 {
@@ -184,7 +152,7 @@ pxr_resizer_new(enum pxr_filter f, struct pxr_err *err)
 		return NULL;
 	}
 	rz->filter = f;
-	rz->simd = simd_usable();
+	rz->simd = pxr_simd_level();
 	rz->vbmi = rz->simd == 2;
 	return rz;
 }

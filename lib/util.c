@@ -53,6 +53,37 @@ pxr_parse_size(const char *s, uint32_t *w, uint32_t *h)
 	return 0;
 }
 
+/* 1 with AVX-512 (F, BW, VL) on this CPU, 2 with VBMI too; 0 without, or
+ * with PXR_SIMD=0 in the environment (for tests that compare the paths,
+ * and to measure the gain); PXR_SIMD=1 keeps to level 1. */
+static int
+cpu_simd_level(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("avx512f") ||
+	    !__builtin_cpu_supports("avx512bw") ||
+	    !__builtin_cpu_supports("avx512vl"))
+		return 0;
+	return __builtin_cpu_supports("avx512vbmi") ? 2 : 1;
+#else
+	return 0;
+#endif
+}
+
+int
+pxr_simd_level(void)
+{
+	const char *e = getenv("PXR_SIMD");
+	int cpu = cpu_simd_level();
+
+	if (e != NULL && strcmp(e, "0") == 0)
+		return 0;
+	if (e != NULL && strcmp(e, "1") == 0 && cpu > 1)
+		return 1;
+	return cpu;
+}
+
 void
 pxr_print_version(void)
 {

@@ -64,6 +64,29 @@ print("ok")'
 	assert_output ok
 }
 
+@test "pxr-pack: the julia layout of whole 16x16 blocks and edges, vector code or not, is numpy's transpose" {
+	for size in 224x224 16x16 17x33 48x31 1x1 40x16; do
+		mkpixels in.pxr ${size}x3 ${size}x3
+		rm -f X.raw* Y.raw*
+		pxr-pack --create 2 --size $size X.raw Y.raw
+		pxr-pack X.raw Y.raw < in.pxr
+		run -0 "$PY" -c '
+import numpy as np, sys
+w, h = map(int, sys.argv[1].split("x"))
+x = np.fromfile("X.raw", np.uint8).reshape(2, 3, w, h)
+for n in range(2):
+    a = np.load("in.pxr.%d.npy" % n)
+    assert np.array_equal(x[n], a.transpose(2, 1, 0)), n
+print("ok")' $size
+		assert_output ok
+		cp X.raw X.best
+		rm -f X.raw* Y.raw*
+		pxr-pack --create 2 --size $size X.raw Y.raw
+		PXR_SIMD=0 pxr-pack X.raw Y.raw < in.pxr
+		cmp X.raw X.best
+	done
+}
+
 @test "pxr-pack: records in any order, from 1, 2 or 5 concurrent writers, give the same bytes" {
 	specs=()
 	for i in $(seq 0 29); do specs+=(8x8x3); done
