@@ -139,13 +139,29 @@ crc32c_hw(uint32_t crc, const unsigned char *p, size_t len)
 }
 #endif
 
+/* Folding pays from a few KiB on (its set-up and end cost about as much
+ * as 1 KiB of crc32 instructions). */
+#define FOLD_MIN 2048
+
 uint32_t
 pxr_crc32c(uint32_t crc, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
+	static int fold = -1;
 
 	crc = ~crc;
 #if defined(__x86_64__)
+	if (fold == -1)
+		fold = pxr_simd_level() >= 1 &&
+		    __builtin_cpu_supports("vpclmulqdq") &&
+		    __builtin_cpu_supports("sse4.2");
+	if (fold && len >= FOLD_MIN) {
+		size_t done;
+
+		crc = pxr_crc32c_fold(crc, p, len, &done);
+		p += done;
+		len -= done;
+	}
 	if (__builtin_cpu_supports("sse4.2"))
 		return ~crc32c_hw(crc, p, len);
 #endif

@@ -184,4 +184,11 @@ void pxr_print_version(void);
  */
 int pxr_simd_level(void);
 
+/* The raw (uninverted) CRC-32C state after the whole 256-byte groups of
+ * p[0..len), folded with VPCLMULQDQ (lib/crc32c_fold.c); *done is how many
+ * bytes that was (0 when len is under 512 or the build lacks the code).
+ * Only for CPUs with AVX-512 and VPCLMULQDQ: pxr_crc32c checks. */
+uint32_t pxr_crc32c_fold(uint32_t state, const unsigned char *p, size_t len,
+    size_t *done);
+
 #endif /* PXR_H */
