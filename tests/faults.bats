@@ -1,0 +1,210 @@
+#!/usr/bin/env bats
+# Faults: kill -9 at random moments, a full disk, a source file that goes
+# away mid-run, and a stage that dies mid-pipe.  Nothing is ever marked done
+# that was not written, and running again finishes with the bytes of an
+# uninterrupted run.
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load test_helper/common
+	export SAMPLE=$BATS_FILE_TMPDIR/sample
+	"$PY" "$TOP/sample/make-sample.py" "$SAMPLE" --classes 4 \
+	    --train-per-class 4 --val 4 2>/dev/null
+	# The reference: one uninterrupted run.
+	pxr-imagenet --jobs 2 --shards 4 --split train --out "$BATS_FILE_TMPDIR/ref" \
+	    "$SAMPLE" 2>/dev/null
+	# The same training set as an extracted tree, ROOT/train/<wnid>/.
+	export TREE=$BATS_FILE_TMPDIR/tree
+	mkdir -p "$TREE/train"
+	cp "$SAMPLE/LOC_synset_mapping.txt" "$TREE"
+	tar xf "$SAMPLE/ILSVRC2012_img_train.tar" -C "$TREE"
+	for t in "$TREE"/n*.tar; do
+		d=$TREE/train/$(basename "$t" .tar)
+		mkdir "$d"
+		tar xf "$t" -C "$d"
+		rm "$t"
+	done
+}
+
+teardown() {
+	if [ -n "${MNT:-}" ]; then
+		umount "$MNT" 2>/dev/null || true
+	fi
+}
+
+setup() {
+	load test_helper/common
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# check_done DIR: every image whose status byte says done (1) holds the
+# reference's pixels and label; prints how many are done (failed ones, 2,
+# are not counted).
+check_done() {
+	"$PY" - "$BATS_FILE_TMPDIR/ref" "$1" <<-'PY'
+	import os, sys
+	ref, out = sys.argv[1:]
+	def rd(d, f):
+	    p = os.path.join(d, f)
+	    return open(p, "rb").read() if os.path.exists(p) else b""
+	st = rd(out, "X_train.raw.status")
+	x, y = rd(out, "X_train.raw"), rd(out, "Y_train.raw")
+	rx, ry = rd(ref, "X_train.raw"), rd(ref, "Y_train.raw")
+	n, img = len(rx) // (224 * 224 * 3), 224 * 224 * 3
+	bad = [i for i, v in enumerate(st) if v not in (0, 1, 2) or v == 1 and
+	       (x[i * img:(i + 1) * img] != rx[i * img:(i + 1) * img]
+	        or y[2 * i:2 * i + 2] != ry[2 * i:2 * i + 2])]
+	assert not bad, "status done but pixels or label not written: %r" % bad
+	print(sum(1 for v in st if v == 1))
+	PY
+}
+
+@test "pxr-imagenet: 20 kill -9 at random moments (a stage or the whole run): status never ahead of the data, re-runs give identical outputs" {
+	local n=16 log=$BATS_TEST_TMPDIR/kills.log sid victim st done procs
+	RANDOM=9
+	for k in $(seq 20); do
+		setsid pxr-imagenet --jobs 2 --shards 4 --split train --out out \
+		    "$SAMPLE" 2>>runs.err &
+		sid=$!
+		sleep "$((RANDOM % 20 / 10)).$((RANDOM % 10))"
+		# One stage of the run (its session), or all of them at once.
+		mapfile -t procs < <(ps -o pid=,comm= -s "$sid" 2>/dev/null |
+		    grep -E ' (pxr-[a-z]+|parallel|bash|perl)$')
+		if [ ${#procs[@]} -eq 0 ]; then
+			victim="none (finished)"
+		elif [ $((RANDOM % 3)) -eq 0 ]; then
+			victim="all"
+			pkill -9 -s "$sid" || true
+		else
+			victim=${procs[RANDOM % ${#procs[@]}]}
+			kill -9 "${victim%% *}" 2>/dev/null || true
+		fi
+		st=0
+		wait "$sid" || st=$?
+		pkill -9 -s "$sid" || true
+		done=$(check_done out)
+		echo "kill $k: $victim: run exit $st, $done/$n done" >> "$log"
+		if [ "$st" -eq 0 ]; then
+			# A run that says it finished has finished: start again.
+			[ "$done" -eq "$n" ] || { cat "$log"; false; }
+			cmp "$BATS_FILE_TMPDIR/ref/X_train.raw" out/X_train.raw
+			cmp "$BATS_FILE_TMPDIR/ref/Y_train.raw" out/Y_train.raw
+			rm -rf out
+		fi
+	done
+	cat "$log"
+	run -0 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$SAMPLE"
+	cmp "$BATS_FILE_TMPDIR/ref/X_train.raw" out/X_train.raw
+	cmp "$BATS_FILE_TMPDIR/ref/Y_train.raw" out/Y_train.raw
+	# Most kill points must have hit a running job.
+	[ "$(grep -c 'none (finished)' "$log")" -le 5 ]
+}
+
+@test "pxr-imagenet: a run killed while making the set (files made, .meta not yet) resumes" {
+	# pxr-pack --create makes the status file, X and Y, then the .meta
+	# last; a kill before the .meta leaves a set pxr-pack cannot open.
+	mkdir out
+	pxr-pack --quiet --create 16 --size 224x224 out/X_train.raw out/Y_train.raw
+	rm out/X_train.raw.meta
+	run -0 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$SAMPLE"
+	cmp "$BATS_FILE_TMPDIR/ref/X_train.raw" out/X_train.raw
+	cmp "$BATS_FILE_TMPDIR/ref/Y_train.raw" out/Y_train.raw
+}
+
+@test "pxr-imagenet: disk full: pxr-pack fails with a clear message, nothing unwritten marked done, a re-run after freeing space completes" {
+	MNT=$BATS_TEST_TMPDIR/mnt
+	mkdir "$MNT"
+	# 16 images of 150528 bytes; 1 MiB holds the index and a few of them.
+	mount -t tmpfs -o size=1m tmpfs "$MNT" 2>/dev/null || skip "cannot mount a tmpfs here"
+	run -2 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out "$MNT/out" "$SAMPLE"
+	assert_regex "$stderr" "pxr-pack: (write error on )?$MNT/out/X_train.raw[^
+]*: No space left on device"
+	assert_regex "$stderr" "pxr-imagenet: train: [0-9]+ shard jobs failed twice"
+	run -0 check_done "$MNT/out"
+	done_before=$output
+	[ "$done_before" -lt 16 ]
+	assert_equal "$(tr -d '\000\001' < "$MNT/out/X_train.raw.status" | wc -c)" 0
+	# Space freed: the same command finishes the job.
+	mount -o remount,size=16m "$MNT"
+	run -0 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out "$MNT/out" "$SAMPLE"
+	cmp "$BATS_FILE_TMPDIR/ref/X_train.raw" "$MNT/out/X_train.raw"
+	cmp "$BATS_FILE_TMPDIR/ref/Y_train.raw" "$MNT/out/Y_train.raw"
+}
+
+@test "pxr-imagenet: a source file removed between index and read: its name in the message, a failure, the others packed; back again, a re-run completes" {
+	local f=n02110185/n02110185_1037.JPEG
+	mkdir out
+	pxr-list --index out/train.index --count "$TREE/train" > /dev/null
+	mv "$TREE/train/$f" moved.jpg
+	run -1 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$TREE"
+	mv moved.jpg "$TREE/train/$f"
+	assert_regex "$stderr" "pxr-list: $f#[0-9]+: No such file or directory"
+	run -0 check_done out
+	assert_output 15
+	assert_equal "$(tr -cd '\002' < out/X_train.raw.status | wc -c)" 1
+	grep -q "$f" out/X_train.raw.manifest.json
+	run -0 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$TREE"
+	cmp "$BATS_FILE_TMPDIR/ref/X_train.raw" out/X_train.raw
+	cmp "$BATS_FILE_TMPDIR/ref/Y_train.raw" out/Y_train.raw
+}
+
+@test "pxr-imagenet: a source file truncated mid-run: a failure record naming it, the others packed" {
+	local f=n02110185/n02110185_1037.JPEG
+	mkdir out
+	pxr-list --index out/train.index --count "$TREE/train" > /dev/null
+	cp "$TREE/train/$f" orig.jpg
+	truncate -s 2000 "$TREE/train/$f"
+	run -1 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$TREE"
+	cp orig.jpg "$TREE/train/$f"
+	assert_regex "$stderr" "pxr-list: $f#[0-9]+: truncated: the file ends 2000 bytes into [0-9]+"
+	run -0 check_done out
+	assert_output 15
+}
+
+@test "pxr-list: a FIFO where the index had a file is a failure record, not a hang" {
+	skip "bug: pxr-list --from-index opens a FIFO in place of an indexed file and blocks forever (lib/list.c)"
+	local f=n02110185/n02110185_1037.JPEG
+	pxr-list --index idx --count "$TREE/train" > /dev/null
+	mv "$TREE/train/$f" moved.jpg
+	mkfifo "$TREE/train/$f"
+	run -1 --separate-stderr timeout 20 pxr-list --from-index idx "$TREE/train" -o out.pxr
+	rm "$TREE/train/$f"
+	mv moved.jpg "$TREE/train/$f"
+	assert_regex "$stderr" "pxr-list: $f#[0-9]+: "
+}
+
+@test "pxr-imagenet: a stage killed mid-pipe fails the run loudly; pxr-pack reports the truncated stream; a re-run completes" {
+	# A pxr-label whose output stops inside the second record, then dies;
+	# the shard jobs run the programs beside pxr-imagenet.
+	mkdir bin
+	ln -s "$PXR_BUILD"/pxr-* bin/
+	rm bin/pxr-label
+	cat > bin/pxr-label <<-SH
+	#!/bin/bash
+	"$PXR_BUILD/pxr-label" "\$@" | head -c 200000
+	kill -9 \$\$
+	SH
+	chmod +x bin/pxr-label
+	PATH=$PWD/bin:$PATH run -2 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$SAMPLE"
+	assert_regex "$stderr" "pxr-pack: <stdin>: byte [0-9]+: [^
+]*#[0-9]+: truncated: the stream ends inside the payload"
+	assert_regex "$stderr" "pxr-imagenet: shard [0-9]/4 failed \(exit statuses: [0-9]+ [0-9]+ 137 2\)"
+	assert_regex "$stderr" "pxr-imagenet: train: 4 shard jobs failed twice"
+	# Each shard's two tries packed one good record each, and no more.
+	run -0 check_done out
+	assert_output 8
+	run -0 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$SAMPLE"
+	cmp "$BATS_FILE_TMPDIR/ref/X_train.raw" out/X_train.raw
+	cmp "$BATS_FILE_TMPDIR/ref/Y_train.raw" out/Y_train.raw
+}
+
+@test "pxr-pack: a stream cut at a record boundary exits 0 but --finish reports the missing images, exit 2" {
+	pxr-pack --quiet --create 3 --size 2x2 X.raw Y.raw
+	for i in 0 1 2; do
+		printf '{"kind": "pixels", "index": %d, "width": 2, "height": 2, "channels": 3, "name": "%d", "payload_hex": "000102030405060708090a0b"}\n' $i $i
+	done | mkstream > s.pxr
+	head -c $(( 2 * (64 + 1 + 12) )) s.pxr > cut.pxr
+	run -0 --separate-stderr pxr-pack --quiet --input cut.pxr X.raw Y.raw
+	run -2 --separate-stderr pxr-pack --finish X.raw Y.raw
+	assert_regex "$stderr" "images 2 to 2 are missing"
+}
