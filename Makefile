@@ -148,6 +148,13 @@ dataset:
 	$(MAKE) all
 	PATH="$(CURDIR)/$(B):$$PATH" sample/dataset "$(OUT)" $(ILSVRC)
 
+# pxr against Pillow, OpenCV, torchvision, libvips and the libjpeg-turbo
+# floors on the realistic corpus, one core each: prints the table and writes
+# bench/RESULTS.md (bench/README.md; BENCH_QUICK=1 for a smoke test).  It
+# installs what it needs (apt-get), then builds.
+bench:
+	B=$(B) bench/run
+
 # libFuzzer targets (clang): fuzz/fuzz_<parser>.c, one binary each in
 # build-fuzz/; `make fuzz-run FUZZ_SECONDS=60` runs each from its seed corpus.
 FUZZ_SRC = $(sort $(wildcard fuzz/fuzz_*.c))
@@ -182,4 +189,4 @@ lint:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all unit bats test test-built check dataset fuzz fuzz-run lint deps lint-man format format-check install clean
+.PHONY: all bench unit bats test test-built check dataset fuzz fuzz-run lint deps lint-man format format-check install clean
