@@ -57,7 +57,9 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(B)/lib
 $(B)/lib/resize.o: PXR_CFLAGS += $(if $(findstring clang,$(CC)),,-fvect-cost-model=dynamic)
 
 # The AVX-512 code is compiled for AVX-512 on x86-64, and only it: resize.c
-# and pack.c call it when the CPU has it (PXR_SIMD=0 turns it off).
+# and pack.c call it when the CPU has it (PXR_SIMD=0 turns it off).  These
+# files must hold nothing that runs before that check: the compiler uses
+# AVX-512 for any code in them, even a memset (SIGILL elsewhere).
 ifeq ($(shell uname -m),x86_64)
 $(B)/lib/resize_avx512.o: PXR_CFLAGS += -mavx512f -mavx512bw -mavx512vl
 $(B)/lib/resize_vbmi.o $(B)/lib/pack_vbmi.o: PXR_CFLAGS += -mavx512f \
