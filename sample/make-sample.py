@@ -71,7 +71,10 @@ def generated(rng, w, h):
         127 + 120 * np.sin(x * f[2] - y * f[3]),
         127 + 120 * np.cos((x + y) * f[4] + f[5] * 50),
     ], axis=-1)
-    img += rng.normal(0, 10, img.shape)
+    # rng is a random.Random, which has no arrays: numpy's generator,
+    # seeded from it, makes the noise (same seed, same bytes).
+    noise = np.random.default_rng(rng.randrange(2**32))
+    img += noise.normal(0, 10, img.shape)
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
