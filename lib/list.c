@@ -1242,6 +1242,33 @@ emit_bytes(struct walk *w, uint64_t index, const char *name,
 	return pxr_write(w->wr, &rec, w->err);
 }
 
+/* Opens a file the scan found to be a regular file.  O_NONBLOCK, so that
+ * a FIFO put in its place since (or listed in a stale index) cannot block
+ * the run; it, and anything else that is not a regular file, is refused.
+ * -1 with the reason in *why. */
+static int
+open_regular(const char *path, const char **why)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		*why = strerror(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		*why = strerror(errno);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*why = "not a regular file any more";
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Reads entry i of a file source (the whole file, or a range of an
  * archive) into l->buf; NULL or the reason it failed. */
 static const char *
@@ -1251,6 +1278,7 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src)
 	const struct entry *e = &l->ents[i];
 	const struct src *s = &l->srcs[e->src];
 	char path[PATH_MAX + PXR_NAME_MAX + 2];
+	const char *reason;
 	size_t got = 0;
 	int64_t off = e->offset;
 	int fd = *fdp;
@@ -1260,18 +1288,17 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src)
 	if (s->kind == SRC_DIR) {
 		snprintf(path, sizeof(path), "%s/%s", s->path,
 		    l->names + e->name_off);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-			snprintf(why, sizeof(why), "%s", strerror(errno));
+		if ((fd = open_regular(path, &reason)) == -1) {
+			snprintf(why, sizeof(why), "%s", reason);
 			return why;
 		}
 		off = 0;
 	} else if (fd == -1 || *fd_src != e->src) {
 		if (fd != -1)
 			close(fd);
-		if ((fd = open(s->path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if ((fd = open_regular(s->path, &reason)) == -1) {
 			*fdp = -1;
-			snprintf(why, sizeof(why), "%s: %s", s->path,
-			    strerror(errno));
+			snprintf(why, sizeof(why), "%s: %s", s->path, reason);
 			return why;
 		}
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
