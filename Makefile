@@ -38,7 +38,7 @@ MAN5 = $(sort $(wildcard man/*.5))
 DEPS_PKGS = gcc make pkg-config libjpeg62-turbo-dev libarchive-dev \
             libpng-dev libjpeg-turbo-progs bats bats-assert bats-support \
             bats-file parallel python3-numpy python3-pil mandoc zstd strace \
-            openssh-server openssh-client cppcheck clang-tidy
+            openssh-server openssh-client cppcheck clang-tidy python3-skimage
 
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 
@@ -56,11 +56,13 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(B)/lib
 # CFLAGS gives.
 $(B)/lib/resize.o: PXR_CFLAGS += $(if $(findstring clang,$(CC)),,-fvect-cost-model=dynamic)
 
-# The AVX-512 code is compiled for AVX-512 on x86-64, and only it: resize.c
-# and pack.c call it when the CPU has it (PXR_SIMD=0 turns it off).  These
+# The AVX2 and AVX-512 code is compiled for those on x86-64, and only it:
+# resize.c, pack.c and crc32c.c call it when the CPU has it (PXR_SIMD=N
+# caps the level, pxr.h).  These
 # files must hold nothing that runs before that check: the compiler uses
 # AVX-512 for any code in them, even a memset (SIGILL elsewhere).
 ifeq ($(shell uname -m),x86_64)
+$(B)/lib/resize_avx2.o: PXR_CFLAGS += -mavx2
 $(B)/lib/resize_avx512.o: PXR_CFLAGS += -mavx512f -mavx512bw -mavx512vl
 $(B)/lib/resize_vbmi.o $(B)/lib/pack_vbmi.o: PXR_CFLAGS += -mavx512f \
     -mavx512bw -mavx512vl -mavx512vbmi

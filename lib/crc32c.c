@@ -152,7 +152,7 @@ pxr_crc32c(uint32_t crc, const void *buf, size_t len)
 	crc = ~crc;
 #if defined(__x86_64__)
 	if (fold == -1)
-		fold = pxr_simd_level() >= 1 &&
+		fold = pxr_simd_level() >= PXR_SIMD_AVX512 &&
 		    __builtin_cpu_supports("vpclmulqdq") &&
 		    __builtin_cpu_supports("sse4.2");
 	if (fold && len >= FOLD_MIN) {

@@ -330,7 +330,7 @@ pxr_pack_transpose(unsigned char *dst, const unsigned char *src, uint32_t w,
 				dst[k * plane + i] = src[i * c + k];
 		break;
 	case PXR_LAYOUT_JULIA:
-		if (c == 3 && simd_level() >= 2) {
+		if (c == 3 && simd_level() >= PXR_SIMD_VBMI) {
 			uint32_t w16 = w & ~15u, h16 = h & ~15u;
 
 			pxr_pack_julia3_vbmi(dst, src, w, h);

@@ -179,9 +179,15 @@ void pxr_fput_escaped(FILE *fp, const char *s, size_t len, int json);
 void pxr_print_version(void);
 
 /*
- * The vector code this CPU runs: 0 none (or PXR_SIMD=0 in the
- * environment), 1 AVX-512 F+BW+VL (or PXR_SIMD=1), 2 also VBMI.
+ * The vector code this CPU runs, at most PXR_SIMD=N from the environment:
+ * 0 none, 1 AVX2, 2 AVX-512 F+BW+VL, 3 also VBMI.
  */
+enum {
+	PXR_SIMD_NONE,
+	PXR_SIMD_AVX2,
+	PXR_SIMD_AVX512,
+	PXR_SIMD_VBMI,
+};
 int pxr_simd_level(void);
 
 /* The raw (uninverted) CRC-32C state after the whole 256-byte groups of

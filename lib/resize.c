@@ -31,6 +31,7 @@ struct coeffs {
 	int32_t *kk;	   /* ksize fixed-point weights per output pixel */
 	int32_t *kx;	   /* the weights laid out for pxr_hrow3_avx512, */
 	int kchunks;	   /* kchunks blocks of 16 per output pixel */
+	int32_t *kp;	   /* and for pxr_hrow3_avx2 */
 	struct pxr_hgroups hg; /* pxr_hrow3_vbmi's tables, built on use */
 	unsigned long use; /* for least-recently-used eviction */
 };
@@ -41,8 +42,7 @@ struct pxr_resizer {
 	unsigned long clock;
 	unsigned char *tmp, *out;
 	size_t tmpcap, outcap;
-	int simd; /* use lib/resize_avx512.c */
-	int vbmi; /* and lib/resize_vbmi.c */
+	int simd; /* pxr_simd_level(): which vector passes to use */
 };
 
 static double
@@ -153,7 +153,6 @@ pxr_resizer_new(enum pxr_filter f, struct pxr_err *err)
 	}
 	rz->filter = f;
 	rz->simd = pxr_simd_level();
-	rz->vbmi = rz->simd == 2;
 	return rz;
 }
 
@@ -166,11 +165,40 @@ pxr_resizer_free(struct pxr_resizer *rz)
 		free(rz->cache[i].bounds);
 		free(rz->cache[i].kk);
 		free(rz->cache[i].kx);
+		free(rz->cache[i].kp);
 		pxr_hgroups_free(&rz->cache[i].hg);
 	}
 	free(rz->tmp);
 	free(rz->out);
 	free(rz);
+}
+
+/* Lays the weights out as pxr_hrow3_avx2 reads them: per output pixel xx
+ * and tap, its weight in lanes 0-2 and the weight of xx + 1 in lanes 4-6
+ * (PXR_HPAIR_LANES), so that a pair starting at any xx finds its weights
+ * together. */
+static int
+expand_pairs(struct coeffs *c)
+{
+	size_t lanes = (size_t)c->out * c->ksize * PXR_HPAIR_LANES;
+
+	free(c->kp);
+	if ((c->kp = calloc(lanes, sizeof(int32_t))) == NULL) {
+		c->in = c->out = 0;
+		return -1;
+	}
+	for (uint32_t xx = 0; xx < c->out; xx++)
+		for (int t = 0; t < c->ksize; t++) {
+			int32_t *lane = &c->kp[(xx * (size_t)c->ksize + t) *
+			    PXR_HPAIR_LANES];
+			int32_t a = c->kk[xx * (size_t)c->ksize + t];
+			int32_t b = xx + 1 < c->out
+			    ? c->kk[(xx + 1) * (size_t)c->ksize + t] : 0;
+
+			lane[0] = lane[1] = lane[2] = a;
+			lane[4] = lane[5] = lane[6] = b;
+		}
+	return 0;
 }
 
 /* Lays the weights out as pxr_hrow3_avx512 reads them: per output pixel,
@@ -198,7 +226,7 @@ expand_coeffs(struct coeffs *c)
 		}
 	}
 	c->kchunks = kchunks;
-	return 0;
+	return expand_pairs(c);
 }
 
 /* Pillow's precompute_coeffs + normalize_coeffs_8bpc. */
@@ -454,16 +482,17 @@ pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
 	    (uint32_t)last > have->y + have->h)
 		PXR_BUG("resize input lacks pixels the window needs");
 	tmprows = (size_t)(last - first);
-	/* The intermediate rows, then the vertical pass's accumulator row,
-	 * aligned for int32_t. */
-	accoff = (tmprows * rowlen + 63) & ~(size_t)63;
+	/* The intermediate rows and the slack the horizontal pass may write
+	 * after them, then the vertical pass's accumulator row, aligned for
+	 * int32_t. */
+	accoff = (tmprows * rowlen + PXR_HROW_SLACK + 63) & ~(size_t)63;
 	if (ensure(&rz->tmp, &rz->tmpcap,
 		accoff + sizeof(int32_t) * rowlen) == -1 ||
 	    ensure(&rz->out, &rz->outcap, outlen) == -1)
 		return pxr_seterr(err, PXR_E_NOMEM,
 		    "out of memory for a %ux%u image", win->w, win->h);
 	src += (size_t)(first - (int)have->y) * stride;
-	if (ch != NULL && rz->vbmi && nch == 3 &&
+	if (ch != NULL && rz->simd >= PXR_SIMD_VBMI && nch == 3 &&
 	    (ch->hg.built && ch->hg.x0 == win->x && ch->hg.n == win->w
 		    ? ch->hg.ok
 		    : pxr_hgroups_build(&ch->hg, ch->bounds, ch->kk, ch->ksize,
@@ -473,11 +502,18 @@ pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
 			    (int)have->x, &ch->hg);
 		src = rz->tmp;
 		stride = rowlen;
-	} else if (ch != NULL && rz->simd && nch == 3) {
+	} else if (ch != NULL && rz->simd >= PXR_SIMD_AVX512 && nch == 3) {
 		for (size_t y = 0; y < tmprows; y++)
 			pxr_hrow3_avx512(rz->tmp + y * rowlen, src + y * stride,
 			    (int)have->x, ch->bounds, ch->kx, ch->kchunks,
 			    win->x, win->w);
+		src = rz->tmp;
+		stride = rowlen;
+	} else if (ch != NULL && rz->simd >= PXR_SIMD_AVX2 && nch == 3) {
+		for (size_t y = 0; y < tmprows; y++)
+			pxr_hrow3_avx2(rz->tmp + y * rowlen, src + y * stride,
+			    stride, (int)have->x, ch->bounds, ch->kp,
+			    ch->ksize, win->x, win->w);
 		src = rz->tmp;
 		stride = rowlen;
 	} else if (ch != NULL) {
@@ -489,8 +525,11 @@ pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
 	} else {
 		src += (size_t)(win->x - have->x) * nch;
 	}
-	if (cv != NULL && rz->simd) {
+	if (cv != NULL && rz->simd >= PXR_SIMD_AVX512) {
 		pxr_vertical_avx512(rz->out, src, stride, rowlen, cv->bounds,
+		    cv->kk, cv->ksize, first, win->y, win->h);
+	} else if (cv != NULL && rz->simd >= PXR_SIMD_AVX2) {
+		pxr_vertical_avx2(rz->out, src, stride, rowlen, cv->bounds,
 		    cv->kk, cv->ksize, first, win->y, win->h);
 	} else if (cv != NULL) {
 		vertical(rz->out, src, stride, rowlen, cv, first, win->y,

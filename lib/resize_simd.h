@@ -1,6 +1,7 @@
 /*
- * resize_simd.h: the vector versions of lib/resize.c's two passes
- * (lib/resize_avx512.c), used when the CPU has AVX-512 (BW and VL).
+ * resize_simd.h: the vector versions of lib/resize.c's two passes, used
+ * when the CPU has them: lib/resize_avx2.c (AVX2), lib/resize_avx512.c
+ * (AVX-512 F, BW and VL), lib/resize_vbmi.c (and VBMI).
  */
 #ifndef PXR_RESIZE_SIMD_H
 #define PXR_RESIZE_SIMD_H
@@ -15,6 +16,21 @@
  * fill 15 of a vector's 16 32-bit lanes. */
 #define PXR_HTAPS_PER_BLOCK 5
 
+/* Lanes of pxr_hrow3_avx2's weights per tap of an output pixel xx:
+ * k[xx] k[xx] k[xx] 0, then the same for xx + 1 (0 for the last). */
+#define PXR_HPAIR_LANES 8
+
+/* Bytes pxr_hrow3_avx2 may write after a row's last pixel. */
+#define PXR_HROW_SLACK 8
+
+void pxr_hrow3_avx2(unsigned char *restrict dst,
+    const unsigned char *restrict src, size_t rowbytes, int xoff,
+    const int *bounds, const int32_t *kp, int ksize, uint32_t x0,
+    uint32_t n);
+void pxr_vertical_avx2(unsigned char *restrict dst,
+    const unsigned char *restrict src, size_t stride, size_t rowlen,
+    const int *bounds, const int32_t *kk, int ksize, int first, uint32_t y0,
+    uint32_t n);
 void pxr_hrow3_avx512(unsigned char *restrict dst,
     const unsigned char *restrict src, int xoff, const int *bounds, const int32_t *kx,
     int kchunks, uint32_t x0, uint32_t n);

@@ -53,34 +53,36 @@ pxr_parse_size(const char *s, uint32_t *w, uint32_t *h)
 	return 0;
 }
 
-/* 1 with AVX-512 (F, BW, VL) on this CPU, 2 with VBMI too; 0 without, or
- * with PXR_SIMD=0 in the environment (for tests that compare the paths,
- * and to measure the gain); PXR_SIMD=1 keeps to level 1. */
+/* The vector code this CPU can run (the levels of pxr.h). */
 static int
 cpu_simd_level(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
 	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("avx2"))
+		return PXR_SIMD_NONE;
 	if (!__builtin_cpu_supports("avx512f") ||
 	    !__builtin_cpu_supports("avx512bw") ||
 	    !__builtin_cpu_supports("avx512vl"))
-		return 0;
-	return __builtin_cpu_supports("avx512vbmi") ? 2 : 1;
+		return PXR_SIMD_AVX2;
+	return __builtin_cpu_supports("avx512vbmi") ? PXR_SIMD_VBMI
+						    : PXR_SIMD_AVX512;
 #else
-	return 0;
+	return PXR_SIMD_NONE;
 #endif
 }
 
+/* The CPU's level, capped by PXR_SIMD=N in the environment (a digit; for
+ * the tests that compare the paths, and to measure each one's gain). */
 int
 pxr_simd_level(void)
 {
 	const char *e = getenv("PXR_SIMD");
 	int cpu = cpu_simd_level();
 
-	if (e != NULL && strcmp(e, "0") == 0)
-		return 0;
-	if (e != NULL && strcmp(e, "1") == 0 && cpu > 1)
-		return 1;
+	if (e != NULL && e[0] >= '0' && e[0] <= '9' && e[1] == '\0' &&
+	    e[0] - '0' < cpu)
+		return e[0] - '0';
 	return cpu;
 }
 

@@ -1,0 +1,209 @@
+/*
+ * resize_avx2.c: the two passes of lib/resize.c with AVX2, for the CPUs
+ * that have it but not AVX-512 (resize.c picks at run time).  Same 32-bit
+ * integer arithmetic as the C passes, so the same bytes; only the order of
+ * the additions changes.
+ *
+ * Built with -mavx2 (see the Makefile): nothing in this file may run
+ * before resize.c has checked the CPU.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "resize_simd.h"
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+
+/* 8 input bytes at s, widened to 32 bits, times k, added to acc. */
+static inline __m256i
+madd8(__m256i acc, const unsigned char *s, __m256i k)
+{
+	__m256i px = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const void *)s));
+
+	return _mm256_add_epi32(acc, _mm256_mullo_epi32(px, k));
+}
+
+/* clip8 of resize.c on 32 lanes (the rounding term is in the sums):
+ * shift, saturate to 16 then to unsigned 8 bits, which clips to 0..255
+ * as clip8 does; the packs work per 128-bit half, so a last permutation
+ * puts the bytes back in order. */
+static inline __m256i
+clip8x32(__m256i a0, __m256i a1, __m256i a2, __m256i a3)
+{
+	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+	__m256i p01 = _mm256_packs_epi32(
+	    _mm256_srai_epi32(a0, PXR_RESIZE_PRECISION),
+	    _mm256_srai_epi32(a1, PXR_RESIZE_PRECISION));
+	__m256i p23 = _mm256_packs_epi32(
+	    _mm256_srai_epi32(a2, PXR_RESIZE_PRECISION),
+	    _mm256_srai_epi32(a3, PXR_RESIZE_PRECISION));
+
+	return _mm256_permutevar8x32_epi32(_mm256_packus_epi16(p01, p23),
+	    order);
+}
+
+/* The same for the low 8 bytes from one vector of 8 lanes. */
+static inline __m128i
+clip8x8(__m256i a)
+{
+	__m256i s = _mm256_srai_epi32(a, PXR_RESIZE_PRECISION);
+	__m128i p = _mm_packs_epi32(_mm256_castsi256_si128(s),
+	    _mm256_extracti128_si256(s, 1));
+
+	return _mm_packus_epi16(p, p);
+}
+
+/* 16 bytes of a row from at on, zeros for those past the row's end
+ * (nothing past it is read; a pair's taps can run past one pixel's end,
+ * with zero weights). */
+static inline __m128i
+load16(const unsigned char *row, size_t at, size_t rowbytes)
+{
+	unsigned char copy[16];
+
+	if (at + 16 <= rowbytes)
+		return _mm_loadu_si128((const void *)(row + at));
+	memset(copy, 0, sizeof(copy));
+	if (at < rowbytes)
+		memcpy(copy, row + at, rowbytes - at);
+	return _mm_loadu_si128((const void *)copy);
+}
+
+/*
+ * Horizontal pass, 3 channels: output columns x0 .. x0+n-1 from a row that
+ * holds the input from column xoff on, rowbytes bytes of it, into dst,
+ * which must have PXR_HROW_SLACK bytes after its n pixels.  Two output
+ * pixels at a time, one per 128-bit half: each half holds 16 bytes of its
+ * pixel's taps (5 input pixels), and one byte shuffle per tap spreads
+ * that tap's R, G and B over 32-bit lanes R G B 0, which are multiplied
+ * by the weights laid out the same way (kp, PXR_HPAIR_LANES per tap, see
+ * resize.c) and added: the sums come out per channel, with no reduction.
+ */
+void
+pxr_hrow3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
+    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
+    int ksize, uint32_t x0, uint32_t n)
+{
+#define TAP(t) \
+	_mm256_setr_epi8(3 * (t), -1, -1, -1, 3 * (t) + 1, -1, -1, -1, \
+	    3 * (t) + 2, -1, -1, -1, -1, -1, -1, -1, 3 * (t), -1, -1, -1, \
+	    3 * (t) + 1, -1, -1, -1, 3 * (t) + 2, -1, -1, -1, -1, -1, -1, -1)
+	const __m256i tap[5] = { TAP(0), TAP(1), TAP(2), TAP(3), TAP(4) };
+#undef TAP
+	const __m256i half = _mm256_set1_epi32(1 << (PXR_RESIZE_PRECISION - 1));
+	const __m256i pair = _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0);
+	const __m128i rgbrgb = _mm_setr_epi8(0, 1, 2, 4, 5, 6, -1, -1, -1, -1,
+	    -1, -1, -1, -1, -1, -1);
+
+	for (uint32_t xx = x0; xx < x0 + n; xx += 2, dst += 6) {
+		/* An odd last pixel is paired with itself. */
+		uint32_t xb = xx + 1 < x0 + n ? xx + 1 : xx;
+		size_t at = (size_t)(bounds[xx * 2] - xoff) * 3;
+		size_t bt = (size_t)(bounds[xb * 2] - xoff) * 3;
+		int taps = bounds[xx * 2 + 1] > bounds[xb * 2 + 1]
+		    ? bounds[xx * 2 + 1] : bounds[xb * 2 + 1];
+		const int32_t *k = kp + (size_t)xx * ksize * PXR_HPAIR_LANES;
+		__m256i acc = half, v;
+
+		for (int t = 0; t < taps; t += 5, at += 15, bt += 15) {
+			int left = taps - t < 5 ? taps - t : 5;
+
+			v = _mm256_inserti128_si256(_mm256_castsi128_si256(
+			    load16(src, at, rowbytes)), load16(src, bt, rowbytes),
+			    1);
+#pragma GCC unroll 5
+			for (int j = 0; j < left; j++, k += PXR_HPAIR_LANES)
+				acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
+				    _mm256_shuffle_epi8(v, tap[j]),
+				    _mm256_loadu_si256((const void *)k)));
+		}
+		/* Each half's R G B 0 to bytes (the packs work per half),
+		 * both halves' first 4 bytes side by side, then R G B R G B
+		 * stored as 8 bytes: the 2 after them are the next pixels'
+		 * (written later) or the slack resize.c leaves after the
+		 * rows. */
+		acc = _mm256_srai_epi32(acc, PXR_RESIZE_PRECISION);
+		acc = _mm256_packus_epi16(_mm256_packs_epi32(acc, acc),
+		    _mm256_setzero_si256());
+		acc = _mm256_permutevar8x32_epi32(acc, pair);
+		_mm_storel_epi64((void *)dst, _mm_shuffle_epi8(
+		    _mm256_castsi256_si128(acc), rgbrgb));
+	}
+}
+
+/*
+ * Vertical pass: output rows y0 .. y0+n-1, each the weighted sum of input
+ * rows; 32 samples at a time in four registers across the taps, then 8 at
+ * a time, then the last few in plain C.
+ */
+void
+pxr_vertical_avx2(unsigned char *restrict dst,
+    const unsigned char *restrict src, size_t stride, size_t rowlen,
+    const int *bounds, const int32_t *kk, int ksize, int first, uint32_t y0,
+    uint32_t n)
+{
+	const __m256i half = _mm256_set1_epi32(1 << (PXR_RESIZE_PRECISION - 1));
+
+	for (uint32_t yy = y0; yy < y0 + n; yy++, dst += rowlen) {
+		int ymin = bounds[yy * 2] - first, ymax = bounds[yy * 2 + 1];
+		const int32_t *k = kk + (size_t)yy * ksize;
+		const unsigned char *base = src + (size_t)ymin * stride;
+		size_t i = 0;
+
+		for (; i + 32 <= rowlen; i += 32) {
+			__m256i a0 = half, a1 = half, a2 = half, a3 = half;
+
+			for (int y = 0; y < ymax; y++) {
+				const unsigned char *s = base +
+				    (size_t)y * stride + i;
+				__m256i ky = _mm256_set1_epi32(k[y]);
+
+				a0 = madd8(a0, s, ky);
+				a1 = madd8(a1, s + 8, ky);
+				a2 = madd8(a2, s + 16, ky);
+				a3 = madd8(a3, s + 24, ky);
+			}
+			_mm256_storeu_si256((void *)(dst + i),
+			    clip8x32(a0, a1, a2, a3));
+		}
+		for (; i + 8 <= rowlen; i += 8) {
+			__m256i a = half;
+
+			for (int y = 0; y < ymax; y++)
+				a = madd8(a, base + (size_t)y * stride + i,
+				    _mm256_set1_epi32(k[y]));
+			_mm_storel_epi64((void *)(dst + i), clip8x8(a));
+		}
+		for (; i < rowlen; i++) {
+			int32_t a = 1 << (PXR_RESIZE_PRECISION - 1);
+
+			for (int y = 0; y < ymax; y++)
+				a += base[(size_t)y * stride + i] * k[y];
+			a >>= PXR_RESIZE_PRECISION;
+			dst[i] = (unsigned char)(a < 0 ? 0 : a > 255 ? 255 : a);
+		}
+	}
+}
+#else
+/* Not an x86-64 build: resize.c never calls these. */
+void
+pxr_hrow3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
+    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
+    int ksize, uint32_t x0, uint32_t n)
+{
+	(void)dst, (void)src, (void)rowbytes, (void)xoff, (void)bounds,
+	    (void)kp, (void)ksize, (void)x0, (void)n;
+}
+
+void
+pxr_vertical_avx2(unsigned char *restrict dst,
+    const unsigned char *restrict src, size_t stride, size_t rowlen,
+    const int *bounds, const int32_t *kk, int ksize, int first, uint32_t y0,
+    uint32_t n)
+{
+	(void)dst, (void)src, (void)stride, (void)rowlen, (void)bounds,
+	    (void)kk, (void)ksize, (void)first, (void)y0, (void)n;
+}
+#endif
