@@ -148,7 +148,7 @@ install: all
 ILSVRC ?=
 OUT ?= out
 dataset:
-	$(MAKE) deps DEPS_PKGS="$(DEPS_PKGS) $(if $(ILSVRC),,python3-skimage)"
+	$(MAKE) deps
 	$(MAKE) all
 	PATH="$(CURDIR)/$(B):$$PATH" sample/dataset "$(OUT)" $(ILSVRC)
 
@@ -167,6 +167,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 
 fuzz:
+	$(MAKE) deps DEPS_PKGS="clang libclang-rt-dev"
 	$(MAKE) B=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" build-fuzz/libpxr.a
 	$(MAKE) $(FUZZ_BINS)
 
