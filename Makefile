@@ -62,7 +62,7 @@ $(B)/lib/resize.o: PXR_CFLAGS += $(if $(findstring clang,$(CC)),,-fvect-cost-mod
 # files must hold nothing that runs before that check: the compiler uses
 # AVX-512 for any code in them, even a memset (SIGILL elsewhere).
 ifeq ($(shell uname -m),x86_64)
-$(B)/lib/resize_avx2.o: PXR_CFLAGS += -mavx2
+$(B)/lib/resize_avx2.o $(B)/lib/pack_avx2.o: PXR_CFLAGS += -mavx2
 $(B)/lib/resize_avx512.o: PXR_CFLAGS += -mavx512f -mavx512bw -mavx512vl
 $(B)/lib/resize_vbmi.o $(B)/lib/pack_vbmi.o: PXR_CFLAGS += -mavx512f \
     -mavx512bw -mavx512vl -mavx512vbmi

@@ -330,10 +330,13 @@ pxr_pack_transpose(unsigned char *dst, const unsigned char *src, uint32_t w,
 				dst[k * plane + i] = src[i * c + k];
 		break;
 	case PXR_LAYOUT_JULIA:
-		if (c == 3 && simd_level() >= PXR_SIMD_VBMI) {
+		if (c == 3 && simd_level() >= PXR_SIMD_AVX2) {
 			uint32_t w16 = w & ~15u, h16 = h & ~15u;
 
-			pxr_pack_julia3_vbmi(dst, src, w, h);
+			if (simd_level() >= PXR_SIMD_VBMI)
+				pxr_pack_julia3_vbmi(dst, src, w, h);
+			else
+				pxr_pack_julia3_avx2(dst, src, w, h);
 			julia_part(dst, src, w, h, c, w16, w, 0, h);
 			julia_part(dst, src, w, h, c, 0, w16, h16, h);
 		} else {

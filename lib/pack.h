@@ -87,12 +87,15 @@ void pxr_pack_untranspose(unsigned char *dst, const unsigned char *src,
 /* Size in bytes of one label of type t. */
 size_t pxr_ltype_size(enum pxr_ltype t);
 
-/* Transposes one h x w x c interleaved image into layout l at dst. */
 /* The julia layout's transpose of the whole 16 x 16 blocks of a 3-channel
- * image, with AVX-512 VBMI (lib/pack_vbmi.c); pxr_pack_transpose uses it
- * when the CPU has it. */
+ * image, with AVX-512 VBMI (lib/pack_vbmi.c) or AVX2 (lib/pack_avx2.c);
+ * pxr_pack_transpose uses them when the CPU has them. */
 void pxr_pack_julia3_vbmi(unsigned char *dst, const unsigned char *src,
     uint32_t w, uint32_t h);
+void pxr_pack_julia3_avx2(unsigned char *dst, const unsigned char *src,
+    uint32_t w, uint32_t h);
+
+/* Transposes one h x w x c interleaved image into layout l at dst. */
 
 void pxr_pack_transpose(unsigned char *dst, const unsigned char *src,
     uint32_t w, uint32_t h, uint32_t c, enum pxr_layout l);
