@@ -68,6 +68,8 @@ $(B)/lib/resize_vbmi.o $(B)/lib/pack_vbmi.o: PXR_CFLAGS += -mavx512f \
     -mavx512bw -mavx512vl -mavx512vbmi
 $(B)/lib/crc32c_fold.o: PXR_CFLAGS += -mavx512f -mvpclmulqdq -mpclmul \
     -msse4.2
+$(B)/lib/crc32c_fold256.o: PXR_CFLAGS += -mavx2 -mvpclmulqdq -mpclmul \
+    -msse4.2
 endif
 
 $(B)/libpxr.a: $(LIB_OBJ)
@@ -92,8 +94,12 @@ $(B)/scripts.stamp: $(SCRIPTS) | $(B)/lib
 	done
 	touch $@
 
+# Each at the CPU's vector level, then capped at AVX2 (1) and at none (0),
+# so that every path this CPU can run is checked (pxr.h, PXR_SIMD).
 unit: $(UNITS)
-	@for t in $(UNITS); do echo "== $$t"; $$t || exit 1; done
+	@for t in $(UNITS); do for s in "" 1 0; do \
+	    echo "== $$t$${s:+ (PXR_SIMD=$$s)}"; PXR_SIMD=$$s $$t || exit 1; \
+	done; done
 
 bats: all
 	PATH="$(CURDIR)/$(B):$$PATH" PXR_BUILD="$(CURDIR)/$(B)" \
