@@ -24,6 +24,8 @@ pxr_hgroups_build(struct pxr_hgroups *g, const int *bounds, const int32_t *kk,
 	for (uint32_t xx = x0; xx < x0 + n; xx++)
 		if (bounds[xx * 2 + 1] > taps)
 			taps = bounds[xx * 2 + 1];
+	if (ngroups == 0 || taps == 0)
+		return -1; /* nothing to build tables for (not used so) */
 	for (int gi = 0; gi < ngroups; gi++) {
 		uint32_t first = x0 + (uint32_t)gi * 16, last = first + 15;
 
