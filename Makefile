@@ -68,8 +68,6 @@ $(B)/lib/resize_vbmi.o $(B)/lib/pack_vbmi.o: PXR_CFLAGS += -mavx512f \
     -mavx512bw -mavx512vl -mavx512vbmi
 $(B)/lib/crc32c_fold.o: PXR_CFLAGS += -mavx512f -mvpclmulqdq -mpclmul \
     -msse4.2
-$(B)/lib/crc32c_fold256.o: PXR_CFLAGS += -mavx2 -mvpclmulqdq -mpclmul \
-    -msse4.2
 endif
 
 $(B)/libpxr.a: $(LIB_OBJ)

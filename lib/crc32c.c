@@ -143,21 +143,6 @@ crc32c_hw(uint32_t crc, const unsigned char *p, size_t len)
  * as 1 KiB of crc32 instructions). */
 #define FOLD_MIN 2048
 
-#if defined(__x86_64__)
-/* 2: fold on 512-bit vectors, 1: on 256-bit ones, 0: not at all. */
-static int
-choose_fold(void)
-{
-	int level = pxr_simd_level();
-
-	if (!__builtin_cpu_supports("vpclmulqdq") ||
-	    !__builtin_cpu_supports("pclmul") ||
-	    !__builtin_cpu_supports("sse4.2"))
-		return 0;
-	return level >= PXR_SIMD_AVX512 ? 2 : level >= PXR_SIMD_AVX2 ? 1 : 0;
-}
-#endif
-
 uint32_t
 pxr_crc32c(uint32_t crc, const void *buf, size_t len)
 {
@@ -167,12 +152,13 @@ pxr_crc32c(uint32_t crc, const void *buf, size_t len)
 	crc = ~crc;
 #if defined(__x86_64__)
 	if (fold == -1)
-		fold = choose_fold();
+		fold = pxr_simd_level() >= PXR_SIMD_AVX512 &&
+		    __builtin_cpu_supports("vpclmulqdq") &&
+		    __builtin_cpu_supports("sse4.2");
 	if (fold && len >= FOLD_MIN) {
 		size_t done;
 
-		crc = fold == 2 ? pxr_crc32c_fold(crc, p, len, &done)
-				: pxr_crc32c_fold256(crc, p, len, &done);
+		crc = pxr_crc32c_fold(crc, p, len, &done);
 		p += done;
 		len -= done;
 	}

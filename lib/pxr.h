@@ -196,9 +196,5 @@ int pxr_simd_level(void);
  * Only for CPUs with AVX-512 and VPCLMULQDQ: pxr_crc32c checks. */
 uint32_t pxr_crc32c_fold(uint32_t state, const unsigned char *p, size_t len,
     size_t *done);
-/* The same on 256-bit vectors (lib/crc32c_fold256.c), for CPUs with AVX2
- * and VPCLMULQDQ. */
-uint32_t pxr_crc32c_fold256(uint32_t state, const unsigned char *p,
-    size_t len, size_t *done);
 
 #endif /* PXR_H */
