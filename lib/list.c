@@ -77,8 +77,17 @@ struct pxr_list {
 #define DATA_BLOCK (1u << 20)
 /* The largest image file read: 512 MiB holds any JPEG under Pillow's
  * decompression-bomb limit, and a compressed archive cannot make the
- * reader hold more (a member's declared size may lie). */
-#define MEMBER_MAX (1u << 29)
+ * reader hold more (a member's declared size may lie).  The fuzz build
+ * sets a smaller one (Makefile), so that its runs stay fast. */
+#ifndef PXR_MEMBER_MAX
+#define PXR_MEMBER_MAX (1u << 29)
+#endif
+#define MEMBER_MAX PXR_MEMBER_MAX
+#if PXR_MEMBER_MAX == (1u << 29)
+#define MEMBER_MAX_TEXT "512 MiB"
+#else
+#define MEMBER_MAX_TEXT "the fuzz build's limit"
+#endif
 /* Nesting of archives in archives; ILSVRC needs 2. */
 #define MAX_DEPTH 4
 
@@ -1184,7 +1193,7 @@ read_member(struct pxr_list *l, struct archive *a, uint64_t size,
 
 	*got = 0;
 	if (size > MEMBER_MAX) {
-		*why = "member too large (over 512 MiB)";
+		*why = "member too large (over " MEMBER_MAX_TEXT ")";
 		return -1;
 	}
 	for (;;) {
@@ -1207,7 +1216,7 @@ read_member(struct pxr_list *l, struct archive *a, uint64_t size,
 		}
 		*got += (size_t)n;
 		if (*got > MEMBER_MAX) {
-			*why = "member too large (over 512 MiB)";
+			*why = "member too large (over " MEMBER_MAX_TEXT ")";
 			return -1;
 		}
 	}
@@ -1284,7 +1293,7 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src)
 	int fd = *fdp;
 
 	if (e->size > MEMBER_MAX)
-		return "image file too large (over 512 MiB)";
+		return "image file too large (over " MEMBER_MAX_TEXT ")";
 	if (s->kind == SRC_DIR) {
 		snprintf(path, sizeof(path), "%s/%s", s->path,
 		    l->names + e->name_off);
