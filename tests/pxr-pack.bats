@@ -132,12 +132,14 @@ d = open("in.pxr", "rb").read()
 for i in range(0, len(d), 65536):
     sys.stdout.buffer.write(d[i:i + 65536]); sys.stdout.flush(); time.sleep(0.05)
 ' | pxr-pack X.raw Y.raw ) &
+	pid=$!
 	for _ in $(seq 100); do
 		[ "$(tr -cd '\001' < X.raw.status | wc -c)" -ge 20 ] && break
 		sleep 0.05
 	done
 	pkill -9 -f "pxr-pack X.raw Y.raw" || true
-	wait || true
+	# Only this job: bats runs its test-timeout watchdog in the background.
+	wait "$pid" || true
 	"$PY" - <<-'PY'
 	import numpy as np
 	st = np.fromfile("X.raw.status", np.uint8)
