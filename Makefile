@@ -58,9 +58,9 @@ $(B)/lib/resize.o: PXR_CFLAGS += $(if $(findstring clang,$(CC)),,-fvect-cost-mod
 
 # The AVX2 and AVX-512 code is compiled for those on x86-64, and only it:
 # resize.c, pack.c and crc32c.c call it when the CPU has it (PXR_SIMD=N
-# caps the level, pxr.h).  These
-# files must hold nothing that runs before that check: the compiler uses
-# AVX-512 for any code in them, even a memset (SIGILL elsewhere).
+# caps the level, pxr.h).  These files must hold nothing that runs before
+# that check: the compiler uses the wider instructions for any code in
+# them, even a memset (SIGILL elsewhere).
 ifeq ($(shell uname -m),x86_64)
 $(B)/lib/resize_avx2.o $(B)/lib/pack_avx2.o: PXR_CFLAGS += -mavx2
 $(B)/lib/resize_avx512.o: PXR_CFLAGS += -mavx512f -mavx512bw -mavx512vl
@@ -92,10 +92,11 @@ $(B)/scripts.stamp: $(SCRIPTS) | $(B)/lib
 	done
 	touch $@
 
-# Each at the CPU's vector level, then capped at AVX2 (1) and at none (0),
-# so that every path this CPU can run is checked (pxr.h, PXR_SIMD).
+# Each at the CPU's vector level, then capped at AVX-512 (2), AVX2 (1) and
+# none (0), so that every path this CPU can run is checked (pxr.h,
+# PXR_SIMD; a cap above the CPU's level changes nothing).
 unit: $(UNITS)
-	@for t in $(UNITS); do for s in "" 1 0; do \
+	@for t in $(UNITS); do for s in "" 2 1 0; do \
 	    echo "== $$t$${s:+ (PXR_SIMD=$$s)}"; PXR_SIMD=$$s $$t || exit 1; \
 	done; done
 

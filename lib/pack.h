@@ -96,7 +96,6 @@ void pxr_pack_julia3_avx2(unsigned char *dst, const unsigned char *src,
     uint32_t w, uint32_t h);
 
 /* Transposes one h x w x c interleaved image into layout l at dst. */
-
 void pxr_pack_transpose(unsigned char *dst, const unsigned char *src,
     uint32_t w, uint32_t h, uint32_t c, enum pxr_layout l);
 
