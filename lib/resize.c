@@ -29,9 +29,9 @@ struct coeffs {
 	int ksize;	   /* weights per output pixel */
 	int *bounds;	   /* per output pixel: first input index, count */
 	int32_t *kk;	   /* ksize fixed-point weights per output pixel */
-	int32_t *kx;	   /* the weights laid out for pxr_hrow3_avx512, */
+	int32_t *kx;	   /* with AVX-512: the weights for pxr_hrow3_avx512, */
 	int kchunks;	   /* kchunks blocks of 16 per output pixel */
-	int32_t *kp;	   /* and for pxr_hrow3_avx2 */
+	int32_t *kp;	   /* with AVX2 only: the weights for pxr_hrow3_avx2 */
 	struct pxr_hgroups hg; /* pxr_hrow3_vbmi's tables, built on use */
 	unsigned long use; /* for least-recently-used eviction */
 };
@@ -226,13 +226,13 @@ expand_coeffs(struct coeffs *c)
 		}
 	}
 	c->kchunks = kchunks;
-	return expand_pairs(c);
+	return 0;
 }
 
 /* Pillow's precompute_coeffs + normalize_coeffs_8bpc. */
 static int
 make_coeffs(const struct filter_def *fd, uint32_t in, uint32_t out,
-    struct coeffs *c)
+    int simd, struct coeffs *c)
 {
 	double scale = (double)in / out, filterscale = scale < 1.0 ? 1.0 : scale;
 	double support = fd->support * filterscale, *w;
@@ -278,7 +278,13 @@ make_coeffs(const struct filter_def *fd, uint32_t in, uint32_t out,
 	c->in = in;
 	c->out = out;
 	c->ksize = ksize;
-	return expand_coeffs(c);
+	/* The weights laid out for the horizontal pass this CPU runs (the
+	 * VBMI pass falls back to the AVX-512 one). */
+	if (simd >= PXR_SIMD_AVX512)
+		return expand_coeffs(c);
+	if (simd == PXR_SIMD_AVX2)
+		return expand_pairs(c);
+	return 0;
 }
 
 static struct coeffs *
@@ -297,7 +303,7 @@ coeffs_for(struct pxr_resizer *rz, uint32_t in, uint32_t out)
 		if (c->use < victim->use)
 			victim = c;
 	}
-	if (make_coeffs(&filters[rz->filter], in, out, victim) == -1)
+	if (make_coeffs(&filters[rz->filter], in, out, rz->simd, victim) == -1)
 		return NULL;
 	victim->use = rz->clock;
 	return victim;
