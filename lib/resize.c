@@ -27,6 +27,7 @@
 struct coeffs {
 	uint32_t in, out;  /* the sizes they are for */
 	int ksize;	   /* weights per output pixel */
+	int maxtaps;	   /* the most weights any output pixel uses */
 	int *bounds;	   /* per output pixel: first input index, count */
 	int32_t *kk;	   /* ksize fixed-point weights per output pixel */
 	int32_t *kx;	   /* with AVX-512: the weights for pxr_hrow3_avx512, */
@@ -236,7 +237,7 @@ make_coeffs(const struct filter_def *fd, uint32_t in, uint32_t out,
 {
 	double scale = (double)in / out, filterscale = scale < 1.0 ? 1.0 : scale;
 	double support = fd->support * filterscale, *w;
-	int ksize = (int)ceil(support) * 2 + 1;
+	int ksize = (int)ceil(support) * 2 + 1, maxtaps = 0;
 
 	pxr_hgroups_free(&c->hg);
 	free(c->bounds);
@@ -273,11 +274,14 @@ make_coeffs(const struct filter_def *fd, uint32_t in, uint32_t out,
 		}
 		c->bounds[xx * 2] = xmin;
 		c->bounds[xx * 2 + 1] = xmax;
+		if (xmax > maxtaps)
+			maxtaps = xmax;
 	}
 	free(w);
 	c->in = in;
 	c->out = out;
 	c->ksize = ksize;
+	c->maxtaps = maxtaps;
 	/* The weights laid out for the horizontal pass this CPU runs (the
 	 * VBMI pass falls back to the AVX-512 one). */
 	if (simd >= PXR_SIMD_AVX512)
@@ -519,7 +523,7 @@ pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
 		for (size_t y = 0; y < tmprows; y++)
 			pxr_hrow3_avx2(rz->tmp + y * rowlen, src + y * stride,
 			    stride, (int)have->x, ch->bounds, ch->kp,
-			    ch->ksize, win->x, win->w);
+			    ch->ksize, ch->maxtaps, win->x, win->w);
 		src = rz->tmp;
 		stride = rowlen;
 	} else if (ch != NULL) {

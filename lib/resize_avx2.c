@@ -72,19 +72,19 @@ load16(const unsigned char *row, size_t at, size_t rowbytes)
 }
 
 /*
- * Horizontal pass, 3 channels: output columns x0 .. x0+n-1 from a row that
- * holds the input from column xoff on, rowbytes bytes of it, into dst,
- * which must have PXR_HROW_SLACK bytes after its n pixels.  Two output
- * pixels at a time, one per 128-bit half: each half holds 16 bytes of its
- * pixel's taps (5 input pixels), and one byte shuffle per tap spreads
- * that tap's R, G and B over 32-bit lanes R G B 0, which are multiplied
- * by the weights laid out the same way (kp, PXR_HPAIR_LANES per tap, see
- * resize.c) and added: the sums come out per channel, with no reduction.
+ * One pair of output pixels of the horizontal pass, one per 128-bit half:
+ * each half holds 16 bytes of its pixel's taps (5 input pixels) from at
+ * and bt, and one byte shuffle per tap spreads that tap's R, G and B over
+ * 32-bit lanes R G B 0, which are multiplied by the weights laid out the
+ * same way (k: PXR_HPAIR_LANES per tap, see resize.c) and added: the sums
+ * come out per channel, with no reduction.  taps is the same for every
+ * pair of a row (zero weights pad the pixels that have fewer), so the
+ * loops' branches go the same way every time, and it is a constant where
+ * hrow3_taps is inlined for one.
  */
-void
-pxr_hrow3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
-    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
-    int ksize, uint32_t x0, uint32_t n)
+static inline __attribute__((always_inline)) __m256i
+hpair(const unsigned char *src, size_t rowbytes, size_t at, size_t bt,
+    const int32_t *k, int taps)
 {
 #define TAP(t) \
 	_mm256_setr_epi8(3 * (t), -1, -1, -1, 3 * (t) + 1, -1, -1, -1, \
@@ -92,45 +92,91 @@ pxr_hrow3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
 	    3 * (t) + 1, -1, -1, -1, 3 * (t) + 2, -1, -1, -1, -1, -1, -1, -1)
 	const __m256i tap[5] = { TAP(0), TAP(1), TAP(2), TAP(3), TAP(4) };
 #undef TAP
-	const __m256i half = _mm256_set1_epi32(1 << (PXR_RESIZE_PRECISION - 1));
-	const __m256i pair = _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0);
-	const __m128i rgbrgb = _mm_setr_epi8(0, 1, 2, 4, 5, 6, -1, -1, -1, -1,
-	    -1, -1, -1, -1, -1, -1);
+	__m256i acc = _mm256_set1_epi32(1 << (PXR_RESIZE_PRECISION - 1));
 
-	for (uint32_t xx = x0; xx < x0 + n; xx += 2, dst += 6) {
-		/* An odd last pixel is paired with itself. */
-		uint32_t xb = xx + 1 < x0 + n ? xx + 1 : xx;
-		size_t at = (size_t)(bounds[xx * 2] - xoff) * 3;
-		size_t bt = (size_t)(bounds[xb * 2] - xoff) * 3;
-		int taps = bounds[xx * 2 + 1] > bounds[xb * 2 + 1]
-		    ? bounds[xx * 2 + 1] : bounds[xb * 2 + 1];
-		const int32_t *k = kp + (size_t)xx * ksize * PXR_HPAIR_LANES;
-		__m256i acc = half, v;
+	for (int t = 0; t < taps; t += 5, at += 15, bt += 15) {
+		int left = taps - t < 5 ? taps - t : 5;
+		__m256i v = _mm256_inserti128_si256(
+		    _mm256_castsi128_si256(load16(src, at, rowbytes)),
+		    load16(src, bt, rowbytes), 1);
 
-		for (int t = 0; t < taps; t += 5, at += 15, bt += 15) {
-			int left = taps - t < 5 ? taps - t : 5;
-
-			v = _mm256_inserti128_si256(_mm256_castsi128_si256(
-			    load16(src, at, rowbytes)), load16(src, bt, rowbytes),
-			    1);
 #pragma GCC unroll 5
-			for (int j = 0; j < left; j++, k += PXR_HPAIR_LANES)
-				acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
-				    _mm256_shuffle_epi8(v, tap[j]),
-				    _mm256_loadu_si256((const void *)k)));
-		}
-		/* Each half's R G B 0 to bytes (the packs work per half),
-		 * both halves' first 4 bytes side by side, then R G B R G B
-		 * stored as 8 bytes: the 2 after them are the next pixels'
-		 * (written later) or the slack resize.c leaves after the
-		 * rows. */
-		acc = _mm256_srai_epi32(acc, PXR_RESIZE_PRECISION);
-		acc = _mm256_packus_epi16(_mm256_packs_epi32(acc, acc),
-		    _mm256_setzero_si256());
-		acc = _mm256_permutevar8x32_epi32(acc, pair);
-		_mm_storel_epi64((void *)dst, _mm_shuffle_epi8(
-		    _mm256_castsi256_si128(acc), rgbrgb));
+		for (int j = 0; j < left; j++, k += PXR_HPAIR_LANES)
+			acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
+			    _mm256_shuffle_epi8(v, tap[j]),
+			    _mm256_loadu_si256((const void *)k)));
 	}
+	return _mm256_srai_epi32(acc, PXR_RESIZE_PRECISION);
+}
+
+/*
+ * The horizontal pass over output columns x0 .. x0+n-1, four pixels (two
+ * pairs) at a time, whose sums are packed to bytes together and stored as
+ * 16 bytes: the 4 after the 12 pixel bytes are the next pixels' (written
+ * later) or the slack resize.c leaves after the rows.  Past the last
+ * pixel, the last one is repeated: what it gives lands in that slack too.
+ */
+static inline __attribute__((always_inline)) void
+hrow3_taps(unsigned char *restrict dst, const unsigned char *restrict src,
+    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
+    int ksize, uint32_t x0, uint32_t n, int taps)
+{
+	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+	const __m128i rgb4 = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12,
+	    13, 14, -1, -1, -1, -1);
+	const size_t per = (size_t)ksize * PXR_HPAIR_LANES;
+	uint32_t last = x0 + n - 1;
+
+	for (uint32_t xx = x0; xx <= last; xx += 4, dst += 12) {
+		uint32_t b = xx + 1 < last ? xx + 1 : last;
+		uint32_t c = xx + 2 < last ? xx + 2 : last;
+		uint32_t d = xx + 3 < last ? xx + 3 : last;
+		__m256i ab = hpair(src, rowbytes,
+		    (size_t)(bounds[xx * 2] - xoff) * 3,
+		    (size_t)(bounds[b * 2] - xoff) * 3, kp + xx * per, taps);
+		__m256i cd = hpair(src, rowbytes,
+		    (size_t)(bounds[c * 2] - xoff) * 3,
+		    (size_t)(bounds[d * 2] - xoff) * 3, kp + c * per, taps);
+		/* Per half: a R G B 0 c R G B 0 (b and d in the other),
+		 * then the four pixels' words in order, then their R G B. */
+		__m256i px = _mm256_packus_epi16(_mm256_packs_epi32(ab, cd),
+		    _mm256_setzero_si256());
+
+		px = _mm256_permutevar8x32_epi32(px, order);
+		_mm_storeu_si128((void *)dst,
+		    _mm_shuffle_epi8(_mm256_castsi256_si128(px), rgb4));
+	}
+}
+
+/*
+ * Horizontal pass, 3 channels: output columns x0 .. x0+n-1 from a row that
+ * holds the input from column xoff on, rowbytes bytes of it, into dst,
+ * which must have PXR_HROW_SLACK bytes after its n pixels.  taps is the
+ * most taps any output pixel has (the weights of those with fewer are
+ * zero); the common counts get a loop of their own.
+ */
+void
+pxr_hrow3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
+    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
+    int ksize, int taps, uint32_t x0, uint32_t n)
+{
+#define CASE(t) \
+	case t: \
+		hrow3_taps(dst, src, rowbytes, xoff, bounds, kp, ksize, x0, n, \
+		    t); \
+		break
+	switch (taps) {
+	CASE(1);
+	CASE(2);
+	CASE(3);
+	CASE(4);
+	CASE(5);
+	default:
+		hrow3_taps(dst, src, rowbytes, xoff, bounds, kp, ksize, x0, n,
+		    taps);
+		break;
+	}
+#undef CASE
 }
 
 /*
@@ -191,10 +237,10 @@ pxr_vertical_avx2(unsigned char *restrict dst,
 void
 pxr_hrow3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
     size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
-    int ksize, uint32_t x0, uint32_t n)
+    int ksize, int taps, uint32_t x0, uint32_t n)
 {
 	(void)dst, (void)src, (void)rowbytes, (void)xoff, (void)bounds,
-	    (void)kp, (void)ksize, (void)x0, (void)n;
+	    (void)kp, (void)ksize, (void)taps, (void)x0, (void)n;
 }
 
 void

@@ -20,12 +20,13 @@
  * k[xx] k[xx] k[xx] 0, then the same for xx + 1 (0 for the last). */
 #define PXR_HPAIR_LANES 8
 
-/* Bytes pxr_hrow3_avx2 may write after a row's last pixel. */
-#define PXR_HROW_SLACK 8
+/* Bytes pxr_hrow3_avx2 may write after a row's last pixel: it stores 16
+ * bytes for the last 1 to 4 pixels. */
+#define PXR_HROW_SLACK 16
 
 void pxr_hrow3_avx2(unsigned char *restrict dst,
     const unsigned char *restrict src, size_t rowbytes, int xoff,
-    const int *bounds, const int32_t *kp, int ksize, uint32_t x0,
+    const int *bounds, const int32_t *kp, int ksize, int taps, uint32_t x0,
     uint32_t n);
 void pxr_vertical_avx2(unsigned char *restrict dst,
     const unsigned char *restrict src, size_t stride, size_t rowlen,

@@ -146,7 +146,8 @@ EDGE_SIZES="500x375x3 375x500x3 333x257x3 2000x9x3 9x2000x3 1x40x3 40x1x3 17x13x
 	mkpixels in.pxr $EDGE_SIZES
 	for f in triangle lanczos3 box gaussian; do
 		for t in "--short 256" "--short 7" "--size 1x1" "--long 700" \
-		    "--short 256 --crop 224" "--short 100 --crop 37x5" "--short 64 --crop 17"; do
+		    "--short 256 --crop 224" "--short 100 --crop 37x5" "--short 100 --crop 38x6" \
+		    "--short 64 --crop 17"; do
 			PXR_SIMD=0 pxr-resize -F $f $t in.pxr > plain.pxr
 			for level in $(seq "$top"); do
 				PXR_SIMD=$level pxr-resize -F $f $t in.pxr > vec.pxr
