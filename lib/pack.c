@@ -435,6 +435,7 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
     struct pxr_err *err)
 {
 	unsigned char st, lab[8];
+	const unsigned char *img;
 	int64_t label;
 
 	if (rec->index >= pk->m.n)
@@ -453,7 +454,12 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 		pxr_record_fail(rec, "%ux%ux%u image, the tensor holds %ux%ux%u",
 		    rec->width, rec->height, rec->channels, pk->m.width,
 		    pk->m.height, pk->m.channels);
-	if (rec->kind == PXR_KIND_PIXELS)
+	/* NHWC is the records' own order: their pixels are written as they
+	 * are, with no copy. */
+	img = pk->buf;
+	if (rec->kind == PXR_KIND_PIXELS && pk->m.layout == PXR_LAYOUT_NHWC)
+		img = rec->payload;
+	else if (rec->kind == PXR_KIND_PIXELS)
 		pxr_pack_transpose(pk->buf, rec->payload, pk->m.width,
 		    pk->m.height, pk->m.channels, pk->m.layout);
 	else
@@ -464,7 +470,7 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 	st = rec->kind == PXR_KIND_PIXELS ? PXR_STATUS_OK : PXR_STATUS_FAILED;
 	if (st == PXR_STATUS_FAILED && log_failure(pk, rec, err) == -1)
 		return -1;
-	if (pwrite_all(pk->xfd, pk->buf, pk->imgbytes,
+	if (pwrite_all(pk->xfd, img, pk->imgbytes,
 		pk->m.header + rec->index * pk->imgbytes, pk->x, err) == -1 ||
 	    pwrite_all(pk->yfd, lab, lsizes[pk->m.ltype],
 		pk->m.header + rec->index * lsizes[pk->m.ltype], "the labels",
