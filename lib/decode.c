@@ -31,9 +31,6 @@
  * TurboJPEG's scan limit stop at 500.
  */
 #define MAX_SCANS 500
-/* Columns decoded beyond each side of a part (read_part): an iMCU is at
- * most 32 pixels wide (4:1 chroma at 8/8). */
-#define CROP_MARGIN 32
 
 struct jerr {
 	struct jpeg_error_mgr pub;
@@ -481,11 +478,15 @@ read_part(struct pxr_decoder *dec, unsigned ch, int cmyk,
 {
 	struct jpeg_decompress_struct *ci = &dec->cinfo;
 	/* The chroma upsampler treats the ends of a cropped row as the
-	 * image's edges: the columns next to them differ from a whole
-	 * decode's.  A margin beyond the codec's largest iMCU keeps them out
-	 * of what the caller uses. */
-	JDIMENSION x = need->x > CROP_MARGIN ? need->x - CROP_MARGIN : 0;
-	JDIMENSION end = need->x + need->w + CROP_MARGIN, w;
+	 * image's edges: the columns within a chroma sample of them differ
+	 * from a whole decode's (pxr-decode.bats finds them when there is
+	 * no margin).  A margin of one iMCU (8 pixels at 4:4:4, 16 at 4:2:0,
+	 * 32 at 4:1:1, fewer when DCT-scaled) keeps them well clear of what
+	 * the caller uses. */
+	JDIMENSION margin =
+	    (JDIMENSION)(ci->max_h_samp_factor * ci->min_DCT_scaled_size);
+	JDIMENSION x = need->x > margin ? need->x - margin : 0;
+	JDIMENSION end = need->x + need->w + margin, w;
 
 	if (end > ci->output_width)
 		end = ci->output_width;
