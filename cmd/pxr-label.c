@@ -215,19 +215,28 @@ main(int argc, char **argv)
 		 &err)) == NULL)
 		pxr_die(2, "%s", err.msg);
 	pxr_record_init(&rec);
-	while ((r = pxr_read(rd, &rec, &err)) == 1) {
-		if (rec.kind != PXR_KIND_FAILURE) {
-			int64_t cls = pxr_label_of(lb, rec.name, &err);
+	/* The label is in the header: a labelled record's payload goes on
+	 * unread (pxr_forward), and what reads it downstream checks it. */
+	while ((r = pxr_read_head(rd, &rec, &err)) == 1) {
+		struct pxr_err why;
+		int64_t cls = -1;
 
-			if (cls < 0) {
-				pxr_record_fail(&rec, "no label: %s", err.msg);
-				pxr_warn_record(&rec, rec.reason);
-			} else {
+		if (rec.kind != PXR_KIND_FAILURE)
+			cls = pxr_label_of(lb, rec.name, &why);
+		if (rec.kind == PXR_KIND_FAILURE || cls >= 0) {
+			if (rec.kind == PXR_KIND_FAILURE)
+				status = 1;
+			else
 				rec.label = (int32_t)(cls + o.base);
-			}
+			if (pxr_forward(rd, wr, &rec, &err) == -1)
+				pxr_die(2, "%s", err.msg);
+			continue;
 		}
-		if (rec.kind == PXR_KIND_FAILURE)
-			status = 1;
+		if (pxr_read_payload(rd, &rec, &err) == -1)
+			pxr_die(2, "%s", err.msg);
+		pxr_record_fail(&rec, "no label: %s", why.msg);
+		pxr_warn_record(&rec, rec.reason);
+		status = 1;
 		if (pxr_write(wr, &rec, &err) == -1)
 			pxr_die(2, "%s", err.msg);
 	}

@@ -142,6 +142,18 @@ struct pxr_reader *pxr_reader_fdopen(int fd, const char *name,
  */
 int pxr_read(struct pxr_reader *rd, struct pxr_record *rec,
     struct pxr_err *err);
+/*
+ * pxr_read in two steps, for a filter that may pass payloads on unread:
+ * pxr_read_head reads and checks the next record's header and name and
+ * leaves its payload pending; then either pxr_read_payload reads and
+ * checks it (what pxr_read does), or pxr_forward writes the record with
+ * it.  A reader that pxr_read_head has used buffers nothing past a
+ * header, so that its payloads can go on with no copy.
+ */
+int pxr_read_head(struct pxr_reader *rd, struct pxr_record *rec,
+    struct pxr_err *err);
+int pxr_read_payload(struct pxr_reader *rd, struct pxr_record *rec,
+    struct pxr_err *err);
 /* Skips forward to the next offset holding a header whose CRC checks out.
  * Returns 1 if one was found, 0 at end of input, -1 on a read error. */
 int pxr_reader_resync(struct pxr_reader *rd, struct pxr_err *err);
@@ -160,6 +172,16 @@ struct pxr_writer *pxr_writer_fdopen(int fd, const char *name, int flags,
 /* Checks rec, computes its payload CRC and writes the whole record. */
 int pxr_write(struct pxr_writer *wr, const struct pxr_record *rec,
     struct pxr_err *err);
+/*
+ * Writes rec, whose header fields the caller may have changed, with the
+ * payload pxr_read_head left pending in rd, unread: spliced from rd's fd
+ * to wr's where one of them is a pipe (else copied), its payload_crc the
+ * one it came with.  The payload is not checked here; whatever reads it
+ * downstream checks it (pxr(5)).  An input that ends inside the payload
+ * is PXR_E_TRUNCATED.
+ */
+int pxr_forward(struct pxr_reader *rd, struct pxr_writer *wr,
+    const struct pxr_record *rec, struct pxr_err *err);
 /* Flushes and closes; reports a failed close.  Always frees wr. */
 int pxr_writer_close(struct pxr_writer *wr, struct pxr_err *err);
 

@@ -4,7 +4,7 @@
  * before it allocates or trusts anything, and names the stream, the byte
  * offset and the record in every error.
  */
-#define _GNU_SOURCE /* F_SETPIPE_SZ */
+#define _GNU_SOURCE /* F_SETPIPE_SZ, splice */
 #include <sys/stat.h>
 #include <sys/uio.h>
 
@@ -61,6 +61,13 @@ struct pxr_reader {
 	unsigned char *payload;
 	size_t payload_cap;
 	char namebuf[PXR_NAME_MAX + 1];
+	/* After pxr_read_head: the payload still to read or forward. */
+	int pending;
+	uint64_t pending_len, pending_off;
+	uint32_t pending_crc;
+	/* Set by pxr_read_head: buffer no byte past the header and name, so
+	 * that the payload can go from the fd to the writer unread. */
+	int lean;
 };
 
 struct pxr_writer {
@@ -346,7 +353,8 @@ ensure(struct pxr_reader *rd, size_t want, struct pxr_err *err)
 	}
 	while (rd->iend - rd->ipos < want) {
 		ssize_t n = read_some(rd->fd, rd->ibuf + rd->iend,
-		    IBUF_SIZE - rd->iend);
+		    rd->lean ? want - (rd->iend - rd->ipos)
+			     : IBUF_SIZE - rd->iend);
 
 		if (n == -1)
 			return pxr_seterr(err, PXR_E_IO, "%s: read error: %s",
@@ -540,15 +548,19 @@ read_payload(struct pxr_reader *rd, struct pxr_record *rec, uint64_t len,
 	return 0;
 }
 
-int
-pxr_read(struct pxr_reader *rd, struct pxr_record *rec, struct pxr_err *err)
+/* The header and name of the next record, checked and consumed; the
+ * payload is left pending.  1, 0 at a clean end, or -1. */
+static int
+read_head(struct pxr_reader *rd, struct pxr_record *rec, struct pxr_err *err)
 {
 	uint64_t rec_off = rd->offset, payload_len;
-	uint32_t stored_crc, crc;
+	uint32_t stored_crc;
 	const unsigned char *h;
 	struct pxr_err ferr;
 	int r;
 
+	if (rd->pending)
+		PXR_BUG("a record read before the last one's payload");
 	if ((r = check_header(rd, err)) <= 0)
 		return r;
 	h = rd->ibuf + rd->ipos;
@@ -571,15 +583,47 @@ pxr_read(struct pxr_reader *rd, struct pxr_record *rec, struct pxr_err *err)
 		return STREAM_ERR(rd, err, ferr.code, rec_off, "%s#%llu: %s",
 		    rec->name, (unsigned long long)rec->index, ferr.msg);
 	consume(rd, PXR_HEADER_SIZE + rec->name_len);
-	if (read_payload(rd, rec, payload_len, rec_off, err) == -1)
+	rd->pending = 1;
+	rd->pending_len = payload_len;
+	rd->pending_off = rec_off;
+	rd->pending_crc = stored_crc;
+	return 1;
+}
+
+int
+pxr_read_head(struct pxr_reader *rd, struct pxr_record *rec,
+    struct pxr_err *err)
+{
+	rd->lean = 1;
+	return read_head(rd, rec, err);
+}
+
+int
+pxr_read_payload(struct pxr_reader *rd, struct pxr_record *rec,
+    struct pxr_err *err)
+{
+	uint32_t crc;
+
+	if (!rd->pending)
+		PXR_BUG("pxr_read_payload with no record pending");
+	rd->pending = 0;
+	if (read_payload(rd, rec, rd->pending_len, rd->pending_off, err) == -1)
 		return -1;
 	crc = pxr_crc32c(0, rec->payload, rec->payload_len);
-	if (crc != stored_crc)
-		return STREAM_ERR(rd, err, PXR_E_PAYLOAD_CRC, rec_off,
+	if (crc != rd->pending_crc)
+		return STREAM_ERR(rd, err, PXR_E_PAYLOAD_CRC, rd->pending_off,
 		    "%s#%llu: payload checksum mismatch (stored %08x, "
 		    "computed %08x)", rec->name,
-		    (unsigned long long)rec->index, stored_crc, crc);
+		    (unsigned long long)rec->index, rd->pending_crc, crc);
 	return 1;
+}
+
+int
+pxr_read(struct pxr_reader *rd, struct pxr_record *rec, struct pxr_err *err)
+{
+	int r = read_head(rd, rec, err);
+
+	return r == 1 ? pxr_read_payload(rd, rec, err) : r;
 }
 
 int
@@ -712,6 +756,124 @@ pxr_write(struct pxr_writer *wr, const struct pxr_record *rec,
 	iov[2].iov_base = (void *)(uintptr_t)rec->payload;
 	iov[2].iov_len = rec->payload_len;
 	return write_all(wr, iov, 3, err);
+}
+
+/*
+ * Moves n bytes from the reader's fd to the writer's with splice(2), in
+ * the kernel: no copy at all from pipe to pipe.  Returns the bytes moved
+ * (fewer at the end of the input), or -1: *nosplice is set when the fds
+ * do not allow it (neither is a pipe), before anything moved.
+ */
+static ssize_t
+splice_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
+    int *nosplice, struct pxr_err *err)
+{
+	uint64_t moved = 0;
+
+	while (moved < n) {
+		uint64_t left = n - moved;
+		ssize_t r = splice(rd->fd, NULL, wr->fd, NULL,
+		    left > (1u << 30) ? (1u << 30) : (size_t)left,
+		    SPLICE_F_MOVE | SPLICE_F_MORE);
+
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 && moved == 0 &&
+		    (errno == EINVAL || errno == ENOSYS)) {
+			*nosplice = 1;
+			return -1;
+		}
+		if (r == -1 && errno == EPIPE)
+			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
+			    wr->name, strerror(errno));
+		if (r == -1)
+			return pxr_seterr(err, PXR_E_IO,
+			    "passing %s on to %s: %s", rd->name, wr->name,
+			    strerror(errno));
+		if (r == 0)
+			break;
+		moved += (uint64_t)r;
+		rd->offset += (uint64_t)r;
+	}
+	return (ssize_t)moved;
+}
+
+/* The same through the reader's payload buffer, when splice cannot. */
+static ssize_t
+copy_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
+    struct pxr_err *err)
+{
+	uint64_t moved = 0;
+
+	if (rd->payload_cap == 0 && grow_payload(rd, PAYLOAD_STEP, err) == -1)
+		return -1;
+	while (moved < n) {
+		uint64_t left = n - moved;
+		size_t want = left < rd->payload_cap ? (size_t)left
+						     : rd->payload_cap;
+		ssize_t got = read_into(rd, rd->payload, want, err);
+		struct iovec iov;
+
+		if (got == -1)
+			return -1;
+		iov.iov_base = rd->payload;
+		iov.iov_len = (size_t)got;
+		if (got > 0 && write_all(wr, &iov, 1, err) == -1)
+			return -1;
+		moved += (uint64_t)got;
+		if ((size_t)got < want)
+			break;
+	}
+	return (ssize_t)moved;
+}
+
+int
+pxr_forward(struct pxr_reader *rd, struct pxr_writer *wr,
+    const struct pxr_record *rec, struct pxr_err *err)
+{
+	unsigned char hdr[PXR_HEADER_SIZE];
+	struct iovec iov[3];
+	struct pxr_err ferr;
+	uint64_t len = rd->pending_len, done;
+	size_t held = rd->iend - rd->ipos;
+	ssize_t n;
+	int nosplice = 0;
+
+	if (!rd->pending || rec->payload_len != len)
+		PXR_BUG("pxr_forward without the record's payload pending");
+	rd->pending = 0;
+	if (pxr_record_check(rec, &ferr) == -1)
+		return pxr_seterr(err, ferr.code, "%s: %s#%llu: %s", wr->name,
+		    rec->name, (unsigned long long)rec->index, ferr.msg);
+	pxr_header_encode(hdr, rec, rd->pending_crc);
+	if (held > len)
+		held = (size_t)len;
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (void *)(uintptr_t)rec->name;
+	iov[1].iov_len = rec->name_len;
+	/* What the input buffer holds of the payload goes with the header. */
+	iov[2].iov_base = rd->ibuf + rd->ipos;
+	iov[2].iov_len = held;
+	if (write_all(wr, iov, 3, err) == -1)
+		return -1;
+	consume(rd, held);
+	done = held;
+	if (done < len) {
+		n = splice_all(rd, wr, len - done, &nosplice, err);
+		if (n == -1 && nosplice)
+			n = copy_all(rd, wr, len - done, err);
+		if (n == -1)
+			return -1;
+		done += (uint64_t)n;
+	}
+	if (done < len)
+		return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rd->pending_off,
+		    "%s#%llu: truncated: the stream ends inside the payload "
+		    "(%llu of %llu bytes)", rec->name,
+		    (unsigned long long)rec->index, (unsigned long long)done,
+		    (unsigned long long)len);
+	return 0;
 }
 
 int

@@ -2,7 +2,9 @@
 # Corrupt pxr streams: every filter detects a flipped bit (in a header, a
 # name or a payload) and a stream cut short, exits 2 with a message that
 # names the damaged record (its byte offset, and name#index once its header
-# checks out), and passes on only the good records before it, intact.
+# checks out), and passes on only the good records before it, intact;
+# pxr-label, which forwards payloads unread (pxr(5), Forwarding), leaves
+# a damaged payload to the reader after it (corrupt.py says how).
 # tests/test_helper/corrupt.py makes the damaged copies and checks each
 # outcome with the independent reader of pxrstream.py; it prints one line
 # per wrong case, then "FILTER: N cases, N wrong".
@@ -62,7 +64,7 @@ corrupt() {
 	assert_output "crop: 236 cases, 0 wrong"
 }
 
-@test "pxr-label: corrupt streams: exit 2, the damaged record named, nothing of it passed on" {
+@test "pxr-label: corrupt streams: a damaged header or a cut: exit 2, the record named; a damaged payload goes on unread, for the reader after it to find" {
 	run -0 corrupt "$BATS_FILE_TMPDIR/pixels.pxr" label
 	assert_output "label: 236 cases, 0 wrong"
 }

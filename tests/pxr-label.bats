@@ -75,3 +75,33 @@ pxr-label: other/photo.jpg#3: no label: no WNID (n and 8 digits) in the name"
 	run -2 --separate-stderr pxr-label < /dev/null
 	assert_equal "$stderr" "pxr-label: no synset list (give --synsets FILE, or --val-labels to derive it from)"
 }
+
+@test "pxr-label: payloads go on unread and whole, from and to pipes and files; a damaged one is found downstream" {
+	# Records of 224x224x3 and 700x700x3 (more than a pipe holds).
+	for i in 0 1 2; do
+		s=$([ $i = 1 ] && echo 700 || echo 224)
+		head -c $((s * s * 3)) /dev/urandom > p$i.bin
+		printf '{"kind": "pixels", "index": %d, "width": %d, "height": %d, "channels": 3, "name": "n0144076%d_%d.JPEG", "payload_file": "p%d.bin"}\n' \
+		    $i $s $s $((i + 2)) $i $i
+	done | mkstream > in.pxr
+	printf 'n01440762\nn01440763\nn01440764\n' > syn.txt
+	pxr-label --synsets syn.txt in.pxr | cat > file-pipe.pxr
+	cat in.pxr | pxr-label --synsets syn.txt | cat > pipe-pipe.pxr
+	cat in.pxr | pxr-label --synsets syn.txt > pipe-file.pxr
+	pxr-label --synsets syn.txt in.pxr > file-file.pxr
+	for f in pipe-pipe pipe-file file-file; do
+		cmp file-pipe.pxr $f.pxr || fail "$f differs"
+	done
+	run -0 pxr-cat --check file-pipe.pxr
+	run -0 bash -c 'pxr-cat file-pipe.pxr | cut -f4 | xargs'
+	assert_output "1 2 3"
+	# Names of 16 bytes: record 1's payload starts at byte 150688.
+	run -0 bash -c 'dd if=file-pipe.pxr iflag=skip_bytes,count_bytes skip=150688 count=1470000 status=none | cmp - p1.bin'
+	run -0 bash -c 'tail -c 150528 file-pipe.pxr | cmp - p2.bin'
+	# A flipped payload byte of record 1: label passes it on as it came,
+	# and the reader after it names the record.
+	cp in.pxr bad.pxr
+	printf '\xff' | dd of=bad.pxr bs=1 seek=$((150688 + 5000)) conv=notrunc status=none
+	run -2 bash -c 'cat bad.pxr | pxr-label --synsets syn.txt | pxr-cat --check 2>&1 >/dev/null'
+	assert_output --partial 'n01440763_1.JPEG#1: payload checksum mismatch'
+}

@@ -14,6 +14,10 @@ message (the byte offset where it starts, and its name#index once its
 header is good), and pass on exactly the records before it, intact, read
 back with the independent reader of pxrstream.py; pxr-pack must mark
 those done and no other; pxr-unpack must write those files and no other.
+pxr-label passes payloads on unread (pxr(5), Forwarding): a damaged
+payload must go on whole with the checksum it came with, so that the
+reader downstream finds it (exit 0), and a stream cut inside a payload
+must end its output inside that record (exit 2, the record named).
 Prints one line per wrong case, then "FILTER: N cases, N wrong".
 """
 import concurrent.futures
@@ -137,9 +141,33 @@ def run_case(flt, data, work, syn, pristine, size):
     return p.returncode, err, got
 
 
-def check(prog, flt, recs, k, head_ok, good, rc, err, got):
+def check_forwarded(recs, k, cut, rc, err, got):
+    """What is wrong with pxr-label's outcome for damage inside a payload,
+    which it passes on unread."""
+    why = []
+    if cut:
+        want = "output: truncated record at %d" % recs[k][0]
+        if rc != 2:
+            why.append("exit %d, want 2" % rc)
+        tag = "pxr-label: <stdin>: byte %d: %s#%d: " % (
+            recs[k][0], recs[k][4], recs[k][2])
+        if not err.startswith(tag):
+            why.append("message %r does not start %r" % (err, tag))
+    else:
+        want = "output: payload crc at %d" % recs[k][0]
+        if rc != 0 or err:
+            why.append("exit %d, message %r: want 0 and none" % (rc, err))
+    if got != want:
+        why.append("passed on %r, want %r" % (got, want))
+    return why
+
+
+def check(prog, flt, recs, k, head_ok, good, rc, err, got, case):
     """What is wrong with one outcome: a list of reasons."""
     why = []
+    if flt == "label" and k is not None and head_ok:
+        return check_forwarded(recs, k, case.startswith("cut"), rc, err,
+                               got)
     if k is None:
         want = [r[2] for r in recs[:good]]
         if rc != 0:
@@ -200,7 +228,7 @@ def main():
         results = list(pool.map(one, range(len(todo))))
     wrong = 0
     for (label, d, k, head_ok, good), (rc, err, got) in zip(todo, results):
-        why = check(prog, flt, recs, k, head_ok, good, rc, err, got)
+        why = check(prog, flt, recs, k, head_ok, good, rc, err, got, label)
         if why:
             wrong += 1
             print("%s: %s: %s" % (flt, label, "; ".join(why)))
