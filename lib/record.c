@@ -20,8 +20,13 @@
 #include "pxr.h"
 
 /* Input buffer: large enough for a header plus the longest name, so a
- * whole header can always be examined in place (and resync can scan). */
-#define IBUF_SIZE (256u * 1024u)
+ * whole header can always be examined in place (and resync can scan), and
+ * for several records of the usual sizes, whose payloads are then used
+ * where they were read (IBUF_PAYLOAD_MAX). */
+#define IBUF_SIZE (2u * 1024u * 1024u)
+/* Payloads up to this size are handed out in place in the input buffer,
+ * with no copy; larger ones are read into the payload buffer. */
+#define IBUF_PAYLOAD_MAX (IBUF_SIZE / 2)
 /* A payload buffer grows by doubling from this, as data actually arrives,
  * so a stream that declares a huge payload and then ends costs no more
  * memory than the data it held. */
@@ -524,6 +529,26 @@ read_payload(struct pxr_reader *rd, struct pxr_record *rec, uint64_t len,
     uint64_t rec_off, struct pxr_err *err)
 {
 	size_t got = 0;
+
+	if (len <= IBUF_PAYLOAD_MAX) {
+		ssize_t avail = ensure(rd, (size_t)len, err);
+
+		if (avail == -1)
+			return -1;
+		if ((size_t)avail < len) {
+			consume(rd, (size_t)avail);
+			return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rec_off,
+			    "%s#%llu: truncated: the stream ends inside the "
+			    "payload (%zd of %llu bytes)", rec->name,
+			    (unsigned long long)rec->index, avail,
+			    (unsigned long long)len);
+		}
+		/* In place: good until the next read moves the buffer. */
+		rec->payload = rd->ibuf + rd->ipos;
+		rec->payload_len = (size_t)len;
+		consume(rd, (size_t)len);
+		return 0;
+	}
 
 	while (got < len) {
 		size_t want;
