@@ -1251,6 +1251,25 @@ emit_bytes(struct walk *w, uint64_t index, const char *name,
 	return pxr_write(w->wr, &rec, w->err);
 }
 
+/* Writes one image read from fd at off into p (n bytes) as an ENCODED
+ * record; its bytes go out from fd by splice(2) where they can
+ * (pxr_write_from_fd).  -1 on a write error. */
+static int
+emit_file(struct walk *w, uint64_t index, const char *name,
+    const unsigned char *p, size_t n, int fd, int64_t off)
+{
+	struct pxr_record rec;
+
+	pxr_record_init(&rec);
+	rec.kind = PXR_KIND_ENCODED;
+	rec.index = index;
+	rec.name = name;
+	rec.name_len = strlen(name);
+	rec.payload = p;
+	rec.payload_len = n;
+	return pxr_write_from_fd(w->wr, &rec, fd, off, w->err);
+}
+
 /* Opens a file the scan found to be a regular file.  O_NONBLOCK, so that
  * a FIFO put in its place since (or listed in a stale index) cannot block
  * the run; it, and anything else that is not a regular file, is refused.
@@ -1275,13 +1294,19 @@ open_regular(const char *path, const char **why)
 		close(fd);
 		return -1;
 	}
+	/* A regular file: blocking again, as splice(2) to a full pipe must
+	 * wait rather than fail with EAGAIN. */
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
 }
 
 /* Reads entry i of a file source (the whole file, or a range of an
- * archive) into l->buf; NULL or the reason it failed. */
+ * archive) into l->buf; NULL or the reason it failed.  On success *datafd
+ * and *dataoff say where its bytes lie, for emit_file; a file of a tree
+ * is left open, and the caller closes it (*datafd != *fdp). */
 static const char *
-read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src)
+read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
+    int *datafd, int64_t *dataoff)
 {
 	static char why[512];
 	const struct entry *e = &l->ents[i];
@@ -1337,11 +1362,13 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src)
 		}
 		got += (size_t)n;
 	}
-	why[0] = '\0';
+	*datafd = fd;
+	*dataoff = off;
+	return NULL;
 out:
 	if (s->kind == SRC_DIR)
 		close(fd);
-	return why[0] ? why : NULL;
+	return why;
 }
 
 struct order {
@@ -1416,13 +1443,24 @@ pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
 		qsort(ord, n, sizeof(*ord), cmp_order);
 	for (size_t k = 0; k < n; k++) {
 		size_t i = (size_t)ord[k].index;
-		const char *why = read_entry(l, i, &fd, &fd_src);
+		int datafd = -1;
+		int64_t dataoff = 0;
+		const char *why = read_entry(l, i, &fd, &fd_src, &datafd,
+		    &dataoff);
+		int r;
 
-		if (why != NULL)
+		if (why != NULL) {
 			lwarn(l, "%s#%zu: %s", l->names + l->ents[i].name_off, i,
 			    why);
-		if (emit_bytes(&w, i, l->names + l->ents[i].name_off, l->buf,
-			why ? 0 : l->ents[i].size, why) == -1) {
+			r = emit_bytes(&w, i, l->names + l->ents[i].name_off,
+			    l->buf, 0, why);
+		} else {
+			r = emit_file(&w, i, l->names + l->ents[i].name_off,
+			    l->buf, l->ents[i].size, datafd, dataoff);
+			if (datafd != fd)
+				close(datafd);
+		}
+		if (r == -1) {
 			w.write_failed = 1;
 			break;
 		}

@@ -182,6 +182,14 @@ int pxr_write(struct pxr_writer *wr, const struct pxr_record *rec,
  */
 int pxr_forward(struct pxr_reader *rd, struct pxr_writer *wr,
     const struct pxr_record *rec, struct pxr_err *err);
+/*
+ * pxr_write for a payload read from fd at off: rec->payload holds those
+ * bytes, and its checksum is computed on them, but they go to the output
+ * by splice(2) from fd, with no copy, where the output is a pipe; from
+ * rec->payload otherwise, or for what is left if the file changed.
+ */
+int pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec,
+    int fd, int64_t off, struct pxr_err *err);
 /* Flushes and closes; reports a failed close.  Always frees wr. */
 int pxr_writer_close(struct pxr_writer *wr, struct pxr_err *err);
 

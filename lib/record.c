@@ -902,6 +902,47 @@ pxr_forward(struct pxr_reader *rd, struct pxr_writer *wr,
 }
 
 int
+pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec,
+    int fd, int64_t off, struct pxr_err *err)
+{
+	unsigned char hdr[PXR_HEADER_SIZE];
+	struct iovec iov[3];
+	struct pxr_err ferr;
+	loff_t at = off;
+	size_t moved = 0;
+
+	if (pxr_record_check(rec, &ferr) == -1)
+		return pxr_seterr(err, ferr.code, "%s: %s#%llu: %s", wr->name,
+		    rec->name, (unsigned long long)rec->index, ferr.msg);
+	pxr_header_encode(hdr, rec,
+	    pxr_crc32c(0, rec->payload, rec->payload_len));
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (void *)(uintptr_t)rec->name;
+	iov[1].iov_len = rec->name_len;
+	if (write_all(wr, iov, 2, err) == -1)
+		return -1;
+	while (moved < rec->payload_len) {
+		ssize_t r = splice(fd, &at, wr->fd, NULL,
+		    rec->payload_len - moved, SPLICE_F_MORE);
+
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 && errno == EPIPE)
+			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
+			    wr->name, strerror(errno));
+		/* Not a pipe, or the file changed under us: the rest from
+		 * the bytes the checksum was computed on. */
+		if (r <= 0)
+			break;
+		moved += (size_t)r;
+	}
+	iov[0].iov_base = (void *)(uintptr_t)(rec->payload + moved);
+	iov[0].iov_len = rec->payload_len - moved;
+	return iov[0].iov_len > 0 ? write_all(wr, iov, 1, err) : 0;
+}
+
+int
 pxr_writer_close(struct pxr_writer *wr, struct pxr_err *err)
 {
 	int r = 0;

@@ -31,6 +31,14 @@ setup() {
 	readstream < nested.pxr > nested.json
 	run -0 grep -c "$(sha256sum tree/n01443537/n01443537_7.png | cut -c1-64)" nested.json
 	assert_output 1
+	# Into a pipe the payloads are spliced from the files: the same bytes.
+	for s in tree t/flat.tar t/nested.tar t/flat.tar.gz; do
+		pxr-list "$s" | cat > piped.pxr
+		pxr-list "$s" > file.pxr
+		cmp piped.pxr file.pxr || fail "$s: through a pipe differs"
+	done
+	cmp piped.pxr gz.pxr
+	pxr-list tree | cmp - tree.pxr
 }
 
 @test "pxr-list: stdin without an index numbers images in the archive's order" {
