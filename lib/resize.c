@@ -520,10 +520,9 @@ pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
 		src = rz->tmp;
 		stride = rowlen;
 	} else if (ch != NULL && rz->simd >= PXR_SIMD_AVX2 && nch == 3) {
-		for (size_t y = 0; y < tmprows; y++)
-			pxr_hrow3_avx2(rz->tmp + y * rowlen, src + y * stride,
-			    stride, (int)have->x, ch->bounds, ch->kp,
-			    ch->ksize, ch->maxtaps, win->x, win->w);
+		pxr_hrows3_avx2(rz->tmp, src, stride, tmprows, stride,
+		    (int)have->x, ch->bounds, ch->kp, ch->ksize, ch->maxtaps,
+		    win->x, win->w);
 		src = rz->tmp;
 		stride = rowlen;
 	} else if (ch != NULL) {

@@ -155,8 +155,8 @@ hrow3_taps(unsigned char *restrict dst, const unsigned char *restrict src,
  * most taps any output pixel has (the weights of those with fewer are
  * zero); the common counts get a loop of their own.
  */
-void
-pxr_hrow3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
+static void
+hrow3(unsigned char *restrict dst, const unsigned char *restrict src,
     size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
     int ksize, int taps, uint32_t x0, uint32_t n)
 {
@@ -177,6 +177,156 @@ pxr_hrow3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
 		break;
 	}
 #undef CASE
+}
+
+/* Rows that a group of four output pixels runs down before the next
+ * group, in hrows3_block: the block's rows stay in the L1 cache. */
+#define HROW_BLOCK 32
+
+/* Four output pixels' R G B from their pairs' sums, as the first 12 of
+ * 16 bytes (see hrow3_taps). */
+static inline __m128i
+pack4(__m256i ab, __m256i cd)
+{
+	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+	const __m128i rgb4 = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12,
+	    13, 14, -1, -1, -1, -1);
+	__m256i px = _mm256_packus_epi16(_mm256_packs_epi32(ab, cd),
+	    _mm256_setzero_si256());
+
+	px = _mm256_permutevar8x32_epi32(px, order);
+	return _mm_shuffle_epi8(_mm256_castsi256_si128(px), rgb4);
+}
+
+/* hpair for taps that all lie in the row's first rowbytes - 16 bytes,
+ * with the weights already in registers. */
+static inline __attribute__((always_inline)) __m256i
+hpair_in(const unsigned char *in, size_t at, size_t bt, const __m256i *kw,
+    int taps)
+{
+#define TAP(t) \
+	_mm256_setr_epi8(3 * (t), -1, -1, -1, 3 * (t) + 1, -1, -1, -1, \
+	    3 * (t) + 2, -1, -1, -1, -1, -1, -1, -1, 3 * (t), -1, -1, -1, \
+	    3 * (t) + 1, -1, -1, -1, 3 * (t) + 2, -1, -1, -1, -1, -1, -1, -1)
+	const __m256i tap[5] = { TAP(0), TAP(1), TAP(2), TAP(3), TAP(4) };
+#undef TAP
+	__m256i acc = _mm256_set1_epi32(1 << (PXR_RESIZE_PRECISION - 1));
+	__m256i v = _mm256_inserti128_si256(
+	    _mm256_castsi128_si256(_mm_loadu_si128((const void *)(in + at))),
+	    _mm_loadu_si128((const void *)(in + bt)), 1);
+
+#pragma GCC unroll 5
+	for (int j = 0; j < taps; j++)
+		acc = _mm256_add_epi32(acc,
+		    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, tap[j]), kw[j]));
+	return _mm256_srai_epi32(acc, PXR_RESIZE_PRECISION);
+}
+
+/* Stores the 12 bytes of four pixels exactly. */
+static inline void
+store12(unsigned char *o, __m128i px)
+{
+	int32_t rest = _mm_extract_epi32(px, 2);
+
+	_mm_storel_epi64((void *)o, px);
+	memcpy(o + 8, &rest, sizeof(rest));
+}
+
+/*
+ * rows rows (at most HROW_BLOCK) of the horizontal pass for taps <= 5.
+ * Groups of four output pixels whose loads stay inside the rows work out
+ * their input offsets and load their weights once, then run down the
+ * rows; the pixels after them, near the row's end, go by hrow3, row by
+ * row.  Stores run past what they fill (16 bytes for 12, and hrow3's past
+ * a row's end), so the order matters: the tail first, in row order (each
+ * row's overrun lands on the next row's first pixels, written after it),
+ * then the groups left to right (16 bytes each, the last one 12).
+ */
+static inline __attribute__((always_inline)) void
+hrows3_block(unsigned char *restrict dst, const unsigned char *restrict src,
+    size_t sstride, size_t rows, size_t rowbytes, int xoff,
+    const int *bounds, const int32_t *kp, int ksize, uint32_t x0,
+    uint32_t n, int taps)
+{
+	const size_t per = (size_t)ksize * PXR_HPAIR_LANES;
+	const size_t dstride = (size_t)n * 3;
+	uint32_t last = x0 + n - 1, xt = x0;
+
+	/* Input offsets rise with the output column: the groups that fit
+	 * come first. */
+	while (xt + 4 <= last &&
+	    (size_t)(bounds[(xt + 3) * 2] - xoff) * 3 + 16 <= rowbytes)
+		xt += 4;
+	for (size_t r = 0; r < rows; r++)
+		hrow3(dst + r * dstride + (xt - x0) * 3, src + r * sstride,
+		    rowbytes, xoff, bounds, kp, ksize, taps, xt, last - xt + 1);
+	for (uint32_t xx = x0; xx < xt; xx += 4) {
+		size_t at = (size_t)(bounds[xx * 2] - xoff) * 3;
+		size_t bt = (size_t)(bounds[xx * 2 + 2] - xoff) * 3;
+		size_t ct = (size_t)(bounds[xx * 2 + 4] - xoff) * 3;
+		size_t dt = (size_t)(bounds[xx * 2 + 6] - xoff) * 3;
+		unsigned char *o = dst + (xx - x0) * 3;
+		const unsigned char *in = src;
+		__m256i kab[5], kcd[5];
+
+		for (int j = 0; j < taps; j++) {
+			kab[j] = _mm256_loadu_si256(
+			    (const void *)(kp + xx * per + j * PXR_HPAIR_LANES));
+			kcd[j] = _mm256_loadu_si256((const void *)(kp +
+			    (xx + 2) * per + j * PXR_HPAIR_LANES));
+		}
+		if (xx + 4 < xt) {
+			for (size_t r = 0; r < rows;
+			     r++, o += dstride, in += sstride)
+				_mm_storeu_si128((void *)o,
+				    pack4(hpair_in(in, at, bt, kab, taps),
+					hpair_in(in, ct, dt, kcd, taps)));
+		} else {
+			for (size_t r = 0; r < rows;
+			     r++, o += dstride, in += sstride)
+				store12(o,
+				    pack4(hpair_in(in, at, bt, kab, taps),
+					hpair_in(in, ct, dt, kcd, taps)));
+		}
+	}
+}
+
+/*
+ * Horizontal pass, 3 channels, over rows rows of src (stride sstride,
+ * each holding the input from column xoff on, rowbytes bytes of it), to
+ * output columns x0 .. x0+n-1, into dst (n * 3 bytes a row, and
+ * PXR_HROW_SLACK after the last).  taps is the most taps any output pixel
+ * has (the weights of those with fewer are zero).
+ */
+void
+pxr_hrows3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
+    size_t sstride, size_t rows, size_t rowbytes, int xoff, const int *bounds,
+    const int32_t *kp, int ksize, int taps, uint32_t x0, uint32_t n)
+{
+	for (size_t r0 = 0; r0 < rows; r0 += HROW_BLOCK) {
+		size_t nr = rows - r0 < HROW_BLOCK ? rows - r0 : HROW_BLOCK;
+		unsigned char *d = dst + r0 * n * 3;
+		const unsigned char *s = src + r0 * sstride;
+
+#define CASE(t) \
+	case t: \
+		hrows3_block(d, s, sstride, nr, rowbytes, xoff, bounds, kp, \
+		    ksize, x0, n, t); \
+		break
+		switch (taps) {
+		CASE(1);
+		CASE(2);
+		CASE(3);
+		CASE(4);
+		CASE(5);
+		default:
+			for (size_t r = 0; r < nr; r++)
+				hrow3(d + r * n * 3, s + r * sstride, rowbytes,
+				    xoff, bounds, kp, ksize, taps, x0, n);
+			break;
+		}
+#undef CASE
+	}
 }
 
 /*
@@ -235,12 +385,13 @@ pxr_vertical_avx2(unsigned char *restrict dst,
 #else
 /* Not an x86-64 build: resize.c never calls these. */
 void
-pxr_hrow3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
-    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
-    int ksize, int taps, uint32_t x0, uint32_t n)
+pxr_hrows3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
+    size_t sstride, size_t rows, size_t rowbytes, int xoff, const int *bounds,
+    const int32_t *kp, int ksize, int taps, uint32_t x0, uint32_t n)
 {
-	(void)dst, (void)src, (void)rowbytes, (void)xoff, (void)bounds,
-	    (void)kp, (void)ksize, (void)taps, (void)x0, (void)n;
+	(void)dst, (void)src, (void)sstride, (void)rows, (void)rowbytes,
+	    (void)xoff, (void)bounds, (void)kp, (void)ksize, (void)taps,
+	    (void)x0, (void)n;
 }
 
 void

@@ -24,10 +24,10 @@
  * bytes for the last 1 to 4 pixels. */
 #define PXR_HROW_SLACK 16
 
-void pxr_hrow3_avx2(unsigned char *restrict dst,
-    const unsigned char *restrict src, size_t rowbytes, int xoff,
-    const int *bounds, const int32_t *kp, int ksize, int taps, uint32_t x0,
-    uint32_t n);
+void pxr_hrows3_avx2(unsigned char *restrict dst,
+    const unsigned char *restrict src, size_t sstride, size_t rows,
+    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
+    int ksize, int taps, uint32_t x0, uint32_t n);
 void pxr_vertical_avx2(unsigned char *restrict dst,
     const unsigned char *restrict src, size_t stride, size_t rowlen,
     const int *bounds, const int32_t *kk, int ksize, int first, uint32_t y0,
