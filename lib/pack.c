@@ -19,7 +19,7 @@
  * may lose writes, and the status bytes with them, so a resumed run redoes
  * them.)
  */
-#define _GNU_SOURCE /* gethostname's HOST_NAME_MAX */
+#define _GNU_SOURCE /* gethostname's HOST_NAME_MAX, fallocate */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -130,8 +130,16 @@ pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
 	return 0;
 }
 
+/*
+ * Creates path with size bytes, all zero.  With allocate, the filesystem
+ * is asked for the blocks up front (fallocate(2)): the writes then fill
+ * blocks it already has, which costs less than allocating them as they
+ * come, and the file lies in one piece on disk however the shards' writes
+ * interleave.  Where it can't (no support, or no space now), the file
+ * stays sparse and the writes allocate.
+ */
 static int
-make_file(const char *path, uint64_t size, struct pxr_err *err)
+make_file(const char *path, uint64_t size, int allocate, struct pxr_err *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 
@@ -142,6 +150,11 @@ make_file(const char *path, uint64_t size, struct pxr_err *err)
 			close(fd);
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(e));
 	}
+	if (allocate && size > 0 && fallocate(fd, 0, 0, (off_t)size) == -1 &&
+	    errno == ENOSPC)
+		pxr_warnx("%s: no room for its %llu bytes now (%s): packing "
+			  "goes on, and fails where the disk fills",
+		    path, (unsigned long long)size, strerror(errno));
 	return close(fd) == -1 ? pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 				     strerror(errno))
 			       : 0;
@@ -223,9 +236,9 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 	if (m->n > 0 && img > UINT64_MAX / m->n)
 		return pxr_seterr(err, PXR_E_USAGE, "tensor too large");
 	/* The status file first: it is what says an image is done. */
-	if (make_file(status, m->n, err) == -1 ||
-	    make_file(x, m->header + img * m->n, err) == -1 ||
-	    make_file(y, m->header + lsizes[m->ltype] * m->n, err) == -1)
+	if (make_file(status, m->n, 1, err) == -1 ||
+	    make_file(x, m->header + img * m->n, 1, err) == -1 ||
+	    make_file(y, m->header + lsizes[m->ltype] * m->n, 1, err) == -1)
 		return -1;
 	if (m->header && (write_npy_header(x, m, 0, err) == -1 ||
 			     write_npy_header(y, m, 1, err) == -1))

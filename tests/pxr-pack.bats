@@ -168,8 +168,15 @@ for i in range(0, len(d), 65536):
 	specs=()
 	for i in $(seq 0 19); do specs+=(64x64x3); done
 	mkpixels in.pxr "${specs[@]}"
+	# With room, --create allocates X's blocks: writes into it cannot run
+	# out of space later.
 	pxr-pack --create 20 --size 64x64 small/X.raw small/Y.raw
+	[ "$(du -B1 small/X.raw | cut -f1)" -ge "$(stat -c %s small/X.raw)" ]
+	rm small/*
+	# Without room, a warning, and the writes fail where the disk fills.
 	head -c 200000 /dev/zero > small/filler 2>/dev/null || true
+	run -0 --separate-stderr pxr-pack --create 20 --size 64x64 small/X.raw small/Y.raw
+	[[ "$stderr" == *"small/X.raw: no room for its 245760 bytes now (No space left on device)"* ]]
 	run -2 --separate-stderr pxr-pack small/X.raw small/Y.raw < in.pxr
 	[[ "$stderr" == *"write error on small/X.raw: No space left on device"* ]]
 	ok_before=$(tr -cd '\001' < small/X.raw.status | wc -c)
