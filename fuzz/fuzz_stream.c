@@ -6,6 +6,7 @@
 #define _GNU_SOURCE /* memfd_create */
 #include <sys/mman.h>
 
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -13,6 +14,39 @@
 #include "pxr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Reads fd again as pxr-label does: headers first, then each payload
+ * either forwarded unread (to /dev/null, so copied) or read and checked,
+ * by turns, until the end or an error. */
+static void
+forward_all(int fd)
+{
+	struct pxr_reader *rd;
+	struct pxr_writer *wr;
+	struct pxr_record rec;
+	struct pxr_err err;
+	int out, n = 0;
+
+	if (lseek(fd, 0, SEEK_SET) == -1 ||
+	    (out = open("/dev/null", O_WRONLY)) == -1)
+		return;
+	if ((rd = pxr_reader_fdopen(fd, "fuzz", &err)) == NULL ||
+	    (wr = pxr_writer_fdopen(out, "null", PXR_WRITER_FORCE, &err)) ==
+		NULL) {
+		pxr_reader_close(rd);
+		close(out);
+		return;
+	}
+	pxr_record_init(&rec);
+	while (pxr_read_head(rd, &rec, &err) == 1) {
+		if (n++ % 2 == 0 ? pxr_forward(rd, wr, &rec, &err) == -1
+				 : pxr_read_payload(rd, &rec, &err) == -1)
+			break;
+	}
+	pxr_writer_close(wr, &err);
+	pxr_reader_close(rd);
+	close(out);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -51,6 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 	}
 	pxr_reader_close(rd);
+	forward_all(fd);
 	close(fd);
 	return 0;
 }

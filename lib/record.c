@@ -20,13 +20,14 @@
 #include "pxr.h"
 
 /* Input buffer: large enough for a header plus the longest name, so a
- * whole header can always be examined in place (and resync can scan), and
- * for several records of the usual sizes, whose payloads are then used
- * where they were read (IBUF_PAYLOAD_MAX). */
-#define IBUF_SIZE (2u * 1024u * 1024u)
-/* Payloads up to this size are handed out in place in the input buffer,
- * with no copy; larger ones are read into the payload buffer. */
-#define IBUF_PAYLOAD_MAX (IBUF_SIZE / 2)
+ * whole header can always be examined in place (and resync can scan).  It
+ * grows to IBUF_MAX when a payload bigger than half of it comes: payloads
+ * up to IBUF_PAYLOAD_MAX are handed out in place, with no copy, and the
+ * buffer holds several records of the usual sizes (150 KB and more).
+ * Larger payloads are read into the payload buffer. */
+#define IBUF_SIZE (256u * 1024u)
+#define IBUF_MAX (2u * 1024u * 1024u)
+#define IBUF_PAYLOAD_MAX (IBUF_MAX / 2)
 /* A payload buffer grows by doubling from this, as data actually arrives,
  * so a stream that declares a huge payload and then ends costs no more
  * memory than the data it held. */
@@ -60,7 +61,7 @@ struct pxr_reader {
 	int own_fd;
 	char *name;
 	unsigned char *ibuf;
-	size_t ipos, iend;
+	size_t icap, ipos, iend; /* ibuf's size, what is used of it */
 	int eof;
 	uint64_t offset; /* stream offset of ibuf[ipos] */
 	unsigned char *payload;
@@ -279,6 +280,7 @@ pxr_reader_fdopen(int fd, const char *name, struct pxr_err *err)
 		return NULL;
 	}
 	rd->fd = fd;
+	rd->icap = IBUF_SIZE;
 	grow_pipe(fd);
 	return rd;
 }
@@ -347,11 +349,11 @@ read_some(int fd, void *buf, size_t len)
 static ssize_t
 ensure(struct pxr_reader *rd, size_t want, struct pxr_err *err)
 {
-	if (want > IBUF_SIZE)
+	if (want > rd->icap)
 		PXR_BUG("ensure() asked for more than the input buffer");
 	if (rd->iend - rd->ipos >= want || rd->eof)
 		return (ssize_t)(rd->iend - rd->ipos);
-	if (rd->ipos + want > IBUF_SIZE) {
+	if (rd->ipos + want > rd->icap) {
 		memmove(rd->ibuf, rd->ibuf + rd->ipos, rd->iend - rd->ipos);
 		rd->iend -= rd->ipos;
 		rd->ipos = 0;
@@ -359,7 +361,7 @@ ensure(struct pxr_reader *rd, size_t want, struct pxr_err *err)
 	while (rd->iend - rd->ipos < want) {
 		ssize_t n = read_some(rd->fd, rd->ibuf + rd->iend,
 		    rd->lean ? want - (rd->iend - rd->ipos)
-			     : IBUF_SIZE - rd->iend);
+			     : rd->icap - rd->iend);
 
 		if (n == -1)
 			return pxr_seterr(err, PXR_E_IO, "%s: read error: %s",
@@ -397,7 +399,7 @@ read_into(struct pxr_reader *rd, unsigned char *dst, size_t len,
 	consume(rd, got);
 	if (got == len)
 		return (ssize_t)got;
-	if (len - got < IBUF_SIZE / 2) {
+	if (len - got < rd->icap / 2) {
 		ssize_t avail = ensure(rd, len - got, err);
 		size_t take;
 
@@ -524,13 +526,30 @@ grow_payload(struct pxr_reader *rd, size_t len, struct pxr_err *err)
 	return 0;
 }
 
+/* Grows the input buffer to IBUF_MAX, keeping what it holds. */
+static int
+grow_ibuf(struct pxr_reader *rd, struct pxr_err *err)
+{
+	unsigned char *p = realloc(rd->ibuf, IBUF_MAX);
+
+	if (p == NULL)
+		return pxr_seterr(err, PXR_E_NOMEM,
+		    "%s: out of memory for the input buffer", rd->name);
+	rd->ibuf = p;
+	rd->icap = IBUF_MAX;
+	return 0;
+}
+
 static int
 read_payload(struct pxr_reader *rd, struct pxr_record *rec, uint64_t len,
     uint64_t rec_off, struct pxr_err *err)
 {
 	size_t got = 0;
 
-	if (len <= IBUF_PAYLOAD_MAX) {
+	if (len > rd->icap / 2 && len <= IBUF_PAYLOAD_MAX &&
+	    grow_ibuf(rd, err) == -1)
+		return -1;
+	if (len <= rd->icap / 2) {
 		ssize_t avail = ensure(rd, (size_t)len, err);
 
 		if (avail == -1)
@@ -830,7 +849,9 @@ copy_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
 {
 	uint64_t moved = 0;
 
-	if (rd->payload_cap == 0 && grow_payload(rd, PAYLOAD_STEP, err) == -1)
+	/* A buffer of up to PAYLOAD_STEP, no bigger than the payload. */
+	if (rd->payload_cap < n && rd->payload_cap < PAYLOAD_STEP &&
+	    grow_payload(rd, (size_t)n, err) == -1)
 		return -1;
 	while (moved < n) {
 		uint64_t left = n - moved;
