@@ -342,8 +342,9 @@ if pairs:
     out.append(
         f"The floor goal is measured twice: in the table, run i of each "
         f"command against run i of the other, the runs of one command coming "
-        f"in a row, minutes from the other's; and by turns, jpegloop then "
-        f"pxr-fused, {len(pairs)} times, each pair seconds apart (median "
+        f"in a row, minutes from the other's; and by turns, {len(pairs)} "
+        f"pairs, each pair seconds apart, jpegloop first in one pair and "
+        f"pxr-fused first in the next (median "
         f"{med([a for a, _ in pairs]):.3f} s against "
         f"{med([b for _, b in pairs]):.3f} s; the ratio is the median of the "
         f"pairs' throughput ratios).")
