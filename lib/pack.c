@@ -21,6 +21,7 @@
  */
 #define _GNU_SOURCE /* gethostname's HOST_NAME_MAX, fallocate */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -131,6 +132,32 @@ pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
 }
 
 /*
+ * Asks the filesystem for the blocks of the new, all-zero file fd.  Not
+ * when it has less room than that: ext4, failing part way, keeps what it
+ * allocated and would leave the disk full; should that happen all the
+ * same, the blocks are given back (the file is zeros either way).
+ */
+static void
+allocate_blocks(int fd, const char *path, uint64_t size)
+{
+	struct statvfs vfs;
+	int nospace = 0;
+
+	if (fstatvfs(fd, &vfs) == 0 &&
+	    (uint64_t)vfs.f_bavail * vfs.f_frsize < size)
+		nospace = 1;
+	else if (fallocate(fd, 0, 0, (off_t)size) == 0)
+		return;
+	else if ((nospace = errno == ENOSPC))
+		(void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		    0, (off_t)size);
+	if (nospace)
+		pxr_warnx("%s: no room for its %llu bytes now: packing goes "
+			  "on, and fails where the disk fills",
+		    path, (unsigned long long)size);
+}
+
+/*
  * Creates path with size bytes, all zero.  With allocate, the filesystem
  * is asked for the blocks up front (fallocate(2)): the writes then fill
  * blocks it already has, which costs less than allocating them as they
@@ -150,11 +177,8 @@ make_file(const char *path, uint64_t size, int allocate, struct pxr_err *err)
 			close(fd);
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(e));
 	}
-	if (allocate && size > 0 && fallocate(fd, 0, 0, (off_t)size) == -1 &&
-	    errno == ENOSPC)
-		pxr_warnx("%s: no room for its %llu bytes now (%s): packing "
-			  "goes on, and fails where the disk fills",
-		    path, (unsigned long long)size, strerror(errno));
+	if (allocate && size > 0)
+		allocate_blocks(fd, path, size);
 	return close(fd) == -1 ? pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 				     strerror(errno))
 			       : 0;

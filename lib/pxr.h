@@ -148,7 +148,9 @@ int pxr_read(struct pxr_reader *rd, struct pxr_record *rec,
  * leaves its payload pending; then either pxr_read_payload reads and
  * checks it (what pxr_read does), or pxr_forward writes the record with
  * it.  A reader that pxr_read_head has used buffers nothing past a
- * header, so that its payloads can go on with no copy.
+ * header, so that its payloads can go on with no copy.  After an error
+ * from either (but PXR_E_PAYLOAD_CRC, which leaves the reader at the next
+ * record) the reader is no longer in step: close it.
  */
 int pxr_read_head(struct pxr_reader *rd, struct pxr_record *rec,
     struct pxr_err *err);

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 
+#include <poll.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -827,7 +829,17 @@ splice_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
 			*nosplice = 1;
 			return -1;
 		}
-		if (r == -1 && errno == EPIPE)
+		/* Either end non-blocking makes splice so: wait for both. */
+		if (r == -1 && errno == EAGAIN) {
+			struct pollfd p[2] = { { wr->fd, POLLOUT, 0 },
+				{ rd->fd, POLLIN, 0 } };
+
+			(void)poll(&p[0], 1, -1);
+			(void)poll(&p[1], 1, -1);
+			continue;
+		}
+		if (r == -1 && (errno == EPIPE || errno == ENOSPC ||
+				   errno == EDQUOT || errno == EFBIG))
 			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
 			    wr->name, strerror(errno));
 		if (r == -1)
