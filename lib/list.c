@@ -413,7 +413,7 @@ static int64_t find_name(const struct pxr_list *l, const char *name,
     size_t len);
 static int selected(const struct pxr_list_sel *sel, uint64_t index);
 static int emit_bytes(struct walk *w, uint64_t index, const char *name,
-    const unsigned char *p, size_t n, const char *fail);
+    const unsigned char *p, size_t n, const char *fail, int fd, int64_t off);
 static int read_member(struct pxr_list *l, struct archive *a, uint64_t size,
     size_t *got, const char **why);
 
@@ -540,7 +540,8 @@ visit_image(struct walk *w, struct archive *a, struct archive_entry *e,
 		lwarn(w->l, "%s: %s", full, why);
 		w->l->st.damaged++;
 	}
-	if (emit_bytes(w, (uint64_t)index, full, w->l->buf, got, why) == -1)
+	if (emit_bytes(w, (uint64_t)index, full, w->l->buf, got, why, -1, 0) ==
+	    -1)
 		w->write_failed = 1;
 }
 
@@ -1230,10 +1231,12 @@ read_member(struct pxr_list *l, struct archive *a, uint64_t size,
 }
 
 /* Writes one image as an ENCODED record, or a failure record when fail is
- * set.  -1 on a write error. */
+ * set.  With fd >= 0, the n bytes at p were read from fd at off, and go out
+ * from there by splice(2) where they can (pxr_write_from_fd).  -1 on a
+ * write error. */
 static int
 emit_bytes(struct walk *w, uint64_t index, const char *name,
-    const unsigned char *p, size_t n, const char *fail)
+    const unsigned char *p, size_t n, const char *fail, int fd, int64_t off)
 {
 	struct pxr_record rec;
 
@@ -1247,27 +1250,10 @@ emit_bytes(struct walk *w, uint64_t index, const char *name,
 	if (fail != NULL) {
 		pxr_record_fail(&rec, "%s", fail);
 		w->failures++;
+		fd = -1;
 	}
-	return pxr_write(w->wr, &rec, w->err);
-}
-
-/* Writes one image read from fd at off into p (n bytes) as an ENCODED
- * record; its bytes go out from fd by splice(2) where they can
- * (pxr_write_from_fd).  -1 on a write error. */
-static int
-emit_file(struct walk *w, uint64_t index, const char *name,
-    const unsigned char *p, size_t n, int fd, int64_t off)
-{
-	struct pxr_record rec;
-
-	pxr_record_init(&rec);
-	rec.kind = PXR_KIND_ENCODED;
-	rec.index = index;
-	rec.name = name;
-	rec.name_len = strlen(name);
-	rec.payload = p;
-	rec.payload_len = n;
-	return pxr_write_from_fd(w->wr, &rec, fd, off, w->err);
+	return fd >= 0 ? pxr_write_from_fd(w->wr, &rec, fd, off, w->err)
+		       : pxr_write(w->wr, &rec, w->err);
 }
 
 /* Opens a file the scan found to be a regular file.  O_NONBLOCK, so that
@@ -1302,7 +1288,7 @@ open_regular(const char *path, const char **why)
 
 /* Reads entry i of a file source (the whole file, or a range of an
  * archive) into l->buf; NULL or the reason it failed.  On success *datafd
- * and *dataoff say where its bytes lie, for emit_file; a file of a tree
+ * and *dataoff say where its bytes lie, for emit_bytes; a file of a tree
  * is left open, and the caller closes it (*datafd != *fdp). */
 static const char *
 read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
@@ -1449,17 +1435,13 @@ pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
 		    &dataoff);
 		int r;
 
-		if (why != NULL) {
+		if (why != NULL)
 			lwarn(l, "%s#%zu: %s", l->names + l->ents[i].name_off, i,
 			    why);
-			r = emit_bytes(&w, i, l->names + l->ents[i].name_off,
-			    l->buf, 0, why);
-		} else {
-			r = emit_file(&w, i, l->names + l->ents[i].name_off,
-			    l->buf, l->ents[i].size, datafd, dataoff);
-			if (datafd != fd)
-				close(datafd);
-		}
+		r = emit_bytes(&w, i, l->names + l->ents[i].name_off, l->buf,
+		    why ? 0 : l->ents[i].size, why, datafd, dataoff);
+		if (datafd != -1 && datafd != fd)
+			close(datafd);
 		if (r == -1) {
 			w.write_failed = 1;
 			break;

@@ -782,8 +782,13 @@ write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,
 	return 0;
 }
 
-int
-pxr_write(struct pxr_writer *wr, const struct pxr_record *rec,
+/*
+ * Checks rec and writes its header (with payload_crc) and name, then the n
+ * bytes at p, the payload or its first part, in one writev.
+ */
+static int
+write_head(struct pxr_writer *wr, const struct pxr_record *rec,
+    uint32_t payload_crc, const unsigned char *p, size_t n,
     struct pxr_err *err)
 {
 	unsigned char hdr[PXR_HEADER_SIZE];
@@ -793,15 +798,23 @@ pxr_write(struct pxr_writer *wr, const struct pxr_record *rec,
 	if (pxr_record_check(rec, &ferr) == -1)
 		return pxr_seterr(err, ferr.code, "%s: %s#%llu: %s", wr->name,
 		    rec->name, (unsigned long long)rec->index, ferr.msg);
-	pxr_header_encode(hdr, rec,
-	    pxr_crc32c(0, rec->payload, rec->payload_len));
+	pxr_header_encode(hdr, rec, payload_crc);
 	iov[0].iov_base = hdr;
 	iov[0].iov_len = sizeof(hdr);
 	iov[1].iov_base = (void *)(uintptr_t)rec->name;
 	iov[1].iov_len = rec->name_len;
-	iov[2].iov_base = (void *)(uintptr_t)rec->payload;
-	iov[2].iov_len = rec->payload_len;
-	return write_all(wr, iov, 3, err);
+	iov[2].iov_base = (void *)(uintptr_t)p;
+	iov[2].iov_len = n;
+	return write_all(wr, iov, n > 0 ? 3 : 2, err);
+}
+
+int
+pxr_write(struct pxr_writer *wr, const struct pxr_record *rec,
+    struct pxr_err *err)
+{
+	return write_head(wr, rec, pxr_crc32c(0, rec->payload,
+				       rec->payload_len),
+	    rec->payload, rec->payload_len, err);
 }
 
 /*
@@ -889,9 +902,6 @@ int
 pxr_forward(struct pxr_reader *rd, struct pxr_writer *wr,
     const struct pxr_record *rec, struct pxr_err *err)
 {
-	unsigned char hdr[PXR_HEADER_SIZE];
-	struct iovec iov[3];
-	struct pxr_err ferr;
 	uint64_t len = rd->pending_len, done;
 	size_t held = rd->iend - rd->ipos;
 	ssize_t n;
@@ -900,20 +910,11 @@ pxr_forward(struct pxr_reader *rd, struct pxr_writer *wr,
 	if (!rd->pending || rec->payload_len != len)
 		PXR_BUG("pxr_forward without the record's payload pending");
 	rd->pending = 0;
-	if (pxr_record_check(rec, &ferr) == -1)
-		return pxr_seterr(err, ferr.code, "%s: %s#%llu: %s", wr->name,
-		    rec->name, (unsigned long long)rec->index, ferr.msg);
-	pxr_header_encode(hdr, rec, rd->pending_crc);
 	if (held > len)
 		held = (size_t)len;
-	iov[0].iov_base = hdr;
-	iov[0].iov_len = sizeof(hdr);
-	iov[1].iov_base = (void *)(uintptr_t)rec->name;
-	iov[1].iov_len = rec->name_len;
 	/* What the input buffer holds of the payload goes with the header. */
-	iov[2].iov_base = rd->ibuf + rd->ipos;
-	iov[2].iov_len = held;
-	if (write_all(wr, iov, 3, err) == -1)
+	if (write_head(wr, rec, rd->pending_crc, rd->ibuf + rd->ipos, held,
+		err) == -1)
 		return -1;
 	consume(rd, held);
 	done = held;
@@ -938,22 +939,12 @@ int
 pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec,
     int fd, int64_t off, struct pxr_err *err)
 {
-	unsigned char hdr[PXR_HEADER_SIZE];
-	struct iovec iov[3];
-	struct pxr_err ferr;
+	struct iovec rest;
 	loff_t at = off;
 	size_t moved = 0;
 
-	if (pxr_record_check(rec, &ferr) == -1)
-		return pxr_seterr(err, ferr.code, "%s: %s#%llu: %s", wr->name,
-		    rec->name, (unsigned long long)rec->index, ferr.msg);
-	pxr_header_encode(hdr, rec,
-	    pxr_crc32c(0, rec->payload, rec->payload_len));
-	iov[0].iov_base = hdr;
-	iov[0].iov_len = sizeof(hdr);
-	iov[1].iov_base = (void *)(uintptr_t)rec->name;
-	iov[1].iov_len = rec->name_len;
-	if (write_all(wr, iov, 2, err) == -1)
+	if (write_head(wr, rec, pxr_crc32c(0, rec->payload, rec->payload_len),
+		NULL, 0, err) == -1)
 		return -1;
 	while (moved < rec->payload_len) {
 		ssize_t r = splice(fd, &at, wr->fd, NULL,
@@ -970,9 +961,9 @@ pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec,
 			break;
 		moved += (size_t)r;
 	}
-	iov[0].iov_base = (void *)(uintptr_t)(rec->payload + moved);
-	iov[0].iov_len = rec->payload_len - moved;
-	return iov[0].iov_len > 0 ? write_all(wr, iov, 1, err) : 0;
+	rest.iov_base = (void *)(uintptr_t)(rec->payload + moved);
+	rest.iov_len = rec->payload_len - moved;
+	return rest.iov_len > 0 ? write_all(wr, &rest, 1, err) : 0;
 }
 
 int

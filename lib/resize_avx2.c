@@ -71,6 +71,33 @@ load16(const unsigned char *row, size_t at, size_t rowbytes)
 	return _mm_loadu_si128((const void *)copy);
 }
 
+/* The byte shuffle that spreads tap t's R, G and B (bytes 3t to 3t+2 of
+ * each 128-bit half) over 32-bit lanes R G B 0. */
+static inline __m256i
+tap_lanes(int t)
+{
+	return _mm256_setr_epi8(3 * t, -1, -1, -1, 3 * t + 1, -1, -1, -1,
+	    3 * t + 2, -1, -1, -1, -1, -1, -1, -1, 3 * t, -1, -1, -1,
+	    3 * t + 1, -1, -1, -1, 3 * t + 2, -1, -1, -1, -1, -1, -1, -1);
+}
+
+/* Four output pixels' R G B from their pairs' sums (a and c in one
+ * pair's halves, b and d in the other's), as the first 12 of 16 bytes. */
+static inline __m128i
+pack4(__m256i ab, __m256i cd)
+{
+	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+	const __m128i rgb4 = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12,
+	    13, 14, -1, -1, -1, -1);
+	/* Per half: a R G B 0 c R G B 0 (b and d in the other), then the
+	 * four pixels' words in order, then their R G B. */
+	__m256i px = _mm256_packus_epi16(_mm256_packs_epi32(ab, cd),
+	    _mm256_setzero_si256());
+
+	px = _mm256_permutevar8x32_epi32(px, order);
+	return _mm_shuffle_epi8(_mm256_castsi256_si128(px), rgb4);
+}
+
 /*
  * One pair of output pixels of the horizontal pass, one per 128-bit half:
  * each half holds 16 bytes of its pixel's taps (5 input pixels) from at
@@ -86,12 +113,6 @@ static inline __attribute__((always_inline)) __m256i
 hpair(const unsigned char *src, size_t rowbytes, size_t at, size_t bt,
     const int32_t *k, int taps)
 {
-#define TAP(t) \
-	_mm256_setr_epi8(3 * (t), -1, -1, -1, 3 * (t) + 1, -1, -1, -1, \
-	    3 * (t) + 2, -1, -1, -1, -1, -1, -1, -1, 3 * (t), -1, -1, -1, \
-	    3 * (t) + 1, -1, -1, -1, 3 * (t) + 2, -1, -1, -1, -1, -1, -1, -1)
-	const __m256i tap[5] = { TAP(0), TAP(1), TAP(2), TAP(3), TAP(4) };
-#undef TAP
 	__m256i acc = _mm256_set1_epi32(1 << (PXR_RESIZE_PRECISION - 1));
 
 	for (int t = 0; t < taps; t += 5, at += 15, bt += 15) {
@@ -103,7 +124,7 @@ hpair(const unsigned char *src, size_t rowbytes, size_t at, size_t bt,
 #pragma GCC unroll 5
 		for (int j = 0; j < left; j++, k += PXR_HPAIR_LANES)
 			acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
-			    _mm256_shuffle_epi8(v, tap[j]),
+			    _mm256_shuffle_epi8(v, tap_lanes(j)),
 			    _mm256_loadu_si256((const void *)k)));
 	}
 	return _mm256_srai_epi32(acc, PXR_RESIZE_PRECISION);
@@ -121,9 +142,6 @@ hrow3_taps(unsigned char *restrict dst, const unsigned char *restrict src,
     size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
     int ksize, uint32_t x0, uint32_t n, int taps)
 {
-	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-	const __m128i rgb4 = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12,
-	    13, 14, -1, -1, -1, -1);
 	const size_t per = (size_t)ksize * PXR_HPAIR_LANES;
 	uint32_t last = x0 + n - 1;
 
@@ -137,66 +155,14 @@ hrow3_taps(unsigned char *restrict dst, const unsigned char *restrict src,
 		__m256i cd = hpair(src, rowbytes,
 		    (size_t)(bounds[c * 2] - xoff) * 3,
 		    (size_t)(bounds[d * 2] - xoff) * 3, kp + c * per, taps);
-		/* Per half: a R G B 0 c R G B 0 (b and d in the other),
-		 * then the four pixels' words in order, then their R G B. */
-		__m256i px = _mm256_packus_epi16(_mm256_packs_epi32(ab, cd),
-		    _mm256_setzero_si256());
 
-		px = _mm256_permutevar8x32_epi32(px, order);
-		_mm_storeu_si128((void *)dst,
-		    _mm_shuffle_epi8(_mm256_castsi256_si128(px), rgb4));
+		_mm_storeu_si128((void *)dst, pack4(ab, cd));
 	}
-}
-
-/*
- * Horizontal pass, 3 channels: output columns x0 .. x0+n-1 from a row that
- * holds the input from column xoff on, rowbytes bytes of it, into dst,
- * which must have PXR_HROW_SLACK bytes after its n pixels.  taps is the
- * most taps any output pixel has (the weights of those with fewer are
- * zero); the common counts get a loop of their own.
- */
-static void
-hrow3(unsigned char *restrict dst, const unsigned char *restrict src,
-    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
-    int ksize, int taps, uint32_t x0, uint32_t n)
-{
-#define CASE(t) \
-	case t: \
-		hrow3_taps(dst, src, rowbytes, xoff, bounds, kp, ksize, x0, n, \
-		    t); \
-		break
-	switch (taps) {
-	CASE(1);
-	CASE(2);
-	CASE(3);
-	CASE(4);
-	CASE(5);
-	default:
-		hrow3_taps(dst, src, rowbytes, xoff, bounds, kp, ksize, x0, n,
-		    taps);
-		break;
-	}
-#undef CASE
 }
 
 /* Rows that a group of four output pixels runs down before the next
  * group, in hrows3_block: the block's rows stay in the L1 cache. */
 #define HROW_BLOCK 32
-
-/* Four output pixels' R G B from their pairs' sums, as the first 12 of
- * 16 bytes (see hrow3_taps). */
-static inline __m128i
-pack4(__m256i ab, __m256i cd)
-{
-	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-	const __m128i rgb4 = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12,
-	    13, 14, -1, -1, -1, -1);
-	__m256i px = _mm256_packus_epi16(_mm256_packs_epi32(ab, cd),
-	    _mm256_setzero_si256());
-
-	px = _mm256_permutevar8x32_epi32(px, order);
-	return _mm_shuffle_epi8(_mm256_castsi256_si128(px), rgb4);
-}
 
 /* hpair for taps that all lie in the row's first rowbytes - 16 bytes,
  * with the weights already in registers. */
@@ -204,12 +170,6 @@ static inline __attribute__((always_inline)) __m256i
 hpair_in(const unsigned char *in, size_t at, size_t bt, const __m256i *kw,
     int taps)
 {
-#define TAP(t) \
-	_mm256_setr_epi8(3 * (t), -1, -1, -1, 3 * (t) + 1, -1, -1, -1, \
-	    3 * (t) + 2, -1, -1, -1, -1, -1, -1, -1, 3 * (t), -1, -1, -1, \
-	    3 * (t) + 1, -1, -1, -1, 3 * (t) + 2, -1, -1, -1, -1, -1, -1, -1)
-	const __m256i tap[5] = { TAP(0), TAP(1), TAP(2), TAP(3), TAP(4) };
-#undef TAP
 	__m256i acc = _mm256_set1_epi32(1 << (PXR_RESIZE_PRECISION - 1));
 	__m256i v = _mm256_inserti128_si256(
 	    _mm256_castsi128_si256(_mm_loadu_si128((const void *)(in + at))),
@@ -218,7 +178,7 @@ hpair_in(const unsigned char *in, size_t at, size_t bt, const __m256i *kw,
 #pragma GCC unroll 5
 	for (int j = 0; j < taps; j++)
 		acc = _mm256_add_epi32(acc,
-		    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, tap[j]), kw[j]));
+		    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, tap_lanes(j)), kw[j]));
 	return _mm256_srai_epi32(acc, PXR_RESIZE_PRECISION);
 }
 
@@ -236,11 +196,12 @@ store12(unsigned char *o, __m128i px)
  * rows rows (at most HROW_BLOCK) of the horizontal pass for taps <= 5.
  * Groups of four output pixels whose loads stay inside the rows work out
  * their input offsets and load their weights once, then run down the
- * rows; the pixels after them, near the row's end, go by hrow3, row by
- * row.  Stores run past what they fill (16 bytes for 12, and hrow3's past
- * a row's end), so the order matters: the tail first, in row order (each
- * row's overrun lands on the next row's first pixels, written after it),
- * then the groups left to right (16 bytes each, the last one 12).
+ * rows; the pixels after them, near the row's end, go by hrow3_taps, row
+ * by row.  Stores run past what they fill (16 bytes for 12, and
+ * hrow3_taps' past a row's end), so the order matters: the tail first, in
+ * row order (each row's overrun lands on the next row's first pixels,
+ * written after it), then the groups left to right (16 bytes each, the
+ * last one 12).
  */
 static inline __attribute__((always_inline)) void
 hrows3_block(unsigned char *restrict dst, const unsigned char *restrict src,
@@ -258,8 +219,8 @@ hrows3_block(unsigned char *restrict dst, const unsigned char *restrict src,
 	    (size_t)(bounds[(xt + 3) * 2] - xoff) * 3 + 16 <= rowbytes)
 		xt += 4;
 	for (size_t r = 0; r < rows; r++)
-		hrow3(dst + r * dstride + (xt - x0) * 3, src + r * sstride,
-		    rowbytes, xoff, bounds, kp, ksize, taps, xt, last - xt + 1);
+		hrow3_taps(dst + r * dstride + (xt - x0) * 3, src + r * sstride,
+		    rowbytes, xoff, bounds, kp, ksize, xt, last - xt + 1, taps);
 	for (uint32_t xx = x0; xx < xt; xx += 4) {
 		size_t at = (size_t)(bounds[xx * 2] - xoff) * 3;
 		size_t bt = (size_t)(bounds[xx * 2 + 2] - xoff) * 3;
@@ -321,8 +282,9 @@ pxr_hrows3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
 		CASE(5);
 		default:
 			for (size_t r = 0; r < nr; r++)
-				hrow3(d + r * n * 3, s + r * sstride, rowbytes,
-				    xoff, bounds, kp, ksize, taps, x0, n);
+				hrow3_taps(d + r * n * 3, s + r * sstride,
+				    rowbytes, xoff, bounds, kp, ksize, x0, n,
+				    taps);
 			break;
 		}
 #undef CASE
