@@ -34,11 +34,21 @@ SCRIPTS = $(sort $(wildcard pipelines/*))
 MAN1 = $(sort $(wildcard man/*.1))
 MAN5 = $(sort $(wildcard man/*.5))
 
-# Debian packages the build, the tests and `make dataset` need.
-DEPS_PKGS = gcc make pkg-config libjpeg62-turbo-dev libarchive-dev \
-            libpng-dev libjpeg-turbo-progs bats bats-assert bats-support \
-            bats-file parallel python3-numpy python3-pil mandoc zstd strace \
-            openssh-server openssh-client cppcheck clang-tidy python3-skimage
+# Debian packages, in three sets; each command installs only its own.
+# To build and run (`make deps`, which `make dataset` calls): the compiler,
+# the libraries, GNU parallel, and what the built-in sample is made with
+# (Pillow, numpy, scikit-image's photographs).
+DEPS_BUILD = gcc make pkg-config libjpeg62-turbo-dev libarchive-dev libpng-dev \
+             parallel python3-numpy python3-pil python3-skimage
+# To test (`make test`): bats and its helpers, the references (Pillow,
+# torchvision, djpeg/cjpeg), mandoc for the man pages, and an sshd that the
+# ssh test starts itself on a spare port (installing openssh-server also
+# starts the system's sshd; no test needs that one).
+DEPS_TEST = $(DEPS_BUILD) bats bats-assert bats-support bats-file \
+            libjpeg-turbo-progs python3-torchvision mandoc zstd strace \
+            openssh-server openssh-client e2fsprogs
+# To lint and fuzz (`make lint`, `make fuzz`).
+DEPS_LINT = $(DEPS_BUILD) cppcheck clang-tidy clang libclang-rt-dev
 
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 
@@ -104,8 +114,9 @@ bats: all
 	PATH="$(CURDIR)/$(B):$$PATH" PXR_BUILD="$(CURDIR)/$(B)" \
 	    tests/run-bats tests/*.bats
 
-# deps runs first, in its own make, so that pkg-config sees what it installed.
-test: deps
+# deps-test runs first, in its own make, so that pkg-config sees what it
+# installed.
+test: deps-test
 	$(MAKE) test-built
 
 test-built: all lint-man unit bats
@@ -116,8 +127,9 @@ check:
 	$(MAKE) B=build-san WERROR=1 CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" \
 	    LDFLAGS="$(SAN)" test
 
-deps:
-	@missing=""; for p in $(DEPS_PKGS); do \
+# install_pkgs: apt-get install the packages of $(1) that are missing.
+define install_pkgs
+	@missing=""; for p in $(1); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	        grep -q '^install ok installed$$' || missing="$$missing $$p"; \
 	done; \
@@ -129,6 +141,16 @@ deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	        apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_pkgs,$(DEPS_BUILD))
+
+deps-test:
+	$(call install_pkgs,$(DEPS_TEST))
+
+deps-lint:
+	$(call install_pkgs,$(DEPS_LINT))
 
 lint-man:
 	$(if $(MAN1)$(MAN5),mandoc -T lint -W warning $(MAN1) $(MAN5))
@@ -175,8 +197,7 @@ FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,un
     -DPXR_MEMBER_MAX='(1u << 24)'
 
 
-fuzz:
-	$(MAKE) deps DEPS_PKGS="clang libclang-rt-dev"
+fuzz: deps-lint
 	$(MAKE) B=build-fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" build-fuzz/libpxr.a
 	$(MAKE) $(FUZZ_BINS)
 
@@ -195,7 +216,10 @@ fuzz-run: fuzz
 	done
 
 # Static analysis over cmd/ and lib/.
-lint:
+lint: deps-lint
+	$(MAKE) lint-built
+
+lint-built:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --inline-suppr --std=c11 -Ilib cmd lib
 	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- $(PXR_CFLAGS)
@@ -203,4 +227,4 @@ lint:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all bench unit bats test test-built check dataset fuzz fuzz-run lint deps lint-man format format-check install clean
+.PHONY: all bench unit bats test test-built check dataset fuzz fuzz-run lint lint-built deps deps-test deps-lint lint-man format format-check install clean

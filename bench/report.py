@@ -310,7 +310,7 @@ out.append(f"- kernel {facts.get('kernel', '?')}, Debian "
 out.append("- Debian packages: " + "; ".join(pkgs) + "; libvips " +
            next((p.split()[1] for p in pkgs if p.startswith("libvips42")),
                 "?"))
-out.append(f"- corpus: bench/corpus (../shared/bench/make-corpus.sh), {N} of "
+out.append(f"- corpus: bench/corpus (bench/make-corpus.py), {N} of "
            f"its {NTOTAL} training images, the train tar "
            f"{int(facts.get('tar_bytes', 0)) / 1e6:.0f} MB, in the page "
            f"cache (a warm-up run first)")

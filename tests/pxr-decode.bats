@@ -87,7 +87,7 @@ setup() {
 }
 
 @test "pxr-decode: CMYK and YCCK (Adobe) JPEGs give Pillow's convert(\"RGB\")" {
-	t=$TESTDATA/badinput
+	t=$TESTDATA
 	cp "$t/imagenet/n01739381_1309.JPEG" ycck.JPEG
 	cp "$t/jpeg/moz-jpg-cmyk-1.jpg" "$t/jpeg/moz-jpg-cmyk-2.jpg" \
 	    "$t/jpeg/pillow-pil_sample_cmyk.jpg" .
@@ -125,7 +125,7 @@ setup() {
 }
 
 @test "pxr-decode: a PNG named .JPEG is told by its bytes and decoded" {
-	encstream png-named.JPEG "$TESTDATA/badinput/imagenet/n02105855_2933.JPEG" > in.pxr
+	encstream png-named.JPEG "$TESTDATA/imagenet/n02105855_2933.JPEG" > in.pxr
 	pxr-decode in.pxr > out.pxr
 	run -0 --separate-stderr pxcompare out.pxr
 	assert_line --index 0 "png-named.JPEG 45x31x3 maxdiff=0"
@@ -164,7 +164,7 @@ setup() {
 }
 
 @test "pxr-decode: --exif-rotate applies orientations 2..8 as Pillow's exif_transpose, default ignores them" {
-	t=$TESTDATA/badinput/jpeg
+	t=$TESTDATA/jpeg
 	for o in 2 3 4 5 6; do
 		cp "$t/pillow-hopper_orientation_$o.jpg" "o$o.jpg"
 	done
@@ -196,10 +196,12 @@ for o in (5, 6, 7, 8):
 	run -0 --separate-stderr pxcompare plain.pxr
 }
 
-@test "pxr-decode: every file of badinput/MANIFEST.tsv gives its expected outcome in one run" {
-	t=$TESTDATA/badinput
-	awk -F'\t' 'NR > 1 && $1 !~ /^tar\// { print $1 "\t" $4 }' \
+@test "pxr-decode: every bad-input image of tests/data/MANIFEST.tsv gives its expected outcome in one run" {
+	t=$TESTDATA
+	awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
+	    $1 ~ /^(jpeg|imagenet)\// { print $1 "\t" $col["expect"] }' \
 	    "$t/MANIFEST.tsv" > expect.tsv
+	[ "$(wc -l < expect.tsv)" -eq 96 ]
 	cut -f1 expect.tsv | "$PY" -c '
 import json, sys
 for i, p in enumerate(l.strip() for l in sys.stdin):
@@ -252,7 +254,7 @@ for i, p in enumerate(l.strip() for l in sys.stdin):
 }
 
 @test "pxr-decode: --strict fails on warnings, --lenient accepts truncated data with a warning" {
-	t=$TESTDATA/badinput/jpeg
+	t=$TESTDATA/jpeg
 	cp "$t/jd-extraneous-data.jpg" "$t/syn-truncated-50pct.JPEG" .
 	encstream jd-extraneous-data.jpg syn-truncated-50pct.JPEG s420.jpg > in.pxr
 	run -1 --separate-stderr decode_to out.pxr --strict in.pxr
@@ -369,8 +371,8 @@ from PIL import Image
 ex = Image.Exif(); ex[0x0112] = 6
 Image.open("l420.jpg").save("rot6.jpg", quality=90, exif=ex.tobytes())'
 	mkpng 400 300 photo.png
-	cp "$TESTDATA"/badinput/jpeg/syn-truncated-50pct.JPEG \
-	    "$TESTDATA"/badinput/jpeg/jd-extraneous-data.jpg .
+	cp "$TESTDATA"/jpeg/syn-truncated-50pct.JPEG \
+	    "$TESTDATA"/jpeg/jd-extraneous-data.jpg .
 	files=(l420.jpg p422.jpg l444.jpg gray.jpg cmyk.jpg wide.jpg s411.jpg
 	    s440.jpg arith.jpg rot6.jpg photo.png syn-truncated-50pct.JPEG
 	    jd-extraneous-data.jpg "$BATS_FILE_TMPDIR"/prog.jpg)

@@ -6,7 +6,7 @@ setup() {
 	load test_helper/common
 	load test_helper/list
 	cd "$BATS_TEST_TMPDIR"
-	BAD=$TESTDATA/badinput/tar
+	BAD=$TESTDATA/tar
 }
 
 @test "pxr-list: a tree, a tar, a tar of tars, a tar.gz and stdin give the same names and indices" {
@@ -103,7 +103,7 @@ setup() {
 	assert_output "0	encoded	one.JPEG	$(stat -c %s one.JPEG)"
 }
 
-@test "pxr-list: a tar of tars from the shared corpus gives its 7 images, labels' classes in the names" {
+@test "pxr-list: a tar of tars from the test data gives its 7 images, labels' classes in the names" {
 	run -0 bash -c "pxr-list $BAD/syn-train-mini.tar | pxr-cat | cut -f5"
 	assert_output "n01440764/n01440764_10026.JPEG
 n01440764/n01440764_10027.JPEG

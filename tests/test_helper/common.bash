@@ -8,8 +8,8 @@ TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 export TOP
 PXR_BUILD=${PXR_BUILD:-$TOP/build}
 PATH="$PXR_BUILD:$PATH"
-SHARED=${PXR_SHARED:-$TOP/../shared}
-TESTDATA=$SHARED/testdata
+# The fixtures (tests/data/README.md).
+TESTDATA=$TOP/tests/data
 # Debian's python3, which has python3-numpy and python3-pil.
 PY=/usr/bin/python3
 export LC_ALL=C.UTF-8
