@@ -38,7 +38,8 @@ help(void)
 	fputs("Label records (stdin if no file) with the index of their WNID.\n"
 	      "  -b, --base B         the first class's index: 1 (default) or 0\n"
 	      "  -c, --classes F      folder mode: the class is the name's first\n"
-	      "                       folder, its index its line in F\n"
+	      "                       folder, its index the line in F whose\n"
+	      "                       first word it is\n"
 	      "  -f, --force          write records even to a terminal\n"
 	      "  -h, --help           print this help and exit\n"
 	      "  -l, --val-labels F   validation labels: one WNID per line,\n"
@@ -116,31 +117,16 @@ parse_args(int argc, char **argv, struct options *o)
 		usage();
 }
 
-/* The whole of a (small) text file; exits 2 if it cannot be read. */
+/* The whole of a (small) text file, which may be a pipe; exits 2 if it
+ * cannot be read. */
 static char *
 slurp(const char *path, size_t *len)
 {
-	struct stat st;
-	char *buf;
-	size_t got = 0;
-	int fd;
+	struct pxr_err err;
+	char *buf = pxr_read_all(path, (size_t)1 << 28, len, &err);
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1)
-		pxr_die(2, "%s: %s", path, strerror(errno));
-	if (st.st_size > (1 << 28))
-		pxr_die(2, "%s: too large for a label file", path);
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
-		pxr_die(2, "%s: out of memory", path);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n <= 0)
-			pxr_die(2, "%s: read error", path);
-		got += (size_t)n;
-	}
-	close(fd);
-	*len = got;
+	if (buf == NULL)
+		pxr_die(2, "%s", err.msg);
 	return buf;
 }
 
@@ -221,13 +207,14 @@ main(int argc, char **argv)
 		struct pxr_err why;
 		int64_t cls = -1;
 
-		if (rec.kind != PXR_KIND_FAILURE)
-			cls = pxr_label_of(lb, rec.name, &why);
+		/* A failed image keeps its label where its name gives one:
+		 * Y holds it, the status byte says it failed. */
+		cls = pxr_label_of(lb, rec.name, &why);
+		if (cls >= 0)
+			rec.label = (int32_t)(cls + o.base);
 		if (rec.kind == PXR_KIND_FAILURE || cls >= 0) {
 			if (rec.kind == PXR_KIND_FAILURE)
 				status = 1;
-			else
-				rec.label = (int32_t)(cls + o.base);
 			if (pxr_forward(rd, wr, &rec, &err) == -1)
 				pxr_die(2, "%s", err.msg);
 			continue;

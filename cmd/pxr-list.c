@@ -162,30 +162,40 @@ warn_cb(void *ctx, const char *msg)
 	pxr_warnx("%s", msg);
 }
 
-/* The status bytes of a resumed run (pxr-pack's X.status). */
+/* The status bytes of a resumed run (pxr-pack's X.status), read to the
+ * end: the file may be a pipe. */
 static unsigned char *
 read_status(const char *path, uint64_t *len)
 {
-	unsigned char *buf;
-	struct stat st;
-	size_t got = 0;
-	int fd;
+	struct pxr_err err;
+	size_t n;
+	char *buf = pxr_read_all(path, (size_t)1 << 40, &n, &err);
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1)
-		pxr_die(2, "%s: %s", path, strerror(errno));
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
-		pxr_die(2, "%s: out of memory", path);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+	if (buf == NULL)
+		pxr_die(2, "%s", err.msg);
+	*len = n;
+	return (unsigned char *)buf;
+}
 
-		if (n <= 0)
-			pxr_die(2, "%s: read error", path);
-		got += (size_t)n;
+/* "skipped: 12 .webp, 3 .txt": the files left out, by extension. */
+static void
+print_skipped(const struct pxr_list *l)
+{
+	char line[1024];
+	const char *ext;
+	uint64_t count;
+	size_t used = 0;
+
+	for (size_t i = 0; pxr_list_skipped(l, i, &ext, &count); i++) {
+		int w = snprintf(line + used, sizeof(line) - used, "%s%llu %s",
+		    i ? ", " : "", (unsigned long long)count, ext);
+
+		if (w < 0 || (size_t)w >= sizeof(line) - used)
+			break;
+		used += (size_t)w;
 	}
-	close(fd);
-	*len = got;
-	return buf;
+	if (used > 0)
+		pxr_warnx("skipped: %s", line);
 }
 
 /* Checks that each source operand is one the index was made from: the
@@ -297,6 +307,8 @@ main(int argc, char **argv)
 		    (unsigned long long)st.refused,
 		    (unsigned long long)st.duplicates,
 		    (unsigned long long)st.damaged, (long long)failures);
+	if (o.verbose)
+		print_skipped(l);
 	if (st.images == 0 && status == 0)
 		pxr_warnx("no images found");
 	if (status == 0 && (failures > 0 || st.damaged > 0 || st.refused > 0))

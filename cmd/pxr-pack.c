@@ -3,16 +3,22 @@
  * index; --create makes the set, --finish checks it and writes its
  * manifest.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pack.h"
 #include "pxr.h"
 
+/* Long options without a letter. */
+enum { OPT_RECIPE = 256, OPT_OVERWRITE };
+
 struct options {
-	int create, finish, quiet;
+	int create, finish, quiet, overwrite;
+	const char *recipe;
 	uint64_t n;
 	struct pxr_pack_meta m;
 	const char *synsets, *input;
@@ -20,9 +26,9 @@ struct options {
 };
 
 static const char usage_text[] =
-    "usage: pxr-pack [-hqV] [-b 0|1] [-c n [-L layout] [-N] [-s wxh] [-t type] "
-    "| -F [-S file]]\n"
-    "                [-i file] x_file y_file\n";
+    "usage: pxr-pack [-hqV] [-b 0|1] [-c n [-L layout] [-N] [-s wxh] [-t type]\n"
+    "                [--recipe file] [--overwrite] | -F [-S file]] [-i file]\n"
+    "                x_file y_file\n";
 
 static _Noreturn void
 usage(void)
@@ -46,6 +52,12 @@ help(void)
 	      "                        nhwc or nchw\n"
 	      "  -N, --npy             with -c, X_FILE and Y_FILE as .npy files\n"
 	      "                        (numpy.load(f, mmap_mode='r') maps them)\n"
+	      "      --overwrite       with -c, make the set anew over whatever\n"
+	      "                        is there (another shape or recipe)\n"
+	      "      --recipe FILE     with -c, the set's recipe ('key value'\n"
+	      "                        lines): kept in X_FILE.meta and the\n"
+	      "                        manifest; a set made with another is\n"
+	      "                        refused\n"
 	      "  -q, --quiet           no summary on stderr\n"
 	      "  -S, --synsets FILE    list these classes in the manifest\n"
 	      "  -s, --size WxH        image size (224x224); 3 channels\n"
@@ -70,6 +82,8 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "label-type", required_argument, NULL, 't' },
 		{ "layout", required_argument, NULL, 'L' },
 		{ "npy", no_argument, NULL, 'N' },
+		{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
+		{ "recipe", required_argument, NULL, OPT_RECIPE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "size", required_argument, NULL, 's' },
 		{ "synsets", required_argument, NULL, 'S' },
@@ -116,6 +130,14 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'q':
 			o->quiet = 1;
 			break;
+		case OPT_OVERWRITE:
+			o->overwrite = 1;
+			shape_opts = 1;
+			break;
+		case OPT_RECIPE:
+			o->recipe = optarg;
+			shape_opts = 1;
+			break;
 		case 'S':
 			o->synsets = optarg;
 			break;
@@ -141,8 +163,9 @@ parse_args(int argc, char **argv, struct options *o)
 	if (o->create && o->finish)
 		pxr_die(2, "--create and --finish cannot be combined");
 	if (shape_opts && !o->create)
-		pxr_die(2, "--layout, --npy, --size and --label-type go with "
-			   "--create (the set's metadata holds them)");
+		pxr_die(2, "--layout, --npy, --size, --label-type, --recipe "
+			   "and --overwrite go with --create (the set's "
+			   "metadata holds them)");
 	if (argc - optind != 2)
 		usage();
 	o->m.n = o->n;
@@ -155,11 +178,34 @@ warn_missing(const char *msg)
 }
 
 static int
+create(struct options *o, const char *x, const char *y)
+{
+	struct pxr_err err;
+
+	if (o->recipe != NULL) {
+		size_t len;
+		char *text = pxr_read_all(o->recipe, PXR_RECIPE_MAX, &len, &err);
+
+		if (text == NULL ||
+		    pxr_recipe_parse(o->recipe, text, len, o->m.recipe, &err) ==
+			-1)
+			pxr_die(2, "%s", err.msg);
+		free(text);
+	}
+	if (pxr_pack_create(x, y, &o->m,
+		o->overwrite ? PXR_PACK_OVERWRITE : 0, &err) == -1)
+		pxr_die(2, "%s", err.msg);
+	return 0;
+}
+
+static int
 finish(const struct options *o, const char *x, const char *y)
 {
 	struct pxr_pack_report rep;
 	struct pxr_err err;
 
+	if (o->synsets != NULL && access(o->synsets, R_OK) == -1)
+		pxr_die(2, "%s: %s", o->synsets, strerror(errno));
 	if (pxr_pack_finish(x, y, o->synsets, o->base, &rep, warn_missing,
 		&err) == -1)
 		pxr_die(2, "%s", err.msg);
@@ -176,7 +222,7 @@ finish(const struct options *o, const char *x, const char *y)
 int
 main(int argc, char **argv)
 {
-	struct options o = { 0 };
+	static struct options o; /* holds a recipe of up to 16 KiB */
 	struct pxr_packer *pk;
 	struct pxr_reader *rd;
 	struct pxr_record rec;
@@ -189,11 +235,8 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	x = argv[optind];
 	y = argv[optind + 1];
-	if (o.create) {
-		if (pxr_pack_create(x, y, &o.m, &err) == -1)
-			pxr_die(2, "%s", err.msg);
-		return 0;
-	}
+	if (o.create)
+		return create(&o, x, y);
 	if (o.finish)
 		return finish(&o, x, y);
 	if ((pk = pxr_packer_open(x, y, &err)) == NULL ||

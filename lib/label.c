@@ -333,17 +333,28 @@ pxr_labeler_load_folders(struct pxr_labeler *lb, const char *name,
 	const char *s, *t;
 
 	while (next_line(buf, len, &pos, &s, &ln)) {
-		/* The whole line: folder names may hold spaces. */
-		size_t tl = ln;
+		/* The first word, as --synsets reads it, so that a synset
+		 * list with words serves too; a folder name's spaces and
+		 * backslashes are written "\ " and "\\". */
+		char word[256];
+		size_t tl = 0, i = 0;
 
 		t = s;
 		lineno++;
+		while (i < ln && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r'))
+			i++;
+		for (; i < ln && t[i] != ' ' && t[i] != '\t' && t[i] != '\r';
+		     i++) {
+			if (t[i] == '\\' && i + 1 < ln)
+				i++;
+			if (tl == sizeof(word) - 1 || t[i] == '/')
+				return pxr_seterr(err, PXR_E_FORMAT,
+				    "%s:%zu: not a folder name: '%.*s'", name,
+				    lineno, (int)(ln > 40 ? 40 : ln), t);
+			word[tl++] = t[i];
+		}
 		if (tl == 0)
 			continue;
-		if (memchr(t, '/', tl) != NULL || tl > 255)
-			return pxr_seterr(err, PXR_E_FORMAT,
-			    "%s:%zu: not a folder name: '%.*s'", name, lineno,
-			    (int)(tl > 40 ? 40 : tl), t);
 		if (lb->nfolders == cap) {
 			char **p = realloc(lb->folder_order,
 			    (cap = cap ? cap * 2 : 64) * sizeof(*p));
@@ -353,7 +364,7 @@ pxr_labeler_load_folders(struct pxr_labeler *lb, const char *name,
 				    "out of memory");
 			lb->folder_order = p;
 		}
-		if ((lb->folder_order[lb->nfolders] = strndup(t, tl)) == NULL)
+		if ((lb->folder_order[lb->nfolders] = strndup(word, tl)) == NULL)
 			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		lb->nfolders++;
 	}

@@ -21,6 +21,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -67,6 +68,11 @@ struct pxr_list {
 	void *warn_ctx;
 	uint64_t seq;
 	struct pxr_list_stats st;
+	struct skipped_ext {
+		char ext[16];
+		uint64_t count;
+	} skipped[PXR_LIST_EXTS];
+	size_t nskipped;
 	unsigned char *buf; /* emitter's payload buffer, reused */
 	size_t bufcap;
 };
@@ -183,6 +189,48 @@ is_image(const struct pxr_list *l, const char *name)
 		if (fnmatch(l->globs[i], base, FNM_CASEFOLD) == 0)
 			return 1;
 	return 0;
+}
+
+/* Counts a file that is not picked as an image, by its extension (in
+ * lower case, with its dot; "(none)"), for the summary of what was left. */
+static void
+skip_file(struct pxr_list *l, const char *name)
+{
+	const char *base = strrchr(name, '/'), *dot;
+	char ext[16] = "(none)";
+	size_t i;
+
+	l->st.skipped++;
+	base = base != NULL ? base + 1 : name;
+	if ((dot = strrchr(base, '.')) != NULL && dot != base &&
+	    strlen(dot) < sizeof(ext)) {
+		for (i = 0; dot[i] != '\0'; i++)
+			ext[i] = (char)tolower((unsigned char)dot[i]);
+		ext[i] = '\0';
+	} else if (dot != NULL && dot != base) {
+		strcpy(ext, "(long)");
+	}
+	for (i = 0; i < l->nskipped; i++)
+		if (strcmp(l->skipped[i].ext, ext) == 0)
+			break;
+	if (i == l->nskipped) {
+		if (i == PXR_LIST_EXTS)
+			i--, strcpy(l->skipped[i].ext, "(other)");
+		else
+			strcpy(l->skipped[l->nskipped++].ext, ext);
+	}
+	l->skipped[i].count++;
+}
+
+int
+pxr_list_skipped(const struct pxr_list *l, size_t i, const char **ext,
+    uint64_t *count)
+{
+	if (i >= l->nskipped)
+		return 0;
+	*ext = l->skipped[i].ext;
+	*count = l->skipped[i].count;
+	return 1;
 }
 
 /* The archive suffixes a member may have to be read as an inner archive;
@@ -648,7 +696,7 @@ walk_archive(struct walk *w, struct archive *a, const char *prefix,
 			if (w->write_failed)
 				return -1;
 		} else {
-			w->l->st.skipped++;
+			skip_file(w->l, name);
 		}
 	}
 	return damaged ? -1 : 0;
@@ -770,6 +818,8 @@ scan_dir_entry(struct pxr_list *l, const char *root, uint32_t id,
 	} else if (S_ISREG(st.st_mode) && is_image(l, rel)) {
 		if (add_entry(l, rel, strlen(rel), id, 0, (uint64_t)st.st_size))
 			lwarn(l, "%s: out of memory", path);
+	} else if (S_ISREG(st.st_mode)) {
+		skip_file(l, rel);
 	} else {
 		l->st.skipped++;
 	}

@@ -82,4 +82,11 @@ struct pxr_list_stats {
 };
 void pxr_list_stats(const struct pxr_list *l, struct pxr_list_stats *st);
 
+/* Files left out as not images, counted by extension ("(none)" without
+ * one; past PXR_LIST_EXTS kinds, "(other)"): the i-th kind, or 0 past the
+ * last. */
+#define PXR_LIST_EXTS 32
+int pxr_list_skipped(const struct pxr_list *l, size_t i, const char **ext,
+    uint64_t *count);
+
 #endif /* PXR_LIST_H */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "pxr.h"
+#include "recipe.h"
 
 enum pxr_layout { PXR_LAYOUT_JULIA, PXR_LAYOUT_NHWC, PXR_LAYOUT_NCHW };
 enum pxr_ltype { PXR_LTYPE_U16, PXR_LTYPE_I32, PXR_LTYPE_I64 };
@@ -20,13 +21,21 @@ enum pxr_ltype { PXR_LTYPE_U16, PXR_LTYPE_I32, PXR_LTYPE_I64 };
 #define PXR_STATUS_OK 1
 #define PXR_STATUS_FAILED 2
 
+/* Bytes per image in X_FILE.stats: the per-channel sums of the samples
+ * and of their squares, 3 + 3 little-endian u64. */
+#define PXR_STATS_BYTES 48
+
 struct pxr_pack_meta {
 	uint64_t n;
 	uint32_t width, height, channels;
 	enum pxr_layout layout;
 	enum pxr_ltype ltype;
 	uint32_t header; /* bytes of .npy header before the data (0: raw) */
+	char recipe[PXR_RECIPE_MAX]; /* "key value" lines; "" for none */
 };
+
+/* pxr_pack_create's flags. */
+#define PXR_PACK_OVERWRITE 1 /* make the set anew whatever is there */
 
 /* The .npy header (version 1.0) pxr-pack writes with --npy: this many
  * bytes, so numpy.load(path, mmap_mode="r") maps the data in place. */
@@ -36,12 +45,18 @@ int pxr_layout_parse(const char *s, enum pxr_layout *l);
 const char *pxr_layout_name(enum pxr_layout l);
 int pxr_ltype_parse(const char *s, enum pxr_ltype *t);
 
-/* Makes X, Y and the status file at their final (sparse) size, and the
- * metadata file X.meta; with m->header set, X and Y start with .npy
- * headers (X's shape that of the layout; julia as fortran_order).  Running it again with the same shape is a no-op;
- * another shape is refused.  0 or -1. */
+/*
+ * Makes X, Y, the status and statistics files at their final size, and
+ * the metadata file X.meta (written last: a set without it was cut short
+ * and is made again); with m->header set, X and Y start with .npy headers
+ * (X's shape that of the layout; julia as fortran_order).  Again with the
+ * same shape and recipe over a whole set: nothing (a resumed run).  Over a
+ * set of another shape or recipe, or one with a file missing or of the
+ * wrong size: refused (PXR_E_USAGE, saying what differs), unless flags
+ * hold PXR_PACK_OVERWRITE.  0 or -1.
+ */
 int pxr_pack_create(const char *x, const char *y,
-    const struct pxr_pack_meta *m, struct pxr_err *err);
+    const struct pxr_pack_meta *m, int flags, struct pxr_err *err);
 
 struct pxr_packer;
 
@@ -64,6 +79,7 @@ int pxr_packer_close(struct pxr_packer *pk, struct pxr_err *err);
 
 struct pxr_pack_report {
 	uint64_t ok, failed, missing;
+	double mean[3], std[3]; /* of the ok images' samples, 0..255 */
 };
 
 /*
@@ -83,6 +99,11 @@ int pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
 /* The inverse of pxr_pack_transpose: layout l at src to h x w x c. */
 void pxr_pack_untranspose(unsigned char *dst, const unsigned char *src,
     uint32_t w, uint32_t h, uint32_t c, enum pxr_layout l);
+
+/* Per-channel sums of the samples and of their squares of an image of
+ * npix interleaved pixels (lib/stats.c). */
+void pxr_pixel_sums(const unsigned char *p, size_t npix, uint32_t channels,
+    uint64_t sum[3], uint64_t sq[3]);
 
 /* Size in bytes of one label of type t. */
 size_t pxr_ltype_size(enum pxr_ltype t);

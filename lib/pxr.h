@@ -207,6 +207,13 @@ int pxr_parse_size(const char *s, uint32_t *w, uint32_t *h);
  * (control bytes as \u00HH).  Bytes >= 0x80 pass through as they are.
  */
 void pxr_fput_escaped(FILE *fp, const char *s, size_t len, int json);
+/*
+ * The whole of a file (or "-" for stdin), read to its end, so that pipes
+ * and process substitutions work as files do; NUL-terminated, *len bytes.
+ * More than max bytes is an error.  NULL with err filled.
+ */
+char *pxr_read_all(const char *path, size_t max, size_t *len,
+    struct pxr_err *err);
 /* Prints the "--version" text of the program to stdout. */
 void pxr_print_version(void);
 

@@ -3,9 +3,11 @@
  * (a number must parse completely, style(9)) and the --version text.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <archive.h>
 #include <jpeglib.h>
@@ -130,4 +132,66 @@ pxr_fput_escaped(FILE *fp, const char *s, size_t len, int json)
 	}
 	if (json)
 		putc('"', fp);
+}
+
+char *
+pxr_read_all(const char *path, size_t max, size_t *len, struct pxr_err *err)
+{
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0, cap = 0;
+	char *buf = NULL;
+
+	if (fd == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (got + 1 >= cap) {
+			size_t want = cap ? cap * 2 : 65536;
+			char *p;
+
+			if (want > max + 2)
+				want = max + 2;
+			if (want <= cap) {
+				pxr_seterr(err, PXR_E_FORMAT,
+				    "%s: larger than %zu bytes", path, max);
+				goto fail;
+			}
+			if ((p = realloc(buf, want)) == NULL) {
+				pxr_seterr(err, PXR_E_NOMEM, "%s: out of memory",
+				    path);
+				goto fail;
+			}
+			buf = p;
+			cap = want;
+		}
+		n = read(fd, buf + got, cap - got - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got > max) {
+			pxr_seterr(err, PXR_E_FORMAT,
+			    "%s: larger than %zu bytes", path, max);
+			goto fail;
+		}
+	}
+	if (fd != 0)
+		close(fd);
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+fail:
+	if (fd != 0)
+		close(fd);
+	free(buf);
+	return NULL;
 }

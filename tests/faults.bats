@@ -127,10 +127,15 @@ check_done() {
 	mkdir "$MNT"
 	# 16 images of 150528 bytes; 1 MiB holds the index and a few of them.
 	mount -t tmpfs -o size=1m tmpfs "$MNT" 2>/dev/null || skip "cannot mount a tmpfs here"
+	# Refused before any work: the sets need more than the disk has.
 	run -2 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out "$MNT/out" "$SAMPLE"
+	[[ "${stderr_lines[-1]}" == *"MB free, the sets need "*" more; make room, choose another --out, or give --no-space-check" ]]
+	[ ! -e "$MNT/out/X_train.raw" ]
+	# Forced on, the disk fills.
+	run -2 --separate-stderr pxr-imagenet --no-space-check --jobs 2 --shards 4 --split train --out "$MNT/out" "$SAMPLE"
 	assert_regex "$stderr" "pxr-pack: (write error on )?$MNT/out/X_train.raw[^
 ]*: No space left on device"
-	assert_regex "$stderr" "pxr-imagenet: train: [0-9]+ shard jobs failed twice"
+	assert_regex "$stderr" "pxr-imagenet: train: [0-9] of 4 shards failed twice"
 	run -0 check_done "$MNT/out"
 	done_before=$output
 	[ "$done_before" -lt 16 ]
@@ -142,12 +147,24 @@ check_done() {
 	cmp "$BATS_FILE_TMPDIR/ref/Y_train.raw" "$MNT/out/Y_train.raw"
 }
 
+# shard_hook CMD: a pxr-list first on PATH that runs CMD (once in the whole
+# run) before the first shard job reads the source, i.e. after the index.
+shard_hook() {
+	mkdir -p hook
+	cat > hook/pxr-list <<-SH
+	#!/bin/bash
+	case " \$* " in
+	*" --shard "*) mkdir "$BATS_TEST_TMPDIR/hook/ran" 2>/dev/null && { $1; } ;;
+	esac
+	exec "$PXR_BUILD/pxr-list" "\$@"
+	SH
+	chmod +x hook/pxr-list
+}
+
 @test "pxr-imagenet: a source file removed between index and read: its name in the message, a failure, the others packed; back again, a re-run completes" {
 	local f=n02110185/n02110185_1037.JPEG
-	mkdir out
-	pxr-list --index out/train.index --count "$TREE/train" > /dev/null
-	mv "$TREE/train/$f" moved.jpg
-	run -1 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$TREE"
+	shard_hook "mv $TREE/train/$f $BATS_TEST_TMPDIR/moved.jpg"
+	PATH=$PWD/hook:$PATH run -1 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$TREE"
 	mv moved.jpg "$TREE/train/$f"
 	assert_regex "$stderr" "pxr-list: $f#[0-9]+: No such file or directory"
 	run -0 check_done out
@@ -161,11 +178,9 @@ check_done() {
 
 @test "pxr-imagenet: a source file truncated mid-run: a failure record naming it, the others packed" {
 	local f=n02110185/n02110185_1037.JPEG
-	mkdir out
-	pxr-list --index out/train.index --count "$TREE/train" > /dev/null
 	cp "$TREE/train/$f" orig.jpg
-	truncate -s 2000 "$TREE/train/$f"
-	run -1 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$TREE"
+	shard_hook "truncate -s 2000 $TREE/train/$f"
+	PATH=$PWD/hook:$PATH run -1 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$TREE"
 	cp orig.jpg "$TREE/train/$f"
 	assert_regex "$stderr" "pxr-list: $f#[0-9]+: truncated: the file ends 2000 bytes into [0-9]+"
 	run -0 check_done out
@@ -201,8 +216,8 @@ check_done() {
 	PATH=$PWD/bin:$PATH run -2 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$SAMPLE"
 	assert_regex "$stderr" "pxr-pack: <stdin>: byte [0-9]+: [^
 ]*#[0-9]+: truncated: the stream ends inside the payload"
-	assert_regex "$stderr" "pxr-imagenet: shard [0-9]/4 failed \(exit statuses: [0-9]+ [0-9]+ 137 2\)"
-	assert_regex "$stderr" "pxr-imagenet: train: 4 shard jobs failed twice"
+	assert_regex "$stderr" "pxr-imagenet: train: shard [0-9]/4 failed \(exit statuses: [0-9]+ [0-9]+ 137 2\)"
+	assert_regex "$stderr" "pxr-imagenet: train: 4 of 4 shards failed twice"
 	# Each shard's two tries packed one good record each, and no more.
 	run -0 check_done out
 	assert_output 8

@@ -1,0 +1,266 @@
+#!/usr/bin/env bats
+# The whole job as a person runs it (pxr-imagenet, pxr-folder): the recipe
+# decides whether a set resumes, signals stop every job and the run
+# resumes to the same bytes, bad output places are refused before any
+# work, folder splits share one class numbering, failed images keep their
+# labels.  Processes are ended by pid or process group, never by name.
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load test_helper/common
+	export SAMPLE=$BATS_FILE_TMPDIR/sample
+	"$PY" "$TOP/sample/make-sample.py" "$SAMPLE" --classes 4 \
+	    --train-per-class 6 --val 12 2>/dev/null
+}
+
+setup() {
+	load test_helper/common
+	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+	# Whatever a test left running in its own process group.
+	[ -n "${RUN_PGID:-}" ] && kill -KILL -- "-$RUN_PGID" 2>/dev/null
+	for m in "${MOUNTS[@]:-}"; do
+		[ -n "$m" ] && umount "$m" 2>/dev/null
+	done
+	true
+}
+
+count_done() { tr -cd '\001' < "$1" | wc -c; }
+
+# A pxr-pack that waits 1 s before it packs, first on PATH: shards then
+# last long enough to be interrupted midway.
+slow_pack() {
+	mkdir -p slow
+	printf '#!/bin/sh\nsleep 1\nexec %s/pxr-pack "$@"\n' "$PXR_BUILD" > slow/pxr-pack
+	chmod +x slow/pxr-pack
+}
+
+@test "runs: a set made with another size, filter, layout or source is refused before any work, exit 2; --overwrite remakes it" {
+	run -0 --separate-stderr pxr-imagenet --split val --out o "$SAMPLE"
+	cp o/X_val.raw before.raw
+	run -2 --separate-stderr pxr-imagenet --split val --size 160 --out o "$SAMPLE"
+	assert_output ""
+	[[ "$stderr" == *"short: '256' now '183'; size: '224x224' now '160x160')"* ]]
+	run -2 --separate-stderr pxr-imagenet --split val --filter lanczos3 --out o "$SAMPLE"
+	[[ "$stderr" == *"filter: 'triangle' now 'lanczos3'"* ]]
+	run -2 --separate-stderr pxr-imagenet --split val --layout nchw --out o "$SAMPLE"
+	[[ "$stderr" == *"layout: 'julia' now 'nchw'"* ]]
+	cmp before.raw o/X_val.raw
+	# An image more in the source: another fingerprint.
+	cp -r "$SAMPLE" src2
+	mkdir more && tar -xf src2/ILSVRC2012_img_val.tar -C more
+	cp more/ILSVRC2012_val_00000001.JPEG more/ILSVRC2012_val_00000013.JPEG
+	echo "$(head -1 src2/validation_labels.txt)" >> src2/validation_labels.txt
+	tar -cf src2/ILSVRC2012_img_val.tar -C more .
+	run -0 --separate-stderr pxr-imagenet --split val --out o2 "$SAMPLE"
+	run -2 --separate-stderr pxr-imagenet --split val --out o2 src2
+	[[ "$stderr" == *"source: '$SAMPLE/ILSVRC2012_img_val.tar' now '$BATS_TEST_TMPDIR/src2/ILSVRC2012_img_val.tar'"* ]]
+	[[ "$stderr" == *"source_fingerprint: "*" 12 images' now "*" 13 images'"* ]]
+	# --overwrite makes the set anew, with the new recipe.
+	run -0 --separate-stderr pxr-imagenet --split val --filter lanczos3 --overwrite --out o "$SAMPLE"
+	run -0 "$PY" -c 'import json; m = json.load(open("o/X_val.raw.manifest.json")); print(m["recipe"]["filter"], m["recipe"]["size"], m["ok"])'
+	assert_output "lanczos3 224x224 12"
+	! cmp -s before.raw o/X_val.raw
+}
+
+@test "runs: the manifest carries the recipe and the classes with their words" {
+	run -0 --separate-stderr pxr-imagenet --out o "$SAMPLE"
+	"$PY" - o "$SAMPLE" <<-'PY'
+	import json, sys
+	m = json.load(open(sys.argv[1] + "/X_train.raw.manifest.json"))
+	r = m["recipe"]
+	for k in ("pxr", "job", "set", "source", "source_fingerprint", "classes", "classes_sha256",
+	          "decode", "short", "size", "crop", "filter", "layout", "labels"):
+	    assert k in r, k
+	assert r["set"] == "train" and r["source"].endswith("ILSVRC2012_img_train.tar"), r
+	assert r["source_fingerprint"].endswith(" 24 images"), r
+	lines = [l.split(" ", 1) for l in open(sys.argv[2] + "/LOC_synset_mapping.txt")]
+	assert m["synsets"] == [w for w, _ in lines], m["synsets"]
+	assert m["words"] == [t.strip() for _, t in lines], m["words"]
+	v = json.load(open(sys.argv[1] + "/X_val.raw.manifest.json"))
+	assert "val_labels_sha256" in v["recipe"] and v["recipe"]["set"] == "val"
+	PY
+}
+
+# interrupt HOW SIGNAL: starts a two-split run with slow shards in its
+# own process group, signals it once some images are done, and checks that
+# it stops within 2 s with 128+signal, one line, no bash internals, every
+# job gone, and val never started.
+interrupt() {
+	local how=$1 sig=$2 code pid t0 ms
+	slow_pack
+	code=$((128 + $(kill -l "$sig")))
+	PATH=$PWD/slow:$PATH setsid env --default-signal=INT \
+		pxr-imagenet --jobs 1 --shards 8 --out o "$SAMPLE" 2> err.txt &
+	pid=$!
+	RUN_PGID=$pid
+	for _ in $(seq 100); do
+		[ -f o/X_train.raw.status ] && [ "$(count_done o/X_train.raw.status)" -ge 3 ] && break
+		sleep 0.1
+	done
+	[ "$(count_done o/X_train.raw.status)" -ge 3 ]
+	t0=$(date +%s%N)
+	if [ "$how" = group ]; then
+		kill "-$sig" -- "-$pid"
+	else
+		kill "-$sig" "$pid"
+	fi
+	local st=0
+	wait "$pid" || st=$?
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	echo "# $how $sig: exit $st in $ms ms" >&3
+	[ "$st" -eq "$code" ]
+	[ "$ms" -lt 2000 ]
+	run -0 tail -n 1 err.txt
+	assert_output "pxr-imagenet: interrupted; run the same command again to resume"
+	run grep -E 'line [0-9]+:|Killed|Terminated|parallel:' err.txt
+	[ "$status" -eq 1 ]
+	# No job of the run is left, and the next split never started.
+	# (zombies only wait for init to reap them)
+	run ps -o stat= -g "$pid"
+	[ -z "$(echo "$output" | grep -v '^ *Z')" ]
+	[ ! -f o/X_val.raw ] || [ "$(count_done o/X_val.raw.status)" -eq 0 ]
+	done=$(count_done o/X_train.raw.status)
+	[ "$done" -ge 3 ] && [ "$done" -lt 24 ]
+}
+
+@test "runs: TERM, INT and HUP to pxr-imagenet stop it within 2 s with 128+signal; it resumes to the same bytes" {
+	run -0 --separate-stderr pxr-imagenet --out ref "$SAMPLE"
+	for sig in TERM INT HUP; do
+		rm -rf o
+		interrupt script "$sig"
+	done
+	run -0 --separate-stderr pxr-imagenet --out o "$SAMPLE"
+	[[ "$stderr" == *"train: 24 images ("[1-9]*" done before)"* ]]
+	for f in X_train.raw Y_train.raw X_val.raw Y_val.raw; do
+		cmp ref/$f o/$f
+	done
+}
+
+@test "runs: Ctrl-C (INT to the process group) and TERM to the group stop every job; the run resumes to the same bytes" {
+	run -0 --separate-stderr pxr-imagenet --out ref "$SAMPLE"
+	interrupt group INT
+	rm -rf o
+	interrupt group TERM
+	run -0 --separate-stderr pxr-imagenet --out o "$SAMPLE"
+	for f in X_train.raw Y_train.raw X_val.raw Y_val.raw; do
+		cmp ref/$f o/$f
+	done
+}
+
+@test "runs: a read-only output place, or one without room, is refused before any work with one line, exit 2" {
+	MOUNTS=("$BATS_TEST_TMPDIR/ro" "$BATS_TEST_TMPDIR/small")
+	mkdir -p ro small
+	mount -t tmpfs -o size=1m,ro tmpfs ro 2>/dev/null || skip "cannot mount a tmpfs here"
+	mount -t tmpfs -o size=1m tmpfs small
+	run -2 --separate-stderr pxr-imagenet --out ro/sub "$SAMPLE"
+	assert_equal "$stderr" "pxr-imagenet: ro/sub: cannot make the output folder (Read-only file system)"
+	run -2 --separate-stderr pxr-imagenet --out ro "$SAMPLE"
+	assert_equal "$stderr" "pxr-imagenet: $BATS_TEST_TMPDIR/ro: cannot write there (Read-only file system)"
+	run -2 --separate-stderr pxr-imagenet --out small "$SAMPLE"
+	[[ "${stderr_lines[-1]}" == "pxr-imagenet: $BATS_TEST_TMPDIR/small: "*" free, the sets need "*" more; make room, choose another --out, or give --no-space-check" ]]
+	[ ! -e small/X_train.raw ]
+	# Forced on, the disk fills: the shard fails, the run says so and
+	# stops before the next split, exit 2.
+	run -2 --separate-stderr pxr-imagenet --no-space-check --jobs 1 --out small "$SAMPLE"
+	[[ "$stderr" == *"No space left on device"* ]]
+	[[ "$stderr" == *"train: 1 of 1 shards failed twice"* ]]
+	[[ "$stderr" != *"val: "*" images, "* ]]
+}
+
+@test "runs: options without values, or with bad ones, are usage errors naming the option" {
+	run -2 --separate-stderr pxr-imagenet --size
+	assert_equal "${stderr_lines[0]}" "pxr-imagenet: --size wants a value"
+	[[ "${stderr_lines[1]}" == "usage: pxr-imagenet "* ]]
+	run -2 --separate-stderr pxr-imagenet --out --size 5 "$SAMPLE"
+	assert_equal "${stderr_lines[0]}" "pxr-imagenet: --out wants a value"
+	run -2 --separate-stderr pxr-imagenet --jobs 0 "$SAMPLE"
+	assert_equal "${stderr_lines[0]}" "pxr-imagenet: --jobs wants a positive number, not '0'"
+	run -2 --separate-stderr pxr-imagenet --val-labels nowhere.txt "$SAMPLE"
+	assert_equal "$stderr" "pxr-imagenet: --val-labels nowhere.txt: cannot read it"
+	run -2 --separate-stderr pxr-folder --name "a b" "$SAMPLE"
+	assert_equal "${stderr_lines[0]}" "pxr-folder: --name wants letters, digits, _ . -"
+}
+
+@test "runs: a failed image keeps its known label in Y; the status byte and the manifest say it failed" {
+	mkdir -p tree/train/n01440764 tree/train/n01443537
+	cp "$TESTDATA"/photos/train/n02123045/n02123045_1.JPEG tree/train/n01440764/n01440764_1.JPEG
+	head -c 3000 "$TESTDATA"/photos/train/n03063599/n03063599_1.JPEG > tree/train/n01443537/n01443537_7.JPEG
+	cp "$TESTDATA"/photos/train/n04008634/n04008634_2.JPEG tree/train/n01443537/n01443537_9.JPEG
+	run -1 --separate-stderr pxr-imagenet --synsets "$TESTDATA/ilsvrc/LOC_synset_mapping.txt" --out o tree
+	run -0 "$PY" -c 'import numpy as np; print(*np.fromfile("o/Y_train.raw", "<u2"), *open("o/X_train.raw.status", "rb").read())'
+	assert_output "1 2 2 1 2 1"
+	run -0 "$PY" -c 'import json; print([(f["index"], f["name"]) for f in json.load(open("o/X_train.raw.manifest.json"))["failures"]])'
+	assert_output "[(1, 'n01443537/n01443537_7.JPEG')]"
+}
+
+@test "runs: the progress line counts this run's images and says how many were done before" {
+	pxr-pack --create 100 p.raw py.raw
+	"$PY" -c 'open("p.raw.status", "r+b").write(bytes([1] * 40))'
+	PATH=$PWD/slow:$PATH setsid pxr-imagenet --progress p.raw.status 100 train $$ 2> prog.txt &
+	pid=$!
+	RUN_PGID=$pid
+	sleep 1
+	"$PY" -c 'f = open("p.raw.status", "r+b"); f.seek(40); f.write(bytes([1] * 10 + [2] * 2))'
+	sleep 1.8
+	kill -TERM -- "-$pid"
+	wait "$pid" || true
+	run -0 head -n 1 prog.txt
+	[[ "$output" == "pxr-imagenet: train: 52/100 images (40 before this run), "[0-9]" img/s, ETA "*", 2 failed" ]]
+}
+
+@test "runs: pxr-folder on a root of split folders makes a set per split with one class numbering, written once" {
+	mkdir -p tree/train/cat tree/train/dog "tree/train/zebra crossing" tree/train/bird tree/val/dog tree/val/cat
+	cp "$TESTDATA"/photos/train/n02123045/n02123045_[12].JPEG tree/train/cat/
+	cp "$TESTDATA"/photos/train/n03063599/n03063599_[12].JPEG tree/train/dog/
+	cp "$TESTDATA"/photos/train/n04008634/n04008634_1.JPEG "tree/train/zebra crossing/"
+	cp "$TESTDATA"/photos/train/n04350905/n04350905_1.JPEG tree/val/dog/
+	cp "$TESTDATA"/photos/train/n04350905/n04350905_2.JPEG tree/val/cat/
+	touch tree/train/bird/a.webp tree/train/dog/b.webp tree/train/dog/c.WEBP tree/train/notes.txt
+	# val alone first, then train: the numbering is the training split's.
+	run -0 --separate-stderr pxr-folder --split val --out o tree
+	run -0 --separate-stderr pxr-folder --split train --out o tree
+	[[ "$stderr" == *"pxr-folder: train: not images, left out: 3 .webp, 1 .txt"* ]]
+	[[ "$stderr" == *"pxr-folder: train: class folder 'bird' gives no image"* ]]
+	[[ "$stderr" != *"pxr-imagenet"* ]]
+	assert_equal "$(cat o/classes.txt)" 'cat
+dog
+zebra\ crossing'
+	run -0 "$PY" -c 'import numpy as np; print(*np.fromfile("o/Y_train.raw", "<u2"), "|", *np.fromfile("o/Y_val.raw", "<u2"))'
+	assert_output "1 1 2 2 3 | 1 2"
+	[ ! -e o/X_data.raw ] && [ ! -e o/X_cat.raw ]
+	# Both at once give the same; a class list with words serves too.
+	run -0 --separate-stderr pxr-folder --out o2 tree
+	cmp o/Y_train.raw o2/Y_train.raw
+	cmp o/X_val.raw o2/X_val.raw
+	printf 'dog a good boy\ncat\nzebra\\ crossing the road\n' > mine.txt
+	run -0 --separate-stderr pxr-folder --classes mine.txt --out o3 tree
+	run -0 "$PY" -c 'import numpy as np; print(*np.fromfile("o3/Y_train.raw", "<u2"))'
+	assert_output "2 2 1 1 3"
+	# A class of val unknown to the list fails those images by name.
+	mkdir tree/val/emu && cp "$TESTDATA"/photos/train/n02123045/n02123045_1.JPEG tree/val/emu/
+	run -1 --separate-stderr pxr-folder --split val --out o3b --classes mine.txt tree
+	run -0 "$PY" -c 'import json; print([f["name"] for f in json.load(open("o3b/X_val.raw.manifest.json"))["failures"]])'
+	assert_output "['emu/n02123045_1.JPEG']"
+	# A class added to the training split: the sets made before refuse.
+	mkdir tree/train/emu && cp "$TESTDATA"/photos/train/n02123045/n02123045_3.JPEG tree/train/emu/
+	run -2 --separate-stderr pxr-folder --split val --out o tree
+	[[ "$stderr" == *"classes.txt lists other classes than"* ]]
+}
+
+@test "runs: pxr-pack --create over an earlier set's leftovers refuses, --overwrite remakes it; --finish with no class list fails" {
+	pxr-pack --create 3 X Y
+	rm X
+	run -2 --separate-stderr pxr-pack --create 3 X Y
+	assert_equal "$stderr" "pxr-pack: X: the set is not whole (X: No such file or directory); give --overwrite to make it anew"
+	run -0 pxr-pack --create 3 --overwrite X Y
+	[ -f X ] && [ "$(stat -c %s X)" -eq $((3 * 224 * 224 * 3)) ]
+	printf 'size 224\n' > r.txt
+	run -2 --separate-stderr pxr-pack --create 3 --recipe r.txt X Y
+	assert_equal "$stderr" "pxr-pack: X: made with another recipe (size: (none) now '224'); give --overwrite to make it anew"
+	run -2 --separate-stderr pxr-pack --finish --synsets MISSING X Y
+	assert_equal "$stderr" "pxr-pack: MISSING: No such file or directory"
+	[ ! -e X.manifest.json ]
+}
