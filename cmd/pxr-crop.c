@@ -9,10 +9,12 @@
 
 #include "crop.h"
 #include "pxr.h"
+#include "shape.h"
 
 static const char usage_text[] =
-    "usage: pxr-crop [-fhnV] [-a center|seed] [-F fill] [-p x,y] "
-    "[-s n|wxh] [file]\n";
+    "usage: pxr-crop [-fhnV] [--like preset] [-a center|seed] [-F fill] "
+    "[-p x,y]\n"
+    "                [-s n|wxh] [file]\n";
 
 static _Noreturn void
 usage(void)
@@ -31,6 +33,9 @@ help(void)
 	      "  -F, --fill V    the value of padding (0)\n"
 	      "  -f, --force     write records even to a terminal\n"
 	      "  -h, --help      print this help and exit\n"
+	      "      --like P    the window of a reference: torchvision\n"
+	      "                  (center) or notebook (seed); --align\n"
+	      "                  overrides it\n"
 	      "  -n, --no-pad    an image smaller than the window fails\n"
 	      "  -p, --at X,Y    the window's top-left corner\n"
 	      "  -s, --size S    the window: N (square) or WxH (224)\n"
@@ -50,12 +55,15 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 		{ "fill", required_argument, NULL, 'F' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "like", required_argument, NULL, 256 },
 		{ "no-pad", no_argument, NULL, 'n' },
 		{ "size", required_argument, NULL, 's' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, has_align = 0;
+	enum pxr_like like = PXR_LIKE_NONE;
+	struct pxr_shape preset = { 0 };
 	uint64_t v;
 
 	o->w = o->h = 224;
@@ -77,6 +85,11 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 			break;
 		case 'f':
 			*force = 1;
+			break;
+		case 256:
+			if (pxr_like_parse(optarg, &like) == -1)
+				pxr_die(2, "unknown --like '%s' (torchvision, "
+				    "notebook)", optarg);
 			break;
 		case 'h':
 			help();
@@ -113,6 +126,9 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 		pxr_die(2, "--at and --align cannot be combined");
 	if (argc - optind > 1)
 		usage();
+	pxr_like_defaults(like, &preset);
+	if (like != PXR_LIKE_NONE && !has_align && o->align != PXR_ALIGN_AT)
+		o->align = preset.co.align;
 }
 
 int

@@ -10,6 +10,9 @@
 #include "pxr.h"
 #include "shape.h"
 
+/* Long options without a letter. */
+enum { OPT_LIKE = 256, OPT_ROUND, OPT_SIZE };
+
 struct options {
 	struct pxr_decode_opts d;
 	int fused;		/* --short: resize (and crop) here too */
@@ -19,7 +22,8 @@ struct options {
 
 static const char usage_text[] =
     "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size]\n"
-    "                  [-R n [-c n|wxh] [-a center|seed] [-F filter]] [file]\n";
+    "                  [--like preset] [-R n [-c n|wxh] | --size wxh]\n"
+    "                  [-a center|seed] [-F filter] [--round rule] [file]\n";
 
 static _Noreturn void
 usage(void)
@@ -42,6 +46,10 @@ help(void)
 	      "pxr-resize's\n"
 	      "  -g, --gray            keep grayscale images as one channel\n"
 	      "  -h, --help            print this help and exit\n"
+	      "      --like P          with --short: the geometry of a "
+	      "reference, which\n"
+	      "                        the options override: torchvision or "
+	      "notebook\n"
 	      "  -l, --lenient         accept truncated JPEGs, with a warning\n"
 	      "  -m, --max-pixels N    refuse images declaring more pixels "
 	      "(178956970)\n"
@@ -53,6 +61,10 @@ help(void)
 	      "as the pipe)\n"
 	      "  -r, --exif-rotate     apply the EXIF orientation of JPEGs "
 	      "(default: ignore it)\n"
+	      "      --round R         with --short: even, down or notebook, "
+	      "as pxr-resize's\n"
+	      "      --size WxH        also resize to exactly W x H (no crop), "
+	      "as pxr-resize\n"
 	      "  -S, --min-side S      decode JPEGs at the smallest scale 1/8, "
 	      "2/8, 4/8 or 8/8\n"
 	      "                        whose shorter side is still >= S\n"
@@ -75,7 +87,10 @@ parse_args(int argc, char **argv, struct options *opts)
 		{ "exif-rotate", no_argument, NULL, 'r' },
 		{ "gray", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "like", required_argument, NULL, OPT_LIKE },
 		{ "lenient", no_argument, NULL, 'l' },
+		{ "round", required_argument, NULL, OPT_ROUND },
+		{ "size", required_argument, NULL, OPT_SIZE },
 		{ "max-pixels", required_argument, NULL, 'm' },
 		{ "min-side", required_argument, NULL, 'S' },
 		{ "short", required_argument, NULL, 'R' },
@@ -87,6 +102,9 @@ parse_args(int argc, char **argv, struct options *opts)
 	struct pxr_shape *sh = &opts->s;
 	uint64_t v;
 	int c, exact = 0, lenient = 0, strict = 0, shaping = 0;
+	int has_align = 0, has_filter = 0, has_round = 0;
+	enum pxr_like like = PXR_LIKE_NONE;
+	struct pxr_shape preset;
 
 	o->max_pixels = PXR_DECODE_MAX_PIXELS;
 	sh->target = PXR_TARGET_SHORT;
@@ -98,7 +116,7 @@ parse_args(int argc, char **argv, struct options *opts)
 			if (pxr_align_parse(optarg, &sh->co.align) == -1)
 				pxr_die(2, "unknown --align '%s' (center, "
 				    "seed)", optarg);
-			shaping = 1;
+			shaping = has_align = 1;
 			break;
 		case 'c':
 			if (pxr_parse_size(optarg, &sh->co.w, &sh->co.h) == -1)
@@ -110,13 +128,36 @@ parse_args(int argc, char **argv, struct options *opts)
 			if (pxr_filter_parse(optarg, &sh->filter) == -1)
 				pxr_die(2, "unknown filter '%s' (triangle, "
 				    "lanczos3, box, gaussian)", optarg);
+			shaping = has_filter = 1;
+			break;
+		case OPT_LIKE:
+			if (pxr_like_parse(optarg, &like) == -1)
+				pxr_die(2, "unknown --like '%s' (torchvision, "
+				    "notebook)", optarg);
 			shaping = 1;
+			break;
+		case OPT_ROUND:
+			if (pxr_round_parse(optarg, &sh->round) == -1)
+				pxr_die(2, "unknown --round '%s' (even, down, "
+				    "notebook)", optarg);
+			shaping = has_round = 1;
+			break;
+		case OPT_SIZE:
+			if (pxr_parse_size(optarg, &sh->tw, &sh->th) == -1)
+				pxr_die(2, "--size wants N or WxH, not '%s'",
+				    optarg);
+			if (opts->fused)
+				pxr_die(2, "give one of --short and --size");
+			sh->target = PXR_TARGET_SIZE;
+			opts->fused = 1;
 			break;
 		case 'R':
 			if (pxr_parse_u64(optarg, 1, PXR_DIM_MAX, &v) == -1)
 				pxr_die(2, "--short wants a side of 1 to %u "
 				    "pixels, not '%s'", PXR_DIM_MAX, optarg);
 			sh->n = (uint32_t)v;
+			if (opts->fused)
+				pxr_die(2, "give one of --short and --size");
 			opts->fused = 1;
 			break;
 		case 'e':
@@ -168,7 +209,18 @@ parse_args(int argc, char **argv, struct options *opts)
 	    : lenient      ? PXR_DECODE_LENIENT
 			   : PXR_DECODE_DEFAULT;
 	if (shaping && !opts->fused)
-		pxr_die(2, "--crop, --align and --filter need --short");
+		pxr_die(2, "--crop, --align, --filter, --like and --round need "
+			   "--short (or --size)");
+	if (sh->target == PXR_TARGET_SIZE && sh->crop)
+		pxr_die(2, "--size resizes the whole image: no --crop");
+	preset = *sh;
+	pxr_like_defaults(like, &preset);
+	if (!has_filter)
+		sh->filter = preset.filter;
+	if (!has_round)
+		sh->round = preset.round;
+	if (!has_align)
+		sh->co.align = preset.co.align;
 	if (argc - optind > 1)
 		usage();
 	opts->input = optind < argc ? argv[optind] : NULL;

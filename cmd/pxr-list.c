@@ -18,7 +18,9 @@
 
 struct options {
 	int count, force, names, verbose;
-	const char *index, *from_index, *skip_done;
+	const char *index, *from_index;
+	const char *skip_done[8]; /* status files: done when done in all */
+	int nskip;
 	uint64_t shard_k, shard_n, range_a, range_b;
 	int has_range;
 };
@@ -47,6 +49,7 @@ help(void)
 	      "  -I, --from-index FILE  read the image list from an index file\n"
 	      "  -i, --index FILE       write the index file (no records)\n"
 	      "  -k, --skip-done FILE   skip images whose status byte is 1\n"
+	      "                         (given more than once: 1 in every file)\n"
 	      "  -m, --match GLOB       pick images by this pattern (repeatable;\n"
 	      "                         default *.jpeg *.jpg *.png, any case)\n"
 	      "  -n, --names            print index and name of each image\n"
@@ -117,7 +120,9 @@ parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
 			o->index = optarg;
 			break;
 		case 'k':
-			o->skip_done = optarg;
+			if (o->nskip == 8)
+				pxr_die(2, "--skip-done: at most 8 files");
+			o->skip_done[o->nskip++] = optarg;
 			break;
 		case 'm':
 			if (pxr_list_add_match(l, optarg, &err) == -1)
@@ -198,6 +203,25 @@ print_skipped(const struct pxr_list *l)
 		pxr_warnx("skipped: %s", line);
 }
 
+/* The status files of several sets filled by one job: an image is done
+ * when it is done (1) in every one of them. */
+static unsigned char *
+read_all_status(const char *const *paths, int n, uint64_t *len)
+{
+	unsigned char *all = read_status(paths[0], len);
+
+	for (int f = 1; f < n; f++) {
+		uint64_t l;
+		unsigned char *st = read_status(paths[f], &l);
+
+		for (uint64_t i = 0; i < *len; i++)
+			if (i >= l || st[i] != all[i])
+				all[i] = 0;
+		free(st);
+	}
+	return all;
+}
+
 /* Checks that each source operand is one the index was made from: the
  * index holds where the bytes are, so a source given again must agree. */
 static void
@@ -267,8 +291,8 @@ main(int argc, char **argv)
 	}
 	if (sel.lo > sel.hi)
 		sel.lo = sel.hi;
-	if (o.skip_done)
-		sel.done = read_status(o.skip_done, &sel.done_len);
+	if (o.nskip > 0)
+		sel.done = read_all_status(o.skip_done, o.nskip, &sel.done_len);
 
 	if (o.count || o.names || o.index) {
 		if (from_stdin && !o.from_index)

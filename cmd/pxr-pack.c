@@ -42,7 +42,8 @@ help(void)
 {
 	fputs(usage_text, stdout);
 	fputs("Write pixel records (stdin) into X_FILE and Y_FILE at their index.\n"
-	      "  -b, --base B          label base for the manifest (1)\n"
+	      "  -b, --base B          with -c, the set's label base, 0 or 1 (1);\n"
+	      "                        with -F, the manifest's (the set's)\n"
 	      "  -c, --create N        make the set for N images and exit\n"
 	      "  -F, --finish          check that every image is done, fsync,\n"
 	      "                        write X_FILE.manifest.json\n"
@@ -92,7 +93,8 @@ parse_args(int argc, char **argv, struct options *o)
 	};
 	int c, shape_opts = 0;
 
-	o->base = 1;
+	o->base = -1; /* --finish: the set's own */
+	o->m.base = 1;
 	o->m.width = o->m.height = 224;
 	o->m.channels = 3;
 	while ((c = getopt_long(argc, argv, "b:c:Fhi:L:NqS:s:t:V", longopts,
@@ -101,7 +103,7 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'b':
 			if (strcmp(optarg, "0") != 0 && strcmp(optarg, "1") != 0)
 				pxr_die(2, "--base wants 0 or 1");
-			o->base = optarg[0] - '0';
+			o->base = o->m.base = optarg[0] - '0';
 			break;
 		case 'c':
 			if (pxr_parse_u64(optarg, 0, PXR_INDEX_MAX, &o->n) == -1)

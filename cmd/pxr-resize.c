@@ -10,14 +10,18 @@
 #include "pxr.h"
 #include "shape.h"
 
+/* Long options without a letter. */
+enum { OPT_LIKE = 256, OPT_ROUND };
+
 struct options {
 	struct pxr_shape s;
 	int force, has_target;
 };
 
 static const char usage_text[] =
-    "usage: pxr-resize [-fhV] [-a center|seed] [-c n|wxh] [-F filter]\n"
-    "                  [-l n | -s n | -S wxh] [file]\n";
+    "usage: pxr-resize [-fhV] [--like preset] [-a center|seed] [-c n|wxh]\n"
+    "                  [-F filter] [--round rule] [-l n | -s n | -S wxh] "
+    "[file]\n";
 
 static _Noreturn void
 usage(void)
@@ -39,7 +43,12 @@ help(void)
 	      "                  lanczos3, box or gaussian\n"
 	      "  -f, --force     write records even to a terminal\n"
 	      "  -h, --help      print this help and exit\n"
+	      "      --like P    the geometry of a reference, which the options\n"
+	      "                  above and below override: torchvision\n"
+	      "                  (Resize + CenterCrop) or notebook\n"
 	      "  -l, --long N    longest side to N, keeping the aspect\n"
+	      "      --round R   the other side: even (round, ties to even;\n"
+	      "                  the default), down (torchvision) or notebook\n"
 	      "  -s, --short N   shortest side to N, keeping the aspect (256)\n"
 	      "  -S, --size WxH  exactly W x H\n"
 	      "  -V, --version   print the version and exit\n"
@@ -69,13 +78,17 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "filter", required_argument, NULL, 'F' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "like", required_argument, NULL, OPT_LIKE },
 		{ "long", required_argument, NULL, 'l' },
+		{ "round", required_argument, NULL, OPT_ROUND },
 		{ "short", required_argument, NULL, 's' },
 		{ "size", required_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, has_align = 0;
+	int c, has_align = 0, has_filter = 0, has_round = 0;
+	enum pxr_like like = PXR_LIKE_NONE;
+	struct pxr_shape preset;
 
 	o->s.co.pad = 1;
 	o->s.target = PXR_TARGET_SHORT;
@@ -101,9 +114,21 @@ parse_args(int argc, char **argv, struct options *o)
 			if (pxr_filter_parse(optarg, &o->s.filter) == -1)
 				pxr_die(2, "unknown filter '%s' (triangle, "
 				    "lanczos3, box, gaussian)", optarg);
+			has_filter = 1;
 			break;
 		case 'f':
 			o->force = 1;
+			break;
+		case OPT_LIKE:
+			if (pxr_like_parse(optarg, &like) == -1)
+				pxr_die(2, "unknown --like '%s' (torchvision, "
+				    "notebook)", optarg);
+			break;
+		case OPT_ROUND:
+			if (pxr_round_parse(optarg, &o->s.round) == -1)
+				pxr_die(2, "unknown --round '%s' (even, down, "
+				    "notebook)", optarg);
+			has_round = 1;
 			break;
 		case 'h':
 			help();
@@ -131,6 +156,15 @@ parse_args(int argc, char **argv, struct options *o)
 		usage();
 	if (has_align && !o->s.crop)
 		pxr_die(2, "--align needs --crop");
+	/* The preset fills in what was not given. */
+	preset = o->s;
+	pxr_like_defaults(like, &preset);
+	if (!has_filter)
+		o->s.filter = preset.filter;
+	if (!has_round)
+		o->s.round = preset.round;
+	if (!has_align)
+		o->s.co.align = preset.co.align;
 }
 
 int

@@ -12,7 +12,8 @@
 #include "unpack.h"
 
 struct options {
-	const char *output, *tensor, *labels, *pick;
+	const char *output, *tensor, *labels, *pick, *classes;
+	int base;
 	enum pxr_imgfmt fmt;
 	int has_fmt, force;
 	uint32_t cols, rows;
@@ -20,8 +21,9 @@ struct options {
 };
 
 static const char usage_text[] =
-    "usage: pxr-unpack [-fhV] [-F png|ppm] [-o pattern] [-s colsxrows] "
-    "[file]\n"
+    "usage: pxr-unpack [-fhV] [-F png|ppm] [-o pattern] [-s colsxrows "
+    "[-c file] [-b 0|1]]\n"
+    "                  [file]\n"
     "       pxr-unpack -t x_file [-f] [-l y_file] [-p list | -r k [-S seed]]\n";
 
 static _Noreturn void
@@ -37,6 +39,9 @@ help(void)
 	fputs(usage_text, stdout);
 	fputs("Write pixel records (stdin if no file) as image files, or read a\n"
 	      "packed tensor back as records.\n"
+	      "  -b, --base B        with -s: the first class's label (1)\n"
+	      "  -c, --classes FILE  with -s: the class list, to caption each\n"
+	      "                      image with its class's words (or WNID)\n"
 	      "  -F, --format F      png (default) or ppm\n"
 	      "  -f, --force         with -t, write records even to a terminal\n"
 	      "  -h, --help          print this help and exit\n"
@@ -60,6 +65,8 @@ static void
 parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
+		{ "base", required_argument, NULL, 'b' },
+		{ "classes", required_argument, NULL, 'c' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
@@ -76,9 +83,18 @@ parse_args(int argc, char **argv, struct options *o)
 	int c;
 
 	o->seed = 1;
-	while ((c = getopt_long(argc, argv, "F:fhl:o:p:r:S:s:t:V", longopts,
+	o->base = 1;
+	while ((c = getopt_long(argc, argv, "b:c:F:fhl:o:p:r:S:s:t:V", longopts,
 		    NULL)) != -1) {
 		switch (c) {
+		case 'b':
+			if (strcmp(optarg, "0") != 0 && strcmp(optarg, "1") != 0)
+				pxr_die(2, "--base wants 0 or 1, not '%s'", optarg);
+			o->base = optarg[0] - '0';
+			break;
+		case 'c':
+			o->classes = optarg;
+			break;
 		case 'F':
 			if (strcmp(optarg, "png") == 0)
 				o->fmt = PXR_IMG_PNG;
@@ -133,6 +149,8 @@ parse_args(int argc, char **argv, struct options *o)
 		pxr_die(2, "--pick and --random cannot be combined");
 	if (!o->tensor && (o->pick || o->random || o->labels))
 		pxr_die(2, "--pick, --random and --labels go with --tensor");
+	if (o->classes && !o->cols)
+		pxr_die(2, "--classes goes with --sheet");
 	if (o->tensor && (o->cols || o->output || o->has_fmt))
 		pxr_die(2, "--tensor writes records: pipe them to another "
 			   "pxr-unpack for files or a sheet");
@@ -214,20 +232,63 @@ from_tensor(const struct options *o)
 	return 0;
 }
 
-/* Pastes tile (w x h x c) into the sheet at cell k, gray replicated. */
-static void
-paste(unsigned char *sheet, uint32_t sw, uint32_t cw, uint32_t ch, uint32_t k,
-    uint32_t cols, const struct pxr_record *rec)
+/* The class list's captions: for each line, its words up to the first
+ * comma ("tench, Tinca tinca" -> "tench"), or its first word. */
+static char **
+load_classes(const char *path, size_t *n)
 {
-	uint32_t x0 = (k % cols) * cw, y0 = (k / cols) * ch;
+	struct pxr_err err;
+	size_t len, cap = 0;
+	char *text = pxr_read_all(path, (size_t)1 << 26, &len, &err), *line;
+	char **names = NULL;
 
-	for (uint32_t y = 0; y < rec->height && y < ch; y++)
-		for (uint32_t x = 0; x < rec->width && x < cw; x++)
-			for (uint32_t c = 0; c < 3; c++)
-				sheet[(((size_t)(y0 + y)) * sw + x0 + x) * 3 + c] =
-				    rec->payload[((size_t)y * rec->width + x) *
-					rec->channels +
-				    (rec->channels == 3 ? c : 0)];
+	if (text == NULL)
+		pxr_die(2, "%s", err.msg);
+	*n = 0;
+	for (line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		char *words = line + strcspn(line, " \t"), *end;
+
+		if (*line == '\0' || *line == '\r')
+			continue;
+		if (*words != '\0') {
+			*words++ = '\0';
+			words += strspn(words, " \t");
+		}
+		if ((end = strpbrk(words, ",\r")) != NULL)
+			*end = '\0';
+		if (*n == cap) {
+			char **more = realloc(names,
+			    (cap = cap ? 2 * cap : 1024) * sizeof(*names));
+
+			if (more == NULL)
+				pxr_die(2, "out of memory");
+			names = more;
+		}
+		if ((names[(*n)++] = strdup(*words ? words : line)) == NULL)
+			pxr_die(2, "out of memory");
+	}
+	free(text);
+	return names;
+}
+
+/* Captions an image with its index and label, and its class's name. */
+static void
+caption(const struct options *o, char *const *names, size_t nnames,
+    const struct pxr_record *rec, char *l1, size_t n1, char *l2, size_t n2)
+{
+	int64_t cls = rec->label == PXR_LABEL_NONE ? -1 : rec->label - o->base;
+
+	if (rec->label == PXR_LABEL_NONE)
+		snprintf(l1, n1, "#%llu no label", (unsigned long long)rec->index);
+	else
+		snprintf(l1, n1, "#%llu y=%d", (unsigned long long)rec->index,
+		    (int)rec->label);
+	if (cls >= 0 && (size_t)cls < nnames)
+		snprintf(l2, n2, "%s", names[cls]);
+	else if (nnames > 0 && rec->label != PXR_LABEL_NONE)
+		snprintf(l2, n2, "(not in the class list)");
+	else
+		snprintf(l2, n2, "%.*s", (int)rec->name_len, rec->name);
 }
 
 int
@@ -237,19 +298,23 @@ main(int argc, char **argv)
 	struct pxr_reader *rd;
 	struct pxr_record rec;
 	struct pxr_err err;
-	unsigned char *sheet = NULL;
-	uint32_t cw = 0, ch = 0, k = 0;
+	struct pxr_sheet *sheet = NULL;
+	char **names = NULL;
+	size_t nnames = 0;
 	int r, status = 0;
 
 	pxr_setprogname(argv[0]);
 	parse_args(argc, argv, &o);
 	if (o.tensor)
 		return from_tensor(&o);
-	if ((rd = pxr_reader_open(argv[optind], &err)) == NULL)
+	if (o.classes)
+		names = load_classes(o.classes, &nnames);
+	if ((rd = pxr_reader_open(argv[optind], &err)) == NULL ||
+	    (o.cols && (sheet = pxr_sheet_new(o.cols, o.rows, &err)) == NULL))
 		pxr_die(2, "%s", err.msg);
 	pxr_record_init(&rec);
 	while ((r = pxr_read(rd, &rec, &err)) == 1) {
-		char path[4096];
+		char path[4096], l1[64], l2[256];
 
 		if (rec.kind != PXR_KIND_PIXELS) {
 			pxr_warn_record(&rec, rec.kind == PXR_KIND_FAILURE
@@ -258,23 +323,11 @@ main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		if (o.cols) {
-			if (k >= o.cols * o.rows)
-				continue;
-			if (sheet == NULL) {
-				/* Cells are the size of the first image. */
-				cw = rec.width;
-				ch = rec.height;
-				if ((uint64_t)cw * ch * o.cols * o.rows > (1u << 28))
-					pxr_die(2, "sheet too large");
-				sheet = malloc((size_t)cw * ch * o.cols *
-				    o.rows * 3);
-				if (sheet == NULL)
-					pxr_die(2, "out of memory");
-				memset(sheet, 128, (size_t)cw * ch * o.cols *
-				    o.rows * 3);
-			}
-			paste(sheet, cw * o.cols, cw, ch, k++, o.cols, &rec);
+		if (sheet != NULL) {
+			caption(&o, names, nnames, &rec, l1, sizeof(l1), l2,
+			    sizeof(l2));
+			if (pxr_sheet_add(sheet, &rec, l1, l2, &err) == -1)
+				pxr_die(2, "%s", err.msg);
 			continue;
 		}
 		if (pxr_unpack_name(path, sizeof(path),
@@ -286,14 +339,15 @@ main(int argc, char **argv)
 	}
 	if (r == -1)
 		pxr_die(2, "%s", err.msg);
-	if (o.cols) {
-		if (sheet == NULL)
-			pxr_die(1, "no images for the sheet");
-		if (pxr_image_write(o.output ? o.output : "sheet.png", o.fmt,
-			sheet, cw * o.cols, ch * o.rows, 3, &err) == -1)
-			pxr_die(2, "%s", err.msg);
-		free(sheet);
+	if (sheet != NULL) {
+		if (pxr_sheet_write(sheet, o.output ? o.output : "sheet.png",
+			o.fmt, &err) == -1)
+			pxr_die(err.code == PXR_E_USAGE ? 1 : 2, "%s", err.msg);
+		pxr_sheet_free(sheet);
 	}
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
 	pxr_reader_close(rd);
 	return status;
 }

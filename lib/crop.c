@@ -33,6 +33,19 @@ half_round_even(int64_t d)
 	return q;
 }
 
+/*
+ * torchvision's CenterCrop along one side: inside, int(round((n - c) /
+ * 2)); an image smaller than the window is first padded with (c - n) // 2
+ * before and the rest after, so the image starts at that offset.
+ */
+static int64_t
+center_origin(uint32_t n, uint32_t c)
+{
+	if (n >= c)
+		return half_round_even((int64_t)n - c);
+	return -(int64_t)((c - n) / 2);
+}
+
 int
 pxr_align_parse(const char *name, enum pxr_align *a)
 {
@@ -59,8 +72,8 @@ pxr_crop_origin(const struct pxr_crop_opts *o, uint32_t w, uint32_t h,
 		*y = (int64_t)(h / 2) - (int64_t)(o->h / 2) - 1;
 		break;
 	case PXR_ALIGN_CENTER:
-		*x = half_round_even((int64_t)w - o->w);
-		*y = half_round_even((int64_t)h - o->h);
+		*x = center_origin(w, o->w);
+		*y = center_origin(h, o->h);
 		break;
 	}
 }

@@ -28,7 +28,9 @@ struct pxr_crop_opts {
 
 /*
  * Where the window's top-left corner goes in an image of w x h: centre:
- * round((w - cw) / 2) with ties to even, as torchvision's CenterCrop;
+ * round((w - cw) / 2) with ties to even, as torchvision's CenterCrop, and
+ * where the image is smaller than the window, -((cw - w) // 2), as its
+ * padding puts the image;
  * seed: div(w, 2) - div(cw, 2) - 1, as the notebook's 1-based
  * div(H,2)-112 .. div(H,2)+111 for 224.  May be negative (padding).
  */

@@ -100,6 +100,8 @@ write_meta(const char *path, const struct pxr_pack_meta *m,
 		    "channels %u\nlayout %s\nlabels %s\nheader %u\n",
 	    (unsigned long long)m->n, m->width, m->height, m->channels,
 	    layouts[m->layout], ltypes[m->ltype], m->header);
+	if (m->base != 1)
+		fprintf(fp, "base %d\n", m->base);
 	for (const char *r = m->recipe; *r != '\0';) {
 		const char *nl = strchr(r, '\n');
 
@@ -124,6 +126,10 @@ read_recipe(FILE *fp, const char *path, struct pxr_pack_meta *m,
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		size_t ln = strlen(line);
 
+		if (strcmp(line, "base 0\n") == 0 && used == 0) {
+			m->base = 0;
+			continue;
+		}
 		if (strncmp(line, "recipe ", 7) != 0 || used + ln > sizeof(text))
 			return pxr_seterr(err, PXR_E_FORMAT, "%s: malformed",
 			    path);
@@ -146,6 +152,7 @@ pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
 	m->width = m->height = m->channels = m->header = 0;
 	m->layout = PXR_LAYOUT_JULIA;
 	m->ltype = PXR_LTYPE_U16;
+	m->base = 1;
 	m->recipe[0] = '\0';
 	if (pathf(path, sizeof(path), x, ".meta") == -1 ||
 	    (fp = fopen(path, "r")) == NULL)
@@ -323,9 +330,10 @@ set_whole(const char *x, const char *y, const struct pxr_pack_meta *m,
 static void
 shape_text(const struct pxr_pack_meta *m, char *out, size_t n)
 {
-	snprintf(out, n, "%llu images of %ux%ux%u, %s, %s labels%s",
+	snprintf(out, n, "%llu images of %ux%ux%u, %s, %s labels from %d%s",
 	    (unsigned long long)m->n, m->width, m->height, m->channels,
-	    layouts[m->layout], ltypes[m->ltype], m->header ? ", .npy" : "");
+	    layouts[m->layout], ltypes[m->ltype], m->base,
+	    m->header ? ", .npy" : "");
 }
 
 /* Removes what an earlier set left: its failure lists and manifest. */
@@ -1082,8 +1090,8 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 		pxr_seterr(err, PXR_E_IO, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (write_manifest(fp, x, y, m, synsets, label_base, st, rep, err) ==
-	    -1)
+	if (write_manifest(fp, x, y, m, synsets,
+		label_base < 0 ? m->base : label_base, st, rep, err) == -1)
 		goto out;
 	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1 || ferror(fp)) {
 		pxr_seterr(err, PXR_E_IO, "write error on %s: %s", tmp,

@@ -31,6 +31,7 @@ struct pxr_pack_meta {
 	enum pxr_layout layout;
 	enum pxr_ltype ltype;
 	uint32_t header; /* bytes of .npy header before the data (0: raw) */
+	int base;	 /* the first class's label, 0 or 1 (the manifest's) */
 	char recipe[PXR_RECIPE_MAX]; /* "key value" lines; "" for none */
 };
 
@@ -85,8 +86,9 @@ struct pxr_pack_report {
 /*
  * Syncs the files to disk, counts the status bytes and writes the JSON
  * manifest X.manifest.json (through a temporary file and rename).
- * synsets (may be NULL) is a file whose first tokens go in the manifest.
- * Missing images are reported through warn, as index ranges.
+ * synsets (may be NULL) is a file whose first tokens go in the manifest;
+ * label_base -1 takes the base the set was made with.  Missing images
+ * are reported through warn, as index ranges.
  */
 int pxr_pack_finish(const char *x, const char *y, const char *synsets,
     int label_base, struct pxr_pack_report *rep,

@@ -118,10 +118,56 @@ div_round_even(uint64_t num, uint64_t den)
 	return (uint32_t)q;
 }
 
-void
-pxr_resize_target(uint32_t w, uint32_t h, enum pxr_target t, uint32_t n,
-    uint32_t tw, uint32_t th, uint32_t *ow, uint32_t *oh)
+int
+pxr_round_parse(const char *name, enum pxr_round *r)
 {
+	static const char *const names[] = { "even", "down", "notebook" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0) {
+			*r = (enum pxr_round)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+pxr_round_name(enum pxr_round r)
+{
+	return r == PXR_ROUND_DOWN	 ? "down"
+	    : r == PXR_ROUND_NOTEBOOK ? "notebook"
+				      : "even";
+}
+
+/* side * n / ref, rounded by r; at least 1. */
+static uint32_t
+scaled_side(uint32_t side, uint32_t n, uint32_t ref, enum pxr_round r)
+{
+	uint64_t v;
+
+	switch (r) {
+	case PXR_ROUND_DOWN:
+		v = (uint64_t)side * n / ref;
+		break;
+	case PXR_ROUND_NOTEBOOK:
+		/* Julia: round(Int, size * (len / minimum(size))): the
+		 * factor first, in double, then the product, ties to even
+		 * (nearbyint in the default rounding mode). */
+		v = (uint64_t)nearbyint((double)side * ((double)n / (double)ref));
+		break;
+	default:
+		v = div_round_even((uint64_t)side * n, ref);
+		break;
+	}
+	return v == 0 ? 1 : v > PXR_DIM_MAX ? PXR_DIM_MAX : (uint32_t)v;
+}
+
+void
+pxr_resize_target(uint32_t w, uint32_t h, enum pxr_target t,
+    enum pxr_round r, uint32_t n, uint32_t tw, uint32_t th, uint32_t *ow,
+    uint32_t *oh)
+{
+	uint32_t ref;
 	int w_is_ref;
 
 	if (t == PXR_TARGET_SIZE) {
@@ -130,17 +176,19 @@ pxr_resize_target(uint32_t w, uint32_t h, enum pxr_target t, uint32_t n,
 		return;
 	}
 	w_is_ref = t == PXR_TARGET_SHORT ? w <= h : w >= h;
-	if (w_is_ref) {
+	ref = w_is_ref ? w : h;
+	if (r == PXR_ROUND_NOTEBOOK) {
+		/* The notebook scales the reference side too (to n, or a
+		 * hair off it in double, which rounds back to n). */
+		*ow = scaled_side(w, n, ref, r);
+		*oh = scaled_side(h, n, ref, r);
+	} else if (w_is_ref) {
 		*ow = n;
-		*oh = div_round_even((uint64_t)h * n, w);
+		*oh = scaled_side(h, n, w, r);
 	} else {
 		*oh = n;
-		*ow = div_round_even((uint64_t)w * n, h);
+		*ow = scaled_side(w, n, h, r);
 	}
-	if (*ow == 0)
-		*ow = 1;
-	if (*oh == 0)
-		*oh = 1;
 }
 
 struct pxr_resizer *

@@ -23,12 +23,30 @@ int pxr_filter_parse(const char *name, enum pxr_filter *f);
 enum pxr_target { PXR_TARGET_SHORT, PXR_TARGET_LONG, PXR_TARGET_SIZE };
 
 /*
- * The output size for a w x h image: the short (or long) side to n, the
- * other side round(side * n / that side) with ties to even, as Julia's
- * round; or exactly tw x th for PXR_TARGET_SIZE.
+ * How the other side is rounded when one side goes to n (the reference
+ * side: the shorter for --short, the longer for --long; the shorter of a
+ * square is its width):
+ *   even      round(other * n / ref) computed exactly, ties to even
+ *   down      floor(other * n / ref): torchvision's int(n * long / short)
+ *   notebook  each side round(side * (n / ref)) in double precision,
+ *             ties to even: Julia's round(Int, size(im, d) *
+ *             reduction_factor) as the notebook computes it (it differs
+ *             from even where the double product falls short of .5)
  */
-void pxr_resize_target(uint32_t w, uint32_t h, enum pxr_target t, uint32_t n,
-    uint32_t tw, uint32_t th, uint32_t *ow, uint32_t *oh);
+enum pxr_round { PXR_ROUND_EVEN, PXR_ROUND_DOWN, PXR_ROUND_NOTEBOOK };
+
+/* Parses "even", "down" or "notebook"; 0, or -1. */
+int pxr_round_parse(const char *name, enum pxr_round *r);
+const char *pxr_round_name(enum pxr_round r);
+
+/*
+ * The output size for a w x h image: the short (or long) side to n, the
+ * other side rounded by r; or exactly tw x th for PXR_TARGET_SIZE.  A
+ * side never comes out 0.
+ */
+void pxr_resize_target(uint32_t w, uint32_t h, enum pxr_target t,
+    enum pxr_round r, uint32_t n, uint32_t tw, uint32_t th, uint32_t *ow,
+    uint32_t *oh);
 
 struct pxr_resizer;
 struct pxr_resizer *pxr_resizer_new(enum pxr_filter f, struct pxr_err *err);

@@ -8,8 +8,41 @@
  * by the cropper.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "shape.h"
+
+int
+pxr_like_parse(const char *name, enum pxr_like *l)
+{
+	if (strcmp(name, "torchvision") == 0)
+		*l = PXR_LIKE_TORCHVISION;
+	else if (strcmp(name, "notebook") == 0)
+		*l = PXR_LIKE_NOTEBOOK;
+	else
+		return -1;
+	return 0;
+}
+
+const char *
+pxr_like_name(enum pxr_like l)
+{
+	return l == PXR_LIKE_TORCHVISION ? "torchvision"
+	    : l == PXR_LIKE_NOTEBOOK	 ? "notebook"
+					 : "none";
+}
+
+void
+pxr_like_defaults(enum pxr_like l, struct pxr_shape *s)
+{
+	if (l == PXR_LIKE_NONE)
+		return;
+	s->filter = PXR_FILTER_TRIANGLE;
+	s->round = l == PXR_LIKE_TORCHVISION ? PXR_ROUND_DOWN
+					     : PXR_ROUND_NOTEBOOK;
+	s->co.align = l == PXR_LIKE_TORCHVISION ? PXR_ALIGN_CENTER
+						: PXR_ALIGN_SEED;
+}
 
 struct pxr_shaper {
 	struct pxr_shape s;
@@ -53,7 +86,8 @@ window(const struct pxr_shape *s, uint32_t w, uint32_t h, uint32_t *ow,
 {
 	int64_t x, y;
 
-	pxr_resize_target(w, h, s->target, s->n, s->tw, s->th, ow, oh);
+	pxr_resize_target(w, h, s->target, s->round, s->n, s->tw, s->th, ow,
+	    oh);
 	*win = (struct pxr_rect){ 0, 0, *ow, *oh };
 	if (!s->crop)
 		return 1;

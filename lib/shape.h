@@ -15,10 +15,36 @@
 struct pxr_shape {
 	enum pxr_filter filter;
 	enum pxr_target target; /* the resize: see pxr_resize_target */
+	enum pxr_round round;
 	uint32_t n, tw, th;
 	int crop;		 /* then crop, as pxr-crop with co */
 	struct pxr_crop_opts co;
 };
+
+/*
+ * Presets: the geometry of a reference pipeline, which explicit options
+ * then override (the programs apply them with pxr_like_defaults).
+ *   torchvision  Resize(n) + CenterCrop(c) on a PIL image: the long side
+ *                floor(n * long / short) (PXR_ROUND_DOWN), Pillow's
+ *                antialiased BILINEAR (triangle), the window at
+ *                int(round((H - c) / 2)), Python's rounding, and padded
+ *                as CenterCrop pads an image smaller than the window
+ *                (PXR_ALIGN_CENTER)
+ *   notebook     the original Julia notebook (Metalhead 0.5's utils):
+ *                each side round(Int, side * (n / short)) in double
+ *                (PXR_ROUND_NOTEBOOK), triangle, rows and columns
+ *                div(H, 2) - div(c, 2) .. div(H, 2) + div(c, 2) - (c even)
+ *                1-based (PXR_ALIGN_SEED)
+ */
+enum pxr_like { PXR_LIKE_NONE, PXR_LIKE_TORCHVISION, PXR_LIKE_NOTEBOOK };
+
+/* Parses "torchvision" or "notebook"; 0, or -1. */
+int pxr_like_parse(const char *name, enum pxr_like *l);
+const char *pxr_like_name(enum pxr_like l);
+
+/* Sets what the preset decides in s (rounding, filter, alignment);
+ * PXR_LIKE_NONE changes nothing. */
+void pxr_like_defaults(enum pxr_like l, struct pxr_shape *s);
 
 struct pxr_shaper;
 struct pxr_shaper *pxr_shaper_new(const struct pxr_shape *s,

@@ -198,3 +198,116 @@ pxr_tensor_close(struct pxr_tensor *t)
 	free(t->px);
 	free(t);
 }
+
+void
+pxr_draw_text(unsigned char *rgb, uint32_t w, uint32_t h, uint32_t x,
+    uint32_t y, const char *text, uint32_t max_w, const unsigned char fg[3])
+{
+	for (; *text != '\0' && max_w >= PXR_FONT_W; text++) {
+		unsigned char c = (unsigned char)*text;
+		const unsigned char *g = pxr_font6x11[(c >= 32 && c < 127 ? c : '?') - 32];
+
+		for (uint32_t gy = 0; gy < PXR_FONT_H && y + gy < h; gy++)
+			for (uint32_t gx = 0; gx < PXR_FONT_W && x + gx < w; gx++)
+				if (g[gy] & (0x20 >> gx))
+					memcpy(rgb + ((size_t)(y + gy) * w + x + gx) * 3,
+					    fg, 3);
+		x += PXR_FONT_W;
+		max_w -= PXR_FONT_W;
+	}
+}
+
+/* The caption band under each image: two lines of the font. */
+#define CAPTION_H (2 * PXR_FONT_H + 4)
+
+struct pxr_sheet {
+	uint32_t cols, rows, cw, ch, n; /* cell image size, images added */
+	unsigned char *px;
+};
+
+struct pxr_sheet *
+pxr_sheet_new(uint32_t cols, uint32_t rows, struct pxr_err *err)
+{
+	struct pxr_sheet *s = calloc(1, sizeof(*s));
+
+	if (s == NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	s->cols = cols;
+	s->rows = rows;
+	return s;
+}
+
+static size_t
+sheet_width(const struct pxr_sheet *s)
+{
+	return (size_t)s->cw * s->cols;
+}
+
+int
+pxr_sheet_add(struct pxr_sheet *s, const struct pxr_record *rec,
+    const char *line1, const char *line2, struct pxr_err *err)
+{
+	static const unsigned char white[3] = { 255, 255, 255 };
+	uint32_t x0, y0, cellh;
+	size_t sw;
+
+	if (s->n == s->cols * s->rows)
+		return 1;
+	if (s->px == NULL) {
+		/* Cells are the size of the first image. */
+		size_t bytes;
+
+		s->cw = rec->width;
+		s->ch = rec->height;
+		if ((uint64_t)s->cw * (s->ch + CAPTION_H) * s->cols * s->rows >
+		    (1u << 28))
+			return pxr_seterr(err, PXR_E_USAGE, "sheet too large");
+		bytes = sheet_width(s) * (s->ch + CAPTION_H) * s->rows * 3;
+		if ((s->px = malloc(bytes)) == NULL)
+			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		memset(s->px, 128, bytes);
+	}
+	sw = sheet_width(s);
+	cellh = s->ch + CAPTION_H;
+	x0 = (s->n % s->cols) * s->cw;
+	y0 = (s->n / s->cols) * cellh;
+	for (uint32_t y = 0; y < rec->height && y < s->ch; y++)
+		for (uint32_t x = 0; x < rec->width && x < s->cw; x++)
+			for (uint32_t c = 0; c < 3; c++)
+				s->px[((size_t)(y0 + y) * sw + x0 + x) * 3 + c] =
+				    rec->payload[((size_t)y * rec->width + x) *
+					rec->channels +
+				    (rec->channels == 3 ? c : 0)];
+	for (uint32_t y = s->ch; y < cellh; y++)
+		memset(s->px + ((size_t)(y0 + y) * sw + x0) * 3, 32,
+		    (size_t)s->cw * 3);
+	if (line1 != NULL)
+		pxr_draw_text(s->px, (uint32_t)sw, s->rows * cellh, x0 + 2,
+		    y0 + s->ch + 2, line1, s->cw - 4, white);
+	if (line2 != NULL)
+		pxr_draw_text(s->px, (uint32_t)sw, s->rows * cellh, x0 + 2,
+		    y0 + s->ch + 3 + PXR_FONT_H, line2, s->cw - 4, white);
+	s->n++;
+	return 0;
+}
+
+int
+pxr_sheet_write(const struct pxr_sheet *s, const char *path,
+    enum pxr_imgfmt fmt, struct pxr_err *err)
+{
+	if (s->n == 0)
+		return pxr_seterr(err, PXR_E_USAGE, "no images for the sheet");
+	return pxr_image_write(path, fmt, s->px, (uint32_t)sheet_width(s),
+	    s->rows * (s->ch + CAPTION_H), 3, err);
+}
+
+void
+pxr_sheet_free(struct pxr_sheet *s)
+{
+	if (s == NULL)
+		return;
+	free(s->px);
+	free(s);
+}

@@ -35,4 +35,33 @@ int pxr_tensor_read(struct pxr_tensor *t, uint64_t i, struct pxr_record *rec,
     struct pxr_err *err);
 void pxr_tensor_close(struct pxr_tensor *t);
 
+/*
+ * A contact sheet: cols x rows cells, each an image (the size of the
+ * first; smaller ones on grey, larger ones cut) over a caption band of two
+ * lines of text.
+ */
+struct pxr_sheet;
+struct pxr_sheet *pxr_sheet_new(uint32_t cols, uint32_t rows,
+    struct pxr_err *err);
+/* Adds rec (a PIXELS record, 1 or 3 channels) with its caption lines
+ * (may be NULL); 1 when the sheet is full (nothing added), 0, or -1. */
+int pxr_sheet_add(struct pxr_sheet *s, const struct pxr_record *rec,
+    const char *line1, const char *line2, struct pxr_err *err);
+/* Writes the sheet (the rows that hold images); -1 if it has none. */
+int pxr_sheet_write(const struct pxr_sheet *s, const char *path,
+    enum pxr_imgfmt fmt, struct pxr_err *err);
+void pxr_sheet_free(struct pxr_sheet *s);
+
+/* The captions' font (lib/font.c): 6x11 cells, printable ASCII. */
+#define PXR_FONT_W 6
+#define PXR_FONT_H 11
+extern const unsigned char pxr_font6x11[95][11];
+
+/*
+ * Writes text (up to its end or max_w pixels) in the font into an RGB
+ * image of w x h at (x, y), in colour fg; other bytes become '?'.
+ */
+void pxr_draw_text(unsigned char *rgb, uint32_t w, uint32_t h, uint32_t x,
+    uint32_t y, const char *text, uint32_t max_w, const unsigned char fg[3]);
+
 #endif /* PXR_UNPACK_H */

@@ -48,7 +48,7 @@ setup() {
 @test "pxr-decode: --help to stdout exit 0; bad option: usage on stderr, exit 2" {
 	run -0 --separate-stderr pxr-decode --help
 	assert_line --index 0 "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size]"
-	assert_line --index 1 "                  [-R n [-c n|wxh] [-a center|seed] [-F filter]] [file]"
+	assert_line --index 1 "                  [--like preset] [-R n [-c n|wxh] | --size wxh]"
 	assert_output --partial "--min-side S"
 	assert_equal "$stderr" ""
 	run -0 --separate-stderr pxr-decode --version
@@ -395,7 +395,7 @@ Image.open("l420.jpg").save("rot6.jpg", quality=90, exif=ex.tobytes())'
 
 @test "pxr-decode: --crop, --align and --filter need --short" {
 	run -2 --separate-stderr pxr-decode --crop 224
-	assert_equal "$stderr" "pxr-decode: --crop, --align and --filter need --short"
+	assert_equal "$stderr" "pxr-decode: --crop, --align, --filter, --like and --round need --short (or --size)"
 	run -2 --separate-stderr pxr-decode --short 0
 	assert_equal "$stderr" "pxr-decode: --short wants a side of 1 to 1048576 pixels, not '0'"
 }

@@ -22,7 +22,7 @@ zebra\ crossing'
 	run -0 "$PY" -c 'import numpy as np; print(*np.fromfile("out/Y_data.raw", "<u2"))'
 	assert_output "1 2 2 3"
 	pxr-pack --create 4 ref.raw refy.raw
-	pxr-list tree | pxr-decode --min-side 256 | pxr-resize | pxr-crop |
+	pxr-list tree | pxr-decode | pxr-resize --like torchvision | pxr-crop --like torchvision |
 		pxr-label --classes out/classes.txt | pxr-pack ref.raw refy.raw
 	cmp ref.raw out/X_data.raw
 	cmp refy.raw out/Y_data.raw

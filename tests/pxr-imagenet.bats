@@ -20,15 +20,16 @@ teardown() {
 	stop_sshd
 }
 
-# The reference: one plain pipeline per split, no parallel, no shards.
+# The reference: one plain pipeline per split, no parallel, no shards,
+# the notebook's geometry with exact decoding (pxr-imagenet's defaults).
 sequential() {
 	local split=$1 out=$2 n labels=()
 	mkdir -p "$out"
 	n=$(pxr-list --count "$SAMPLE/ILSVRC2012_img_$split.tar")
 	pxr-pack --create "$n" --size 224x224 "$out/X_$split.raw" "$out/Y_$split.raw"
 	[ "$split" = val ] && labels=(--val-labels "$SAMPLE/validation_labels.txt")
-	pxr-list "$SAMPLE/ILSVRC2012_img_$split.tar" | pxr-decode --min-side 256 |
-		pxr-resize --short 256 | pxr-crop --size 224 |
+	pxr-list "$SAMPLE/ILSVRC2012_img_$split.tar" | pxr-decode |
+		pxr-resize --like notebook --short 256 | pxr-crop --like notebook --size 224 |
 		pxr-label --synsets "$SAMPLE/LOC_synset_mapping.txt" "${labels[@]}" |
 		pxr-pack "$out/X_$split.raw" "$out/Y_$split.raw"
 }

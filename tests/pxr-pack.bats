@@ -230,7 +230,7 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 	pxr-pack --create 5 --size 8x8 X.raw Y.raw
 	run -0 pxr-pack --create 5 --size 8x8 X.raw Y.raw
 	run -2 --separate-stderr pxr-pack --create 6 --size 8x8 X.raw Y.raw
-	assert_equal "$stderr" "pxr-pack: X.raw: made as 5 images of 8x8x3, julia, u16 labels, not 6 images of 8x8x3, julia, u16 labels; give --overwrite to make it anew"
+	assert_equal "$stderr" "pxr-pack: X.raw: made as 5 images of 8x8x3, julia, u16 labels from 1, not 6 images of 8x8x3, julia, u16 labels from 1; give --overwrite to make it anew"
 	run -2 --separate-stderr pxr-pack --layout nhwc X.raw Y.raw
 	assert_equal "$stderr" "pxr-pack: --layout, --npy, --size, --label-type, --recipe and --overwrite go with --create (the set's metadata holds them)"
 	run -2 --separate-stderr pxr-pack nosuch.raw Y.raw < /dev/null

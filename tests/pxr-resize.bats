@@ -124,8 +124,33 @@ compare_pillow() {
 	assert_equal "$stderr" "pxr-resize: --align needs --crop"
 	run -2 --separate-stderr pxr-resize --crop 0x5
 	assert_equal "$stderr" "pxr-resize: --crop wants N or WxH, not '0x5'"
+	run -2 --separate-stderr pxr-resize --like pytorch
+	assert_equal "$stderr" "pxr-resize: unknown --like 'pytorch' (torchvision, notebook)"
+	run -2 --separate-stderr pxr-resize --round up
+	assert_equal "$stderr" "pxr-resize: unknown --round 'up' (even, down, notebook)"
 	run -0 pxr-resize --help
-	assert_line --index 0 "usage: pxr-resize [-fhV] [-a center|seed] [-c n|wxh] [-F filter]"
+	assert_line --index 0 "usage: pxr-resize [-fhV] [--like preset] [-a center|seed] [-c n|wxh]"
+}
+
+@test "pxr-resize: --round: even (exact, ties to even), down (torchvision's int) and notebook (Julia's round in double)" {
+	# 39x26 to short 73: 109.5 exactly; in double 39 * (73 / 26) is a hair
+	# under it, so the notebook's round gives 109 where even gives 110.
+	# 500x375 to 256: 341.33: even and notebook 341, down 341; 375x500 to
+	# 257: 342.67: even 343, down 342.
+	mkpixels in.pxr 39x26x3 500x375x3 375x500x3
+	run -0 bash -c 'pxr-resize --short 73 < in.pxr | pxr-cat | cut -f3 | head -1'
+	assert_output "110x73x3"
+	run -0 bash -c 'pxr-resize --short 73 --round notebook < in.pxr | pxr-cat | cut -f3 | head -1'
+	assert_output "109x73x3"
+	run -0 bash -c 'pxr-resize --like notebook --short 73 < in.pxr | pxr-cat | cut -f3 | head -1'
+	assert_output "109x73x3"
+	run -0 bash -c 'pxr-resize --short 257 --round down < in.pxr | pxr-cat | cut -f3 | tail -1'
+	assert_output "257x342x3"
+	run -0 bash -c 'pxr-resize --short 257 < in.pxr | pxr-cat | cut -f3 | tail -1'
+	assert_output "257x343x3"
+	# The explicit option overrides the preset.
+	run -0 bash -c 'pxr-resize --like torchvision --round even --short 257 < in.pxr | pxr-cat | cut -f3 | tail -1'
+	assert_output "257x343x3"
 }
 
 # Sizes that exercise the vector passes' edges: rows whose taps end at the

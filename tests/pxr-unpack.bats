@@ -50,14 +50,60 @@ print("ok")'
 	pxr-pack X_s.raw Y_s.raw < in.pxr
 	run -0 bash -c 'set -o pipefail; pxr-unpack --tensor X_s.raw --random 10 --seed 3 | pxr-unpack --sheet 5x2 -o sheet.png'
 	run -0 "$PY" -c 'from PIL import Image; print(Image.open("sheet.png").size)'
-	assert_output "(80, 24)"
+	# Two rows of 12-pixel images, each over a 26-pixel caption band.
+	assert_output "(80, 76)"
 	# The same seed draws the same images.
 	a=$(pxr-unpack --tensor X_s.raw --random 10 --seed 3 | pxr-cat | cut -f1 | xargs)
 	b=$(pxr-unpack --tensor X_s.raw --random 10 --seed 3 | pxr-cat | cut -f1 | xargs)
 	assert_equal "$a" "$b"
 }
 
+@test "pxr-unpack: each image of a sheet is captioned with its index, label and class words, as Pillow draws the text" {
+	mkpixels in.pxr 100x60x3 100x60x3 100x60x3
+	printf 'n01440764 tench, Tinca tinca\nn01443537 goldfish, Carassius auratus\nn01484850 great white shark\n' > classes.txt
+	pxr-pack --create 3 --size 100x60 X_s.raw Y_s.raw
+	"$PY" - <<-'PY'
+	import sys, os
+	sys.path.insert(0, os.environ["TOP"] + "/tests/test_helper")
+	import pxrstream as p, numpy as np
+	# labels 3, 1 and none: captions "great white shark", "tench" and the name
+	with open("lab.pxr", "wb") as f:
+	    for i, lab in enumerate((3, 1, -1)):
+	        a = np.full((60, 100, 3), 40 * i, np.uint8)
+	        f.write(p.record("pixels", i, "img%d.JPEG" % i, a.tobytes(), label=lab, width=100, height=60, channels=3))
+	PY
+	pxr-unpack --sheet 3x1 --classes classes.txt -o sheet.png lab.pxr
+	run -0 "$PY" - <<-'PY'
+	import numpy as np
+	from PIL import Image, ImageDraw, ImageFont
+	got = np.asarray(Image.open("sheet.png")).astype(int)
+	want = Image.new("RGB", (300, 86), (128, 128, 128))
+	d = ImageDraw.Draw(want)
+	font = ImageFont.load_default()
+	for k, (l1, l2) in enumerate((("#0 y=3", "great white shark"), ("#1 y=1", "tench"), ("#2 no label", "img2.JPEG"))):
+	    d.rectangle((100 * k, 0, 100 * k + 99, 59), fill=(40 * k,) * 3)
+	    d.rectangle((100 * k, 60, 100 * k + 99, 85), fill=(32, 32, 32))
+	    # Text cut at the cell's width less 4 pixels, 6 a character.
+	    for y, text in ((62, l1), (74, l2)):
+	        d.text((100 * k + 2, y), text[:(100 - 4) // 6], fill=(255, 255, 255), font=font)
+	want = np.asarray(want).astype(int)
+	# Pictures and bands exactly; the text as Pillow draws it with the
+	# same bitmap font, but for the odd glyph that Pillow starts a pixel
+	# left of its cell (y, j): 97% of the text pixels in common.
+	text_w, text_g = want == 255, got == 255
+	assert (want[~text_w & ~text_g] == got[~text_w & ~text_g]).all()
+	common = (text_w & text_g).sum()
+	print(common / text_w.sum() > 0.97, common / text_g.sum() > 0.97)
+	PY
+	assert_output "True True"
+	# Another base moves every class name.
+	pxr-unpack --sheet 3x1 --classes classes.txt --base 0 -o sheet0.png lab.pxr
+	! cmp -s sheet.png sheet0.png
+}
+
 @test "pxr-unpack: usage errors" {
+	run -2 --separate-stderr pxr-unpack --classes c.txt
+	assert_equal "$stderr" "pxr-unpack: --classes goes with --sheet"
 	run -2 --separate-stderr pxr-unpack --pick 1
 	assert_equal "$stderr" "pxr-unpack: --pick, --random and --labels go with --tensor"
 	run -2 --separate-stderr pxr-unpack --format gif

@@ -42,7 +42,8 @@ slow_pack() {
 	cp o/X_val.raw before.raw
 	run -2 --separate-stderr pxr-imagenet --split val --size 160 --out o "$SAMPLE"
 	assert_output ""
-	[[ "$stderr" == *"short: '256' now '183'; size: '224x224' now '160x160')"* ]]
+	[[ "$stderr" == *"resize: 'short side 256, the other rounded notebook' now 'short side 183, the other rounded notebook'"* ]]
+	[[ "$stderr" == *"size: '224x224' now '160x160')"* ]]
 	run -2 --separate-stderr pxr-imagenet --split val --filter lanczos3 --out o "$SAMPLE"
 	[[ "$stderr" == *"filter: 'triangle' now 'lanczos3'"* ]]
 	run -2 --separate-stderr pxr-imagenet --split val --layout nchw --out o "$SAMPLE"
@@ -71,8 +72,8 @@ slow_pack() {
 	import json, sys
 	m = json.load(open(sys.argv[1] + "/X_train.raw.manifest.json"))
 	r = m["recipe"]
-	for k in ("pxr", "job", "set", "source", "source_fingerprint", "classes", "classes_sha256",
-	          "decode", "short", "size", "crop", "filter", "layout", "labels"):
+	for k in ("pxr", "job", "set", "split", "source", "source_fingerprint", "classes", "classes_sha256",
+	          "decode", "like", "resize", "crop", "filter", "size", "layout", "labels"):
 	    assert k in r, k
 	assert r["set"] == "train" and r["source"].endswith("ILSVRC2012_img_train.tar"), r
 	assert r["source_fingerprint"].endswith(" 24 images"), r

@@ -1,0 +1,222 @@
+#!/usr/bin/env bats
+# Reference-exact outputs on real photographs (tests/data/photos and the
+# built-in sample's): --like torchvision is torchvision 0.14's
+# Resize(s) + CenterCrop(c) byte for byte, --like notebook the notebook's
+# arithmetic, --squash Pillow's resize((N, N)), in the filters and through
+# pxr-imagenet and pxr-folder; variants made in one pass equal separate
+# runs; the manifest's statistics are numpy's; --base 0 is 0-based.
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load test_helper/common
+	export SAMPLE=$BATS_FILE_TMPDIR/sample
+	"$PY" "$TOP/sample/make-sample.py" "$SAMPLE" --classes 4 \
+	    --train-per-class 5 --val 8 2>/dev/null
+	# Every photograph: the test data's and the sample's training images.
+	export PHOTOS=$BATS_FILE_TMPDIR/photos
+	mkdir -p "$PHOTOS"
+	cp -r "$TESTDATA/photos/train/." "$PHOTOS/"
+	tar -xf "$SAMPLE/ILSVRC2012_img_train.tar" -C "$PHOTOS"
+	for t in "$PHOTOS"/n*.tar; do
+		mkdir -p "${t%.tar}"
+		tar -xf "$t" -C "${t%.tar}"
+		rm "$t"
+	done
+	find "$PHOTOS" -type f | LC_ALL=C sort > "$BATS_FILE_TMPDIR/photos.list"
+}
+
+setup() {
+	load test_helper/common
+	cd "$BATS_TEST_TMPDIR"
+	mapfile -t FILES < "$BATS_FILE_TMPDIR/photos.list"
+}
+
+reference() {
+	"$PY" "$TOP/tests/test_helper/reference.py" "$@" "${FILES[@]}"
+}
+
+# pack SIDE OUT < stream: the records into OUT (NHWC) and OUT.y.
+pack() {
+	pxr-pack --quiet --create "${#FILES[@]}" --size "$1" --layout nhwc --overwrite "$2" "$2.y"
+	pxr-pack --quiet "$2" "$2.y"
+}
+
+# same REF.npy X: how many images equal, and the largest difference.
+same() {
+	"$PY" - "$1" "$2" <<-'PY'
+	import sys, numpy as np
+	r = np.load(sys.argv[1])
+	x = np.fromfile(sys.argv[2], np.uint8).reshape(r.shape)
+	d = np.abs(r.astype(int) - x)
+	print("%d/%d identical, max %d" % (sum(not d[i].any() for i in range(len(r))), len(r), d.max()))
+	PY
+}
+
+@test "reference: --like torchvision is torchvision's Resize(s)+CenterCrop(c), fused and as three filters, at (256,224), (73,64), (300,299)" {
+	n=${#FILES[@]}
+	[ "$n" -ge 30 ]
+	pxr-list "${FILES[@]}" > in.pxr
+	[ "$(pxr-list --names "${FILES[@]}" | cut -f2 | tr '\n' ' ')" = "$(for f in "${FILES[@]}"; do basename "$f"; done | tr '\n' ' ')" ]
+	for g in "256 224" "73 64" "300 299"; do
+		set -- $g
+		reference torchvision "$1" "$2" ref.npy
+		pxr-decode --like torchvision --short "$1" --crop "$2" in.pxr | pack "$2" fused.raw
+		run -0 same ref.npy fused.raw
+		assert_output "$n/$n identical, max 0"
+		pxr-decode in.pxr | pxr-resize --like torchvision --short "$1" |
+			pxr-crop --like torchvision --size "$2" | pack "$2" pipe.raw
+		run -0 same ref.npy pipe.raw
+		assert_output "$n/$n identical, max 0"
+	done
+	# The default rounding (even) is not torchvision's: some images differ.
+	pxr-decode --short 73 --crop 64 in.pxr | pack 64 even.raw
+	reference torchvision 73 64 ref.npy
+	run -0 same ref.npy even.raw
+	refute_output "$n/$n identical, max 0"
+}
+
+@test "reference: --like notebook is the notebook's rounding and window, fused and as three filters" {
+	n=${#FILES[@]}
+	pxr-list "${FILES[@]}" > in.pxr
+	for g in "256 224" "73 64" "300 299"; do
+		set -- $g
+		reference notebook "$1" "$2" ref.npy
+		pxr-decode --like notebook --short "$1" --crop "$2" in.pxr | pack "$2" fused.raw
+		run -0 same ref.npy fused.raw
+		assert_output "$n/$n identical, max 0"
+		pxr-decode in.pxr | pxr-resize --like notebook --short "$1" |
+			pxr-crop --like notebook --size "$2" | pack "$2" pipe.raw
+		run -0 same ref.npy pipe.raw
+		assert_output "$n/$n identical, max 0"
+	done
+	# The two windows are a pixel apart at 224 of 256.
+	reference torchvision 256 224 tv.npy
+	pxr-decode --like notebook --short 256 --crop 224 in.pxr | pack 224 fused.raw
+	run -0 same tv.npy fused.raw
+	refute_output "$n/$n identical, max 0"
+}
+
+@test "reference: a window larger than the image is padded as CenterCrop pads it" {
+	mkjpeg 101 60 small.jpg
+	pxr-list small.jpg | pxr-decode | pxr-crop --like torchvision --size 224x75 > c.pxr
+	load test_helper/pixels
+	unpack_npy c.pxr
+	run -0 "$PY" - <<-'PY'
+	import numpy as np
+	from PIL import Image
+	from torchvision import transforms
+	ref = np.asarray(transforms.CenterCrop((75, 224))(Image.open("small.jpg").convert("RGB")))
+	got = np.load("c.pxr.out.0.npy")
+	print(ref.shape, got.shape, np.abs(ref.astype(int) - got).max())
+	PY
+	assert_output "(75, 224, 3) (75, 224, 3) 0"
+}
+
+@test "reference: --squash N is Pillow's resize((N, N), BOX), and of the other filters chosen" {
+	n=${#FILES[@]}
+	pxr-list "${FILES[@]}" > in.pxr
+	for f in box triangle lanczos3; do
+		reference squash 32 "$f" ref.npy
+		pxr-decode --size 32x32 --filter "$f" in.pxr | pack 32 fused.raw
+		run -0 same ref.npy fused.raw
+		assert_output "$n/$n identical, max 0"
+		pxr-decode in.pxr | pxr-resize --size 32x32 --filter "$f" | pack 32 pipe.raw
+		run -0 same ref.npy pipe.raw
+		assert_output "$n/$n identical, max 0"
+	done
+}
+
+@test "reference: pxr-folder is torchvision's and pxr-imagenet the notebook's by default, every image" {
+	# The photographs as an ImageNet training tree and as an ImageFolder.
+	mkdir -p in/train
+	cp -r "$PHOTOS/." in/train/
+	run -0 --separate-stderr pxr-folder --layout nhwc --split train --out f in
+	run -0 --separate-stderr pxr-imagenet --layout nhwc --split train \
+		--synsets "$TESTDATA/ilsvrc/LOC_synset_mapping.txt" --out i in
+	n=${#FILES[@]}
+	reference torchvision 256 224 tv.npy
+	run -0 same tv.npy f/X_train.raw
+	assert_output "$n/$n identical, max 0"
+	reference notebook 256 224 nb.npy
+	run -0 same nb.npy i/X_train.raw
+	assert_output "$n/$n identical, max 0"
+	# And at odd sizes, with --like across the two.
+	run -0 --separate-stderr pxr-folder --layout nhwc --split train --short 73 --size 64 --out f2 in
+	reference torchvision 73 64 tv.npy
+	run -0 same tv.npy f2/X_train.raw
+	assert_output "$n/$n identical, max 0"
+	run -0 --separate-stderr pxr-imagenet --layout nhwc --split train --like torchvision --short 300 --size 299 \
+		--synsets "$TESTDATA/ilsvrc/LOC_synset_mapping.txt" --out i2 in
+	reference torchvision 300 299 tv.npy
+	run -0 same tv.npy i2/X_train.raw
+	assert_output "$n/$n identical, max 0"
+	run -0 "$PY" -c 'import json; r = json.load(open("i2/X_train.raw.manifest.json"))["recipe"]; print(r["like"], r["decode"], r["crop"])'
+	assert_output "torchvision exact (full size) 299x299 center"
+	# Downsampled ImageNet: the whole image to 32x32, box.
+	run -0 --separate-stderr pxr-imagenet --layout nhwc --split train --squash 32 \
+		--synsets "$TESTDATA/ilsvrc/LOC_synset_mapping.txt" --out s in
+	reference squash 32 box sq.npy
+	run -0 same sq.npy s/X_train.raw
+	assert_output "$n/$n identical, max 0"
+}
+
+@test "reference: --also makes several sets from one decode, equal to separate runs, resumable together" {
+	run -0 --separate-stderr pxr-imagenet --also squash64,squash32,160 --base 0 --jobs 2 --shards 3 --out one "$SAMPLE"
+	for v in squash64 squash32 160; do
+		opt=(--size "$v")
+		[[ $v == squash* ]] && opt=(--squash "${v#squash}")
+		run -0 --separate-stderr pxr-imagenet "${opt[@]}" --base 0 --out "sep$v" "$SAMPLE"
+		for s in train val; do
+			cmp "sep$v/X_$s.raw" "one/X_${s}_$v.raw"
+			cmp "sep$v/Y_$s.raw" "one/Y_${s}_$v.raw"
+		done
+	done
+	run -0 --separate-stderr pxr-imagenet --base 0 --out main "$SAMPLE"
+	cmp main/X_train.raw one/X_train.raw
+	# A set left behind by an interruption is completed by the next run.
+	"$PY" -c 'f = open("one/X_train_squash32.raw.status", "r+b"); f.write(bytes(5))'
+	run -0 --separate-stderr pxr-imagenet --also squash64,squash32,160 --base 0 --jobs 2 --shards 3 --out one "$SAMPLE"
+	cmp sepsquash32/X_train.raw one/X_train_squash32.raw
+	run -0 "$PY" -c 'import json; m = json.load(open("one/X_val_squash64.raw.manifest.json")); print(m["shape"], m["recipe"]["resize"], m["recipe"]["filter"], m["label_base"])'
+	assert_output "[64, 64, 3, 8] 64x64 (squash: the whole image) box 0"
+}
+
+@test "reference: the manifest's mean and std are numpy's over X, after an interrupted and resumed run; --base 0 gives 0-based Y" {
+	mkdir -p slow
+	printf '#!/bin/sh\nsleep 1\nexec %s/pxr-pack "$@"\n' "$PXR_BUILD" > slow/pxr-pack
+	chmod +x slow/pxr-pack
+	PATH=$PWD/slow:$PATH setsid pxr-imagenet --base 0 --jobs 1 --shards 5 --split train --out o "$SAMPLE" 2>/dev/null &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -f o/X_train.raw.status ] && [ "$(tr -cd '\001' < o/X_train.raw.status | wc -c)" -ge 4 ] && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid" || true
+	done_before=$(tr -cd '\001' < o/X_train.raw.status | wc -c)
+	[ "$done_before" -ge 4 ] && [ "$done_before" -lt 20 ]
+	run -0 --separate-stderr pxr-imagenet --base 0 --jobs 2 --split train --out o "$SAMPLE"
+	run -0 "$PY" - o/X_train.raw <<-'PY'
+	import json, sys
+	import numpy as np
+	m = json.load(open(sys.argv[1] + ".manifest.json"))
+	x = np.fromfile(sys.argv[1], np.uint8).reshape(m["c_shape"])  # julia: [N][C][W][H]
+	mean = [x[:, c].mean(dtype=np.float64) for c in range(3)]
+	std = [x[:, c].std(dtype=np.float64) for c in range(3)]
+	s = m["stats"]
+	assert s["images"] == 20
+	for k in range(3):
+	    assert abs(s["mean_255"][k] - mean[k]) < 1e-9, (s["mean_255"], mean)
+	    assert abs(s["std_255"][k] - std[k]) < 1e-9, (s["std_255"], std)
+	    assert abs(s["mean"][k] - mean[k] / 255) < 1e-9 and abs(s["std"][k] - std[k] / 255) < 1e-9
+	y = np.fromfile(sys.argv[1].replace("X_", "Y_"), "<u2")
+	syn = [l.split()[0] for l in open(m["recipe"]["classes"])]
+	want = [syn.index(n.split("/")[0]) for n in sorted(l.split("\t")[1].strip() for l in
+	        __import__("subprocess").run(["pxr-list", "--names", m["recipe"]["source"]],
+	                                     capture_output=True, text=True).stdout.splitlines())]
+	assert list(y) == want and min(y) == 0, (list(y), want)
+	assert m["label_base"] == 0 and m["recipe"]["labels"] == "u16 base 0"
+	print("ok")
+	PY
+	assert_output "ok"
+}
