@@ -331,3 +331,50 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 		assert_output True
 	done
 }
+
+@test "pxr-pack: the manifest's numpy and PyTorch reading of pxr-pack(1) gives the images and 0-based labels, every layout and base" {
+	# The Dataset class exactly as the man page prints it.
+	sed -n '/^\.\\" BEGIN dataset.py/,/^\.\\" END dataset.py/p' "$TOP/man/pxr-pack.1" |
+		grep -v -e '^\.' > dataset.py
+	[ "$(grep -c 'class PxrSet' dataset.py)" -eq 1 ]
+	for base in 0 1; do
+		# Four 20x12 images labelled base + i % 2.
+		"$PY" - "$base" <<-'PY'
+		import os, sys
+		import numpy as np
+		sys.path.insert(0, os.environ["TOP"] + "/tests/test_helper")
+		import pxrstream as p
+		base = int(sys.argv[1])
+		with open("in%d.pxr" % base, "wb") as f:
+		    for i in range(4):
+		        a = np.random.default_rng(i).integers(0, 256, (12, 20, 3), dtype=np.uint8)
+		        np.save("img%d.npy" % i, a)
+		        f.write(p.record("pixels", i, "img%d" % i, a.tobytes(), label=base + i % 2,
+		                         width=20, height=12, channels=3))
+		PY
+		for layout in julia nhwc nchw; do
+			for npy in "" --npy; do
+				out=X-$layout-$base${npy:+-npy}.raw
+				pxr-pack --create 4 --size 20x12 --layout "$layout" --base "$base" $npy "$out" "$out.y"
+				pxr-pack "$out" "$out.y" < "in$base.pxr"
+				pxr-pack --quiet --finish "$out" "$out.y"
+				run -0 "$PY" - "$out" <<-'PY'
+				import sys
+				import numpy as np
+				sys.path.insert(0, ".")
+				from dataset import PxrSet
+				d = PxrSet(sys.argv[1])
+				assert len(d) == 4 and d.ok.all()
+				for i in range(4):
+				    img, lab = d[i]
+				    want = np.load("img%d.npy" % i).transpose(2, 0, 1) / 255
+				    assert tuple(img.shape) == (3, 12, 20), img.shape
+				    assert np.abs(img.numpy() - want).max() < 1e-6, i
+				    assert lab == i % 2, (i, lab)
+				print("ok")
+				PY
+				assert_output "ok"
+			done
+		done
+	done
+}
