@@ -26,8 +26,11 @@ B ?= build
 
 LIB_SRC = $(sort $(wildcard lib/*.c))
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
-CMD_SRC = $(sort $(wildcard cmd/*.c))
+CMD_SRC = $(sort $(wildcard cmd/pxr-*.c))
 PROGS = $(CMD_SRC:cmd/%.c=$(B)/%)
+# The programs' front end (cmd/fe/fe.h): only the programs link it.
+FE_SRC = $(sort $(wildcard cmd/fe/*.c))
+FE_OBJ = $(FE_SRC:cmd/fe/%.c=$(B)/fe/%.o)
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 SCRIPTS = $(sort $(wildcard pipelines/*))
@@ -54,7 +57,7 @@ SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 
 all: $(PROGS) $(B)/scripts.stamp
 
-$(B)/lib $(B)/unit $(B)/cmd:
+$(B)/lib $(B)/unit $(B)/cmd $(B)/fe:
 	mkdir -p $@
 
 $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(B)/lib
@@ -84,11 +87,19 @@ $(B)/libpxr.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(B)/cmd/%.o: cmd/%.c $(wildcard lib/*.h) | $(B)/cmd
+$(B)/fe/%.o: cmd/fe/%.c cmd/fe/fe.h $(wildcard lib/*.h) | $(B)/fe
 	$(CC) $(PXR_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/pxr-%: $(B)/cmd/pxr-%.o $(B)/libpxr.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libpxr.a $(LDLIBS)
+$(B)/libpxrfe.a: $(FE_OBJ)
+	rm -f $@
+	ar rcs $@ $(FE_OBJ)
+
+$(B)/cmd/%.o: cmd/%.c cmd/fe/fe.h $(wildcard lib/*.h) | $(B)/cmd
+	$(CC) $(PXR_CFLAGS) -Icmd/fe $(CFLAGS) -c -o $@ $<
+
+$(B)/pxr-%: $(B)/cmd/pxr-%.o $(B)/libpxrfe.a $(B)/libpxr.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libpxrfe.a $(B)/libpxr.a \
+	    $(LDLIBS)
 
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libpxr.a | $(B)/unit
 	$(CC) $(PXR_CFLAGS) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
@@ -156,10 +167,10 @@ lint-man:
 	$(if $(MAN1)$(MAN5),mandoc -T lint -W warning $(MAN1) $(MAN5))
 
 format:
-	clang-format -i lib/*.c lib/*.h cmd/*.c tests/unit/*.c tests/unit/*.h
+	clang-format -i lib/*.c lib/*.h cmd/*.c cmd/fe/* tests/unit/*.c tests/unit/*.h
 
 format-check:
-	clang-format --dry-run --Werror lib/*.c lib/*.h cmd/*.c
+	clang-format --dry-run --Werror lib/*.c lib/*.h cmd/*.c cmd/fe/*
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
@@ -221,8 +232,8 @@ lint: deps-lint
 
 lint-built:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	    --inline-suppr --std=c11 -Ilib cmd lib
-	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- $(PXR_CFLAGS)
+	    --inline-suppr --std=c11 -Ilib -Icmd/fe cmd lib
+	clang-tidy --quiet $(LIB_SRC) $(FE_SRC) $(CMD_SRC) -- $(PXR_CFLAGS) -Icmd/fe
 
 clean:
 	rm -rf build build-san build-fuzz

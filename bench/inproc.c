@@ -14,32 +14,12 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "fe.h"
 #include "label.h"
 #include "pack.h"
 #include "pxr.h"
 #include "shape.h"
 
-static void
-shaper_need(void *ctx, uint32_t w, uint32_t h, struct pxr_rect *need)
-{
-	pxr_shape_need(ctx, w, h, need);
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || (buf = malloc((size_t)n + 1)) == NULL ||
-	    fread(buf, 1, (size_t)n, f) != (size_t)n)
-		pxr_die(2, "%s: cannot read", path);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
 
 int
 main(int argc, char **argv)
@@ -59,7 +39,7 @@ main(int argc, char **argv)
 	char *buf;
 	int c, r;
 
-	pxr_setprogname(argv[0]);
+	fe_start(argv[0]);
 	while ((c = getopt(argc, argv, "S:R:c:s:")) != -1) {
 		switch (c) {
 		case 'S':
@@ -80,8 +60,8 @@ main(int argc, char **argv)
 	}
 	if (argc - optind != 2 || synsets == NULL)
 		pxr_die(2, "usage: inproc [-S n] -R n -c n -s synsets X Y");
-	buf = slurp(synsets, &len);
-	if ((dec = pxr_decoder_new(&d, &err)) == NULL ||
+	if ((buf = pxr_read_all(synsets, (size_t)1 << 28, &len, &err)) == NULL ||
+	    (dec = pxr_decoder_new(&d, &err)) == NULL ||
 	    (sh = pxr_shaper_new(&s, &err)) == NULL ||
 	    (lb = pxr_labeler_new(&err)) == NULL ||
 	    pxr_labeler_load_synsets(lb, synsets, buf, len, &err) == -1 ||
@@ -91,13 +71,10 @@ main(int argc, char **argv)
 		pxr_die(2, "%s", err.msg);
 	pxr_record_init(&rec);
 	while ((r = pxr_read(rd, &rec, &err)) == 1) {
-		struct pxr_decode_part part = { .need = shaper_need, .ctx = sh };
 		int64_t cls;
 
 		if (rec.kind == PXR_KIND_ENCODED &&
-		    (pxr_decode_part(dec, &rec, &part, &err) == -1 ||
-			pxr_shape_apply(sh, &rec, part.fw, part.fh, &part.have,
-			    &err) == -1))
+		    pxr_decode_shaped(dec, sh, &rec, &err) == -1)
 			pxr_record_fail(&rec, "%s", err.msg);
 		if ((cls = pxr_label_of(lb, rec.name, &err)) >= 0)
 			rec.label = (int32_t)cls + 1;

@@ -26,6 +26,7 @@
 
 #include <jpeglib.h>
 
+#include "fe.h"
 #include "pxr.h"
 
 struct jerr {
@@ -173,7 +174,7 @@ main(int argc, char **argv)
 	unsigned long long ok = 0, failed = 0;
 	int c, wmode = 0;
 
-	pxr_setprogname(argv[0]);
+	fe_start(argv[0]);
 	while ((c = getopt(argc, argv, "m:S:w")) != -1) {
 		switch (c) {
 		case 'm':

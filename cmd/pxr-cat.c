@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pxr.h"
+#include "fe.h"
 
 struct options {
 	int check;
@@ -15,68 +15,47 @@ struct options {
 	int pass;
 };
 
-static const char usage_text[] =
-    "usage: pxr-cat [-chjV] [-p [-f]] [file ...]\n";
+/* Long options without a letter. */
+enum { OPT_CHECK = 256, OPT_PASS };
 
-static _Noreturn void
-usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(2);
-}
-
-static _Noreturn void
-help(void)
-{
-	fputs(usage_text, stdout);
-	fputs("Print one line per record of pxr streams (stdin if no file).\n"
-	      "  -c, --check    validate every record, report every problem\n"
-	      "  -f, --force    with -p, write records even to a terminal\n"
-	      "  -h, --help     print this help and exit\n"
-	      "  -j, --json     print JSON lines instead of tab-separated text\n"
-	      "  -p, --pass     copy the checked records to stdout as a stream\n"
-	      "  -V, --version  print the version and exit\n"
-	      "Exit status: 0 all records fine, 1 the stream holds failure\n"
-	      "records, 2 usage error or a damaged or unreadable stream.\n",
-	    stdout);
-	exit(0);
-}
+static const struct fe_prog prog = {
+	"usage: pxr-cat [-hjV] [--check | --pass [-f]] [file ...]\n",
+	"Print one line per record of pxr streams (stdin if no file).\n"
+	"      --check    validate every record, report every problem\n"
+	"  -f, --force    with --pass, write records even to a terminal\n"
+	"  -h, --help     print this help and exit\n"
+	"  -j, --json     print JSON lines instead of tab-separated text\n"
+	"      --pass     copy the checked records to stdout as a stream\n"
+	"  -V, --version  print the version and exit\n"
+	"Exit status: 0 all records fine, 1 the stream holds failure\n"
+	"records, 2 usage error or a damaged or unreadable stream.\n",
+};
 
 static void
 parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
-		{ "check", no_argument, NULL, 'c' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "json", no_argument, NULL, 'j' },
-		{ "pass", no_argument, NULL, 'p' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "pass", no_argument, NULL, OPT_PASS },
+		FE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "cfhjpV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fhjV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c':
+		case OPT_CHECK:
 			o->check = 1;
 			break;
-		case 'f':
-			o->force = 1;
-			break;
-		case 'h':
-			help();
 		case 'j':
 			o->json = 1;
 			break;
-		case 'p':
+		case OPT_PASS:
 			o->pass = 1;
 			break;
-		case 'V':
-			pxr_print_version();
-			exit(0);
 		default:
-			usage();
+			fe_common(&prog, c, &o->force);
 		}
 	}
 	if (o->check + o->json + o->pass > 1)
@@ -188,7 +167,7 @@ main(int argc, char **argv)
 	struct pxr_err err;
 	int status = 0;
 
-	pxr_setprogname(argv[0]);
+	fe_start(argv[0]);
 	parse_args(argc, argv, &o);
 	if (o.pass && (wr = pxr_writer_open(NULL,
 			   o.force ? PXR_WRITER_FORCE : 0, &err)) == NULL)

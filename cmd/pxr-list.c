@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "list.h"
-#include "pxr.h"
+#include "fe.h"
 
 struct options {
 	int count, force, names, verbose;
@@ -25,44 +25,33 @@ struct options {
 	int has_range;
 };
 
-static const char usage_text[] =
-    "usage: pxr-list [-cfhnvV] [-I index] [-i index] [-k status] "
-    "[-m glob]\n"
-    "                [-r a:b | -s k/n] [source ...]\n";
+/* Long options without a letter. */
+enum { OPT_COUNT = 256, OPT_INDEX, OPT_MATCH, OPT_NAMES, OPT_RANGE, OPT_SHARD };
 
-static _Noreturn void
-usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(2);
-}
-
-static _Noreturn void
-help(void)
-{
-	fputs(usage_text, stdout);
-	fputs("List the images of directories, image files and archives (stdin if\n"
-	      "no source, or -) as pxr records, numbered in sorted-name order.\n"
-	      "  -c, --count            print the number of images selected\n"
-	      "  -f, --force            write records even to a terminal\n"
-	      "  -h, --help             print this help and exit\n"
-	      "  -I, --from-index FILE  read the image list from an index file\n"
-	      "  -i, --index FILE       write the index file (no records)\n"
-	      "  -k, --skip-done FILE   skip images whose status byte is 1\n"
-	      "                         (given more than once: 1 in every file)\n"
-	      "  -m, --match GLOB       pick images by this pattern (repeatable;\n"
-	      "                         default *.jpeg *.jpg *.png, any case)\n"
-	      "  -n, --names            print index and name of each image\n"
-	      "  -r, --range A:B        only indices A to B-1\n"
-	      "  -s, --shard K/N        only the K-th of N equal index ranges\n"
-	      "  -v, --verbose          say what was skipped and why\n"
-	      "  -V, --version          print the version and exit\n"
-	      "Exit status: 0 every image listed, 1 some images or archive\n"
-	      "members could not be read (each reported), 2 usage error or an\n"
-	      "unreadable source.\n",
-	    stdout);
-	exit(0);
-}
+static const struct fe_prog prog = {
+	"usage: pxr-list [-fhvV] [--count | --names | --index file]\n"
+	"                [-I index] [-k status] [--match glob]\n"
+	"                [--range a:b | --shard k/n] [source ...]\n",
+	"List the images of directories, image files and archives (stdin if\n"
+	"no source, or -) as pxr records, numbered in sorted-name order.\n"
+	"      --count            print the number of images selected\n"
+	"  -f, --force            write records even to a terminal\n"
+	"  -h, --help             print this help and exit\n"
+	"  -I, --from-index FILE  read the image list from an index file\n"
+	"      --index FILE       write the index file (no records)\n"
+	"  -k, --skip-done FILE   skip images whose status byte is 1\n"
+	"                         (given more than once: 1 in every file)\n"
+	"      --match GLOB       pick images by this pattern (repeatable;\n"
+	"                         default *.jpeg *.jpg *.png, any case)\n"
+	"      --names            print index and name of each image\n"
+	"      --range A:B        only indices A to B-1\n"
+	"      --shard K/N        only the K-th of N equal index ranges\n"
+	"  -v, --verbose          say what was skipped and why\n"
+	"  -V, --version          print the version and exit\n"
+	"Exit status: 0 every image listed, 1 some images or archive\n"
+	"members could not be read (each reported), 2 usage error or an\n"
+	"unreadable source.\n",
+};
 
 static int
 parse_pair(const char *s, int sep, uint64_t *a, uint64_t *b)
@@ -85,38 +74,31 @@ static void
 parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
 {
 	static const struct option longopts[] = {
-		{ "count", no_argument, NULL, 'c' },
-		{ "force", no_argument, NULL, 'f' },
+		{ "count", no_argument, NULL, OPT_COUNT },
 		{ "from-index", required_argument, NULL, 'I' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "index", required_argument, NULL, 'i' },
-		{ "match", required_argument, NULL, 'm' },
-		{ "names", no_argument, NULL, 'n' },
-		{ "range", required_argument, NULL, 'r' },
-		{ "shard", required_argument, NULL, 's' },
+		{ "index", required_argument, NULL, OPT_INDEX },
+		{ "match", required_argument, NULL, OPT_MATCH },
+		{ "names", no_argument, NULL, OPT_NAMES },
+		{ "range", required_argument, NULL, OPT_RANGE },
+		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "skip-done", required_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
+		FE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pxr_err err;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "cfhI:i:k:m:nr:s:vV", longopts,
+	while ((c = getopt_long(argc, argv, "fhI:k:vV", longopts,
 		    NULL)) != -1) {
 		switch (c) {
-		case 'c':
+		case OPT_COUNT:
 			o->count = 1;
 			break;
-		case 'f':
-			o->force = 1;
-			break;
-		case 'h':
-			help();
 		case 'I':
 			o->from_index = optarg;
 			break;
-		case 'i':
+		case OPT_INDEX:
 			o->index = optarg;
 			break;
 		case 'k':
@@ -124,21 +106,21 @@ parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
 				pxr_die(2, "--skip-done: at most 8 files");
 			o->skip_done[o->nskip++] = optarg;
 			break;
-		case 'm':
+		case OPT_MATCH:
 			if (pxr_list_add_match(l, optarg, &err) == -1)
 				pxr_die(2, "%s", err.msg);
 			break;
-		case 'n':
+		case OPT_NAMES:
 			o->names = 1;
 			break;
-		case 'r':
+		case OPT_RANGE:
 			if (parse_pair(optarg, ':', &o->range_a, &o->range_b) ||
 			    o->range_a > o->range_b)
 				pxr_die(2, "bad --range '%s' (want A:B, A <= B)",
 				    optarg);
 			o->has_range = 1;
 			break;
-		case 's':
+		case OPT_SHARD:
 			if (parse_pair(optarg, '/', &o->shard_k, &o->shard_n) ||
 			    o->shard_k < 1 || o->shard_k > o->shard_n)
 				pxr_die(2, "bad --shard '%s' (want K/N, "
@@ -147,11 +129,8 @@ parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
 		case 'v':
 			o->verbose = 1;
 			break;
-		case 'V':
-			pxr_print_version();
-			exit(0);
 		default:
-			usage();
+			fe_common(&prog, c, &o->force);
 		}
 	}
 	if (o->has_range && o->shard_n)
@@ -248,7 +227,7 @@ main(int argc, char **argv)
 	uint64_t total;
 	int64_t failures = 0;
 
-	pxr_setprogname(argv[0]);
+	fe_start(argv[0]);
 	if ((l = pxr_list_new(warn_cb, NULL)) == NULL)
 		pxr_die(2, "out of memory");
 	parse_args(argc, argv, &o, l);
@@ -277,6 +256,13 @@ main(int argc, char **argv)
 	if (o.index && pxr_list_write_index(l, o.index, &err) == -1)
 		pxr_die(2, "%s", err.msg);
 
+	/* A stream with no index: its images are numbered as they come, and
+	 * their count is known only at the end, so no shard of it can be
+	 * told ahead (--range can: it counts from the first). */
+	if (from_stdin && !o.from_index && o.shard_n)
+		pxr_die(2, "--shard of the standard input needs its index "
+			   "(--from-index): the number of images is not known "
+			   "before the end");
 	total = from_stdin && !o.from_index ? UINT64_MAX : pxr_list_count(l);
 	sel.lo = 0;
 	sel.hi = total;

@@ -11,10 +11,7 @@
 #include <unistd.h>
 
 #include "pack.h"
-#include "pxr.h"
-
-/* Long options without a letter. */
-enum { OPT_RECIPE = 256, OPT_OVERWRITE };
+#include "fe.h"
 
 struct options {
 	int create, finish, quiet, overwrite;
@@ -25,70 +22,66 @@ struct options {
 	int base;
 };
 
-static const char usage_text[] =
-    "usage: pxr-pack [-hqV] [-b 0|1] [-c n [-L layout] [-N] [-s wxh] [-t type]\n"
-    "                [--recipe file] [--overwrite] | -F [-S file]] [-i file]\n"
-    "                x_file y_file\n";
+/* Long options without a letter. */
+enum {
+	OPT_CREATE = 256, OPT_FINISH, OPT_INPUT, OPT_LABEL_TYPE,
+	OPT_OVERWRITE, OPT_RECIPE, OPT_SIZE, OPT_SYNSETS
+};
 
-static _Noreturn void
-usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(2);
-}
-
-static _Noreturn void
-help(void)
-{
-	fputs(usage_text, stdout);
-	fputs("Write pixel records (stdin) into X_FILE and Y_FILE at their index.\n"
-	      "  -b, --base B          with -c, the set's label base, 0 or 1 (1);\n"
-	      "                        with -F, the manifest's (the set's)\n"
-	      "  -c, --create N        make the set for N images and exit\n"
-	      "  -F, --finish          check that every image is done, fsync,\n"
-	      "                        write X_FILE.manifest.json\n"
-	      "  -h, --help            print this help and exit\n"
-	      "  -i, --input FILE      read records from FILE, not stdin\n"
-	      "  -L, --layout L        julia (default: (H,W,C,N) column-major),\n"
-	      "                        nhwc or nchw\n"
-	      "  -N, --npy             with -c, X_FILE and Y_FILE as .npy files\n"
-	      "                        (numpy.load(f, mmap_mode='r') maps them)\n"
-	      "      --overwrite       with -c, make the set anew over whatever\n"
-	      "                        is there (another shape or recipe)\n"
-	      "      --recipe FILE     with -c, the set's recipe ('key value'\n"
-	      "                        lines): kept in X_FILE.meta and the\n"
-	      "                        manifest; a set made with another is\n"
-	      "                        refused\n"
-	      "  -q, --quiet           no summary on stderr\n"
-	      "  -S, --synsets FILE    list these classes in the manifest\n"
-	      "  -s, --size WxH        image size (224x224); 3 channels\n"
-	      "  -t, --label-type T    u16 (default), i32 or i64\n"
-	      "  -V, --version         print the version and exit\n"
-	      "Exit status: 0 all records written (with -F: every image ok),\n"
-	      "1 some images failed, 2 usage error, an I/O error (disk full...)\n"
-	      "or, with -F, missing images.\n",
-	    stdout);
-	exit(0);
-}
+static const struct fe_prog prog = {
+	"usage: pxr-pack [-hqV] [-b 0|1] [--input file] x_file y_file\n"
+	"       pxr-pack --create n [-N] [-b 0|1] [-L layout] [--size wxh]\n"
+	"                [--label-type type] [--recipe file] [--overwrite] "
+	"x_file y_file\n"
+	"       pxr-pack --finish [-q] [-b 0|1] [--synsets file] x_file "
+	"y_file\n",
+	"Write pixel records (stdin) into X_FILE and Y_FILE at their index.\n"
+	"  -b, --base B          with --create, the set's label base, 0 or 1\n"
+	"                        (1); with --finish, the manifest's (the set's)\n"
+	"      --create N        make the set for N images and exit\n"
+	"      --finish          check that every image is done, fsync,\n"
+	"                        write X_FILE.manifest.json\n"
+	"  -h, --help            print this help and exit\n"
+	"      --input FILE      read records from FILE, not stdin\n"
+	"      --label-type T    with --create: u16 (default), i32 or i64\n"
+	"  -L, --layout L        with --create: julia (default: (H,W,C,N)\n"
+	"                        column-major), nhwc or nchw\n"
+	"  -N, --npy             with --create, X_FILE and Y_FILE as .npy\n"
+	"                        files (numpy.load(f, mmap_mode='r') maps them)\n"
+	"      --overwrite       with --create, make the set anew over\n"
+	"                        whatever is there (another shape or recipe)\n"
+	"      --recipe FILE     with --create, the set's recipe ('key value'\n"
+	"                        lines): kept in X_FILE.meta and the\n"
+	"                        manifest; a set made with another is\n"
+	"                        refused\n"
+	"  -q, --quiet           no summary on stderr\n"
+	"      --size WxH        with --create: image size (224x224); 3\n"
+	"                        channels\n"
+	"      --synsets FILE    with --finish: list these classes in the\n"
+	"                        manifest\n"
+	"  -V, --version         print the version and exit\n"
+	"Exit status: 0 all records written (with --finish: every image ok),\n"
+	"1 some images failed, 2 usage error, an I/O error (disk full...)\n"
+	"or, with --finish, missing images.\n",
+};
 
 static void
 parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "base", required_argument, NULL, 'b' },
-		{ "create", required_argument, NULL, 'c' },
-		{ "finish", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "input", required_argument, NULL, 'i' },
-		{ "label-type", required_argument, NULL, 't' },
+		{ "create", required_argument, NULL, OPT_CREATE },
+		{ "finish", no_argument, NULL, OPT_FINISH },
+		{ "input", required_argument, NULL, OPT_INPUT },
+		{ "label-type", required_argument, NULL, OPT_LABEL_TYPE },
 		{ "layout", required_argument, NULL, 'L' },
 		{ "npy", no_argument, NULL, 'N' },
 		{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
 		{ "recipe", required_argument, NULL, OPT_RECIPE },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "size", required_argument, NULL, 's' },
-		{ "synsets", required_argument, NULL, 'S' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "synsets", required_argument, NULL, OPT_SYNSETS },
+		FE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, shape_opts = 0;
@@ -97,7 +90,7 @@ parse_args(int argc, char **argv, struct options *o)
 	o->m.base = 1;
 	o->m.width = o->m.height = 224;
 	o->m.channels = 3;
-	while ((c = getopt_long(argc, argv, "b:c:Fhi:L:NqS:s:t:V", longopts,
+	while ((c = getopt_long(argc, argv, "b:L:NqhV", longopts,
 		    NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -105,18 +98,16 @@ parse_args(int argc, char **argv, struct options *o)
 				pxr_die(2, "--base wants 0 or 1");
 			o->base = o->m.base = optarg[0] - '0';
 			break;
-		case 'c':
+		case OPT_CREATE:
 			if (pxr_parse_u64(optarg, 0, PXR_INDEX_MAX, &o->n) == -1)
 				pxr_die(2, "--create wants a count of images, "
 				    "not '%s'", optarg);
 			o->create = 1;
 			break;
-		case 'F':
+		case OPT_FINISH:
 			o->finish = 1;
 			break;
-		case 'h':
-			help();
-		case 'i':
+		case OPT_INPUT:
 			o->input = optarg;
 			break;
 		case 'L':
@@ -140,26 +131,23 @@ parse_args(int argc, char **argv, struct options *o)
 			o->recipe = optarg;
 			shape_opts = 1;
 			break;
-		case 'S':
+		case OPT_SYNSETS:
 			o->synsets = optarg;
 			break;
-		case 's':
+		case OPT_SIZE:
 			if (pxr_parse_size(optarg, &o->m.width, &o->m.height))
 				pxr_die(2, "--size wants N or WxH, not '%s'",
 				    optarg);
 			shape_opts = 1;
 			break;
-		case 't':
+		case OPT_LABEL_TYPE:
 			if (pxr_ltype_parse(optarg, &o->m.ltype) == -1)
 				pxr_die(2, "unknown label type '%s' (u16, i32, "
 				    "i64)", optarg);
 			shape_opts = 1;
 			break;
-		case 'V':
-			pxr_print_version();
-			exit(0);
 		default:
-			usage();
+			fe_common(&prog, c, NULL);
 		}
 	}
 	if (o->create && o->finish)
@@ -169,7 +157,7 @@ parse_args(int argc, char **argv, struct options *o)
 			   "and --overwrite go with --create (the set's "
 			   "metadata holds them)");
 	if (argc - optind != 2)
-		usage();
+		fe_usage(&prog, NULL);
 	o->m.n = o->n;
 }
 
@@ -194,9 +182,14 @@ create(struct options *o, const char *x, const char *y)
 			pxr_die(2, "%s", err.msg);
 		free(text);
 	}
-	if (pxr_pack_create(x, y, &o->m,
-		o->overwrite ? PXR_PACK_OVERWRITE : 0, &err) == -1)
+	switch (pxr_pack_create(x, y, &o->m,
+	    o->overwrite ? PXR_PACK_OVERWRITE : 0, &err)) {
+	case -1:
 		pxr_die(2, "%s", err.msg);
+	case 1:
+		pxr_warnx("%s", err.msg); /* made, without its blocks */
+		break;
+	}
 	return 0;
 }
 
@@ -233,7 +226,7 @@ main(int argc, char **argv)
 	const char *x, *y;
 	int r;
 
-	pxr_setprogname(argv[0]);
+	fe_start(argv[0]);
 	parse_args(argc, argv, &o);
 	x = argv[optind];
 	y = argv[optind + 1];

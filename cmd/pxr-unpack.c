@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "pxr.h"
+#include "fe.h"
 #include "unpack.h"
 
 struct options {
@@ -20,71 +20,58 @@ struct options {
 	uint64_t random, seed;
 };
 
-static const char usage_text[] =
-    "usage: pxr-unpack [-fhV] [-F png|ppm] [-o pattern] [-s colsxrows "
-    "[-c file] [-b 0|1]]\n"
-    "                  [file]\n"
-    "       pxr-unpack -t x_file [-f] [-l y_file] [-p list | -r k [-S seed]]\n";
+/* Long options without a letter. */
+enum { OPT_CLASSES = 256, OPT_FORMAT, OPT_LABELS, OPT_PICK, OPT_RANDOM, OPT_SEED, OPT_SHEET, OPT_TENSOR };
 
-static _Noreturn void
-usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(2);
-}
-
-static _Noreturn void
-help(void)
-{
-	fputs(usage_text, stdout);
-	fputs("Write pixel records (stdin if no file) as image files, or read a\n"
-	      "packed tensor back as records.\n"
-	      "  -b, --base B        with -s: the first class's label (1)\n"
-	      "  -c, --classes FILE  with -s: the class list, to caption each\n"
-	      "                      image with its class's words (or WNID)\n"
-	      "  -F, --format F      png (default) or ppm\n"
-	      "  -f, --force         with -t, write records even to a terminal\n"
-	      "  -h, --help          print this help and exit\n"
-	      "  -l, --labels FILE   with -t: the labels (default: X_ -> Y_)\n"
-	      "  -o, --output PAT    file names: %i index, %n name's basename,\n"
-	      "                      %l label, %% a percent sign (%i.png);\n"
-	      "                      with -s the sheet's file (sheet.png)\n"
-	      "  -p, --pick LIST     with -t: these indices, as 1,5,7\n"
-	      "  -r, --random K      with -t: K random images\n"
-	      "  -S, --seed N        the seed of -r (1)\n"
-	      "  -s, --sheet CxR     one contact sheet of the first C*R images\n"
-	      "  -t, --tensor FILE   read a pxr-pack tensor as records\n"
-	      "  -V, --version       print the version and exit\n"
-	      "Exit status: 0 all records written, 1 some were failures or not\n"
-	      "pixels, 2 usage error, an unreadable input or a write error.\n",
-	    stdout);
-	exit(0);
-}
+static const struct fe_prog prog = {
+	"usage: pxr-unpack [-hV] [--format png|ppm] [-o pattern]\n"
+	"                  [--sheet colsxrows [--classes file] [-b 0|1]] [file]\n"
+	"       pxr-unpack --tensor x_file [-f] [--labels y_file]\n"
+	"                  [--pick list | --random k [--seed n]]\n",
+	"Write pixel records (stdin if no file) as image files, or read a\n"
+	"packed tensor back as records.\n"
+	"  -b, --base B        with --sheet: the first class's label (1)\n"
+	"      --classes FILE  with --sheet: the class list, to caption each\n"
+	"                      image with its class's words (or WNID)\n"
+	"  -f, --force         with --tensor, write records even to a terminal\n"
+	"      --format F      png (default) or ppm\n"
+	"  -h, --help          print this help and exit\n"
+	"      --labels FILE   with --tensor: the labels (default: X_ -> Y_)\n"
+	"  -o, --output PAT    file names: %i index, %n name's basename,\n"
+	"                      %l label, %% a percent sign (%i.png);\n"
+	"                      with --sheet the sheet's file (sheet.png)\n"
+	"      --pick LIST     with --tensor: these indices, as 1,5,7\n"
+	"      --random K      with --tensor: K random images\n"
+	"      --seed N        the seed of --random (1)\n"
+	"      --sheet CxR     one contact sheet of the first C*R images\n"
+	"      --tensor FILE   read a pxr-pack tensor as records\n"
+	"  -V, --version       print the version and exit\n"
+	"Exit status: 0 all records written, 1 some were failures or not\n"
+	"pixels, 2 usage error, an unreadable input or a write error.\n",
+};
 
 static void
 parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "base", required_argument, NULL, 'b' },
-		{ "classes", required_argument, NULL, 'c' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "labels", required_argument, NULL, 'l' },
+		{ "classes", required_argument, NULL, OPT_CLASSES },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "labels", required_argument, NULL, OPT_LABELS },
 		{ "output", required_argument, NULL, 'o' },
-		{ "pick", required_argument, NULL, 'p' },
-		{ "random", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "sheet", required_argument, NULL, 's' },
-		{ "tensor", required_argument, NULL, 't' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "pick", required_argument, NULL, OPT_PICK },
+		{ "random", required_argument, NULL, OPT_RANDOM },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "sheet", required_argument, NULL, OPT_SHEET },
+		{ "tensor", required_argument, NULL, OPT_TENSOR },
+		FE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	o->seed = 1;
 	o->base = 1;
-	while ((c = getopt_long(argc, argv, "b:c:F:fhl:o:p:r:S:s:t:V", longopts,
+	while ((c = getopt_long(argc, argv, "b:fho:V", longopts,
 		    NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -92,10 +79,10 @@ parse_args(int argc, char **argv, struct options *o)
 				pxr_die(2, "--base wants 0 or 1, not '%s'", optarg);
 			o->base = optarg[0] - '0';
 			break;
-		case 'c':
+		case OPT_CLASSES:
 			o->classes = optarg;
 			break;
-		case 'F':
+		case OPT_FORMAT:
 			if (strcmp(optarg, "png") == 0)
 				o->fmt = PXR_IMG_PNG;
 			else if (strcmp(optarg, "ppm") == 0)
@@ -105,44 +92,36 @@ parse_args(int argc, char **argv, struct options *o)
 				    optarg);
 			o->has_fmt = 1;
 			break;
-		case 'f':
-			o->force = 1;
-			break;
-		case 'h':
-			help();
-		case 'l':
+		case OPT_LABELS:
 			o->labels = optarg;
 			break;
 		case 'o':
 			o->output = optarg;
 			break;
-		case 'p':
+		case OPT_PICK:
 			o->pick = optarg;
 			break;
-		case 'r':
+		case OPT_RANDOM:
 			if (pxr_parse_u64(optarg, 1, 1u << 24, &o->random))
 				pxr_die(2, "--random wants a count, not '%s'",
 				    optarg);
 			break;
-		case 'S':
+		case OPT_SEED:
 			if (pxr_parse_u64(optarg, 0, UINT64_MAX, &o->seed))
 				pxr_die(2, "--seed wants a number, not '%s'",
 				    optarg);
 			break;
-		case 's':
+		case OPT_SHEET:
 			if (pxr_parse_size(optarg, &o->cols, &o->rows) == -1 ||
 			    o->cols > 64 || o->rows > 64)
 				pxr_die(2, "--sheet wants CxR (at most 64x64), "
 				    "not '%s'", optarg);
 			break;
-		case 't':
+		case OPT_TENSOR:
 			o->tensor = optarg;
 			break;
-		case 'V':
-			pxr_print_version();
-			exit(0);
 		default:
-			usage();
+			fe_common(&prog, c, &o->force);
 		}
 	}
 	if (o->pick && o->random)
@@ -155,7 +134,7 @@ parse_args(int argc, char **argv, struct options *o)
 		pxr_die(2, "--tensor writes records: pipe them to another "
 			   "pxr-unpack for files or a sheet");
 	if (argc - optind > (o->tensor ? 0 : 1))
-		usage();
+		fe_usage(&prog, NULL);
 	if (!o->has_fmt && o->output && strlen(o->output) > 4 &&
 	    strcmp(o->output + strlen(o->output) - 4, ".ppm") == 0)
 		o->fmt = PXR_IMG_PPM;
@@ -303,7 +282,7 @@ main(int argc, char **argv)
 	size_t nnames = 0;
 	int r, status = 0;
 
-	pxr_setprogname(argv[0]);
+	fe_start(argv[0]);
 	parse_args(argc, argv, &o);
 	if (o.tensor)
 		return from_tensor(&o);

@@ -12,8 +12,9 @@
 
 #define POLY 0x82F63B78u
 
-/* Built on first use: with the shift tables below, the only mutable
- * statics in lib, and idempotent (a race rebuilds the same values). */
+/* Built on first use, idempotent (a race rebuilds the same values): with
+ * the shift tables below and the CPU's vector level (util.c), the only
+ * statics of lib that are not constant. */
 static uint32_t table[8][256];
 static int table_ready;
 
@@ -147,15 +148,12 @@ uint32_t
 pxr_crc32c(uint32_t crc, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
-	static int fold = -1;
 
 	crc = ~crc;
 #if defined(__x86_64__)
-	if (fold == -1)
-		fold = pxr_simd_level() >= PXR_SIMD_AVX512 &&
-		    __builtin_cpu_supports("vpclmulqdq") &&
-		    __builtin_cpu_supports("sse4.2");
-	if (fold && len >= FOLD_MIN) {
+	if (len >= FOLD_MIN && pxr_simd_level() >= PXR_SIMD_AVX512 &&
+	    __builtin_cpu_supports("vpclmulqdq") &&
+	    __builtin_cpu_supports("sse4.2")) {
 		size_t done;
 
 		crc = pxr_crc32c_fold(crc, p, len, &done);

@@ -1,7 +1,8 @@
 /*
- * err.c: the one place pxr programs print messages and exit.  Lib code
- * only fills struct pxr_err through pxr_seterr(); cmd/ prints it here.
+ * err.c: errors of the library: it fills a caller's struct pxr_err and
+ * never prints (cmd/fe/msg.c prints for the programs), but for a bug.
  */
+#define _GNU_SOURCE /* program_invocation_short_name */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,76 +10,6 @@
 #include <string.h>
 
 #include "pxr.h"
-
-/* Set once by main() before anything else runs. */
-static const char *progname = "pxr";
-
-void
-pxr_setprogname(const char *argv0)
-{
-	const char *slash;
-
-	if (argv0 == NULL || *argv0 == '\0')
-		return;
-	slash = strrchr(argv0, '/');
-	progname = slash != NULL ? slash + 1 : argv0;
-}
-
-const char *
-pxr_getprogname(void)
-{
-	return progname;
-}
-
-__attribute__((format(printf, 2, 0))) static void
-vwarn_common(int errnum, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	if (errnum != 0)
-		fprintf(stderr, ": %s", strerror(errnum));
-	fputc('\n', stderr);
-}
-
-void
-pxr_warn(const char *fmt, ...)
-{
-	int errnum = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn_common(errnum, fmt, ap);
-	va_end(ap);
-}
-
-void
-pxr_warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn_common(0, fmt, ap);
-	va_end(ap);
-}
-
-void
-pxr_die(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn_common(0, fmt, ap);
-	va_end(ap);
-	exit(status);
-}
-
-void
-pxr_warn_record(const struct pxr_record *rec, const char *what)
-{
-	fprintf(stderr, "%s: %s#%llu: %s\n", progname,
-	    rec->name != NULL ? rec->name : "",
-	    (unsigned long long)rec->index, what);
-}
 
 int
 pxr_seterr(struct pxr_err *err, int code, const char *fmt, ...)
@@ -97,6 +28,7 @@ pxr_seterr(struct pxr_err *err, int code, const char *fmt, ...)
 void
 pxr_bug(const char *file, int line, const char *what)
 {
-	fprintf(stderr, "%s: BUG: %s:%d: %s\n", progname, file, line, what);
+	fprintf(stderr, "%s: BUG: %s:%d: %s\n", program_invocation_short_name,
+	    file, line, what);
 	abort();
 }

@@ -7,6 +7,7 @@
  * i, as TensorFlow's and Metalhead's lists), Kaggle's LOC_val_solution.csv,
  * or "name WNID" pairs.  The class is the WNID's line in the synset list.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,13 +317,13 @@ pxr_labeler_derive_synsets(struct pxr_labeler *lb, struct pxr_err *err)
 	return set_synsets(lb, ids, n, "validation labels", err);
 }
 
-static char **folder_sort_names; /* qsort has no context pointer */
-
+/* qsort_r's order of folder indices by their names (ctx). */
 static int
-cmp_folder(const void *a, const void *b)
+cmp_folder(const void *a, const void *b, void *ctx)
 {
-	return strcmp(folder_sort_names[*(const uint32_t *)a],
-	    folder_sort_names[*(const uint32_t *)b]);
+	char *const *names = ctx;
+
+	return strcmp(names[*(const uint32_t *)a], names[*(const uint32_t *)b]);
 }
 
 int
@@ -375,9 +376,8 @@ pxr_labeler_load_folders(struct pxr_labeler *lb, const char *name,
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < lb->nfolders; i++)
 		lb->folder_cls[i] = (uint32_t)i;
-	folder_sort_names = lb->folder_order;
-	qsort(lb->folder_cls, lb->nfolders, sizeof(uint32_t), cmp_folder);
-	folder_sort_names = NULL;
+	qsort_r(lb->folder_cls, lb->nfolders, sizeof(uint32_t), cmp_folder,
+	    lb->folder_order);
 	for (size_t i = 1; i < lb->nfolders; i++)
 		if (strcmp(lb->folder_order[lb->folder_cls[i - 1]],
 			lb->folder_order[lb->folder_cls[i]]) == 0)

@@ -593,6 +593,20 @@ visit_image(struct walk *w, struct archive *a, struct archive_entry *e,
 		w->write_failed = 1;
 }
 
+/* Whether the 512-byte block at off of fd is all zeros: a tar's end. */
+static int
+zero_block_at(int fd, int64_t off)
+{
+	unsigned char b[512];
+
+	if (fd == -1 || pread(fd, b, sizeof(b), (off_t)off) != (ssize_t)sizeof(b))
+		return 0;
+	for (size_t i = 0; i < sizeof(b); i++)
+		if (b[i] != 0)
+			return 0;
+	return 1;
+}
+
 /*
  * Walks every member of a: images are visited, inner archives walked.
  * direct: a is a window [base, end) of w->fd, so member bytes have file
@@ -603,8 +617,9 @@ walk_archive(struct walk *w, struct archive *a, const char *prefix,
     const char *arcname, int direct, int64_t base, int64_t end, int depth)
 {
 	struct archive_entry *e;
-	char full[PXR_NAME_MAX + 2];
-	int r, damaged = 0, first = 1, retrying = 0;
+	char full[PXR_NAME_MAX + 2], lost[PXR_NAME_MAX + 256];
+	int r, damaged = 0, first = 1, retrying = 0, after_end = 0;
+	int64_t next_hdr = 0; /* where the member after the last one starts */
 
 	for (;;) {
 		const char *name, *why = NULL;
@@ -612,27 +627,39 @@ walk_archive(struct walk *w, struct archive *a, const char *prefix,
 		size_t len;
 
 		r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF)
-			break;
 		if (r == ARCHIVE_RETRY) {
 			/* A damaged header: libarchive steps over it block by
 			 * block and would say nothing, so the loss is
-			 * reported (once per damaged stretch) and counted. */
-			if (!retrying)
-				lwarn(w->l, "%s: near byte %lld: %s: skipping to the "
-				    "next good header; a member is lost",
-				    arcname,
+			 * reported (once per damaged stretch) and counted:
+			 * when a member follows, or at the end unless the
+			 * stretch began at a lone zero block (the end of the
+			 * archive, junk after it: nothing is lost, as GNU tar
+			 * and bsdtar read it). */
+			if (!retrying) {
+				snprintf(lost, sizeof(lost), "%s: near byte %lld: "
+				    "%s: skipping to the next good header; a "
+				    "member is lost", arcname,
 				    (long long)archive_filter_bytes(a, -1) +
 					(long long)base,
 				    archive_error_string(a)
 					? archive_error_string(a)
 					: "damaged header");
-			if (!retrying)
-				w->l->st.damaged++;
-			retrying = damaged = 1;
+				after_end = direct && zero_block_at(w->fd,
+							   base + next_hdr);
+			}
+			retrying = 1;
 			continue;
 		}
+		if (retrying && !(r == ARCHIVE_EOF && after_end)) {
+			lwarn(w->l, "%s", lost);
+			w->l->st.damaged++;
+			damaged = 1;
+		}
+		if (r == ARCHIVE_EOF)
+			break;
 		retrying = 0;
+		next_hdr = archive_filter_bytes(a, -1) +
+		    ((archive_entry_size(e) + 511) & ~(int64_t)511);
 		if (r == ARCHIVE_WARN && archive_error_string(a) != NULL &&
 		    strstr(archive_error_string(a), "can't be converted")) {
 			/* Names are used as raw bytes, never converted to the
@@ -816,8 +843,10 @@ scan_dir_entry(struct pxr_list *l, const char *root, uint32_t id,
 			l->st.damaged++;
 		}
 	} else if (S_ISREG(st.st_mode) && is_image(l, rel)) {
-		if (add_entry(l, rel, strlen(rel), id, 0, (uint64_t)st.st_size))
-			lwarn(l, "%s: out of memory", path);
+		if (add_entry(l, rel, strlen(rel), id, 0, (uint64_t)st.st_size)) {
+			lwarn(l, "%s: out of memory: not listed", path);
+			l->st.damaged++;
+		}
 	} else if (S_ISREG(st.st_mode)) {
 		skip_file(l, rel);
 	} else {
@@ -859,6 +888,12 @@ scan_dir(struct pxr_list *l, const char *root, uint32_t id, const char *rel,
 			break;
 		n++;
 	}
+	if (de != NULL) {
+		/* Never a silent loss: what could not be held is said. */
+		lwarn(l, "%s: out of memory: the rest of this folder is not "
+		    "listed", path);
+		l->st.damaged++;
+	}
 	closedir(d);
 	/* Sorted, so that the scan order (and seq) is deterministic. */
 	if (n > 0)
@@ -868,6 +903,22 @@ scan_dir(struct pxr_list *l, const char *root, uint32_t id, const char *rel,
 		free(names[i]);
 	}
 	free(names);
+}
+
+/* Whether the file starts as a JPEG (FF D8 FF) or a PNG does. */
+static int
+image_content(const char *path)
+{
+	static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n',
+		0x1a, '\n' };
+	unsigned char b[8];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd == -1 ? -1 : read(fd, b, sizeof(b));
+
+	if (fd != -1)
+		close(fd);
+	return (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff) ||
+	    (n == 8 && memcmp(b, png, 8) == 0);
 }
 
 int
@@ -894,8 +945,12 @@ pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err)
 	if (!S_ISREG(st.st_mode))
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "%s: not a directory, an image or an archive", path);
-	if (is_image(l, path) && archive_suffix(path) == 0) {
-		/* A lone image: named by its basename, read whole. */
+	if (archive_suffix(path) == 0 &&
+	    (is_image(l, path) || image_content(abs))) {
+		/* A lone image: named by its basename, read whole.  A file
+		 * named on the command line is told by its content too (a
+		 * .mpo is a JPEG), as pxr-decode tells them, unless its
+		 * name says archive. */
 		char dir[PATH_MAX];
 		char *slash;
 
@@ -913,8 +968,6 @@ pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err)
 
 /* ---- order ---- */
 
-static const struct pxr_list *sort_list; /* qsort has no context pointer */
-
 /* Bytewise order of the names of entries i and j. */
 static int
 cmp_names(const struct pxr_list *l, size_t i, size_t j)
@@ -928,12 +981,14 @@ cmp_names(const struct pxr_list *l, size_t i, size_t j)
 	return a->name_len < b->name_len ? -1 : a->name_len > b->name_len;
 }
 
+/* qsort_r's order: by name, then by the order the scan met them. */
 static int
-cmp_entry(const void *pa, const void *pb)
+cmp_entry(const void *pa, const void *pb, void *ctx)
 {
+	const struct pxr_list *l = ctx;
 	const struct entry *a = pa, *b = pb;
-	const char *na = sort_list->names + a->name_off;
-	const char *nb = sort_list->names + b->name_off;
+	const char *na = l->names + a->name_off;
+	const char *nb = l->names + b->name_off;
 	size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
 	int c = memcmp(na, nb, n);
 
@@ -951,9 +1006,7 @@ pxr_list_sort(struct pxr_list *l)
 
 	if (l->nent == 0)
 		return;
-	sort_list = l;
-	qsort(l->ents, l->nent, sizeof(*l->ents), cmp_entry);
-	sort_list = NULL;
+	qsort_r(l->ents, l->nent, sizeof(*l->ents), cmp_entry, l);
 	for (size_t i = 0; i < l->nent; i++) {
 		const struct entry *e = &l->ents[i];
 

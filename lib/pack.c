@@ -182,8 +182,8 @@ pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
  * allocated and would leave the disk full; should that happen all the
  * same, the blocks are given back (the file is zeros either way).
  */
-static void
-allocate_blocks(int fd, const char *path, uint64_t size)
+static int
+allocate_blocks(int fd, const char *path, uint64_t size, struct pxr_err *warn)
 {
 	struct statvfs vfs;
 	int nospace = 0;
@@ -192,14 +192,18 @@ allocate_blocks(int fd, const char *path, uint64_t size)
 	    (uint64_t)vfs.f_bavail * vfs.f_frsize < size)
 		nospace = 1;
 	else if (fallocate(fd, 0, 0, (off_t)size) == 0)
-		return;
+		return 0;
 	else if ((nospace = errno == ENOSPC))
 		(void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		    0, (off_t)size);
-	if (nospace)
-		pxr_warnx("%s: no room for its %llu bytes now: packing goes "
-			  "on, and fails where the disk fills",
-		    path, (unsigned long long)size);
+	if (!nospace)
+		return 0;
+	/* The first such file is the one said. */
+	if (warn->code == PXR_E_NONE)
+		pxr_seterr(warn, PXR_E_IO, "%s: no room for its %llu bytes now: "
+		    "packing goes on, and fails where the disk fills", path,
+		    (unsigned long long)size);
+	return 1;
 }
 
 /*
@@ -211,7 +215,8 @@ allocate_blocks(int fd, const char *path, uint64_t size)
  * stays sparse and the writes allocate.
  */
 static int
-make_file(const char *path, uint64_t size, int allocate, struct pxr_err *err)
+make_file(const char *path, uint64_t size, int allocate, struct pxr_err *err,
+    struct pxr_err *warn)
 {
 	/* Emptied first: nothing of an earlier set's bytes stays. */
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -224,7 +229,7 @@ make_file(const char *path, uint64_t size, int allocate, struct pxr_err *err)
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(e));
 	}
 	if (allocate && size > 0)
-		allocate_blocks(fd, path, size);
+		(void)allocate_blocks(fd, path, size, warn);
 	return close(fd) == -1 ? pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 				     strerror(errno))
 			       : 0;
@@ -389,7 +394,7 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 {
 	char meta[PATH_MAX], status[PATH_MAX], stats[PATH_MAX];
 	struct pxr_pack_meta *old;
-	struct pxr_err ignored;
+	struct pxr_err ignored, warn;
 	uint64_t img = (uint64_t)m->width * m->height * m->channels;
 	int r = 1;
 
@@ -413,15 +418,21 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 		    strerror(errno));
 	remove_leftovers(x);
 	/* The status file first: it is what says an image is done. */
-	if (make_file(status, m->n, 1, err) == -1 ||
-	    make_file(stats, m->n * PXR_STATS_BYTES, 0, err) == -1 ||
-	    make_file(x, x_bytes(m), 1, err) == -1 ||
-	    make_file(y, y_bytes(m), 1, err) == -1)
+	warn.code = PXR_E_NONE;
+	if (make_file(status, m->n, 1, err, &warn) == -1 ||
+	    make_file(stats, m->n * PXR_STATS_BYTES, 0, err, &warn) == -1 ||
+	    make_file(x, x_bytes(m), 1, err, &warn) == -1 ||
+	    make_file(y, y_bytes(m), 1, err, &warn) == -1)
 		return -1;
 	if (m->header && (write_npy_header(x, m, 0, err) == -1 ||
 			     write_npy_header(y, m, 1, err) == -1))
 		return -1;
-	return write_meta(meta, m, err);
+	if (write_meta(meta, m, err) == -1)
+		return -1;
+	if (warn.code == PXR_E_NONE)
+		return 0;
+	*err = warn;
+	return 1;
 }
 
 struct pxr_packer *
@@ -499,17 +510,6 @@ julia_part(unsigned char *dst, const unsigned char *src, uint32_t w,
 	}
 }
 
-/* pxr_simd_level, asked once. */
-static int
-simd_level(void)
-{
-	static int level = -1;
-
-	if (level == -1)
-		level = pxr_simd_level();
-	return level;
-}
-
 void
 pxr_pack_transpose(unsigned char *dst, const unsigned char *src, uint32_t w,
     uint32_t h, uint32_t c, enum pxr_layout l)
@@ -526,10 +526,10 @@ pxr_pack_transpose(unsigned char *dst, const unsigned char *src, uint32_t w,
 				dst[k * plane + i] = src[i * c + k];
 		break;
 	case PXR_LAYOUT_JULIA:
-		if (c == 3 && simd_level() >= PXR_SIMD_AVX2) {
+		if (c == 3 && pxr_simd_level() >= PXR_SIMD_AVX2) {
 			uint32_t w16 = w & ~15u, h16 = h & ~15u;
 
-			if (simd_level() >= PXR_SIMD_VBMI)
+			if (pxr_simd_level() >= PXR_SIMD_VBMI)
 				pxr_pack_julia3_vbmi(dst, src, w, h);
 			else
 				pxr_pack_julia3_avx2(dst, src, w, h);

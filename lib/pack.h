@@ -54,7 +54,9 @@ int pxr_ltype_parse(const char *s, enum pxr_ltype *t);
  * same shape and recipe over a whole set: nothing (a resumed run).  Over a
  * set of another shape or recipe, or one with a file missing or of the
  * wrong size: refused (PXR_E_USAGE, saying what differs), unless flags
- * hold PXR_PACK_OVERWRITE.  0 or -1.
+ * hold PXR_PACK_OVERWRITE.  0; 1 when made but a file could not have its
+ * blocks for want of room (err says which: packing goes on, and fails
+ * where the disk fills); or -1.
  */
 int pxr_pack_create(const char *x, const char *y,
     const struct pxr_pack_meta *m, int flags, struct pxr_err *err);

@@ -4,8 +4,9 @@
  *
  * Rules (IJG, libarchive): the library never prints and never exits.  A
  * function that can fail fills a caller-owned struct pxr_err and returns -1
- * (or NULL).  Only cmd/ calls pxr_die().  There is no global state but
- * constant tables.
+ * (or NULL); the programs print it (cmd/fe).  Signals are the programs'.
+ * There is no global state but constant tables, the CRC tables built on
+ * first use, and the CPU's vector level, found once (util.c).
  */
 #ifndef PXR_H
 #define PXR_H
@@ -94,17 +95,7 @@ struct pxr_record {
 	char reason[PXR_REASON_MAX];
 };
 
-/* err.c: messages and exits for cmd/ (lib itself never calls these). */
-void pxr_setprogname(const char *argv0);
-const char *pxr_getprogname(void);
-void pxr_warn(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));	/* adds ": strerror(errno)" */
-void pxr_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* noreturn spelled twice: cppcheck 2.10 reads only the attribute. */
-_Noreturn void pxr_die(int status, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3), noreturn));
-/* "pxr-verb: name#index: what" */
-void pxr_warn_record(const struct pxr_record *rec, const char *what);
+/* err.c: errors (the programs print them: cmd/fe/fe.h). */
 /* Fills err: code and a printf-formatted message.  Returns -1. */
 int pxr_seterr(struct pxr_err *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -195,11 +186,7 @@ int pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec,
 /* Flushes and closes; reports a failed close.  Always frees wr. */
 int pxr_writer_close(struct pxr_writer *wr, struct pxr_err *err);
 
-/* util.c: small shared helpers for cmd/. */
-/* Parses a whole decimal number in [min, max]; 0 or -1. */
-int pxr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
-/* Parses "N" (square) or "WxH"; 0 or -1. */
-int pxr_parse_size(const char *s, uint32_t *w, uint32_t *h);
+/* util.c */
 /*
  * Writes len bytes of s to fp for line-oriented text: backslash, tab,
  * newline, carriage return and other control bytes are escaped as \\, \t,
@@ -207,16 +194,6 @@ int pxr_parse_size(const char *s, uint32_t *w, uint32_t *h);
  * (control bytes as \u00HH).  Bytes >= 0x80 pass through as they are.
  */
 void pxr_fput_escaped(FILE *fp, const char *s, size_t len, int json);
-/*
- * The whole of a file (or "-" for stdin), read to its end, so that pipes
- * and process substitutions work as files do; NUL-terminated, *len bytes.
- * More than max bytes is an error.  NULL with err filled.
- */
-char *pxr_read_all(const char *path, size_t max, size_t *len,
-    struct pxr_err *err);
-/* Prints the "--version" text of the program to stdout. */
-void pxr_print_version(void);
-
 /*
  * The vector code this CPU runs, at most PXR_SIMD=N from the environment:
  * 0 none, 1 AVX2, 2 AVX-512 F+BW+VL, 3 also VBMI.

@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -726,9 +725,8 @@ pxr_writer_fdopen(int fd, const char *name, int flags, struct pxr_err *err)
 		return NULL;
 	}
 	wr->fd = fd;
-	/* A closed reader must give "write error: Broken pipe", not a
-	 * silent death by SIGPIPE (pxr(5), EXIT STATUS). */
-	signal(SIGPIPE, SIG_IGN);
+	/* A closed reader gives "write error: Broken pipe" where the program
+	 * ignores SIGPIPE, as every pxr program does (cmd/fe: fe_start). */
 	grow_pipe(fd);
 	return wr;
 }
@@ -755,7 +753,8 @@ pxr_writer_open(const char *path, int flags, struct pxr_err *err)
 	return wr;
 }
 
-/* writev(2) until every byte is out; EINTR and short writes retried. */
+/* writev(2) until every byte is out; EINTR and short writes retried, and
+ * a non-blocking output (one the caller inherited so) waited for. */
 static int
 write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,
     struct pxr_err *err)
@@ -766,6 +765,12 @@ write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				struct pollfd p = { wr->fd, POLLOUT, 0 };
+
+				(void)poll(&p, 1, -1);
+				continue;
+			}
 			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
 			    wr->name, strerror(errno));
 		}

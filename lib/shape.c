@@ -130,3 +130,30 @@ pxr_shape_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
 		return -1;
 	return pxr_crop(sh->cr, rec, err);
 }
+
+/* pxr_decode_part's question: which part of a w x h image is used. */
+static void
+shaper_need(void *ctx, uint32_t w, uint32_t h, struct pxr_rect *need)
+{
+	pxr_shape_need(ctx, w, h, need);
+}
+
+int
+pxr_decode_shaped(struct pxr_decoder *dec, struct pxr_shaper *sh,
+    struct pxr_record *rec, struct pxr_err *err)
+{
+	struct pxr_decode_part part = { .need = shaper_need, .ctx = sh };
+	struct pxr_err serr;
+	int r;
+
+	if (sh == NULL)
+		return pxr_decode(dec, rec, err);
+	if ((r = pxr_decode_part(dec, rec, &part, err)) == -1)
+		return -1;
+	if (pxr_shape_apply(sh, rec, part.fw, part.fh, &part.have, &serr) ==
+	    -1) {
+		*err = serr;
+		return -1;
+	}
+	return r;
+}

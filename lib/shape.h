@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "crop.h"
+#include "decode.h"
 #include "pxr.h"
 #include "resize.h"
 
@@ -68,5 +69,14 @@ void pxr_shape_need(struct pxr_shaper *sh, uint32_t w, uint32_t h,
 int pxr_shape_apply(struct pxr_shaper *sh, struct pxr_record *rec,
     uint32_t w, uint32_t h, const struct pxr_rect *have,
     struct pxr_err *err);
+
+/*
+ * Decodes the ENCODED record rec and, with sh (NULL: decoding only),
+ * resizes and crops it, decoding only the part of a JPEG that the kept
+ * window reads: the bytes of decoding whole and shaping.  0, 1 (done with
+ * a warning, in err) or -1 (failed, reason in err), as pxr_decode.
+ */
+int pxr_decode_shaped(struct pxr_decoder *dec, struct pxr_shaper *sh,
+    struct pxr_record *rec, struct pxr_err *err);
 
 #endif /* PXR_SHAPE_H */

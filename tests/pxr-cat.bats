@@ -107,11 +107,11 @@ assert recs[0]["label"] == -1
 
 @test "pxr-cat: --help to stdout exit 0, a bad option to stderr exit 2" {
 	run -0 --separate-stderr pxr-cat --help
-	assert_line --index 0 "usage: pxr-cat [-chjV] [-p [-f]] [file ...]"
+	assert_line --index 0 "usage: pxr-cat [-hjV] [--check | --pass [-f]] [file ...]"
 	assert_equal "$stderr" ""
 	run -2 --separate-stderr pxr-cat --bogus
 	assert_output ""
-	assert_equal "${stderr_lines[1]}" "usage: pxr-cat [-chjV] [-p [-f]] [file ...]"
+	assert_equal "${stderr_lines[1]}" "usage: pxr-cat [-hjV] [--check | --pass [-f]] [file ...]"
 }
 
 @test "pxr-cat: --version names the libraries" {
@@ -123,7 +123,7 @@ assert recs[0]["label"] == -1
 
 @test "pxr-cat: the usage line matches the man page's SYNOPSIS" {
 	syn=$(MANWIDTH=200 man -l "$TOP/man/pxr-cat.1" 2>/dev/null | sed -n '/^SYNOPSIS/{n;p}' | sed 's/^ *//')
-	assert_equal "usage: $syn" "usage: pxr-cat [-chjV] [-p [-f]] [file ...]"
+	assert_equal "usage: $syn" "usage: pxr-cat [-hjV] [--check | --pass [-f]] [file ...]"
 }
 
 @test "pxr-cat: --pass copies sound records byte for byte" {

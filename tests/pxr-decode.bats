@@ -47,8 +47,8 @@ setup() {
 
 @test "pxr-decode: --help to stdout exit 0; bad option: usage on stderr, exit 2" {
 	run -0 --separate-stderr pxr-decode --help
-	assert_line --index 0 "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size]"
-	assert_line --index 1 "                  [--like preset] [-R n [-c n|wxh] | --size wxh]"
+	assert_line --index 0 "usage: pxr-decode [-efghV] [--lenient | --strict] [--max-pixels n]"
+	assert_line --index 2 "                  [-s n [-c n|wxh] | --size wxh] [-a center|seed]"
 	assert_output --partial "--min-side S"
 	assert_equal "$stderr" ""
 	run -0 --separate-stderr pxr-decode --version
@@ -56,7 +56,7 @@ setup() {
 	assert_line --index 1 --partial "libjpeg-turbo 2.1"
 	run -2 --separate-stderr pxr-decode --bogus
 	assert_output ""
-	assert_equal "${stderr_lines[1]}" "usage: pxr-decode [-ghrV] [-l | -s] [-m pixels] [-e | -S size]"
+	assert_equal "${stderr_lines[1]}" "usage: pxr-decode [-efghV] [--lenient | --strict] [--max-pixels n]"
 }
 
 @test "pxr-decode: conflicting or malformed options exit 2 with a message" {
@@ -67,7 +67,7 @@ setup() {
 	assert_equal "$stderr" "pxr-decode: --exact and --min-side cannot be combined"
 	run -2 --separate-stderr pxr-decode --min-side 25x
 	assert_equal "$stderr" "pxr-decode: --min-side: not a number in 1..1048576: 25x"
-	run -2 --separate-stderr pxr-decode -m 0
+	run -2 --separate-stderr pxr-decode --max-pixels 0
 	assert_equal "$stderr" "pxr-decode: --max-pixels: not a number in 1..2^40: 0"
 }
 
@@ -186,7 +186,7 @@ for o in (5, 6, 7, 8):
 	assert_line --index 8 "8 pixels 61x97x3 61x97 108 0 wide8.jpg"
 	assert_line --index 9 "9 pixels 97x61x3 97x61 109 0 s420.jpg"
 	# With scaling the rotation applies to the scaled image.
-	run -0 --separate-stderr decode_to small.pxr -r -S 16 in.pxr
+	run -0 --separate-stderr decode_to small.pxr --exif-rotate --min-side 16 in.pxr
 	run -0 pxfields small.pxr
 	assert_line --index 6 "6 pixels 16x25x3 61x97 106 0 wide6.jpg"
 	# Without the option, the pixels are as stored.
@@ -382,7 +382,7 @@ Image.open("l420.jpg").save("rot6.jpg", quality=90, exif=ex.tobytes())'
 		for scale in "" "--min-side ${args#--short }"; do
 			scale=${scale%% --*}
 			run -1 bash -c "pxr-decode $scale in.pxr 2> /dev/null | pxr-resize $args > piped.pxr"
-			run -1 bash -c "pxr-decode $scale ${args/--short/-R} in.pxr > fused.pxr 2> err.txt"
+			run -1 bash -c "pxr-decode $scale ${args/--short/-s} in.pxr > fused.pxr 2> err.txt"
 			cmp piped.pxr fused.pxr || fail "pxr-decode $scale $args differs from the pipe"
 		done
 	done

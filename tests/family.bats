@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# The pxr programs as one family: every program's --help usage is its man
+# page's SYNOPSIS, a letter means one option in every program that has it
+# (pxr(5) lists them), and -f, -h, -V and -- behave the same everywhere.
+bats_require_minimum_version 1.5.0
+
+setup() {
+	load test_helper/common
+	cd "$BATS_TEST_TMPDIR"
+	PROGS="cat crop decode label list pack resize unpack"
+}
+
+# The usage lines of --help (or the SYNOPSIS), one form a line, with
+# spacing and "a | b" made alike.
+norm() {
+	sed 's/^ *//; s/ *| */|/g; s/  */ /g'
+}
+
+@test "family: every program's --help usage is its man page's SYNOPSIS" {
+	for p in $PROGS; do
+		pxr-$p --help | sed -n '/^usage:/,/^[A-Z]/p' | sed '$d' | sed 's/^usage: //' |
+			awk '/^ *pxr-/ { if (l) print l; l = $0; next } { l = l " " $0 } END { print l }' |
+			norm > help.txt
+		MANWIDTH=1000 man -l "$TOP/man/pxr-$p.1" 2>/dev/null |
+			sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | grep . | norm > man.txt
+		diff help.txt man.txt || fail "pxr-$p: --help and SYNOPSIS differ"
+	done
+}
+
+@test "family: a letter means the same long option in every program (the table of pxr(5))" {
+	for p in $PROGS; do
+		pxr-$p --help | grep -oE '^  -[A-Za-z], --[a-z-]+' | sed 's/^  //; s/,//' | sed "s/$/ pxr-$p/"
+	done | sort > letters.txt
+	run -0 awk '{ print $1, $2 }' letters.txt
+	bad=$(awk '{ print $1, $2 }' letters.txt | sort -u | awk '{ n[$1]++ } END { for (l in n) if (n[l] > 1) print l }')
+	[ -z "$bad" ] || { grep -E "^(${bad//$'\n'/|}) " letters.txt; false; }
+	# Every letter in use is in pxr(5)'s table, with its long name.
+	while read -r l long _; do
+		grep -q -- "^\\.It Fl ${l#-} , Fl Fl ${long#--}\$" "$TOP/man/pxr.5" ||
+			fail "$l $long is not in pxr(5)'s table of options"
+	done < <(awk '{ print $1, $2 }' letters.txt | sort -u)
+}
+
+@test "family: -h, -V and a bad option behave alike; -f forces records onto a terminal" {
+	for p in $PROGS; do
+		run -0 --separate-stderr pxr-$p -h
+		[[ "${lines[0]}" == "usage: pxr-$p "* ]]
+		run -0 --separate-stderr pxr-$p -V
+		assert_line --index 0 "pxr-$p (pxr) 0.1.0"
+		run -2 --separate-stderr pxr-$p --bogus
+		assert_output ""
+		[[ "$stderr" == *"usage: pxr-$p "* ]]
+	done
+	mkjpeg 16 16 a.jpg
+	pxr-list a.jpg > a.pxr
+	# On a terminal (script(1) gives one), records are refused unless -f.
+	for p in decode label cat; do
+		args=()
+		[ $p = cat ] && args=(--pass)
+		[ $p = label ] && echo a > classes.txt && args=(--classes classes.txt)
+		run script -qec "pxr-$p ${args[*]} a.pxr" /dev/null
+		[[ "$output" == *"refusing to write binary records to a terminal (use -f to force)"* ]]
+	done
+	run -0 script -qec "pxr-decode -f a.pxr" /dev/null
+	[[ "$output" != *"refusing"* ]]
+}
