@@ -73,9 +73,7 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 		    NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			if (pxr_align_parse(optarg, &o->align) == -1)
-				pxr_die(2, "unknown --align '%s' (center, "
-				    "seed)", optarg);
+			o->align = fe_opt_align(optarg);
 			has_align = 1;
 			break;
 		case OPT_AT:
@@ -88,9 +86,7 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 			o->fill = (unsigned char)v;
 			break;
 		case OPT_LIKE:
-			if (pxr_like_parse(optarg, &like) == -1)
-				pxr_die(2, "unknown --like '%s' (torchvision, "
-				    "notebook)", optarg);
+			like = fe_opt_like(optarg);
 			break;
 		case OPT_NO_PAD:
 			o->pad = 0;

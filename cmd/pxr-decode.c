@@ -79,9 +79,7 @@ shape_option(int c, struct options *o, struct given *g)
 
 	switch (c) {
 	case 'a':
-		if (pxr_align_parse(optarg, &sh->co.align) == -1)
-			pxr_die(2, "unknown --align '%s' (center, seed)",
-			    optarg);
+		sh->co.align = fe_opt_align(optarg);
 		g->align = 1;
 		break;
 	case 'c':
@@ -90,20 +88,14 @@ shape_option(int c, struct options *o, struct given *g)
 		sh->crop = 1;
 		break;
 	case 'F':
-		if (pxr_filter_parse(optarg, &sh->filter) == -1)
-			pxr_die(2, "unknown filter '%s' (triangle, lanczos3, "
-			    "box, gaussian)", optarg);
+		sh->filter = fe_opt_filter(optarg);
 		g->filter = 1;
 		break;
 	case OPT_LIKE:
-		if (pxr_like_parse(optarg, &g->like) == -1)
-			pxr_die(2, "unknown --like '%s' (torchvision, "
-			    "notebook)", optarg);
+		g->like = fe_opt_like(optarg);
 		break;
 	case OPT_ROUND:
-		if (pxr_round_parse(optarg, &sh->round) == -1)
-			pxr_die(2, "unknown --round '%s' (even, down, "
-			    "notebook)", optarg);
+		sh->round = fe_opt_round(optarg);
 		g->round = 1;
 		break;
 	case 's':

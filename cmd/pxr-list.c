@@ -270,10 +270,7 @@ main(int argc, char **argv)
 		sel.lo = o.range_a;
 		sel.hi = o.range_b < total ? o.range_b : total;
 	} else if (o.shard_n) {
-		sel.lo = total / o.shard_n * (o.shard_k - 1) +
-		    total % o.shard_n * (o.shard_k - 1) / o.shard_n;
-		sel.hi = total / o.shard_n * o.shard_k +
-		    total % o.shard_n * o.shard_k / o.shard_n;
+		pxr_list_shard(total, o.shard_k, o.shard_n, &sel.lo, &sel.hi);
 	}
 	if (sel.lo > sel.hi)
 		sel.lo = sel.hi;

@@ -94,9 +94,7 @@ parse_args(int argc, char **argv, struct options *o)
 		    NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (strcmp(optarg, "0") != 0 && strcmp(optarg, "1") != 0)
-				pxr_die(2, "--base wants 0 or 1");
-			o->base = o->m.base = optarg[0] - '0';
+			o->base = o->m.base = fe_opt_base(optarg);
 			break;
 		case OPT_CREATE:
 			if (pxr_parse_u64(optarg, 0, PXR_INDEX_MAX, &o->n) == -1)

@@ -69,9 +69,7 @@ parse_args(int argc, char **argv, struct options *o)
 			pxr_die(2, "give one of --long, --short and --size");
 		switch (c) {
 		case 'a':
-			if (pxr_align_parse(optarg, &o->s.co.align) == -1)
-				pxr_die(2, "unknown --align '%s' (center, "
-				    "seed)", optarg);
+			o->s.co.align = fe_opt_align(optarg);
 			has_align = 1;
 			break;
 		case 'c':
@@ -81,20 +79,14 @@ parse_args(int argc, char **argv, struct options *o)
 			o->s.crop = 1;
 			break;
 		case 'F':
-			if (pxr_filter_parse(optarg, &o->s.filter) == -1)
-				pxr_die(2, "unknown filter '%s' (triangle, "
-				    "lanczos3, box, gaussian)", optarg);
+			o->s.filter = fe_opt_filter(optarg);
 			has_filter = 1;
 			break;
 		case OPT_LIKE:
-			if (pxr_like_parse(optarg, &like) == -1)
-				pxr_die(2, "unknown --like '%s' (torchvision, "
-				    "notebook)", optarg);
+			like = fe_opt_like(optarg);
 			break;
 		case OPT_ROUND:
-			if (pxr_round_parse(optarg, &o->s.round) == -1)
-				pxr_die(2, "unknown --round '%s' (even, down, "
-				    "notebook)", optarg);
+			o->s.round = fe_opt_round(optarg);
 			has_round = 1;
 			break;
 		case 'l':

@@ -75,9 +75,7 @@ parse_args(int argc, char **argv, struct options *o)
 		    NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (strcmp(optarg, "0") != 0 && strcmp(optarg, "1") != 0)
-				pxr_die(2, "--base wants 0 or 1, not '%s'", optarg);
-			o->base = optarg[0] - '0';
+			o->base = fe_opt_base(optarg);
 			break;
 		case OPT_CLASSES:
 			o->classes = optarg;

@@ -23,7 +23,8 @@
 
 #include "decode.h"
 
-#define WARN_MAX 200 /* JMSG_LENGTH_MAX is 200 */
+#include "decode_int.h"
+
 /*
  * A progressive JPEG can hold any number of scans, each a pass over the
  * whole image's coefficients: a small file of thousands of scans takes
@@ -31,34 +32,6 @@
  * TurboJPEG's scan limit stop at 500.
  */
 #define MAX_SCANS 500
-
-struct jerr {
-	struct jpeg_error_mgr pub;
-	jmp_buf jb;
-	struct pxr_decoder *dec;
-};
-
-struct pxr_decoder {
-	struct pxr_decode_opts o;
-	struct jpeg_decompress_struct cinfo;
-	struct jerr jerr;
-	struct jpeg_progress_mgr progress;
-	int have_cinfo;
-	unsigned char *buf; /* the output pixels, reused */
-	size_t cap;
-	unsigned char *tmp; /* the pixels before an EXIF rotation, reused */
-	size_t tmpcap;
-	unsigned char *row; /* one CMYK row, reused */
-	size_t rowcap;
-	png_bytep *rows; /* PNG row pointers, reused */
-	size_t rowscap;  /* entries */
-	/* The current image's warnings and failure. */
-	unsigned nwarn;
-	int saw_eof;
-	char warn[WARN_MAX];
-	char fail[PXR_ERR_MSG_MAX];
-};
-
 static void
 jpeg_error_exit(j_common_ptr ci)
 {
@@ -67,7 +40,6 @@ jpeg_error_exit(j_common_ptr ci)
 	ci->err->format_message(ci, je->dec->fail);
 	longjmp(je->jb, 1);
 }
-
 /* Warnings have level -1; levels 0 and up are trace messages. */
 static void
 jpeg_emit_message(j_common_ptr ci, int level)
@@ -90,7 +62,6 @@ jpeg_emit_message(j_common_ptr ci, int level)
 		longjmp(je->jb, 1);
 	}
 }
-
 /* Called as libjpeg reads input: stops a scan bomb. */
 static void
 jpeg_progress(j_common_ptr ci)
@@ -104,7 +75,6 @@ jpeg_progress(j_common_ptr ci)
 		longjmp(je->jb, 1);
 	}
 }
-
 struct pxr_decoder *
 pxr_decoder_new(const struct pxr_decode_opts *opts, struct pxr_err *err)
 {
@@ -132,7 +102,6 @@ pxr_decoder_new(const struct pxr_decode_opts *opts, struct pxr_err *err)
 	dec->have_cinfo = 1;
 	return dec;
 }
-
 void
 pxr_decoder_free(struct pxr_decoder *dec)
 {
@@ -146,7 +115,6 @@ pxr_decoder_free(struct pxr_decoder *dec)
 	free(dec->buf);
 	free(dec);
 }
-
 unsigned
 pxr_decode_pick_scale(
     uint32_t w, uint32_t h, uint32_t min_side, unsigned scales)
@@ -164,7 +132,6 @@ pxr_decode_pick_scale(
 	}
 	return 8;
 }
-
 enum pxr_decode_format
 pxr_decode_sniff(const unsigned char *p, size_t n)
 {
@@ -177,7 +144,6 @@ pxr_decode_sniff(const unsigned char *p, size_t n)
 		return PXR_FMT_PNG;
 	return PXR_FMT_OTHER;
 }
-
 static const char *
 what_bytes(const unsigned char *p, size_t n)
 {
@@ -214,7 +180,6 @@ what_bytes(const unsigned char *p, size_t n)
 		return "text";
 	return "unknown data";
 }
-
 char *
 pxr_decode_describe(const unsigned char *p, size_t n, char *buf, size_t size)
 {
@@ -234,10 +199,9 @@ pxr_decode_describe(const unsigned char *p, size_t n, char *buf, size_t size)
 	}
 	return buf;
 }
-
 /* Grows the output buffer to hold len bytes (never shrinks it). */
-static int
-reserve(unsigned char **bufp, size_t *capp, size_t len)
+int
+decode_reserve(unsigned char **bufp, size_t *capp, size_t len)
 {
 	unsigned char *p;
 
@@ -249,10 +213,9 @@ reserve(unsigned char **bufp, size_t *capp, size_t len)
 	*capp = len;
 	return 0;
 }
-
 /* Grows the PNG row pointer array to h entries. */
-static int
-reserve_rows(struct pxr_decoder *dec, size_t h)
+int
+decode_reserve_rows(struct pxr_decoder *dec, size_t h)
 {
 	png_bytep *p;
 
@@ -264,13 +227,12 @@ reserve_rows(struct pxr_decoder *dec, size_t h)
 	dec->rowscap = h;
 	return 0;
 }
-
 /*
  * Checks the declared size before any pixel memory is allocated; fills
  * dec->fail and returns -1 when the image is refused.
  */
-static int
-check_size(struct pxr_decoder *dec, uint64_t w, uint64_t h, unsigned ch,
+int
+decode_check_size(struct pxr_decoder *dec, uint64_t w, uint64_t h, unsigned ch,
     const char *what)
 {
 	uint64_t pixels = w * h; /* both under 2^32: no overflow */
@@ -298,7 +260,6 @@ check_size(struct pxr_decoder *dec, uint64_t w, uint64_t h, unsigned ch,
 	}
 	return 0;
 }
-
 /*
  * Adobe CMYK as Pillow converts it: Pillow reads every CMYK JPEG as
  * "CMYK;I" (inverted, Adobe's convention), then convert("RGB") computes
@@ -318,21 +279,18 @@ cmyk_to_rgb(unsigned char *out, const unsigned char *in, uint32_t w)
 		}
 	}
 }
-
 static uint32_t
 get16(const unsigned char *p, int le)
 {
 	return le ? (uint32_t)p[0] | (uint32_t)p[1] << 8
 		  : (uint32_t)p[0] << 8 | (uint32_t)p[1];
 }
-
 static uint32_t
 get32(const unsigned char *p, int le)
 {
 	return le ? get16(p, 1) | get16(p + 2, 1) << 16
 		  : get16(p, 0) << 16 | get16(p + 2, 0);
 }
-
 unsigned
 pxr_decode_exif_orientation(const unsigned char *p, size_t n)
 {
@@ -372,7 +330,6 @@ pxr_decode_exif_orientation(const unsigned char *p, size_t n)
 	}
 	return 1;
 }
-
 /* The orientation in the first Exif APP1 segment, 1 if none. */
 static unsigned
 jpeg_orientation(struct jpeg_decompress_struct *ci)
@@ -386,7 +343,6 @@ jpeg_orientation(struct jpeg_decompress_struct *ci)
 	}
 	return 1;
 }
-
 /*
  * Writes the w x h image src into dst as EXIF orientation o (2..8) asks,
  * which is what Pillow's ImageOps.exif_transpose() does: 2 mirror, 3
@@ -434,7 +390,6 @@ orient(unsigned char *dst, const unsigned char *src, uint32_t w, uint32_t h,
 		}
 	}
 }
-
 /* Reads scanlines of a started decompression, up to but not including
  * row end, into dec->buf (the first one read goes to its first row). */
 static void
@@ -463,7 +418,6 @@ read_rows(struct pxr_decoder *dec, unsigned ch, int cmyk, unsigned end)
 		jpeg_read_scanlines(ci, rows, n);
 	}
 }
-
 /*
  * Decodes the rows and columns of need only, where need is not the whole
  * image: the columns are widened to iMCU boundaries by
@@ -507,7 +461,6 @@ read_part(struct pxr_decoder *dec, unsigned ch, int cmyk,
 		jpeg_skip_scanlines(ci,
 		    ci->output_height - ci->output_scanline);
 }
-
 static int
 decode_jpeg(struct pxr_decoder *dec, struct pxr_record *rec,
     struct pxr_decode_part *part, struct pxr_err *err)
@@ -554,7 +507,7 @@ decode_jpeg(struct pxr_decoder *dec, struct pxr_record *rec,
 		ci->out_color_space = JCS_RGB;
 		break;
 	}
-	if (check_size(dec, ci->image_width, ci->image_height, ch, "JPEG") ==
+	if (decode_check_size(dec, ci->image_width, ci->image_height, ch, "JPEG") ==
 	    -1) {
 		jpeg_abort_decompress(ci);
 		return pxr_seterr(err, PXR_E_IMAGE, "%s", dec->fail);
@@ -564,10 +517,10 @@ decode_jpeg(struct pxr_decoder *dec, struct pxr_record *rec,
 	ci->scale_denom = 8;
 	jpeg_calc_output_dimensions(ci);
 	len = (size_t)ci->output_width * ci->output_height * ch;
-	if (reserve(&dec->buf, &dec->cap, len) == -1 ||
-	    (orientation != 1 && reserve(&dec->tmp, &dec->tmpcap, len) == -1) ||
+	if (decode_reserve(&dec->buf, &dec->cap, len) == -1 ||
+	    (orientation != 1 && decode_reserve(&dec->tmp, &dec->tmpcap, len) == -1) ||
 	    (cmyk &&
-		reserve(&dec->row, &dec->rowcap,
+		decode_reserve(&dec->row, &dec->rowcap,
 		    (size_t)ci->output_width * 4) == -1)) {
 		jpeg_abort_decompress(ci);
 		return pxr_seterr(err, PXR_E_NOMEM,
@@ -629,116 +582,11 @@ decode_jpeg(struct pxr_decoder *dec, struct pxr_record *rec,
 		pxr_seterr(err, PXR_E_IMAGE, "%s", dec->warn);
 	return 1;
 }
-
-struct memsrc {
-	const unsigned char *p;
-	size_t n, off;
-};
-
-static void
-png_read_mem(png_structp png, png_bytep out, size_t len)
-{
-	struct memsrc *m = png_get_io_ptr(png);
-
-	if (len > m->n - m->off)
-		png_error(png, "PNG data ends early");
-	memcpy(out, m->p + m->off, len);
-	m->off += len;
-}
-
-static void
-png_error_fn(png_structp png, png_const_charp msg)
-{
-	struct pxr_decoder *dec = png_get_error_ptr(png);
-
-	snprintf(dec->fail, sizeof(dec->fail), "PNG: %s", msg);
-	png_longjmp(png, 1);
-}
-
-/* libpng's warnings are about ancillary chunks; the pixels are sound. */
-static void
-png_warn_fn(png_structp png, png_const_charp msg)
-{
-	(void)png;
-	(void)msg;
-}
-
-/*
- * Any PNG to 8-bit RGB (or gray with --gray): 16-bit samples keep their
- * high byte (Pillow's "RGB;16B"), 1, 2 and 4-bit gray is scaled to 0..255,
- * palettes are expanded, and alpha (or a tRNS chunk) is dropped without
- * compositing, as Pillow's convert("RGB") does.  No gamma is applied.
- */
-static int
-decode_png(struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err)
-{
-	struct memsrc src = { rec->payload, rec->payload_len, 0 };
-	png_structp png;
-	png_infop info = NULL;
-	png_uint_32 w, h;
-	int depth, ctype;
-	unsigned ch;
-	size_t stride;
-
-	dec->fail[0] = '\0';
-	png = png_create_read_struct(
-	    PNG_LIBPNG_VER_STRING, dec, png_error_fn, png_warn_fn);
-	if (png == NULL || (info = png_create_info_struct(png)) == NULL) {
-		png_destroy_read_struct(&png, NULL, NULL);
-		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-	}
-	if (setjmp(png_jmpbuf(png))) {
-		png_destroy_read_struct(&png, &info, NULL);
-		return pxr_seterr(err, PXR_E_IMAGE, "%s", dec->fail);
-	}
-	png_set_read_fn(png, &src, png_read_mem);
-	png_read_info(png, info);
-	png_get_IHDR(png, info, &w, &h, &depth, &ctype, NULL, NULL, NULL);
-	ch = (dec->o.gray && !(ctype & PNG_COLOR_MASK_COLOR)) ? 1 : 3;
-	if (check_size(dec, w, h, ch, "PNG") == -1) {
-		png_destroy_read_struct(&png, &info, NULL);
-		return pxr_seterr(err, PXR_E_IMAGE, "%s", dec->fail);
-	}
-	if (depth == 16)
-		png_set_strip_16(png);
-	if (ctype == PNG_COLOR_TYPE_PALETTE)
-		png_set_palette_to_rgb(png);
-	if (!(ctype & PNG_COLOR_MASK_COLOR)) {
-		if (depth < 8)
-			png_set_expand_gray_1_2_4_to_8(png);
-		if (ch == 3)
-			png_set_gray_to_rgb(png);
-	}
-	png_set_strip_alpha(png);
-	png_set_interlace_handling(png);
-	png_read_update_info(png, info);
-	stride = (size_t)w * ch;
-	if (png_get_channels(png, info) != ch ||
-	    png_get_rowbytes(png, info) != stride)
-		png_error(png, "unexpected pixel layout after conversion");
-	if (reserve(&dec->buf, &dec->cap, stride * h) == -1 ||
-	    reserve_rows(dec, h) == -1)
-		png_error(png, "out of memory");
-	for (png_uint_32 y = 0; y < h; y++)
-		dec->rows[y] = dec->buf + y * stride;
-	png_read_image(png, dec->rows);
-	png_destroy_read_struct(&png, &info, NULL);
-
-	rec->kind = PXR_KIND_PIXELS;
-	rec->width = rec->orig_width = w;
-	rec->height = rec->orig_height = h;
-	rec->channels = ch;
-	rec->payload = dec->buf;
-	rec->payload_len = stride * h;
-	return 0;
-}
-
 int
 pxr_decode(struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err)
 {
 	return pxr_decode_part(dec, rec, NULL, err);
 }
-
 int
 pxr_decode_part(struct pxr_decoder *dec, struct pxr_record *rec,
     struct pxr_decode_part *part, struct pxr_err *err)
@@ -750,7 +598,7 @@ pxr_decode_part(struct pxr_decoder *dec, struct pxr_record *rec,
 	case PXR_FMT_JPEG:
 		return decode_jpeg(dec, rec, part, err);
 	case PXR_FMT_PNG:
-		r = decode_png(dec, rec, err);
+		r = decode_png_image(dec, rec, err);
 		if (r >= 0 && part != NULL) {
 			part->fw = rec->width;
 			part->fh = rec->height;

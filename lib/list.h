@@ -54,6 +54,11 @@ struct pxr_list_sel {
 	uint64_t done_len;
 };
 
+/* Shard k (from 1) of n of total images: [*lo, *hi), contiguous, the n
+ * shards together each image once, their sizes within one. */
+void pxr_list_shard(uint64_t total, uint64_t k, uint64_t n, uint64_t *lo,
+    uint64_t *hi);
+
 /*
  * Writes the selected images as ENCODED records to wr, in the order that
  * reads the sources sequentially.  An image that cannot be read becomes a

@@ -62,6 +62,22 @@ check_done() {
 	PY
 }
 
+# descendants PID: "pid comm" of PID and every process it started, their
+# children and so on (by parent pid: the run's own processes only).
+descendants() {
+	ps -eo pid=,ppid=,comm= | awk -v root="$1" '
+		{ parent[$1] = $2; comm[$1] = $3 }
+		END {
+			for (p in parent) {
+				q = p
+				while (q != "" && q != root && q in parent && q != 1)
+					q = parent[q]
+				if (q == root)
+					print p, comm[p]
+			}
+		}'
+}
+
 @test "pxr-imagenet: 20 kill -9 at random moments (a stage or the whole run): status never ahead of the data, re-runs give identical outputs" {
 	local n=16 log=$BATS_TEST_TMPDIR/kills.log sid victim st done procs want ms
 	# Under make check: no leak check at exit here.  LeakSanitizer's exit
@@ -78,21 +94,20 @@ check_done() {
 		# A random moment of a run (resumed runs are shorter).
 		want=$((RANDOM * ms / 32768))
 		sleep "$((want / 1000)).$(printf %03d $((want % 1000)))"
-		# One stage of the run (its session), or all of them at once.
-		mapfile -t procs < <(ps -o pid=,comm= -s "$sid" 2>/dev/null |
-		    grep -E ' (pxr-[a-z]+|parallel|bash|perl)$')
+		# One stage of the run (a process started by it, in its session
+		# or in the process groups of its jobs), or all of them at once.
+		mapfile -t procs < <(descendants "$sid" | grep -E ' (pxr-[a-z]+|parallel|bash|perl)$')
 		if [ ${#procs[@]} -eq 0 ]; then
 			victim="none (finished)"
 		elif [ $((RANDOM % 3)) -eq 0 ]; then
 			victim="all"
-			pkill -9 -s "$sid" || true
+			kill -9 $(descendants "$sid" | cut -d' ' -f1) 2>/dev/null || true
 		else
 			victim=${procs[RANDOM % ${#procs[@]}]}
 			kill -9 "${victim%% *}" 2>/dev/null || true
 		fi
 		st=0
 		wait "$sid" || st=$?
-		pkill -9 -s "$sid" || true
 		done=$(check_done out)
 		echo "kill $k: at $want ms: $victim: run exit $st, $done/$n done" >> "$log"
 		if [ "$st" -eq 0 ]; then

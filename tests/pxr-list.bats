@@ -240,3 +240,79 @@ file2"
 	run -0 pxr-list --help
 	assert_line --index 0 --partial "usage: pxr-list"
 }
+
+@test "pxr-list: --shard of the standard input without an index is refused; --range of it works" {
+	run -2 --separate-stderr bash -c "pxr-list --shard 2/2 - < '$BAD/syn-val-mini.tar'"
+	assert_output ""
+	assert_equal "$stderr" "pxr-list: --shard of the standard input needs its index (--from-index): the number of images is not known before the end"
+	run -0 bash -c "pxr-list --range 1:3 - < '$BAD/syn-val-mini.tar' | pxr-cat | cut -f1"
+	assert_output "$(printf '1\n2')"
+	pxr-list --index idx "$BAD/syn-val-mini.tar"
+	run -0 bash -c "pxr-list --from-index idx --shard 2/2 - < '$BAD/syn-val-mini.tar' | pxr-cat | cut -f1 | xargs"
+	assert_output "2 3 4"
+}
+
+@test "pxr-list: --skip-done reads a status file from a pipe" {
+	printf '\001\000\001\002\000' > st
+	run -0 bash -c "pxr-list --skip-done <(cat st) '$BAD/syn-val-mini.tar' | pxr-cat | cut -f1 | xargs"
+	assert_output "1 3 4"
+}
+
+@test "pxr-list: a file named on the command line is told by its content, unless its name says archive" {
+	cp "$TESTDATA/jpeg/ljt-testorig.jpg" photo.mpo
+	run -0 bash -c 'pxr-list photo.mpo | pxr-cat | cut -f2,5'
+	assert_output "encoded	photo.mpo"
+	# A JPEG named .tar is a broken archive, not an image.
+	run -2 --separate-stderr pxr-list "$BAD/syn-not-a-tar.tar"
+	[[ "$stderr" == *"not an archive"* ]]
+}
+
+@test "pxr-list: a lone zero block and junk after a tar's end lose nothing; junk before a member does" {
+	mkjpeg 20 10 a.jpg
+	mkjpeg 30 10 b.jpg
+	tar --format=gnu -cf full.tar a.jpg b.jpg
+	"$PY" - <<-'PY'
+	import os, tarfile
+	t = tarfile.open("full.tar")
+	last = t.getmembers()[-1]
+	end = last.offset_data + (last.size + 511) // 512 * 512
+	data = open("full.tar", "rb").read()
+	junk = bytes(range(256)) * 6
+	open("lone.tar", "wb").write(data[:end] + bytes(512) + junk + bytes(4096))
+	# junk where a header should be, then a member: one is lost
+	first = t.getmembers()[1].offset - 512
+	open("lost.tar", "wb").write(data[:first] + junk + data[first:])
+	PY
+	run -0 tar -tf lone.tar
+	run -0 --separate-stderr bash -c 'pxr-list lone.tar | pxr-cat | cut -f5 | xargs'
+	assert_output "a.jpg b.jpg"
+	assert_equal "$stderr" ""
+	run -1 --separate-stderr bash -c 'pxr-list lost.tar > /dev/null'
+	[[ "$stderr" == *"a member is lost"* ]]
+}
+
+@test "pxr-list: a non-blocking standard output is waited for, not a write error" {
+	# More than a pipe holds (pxr grows its pipes to 1 MiB): 5.9 MB.
+	for i in 1 2 3 4 5; do
+		mkdir -p "big/c$i"
+		cp -r "$TESTDATA/photos/train/." "big/c$i/"
+	done
+	tar -cf big.tar -C big .
+	run -0 "$PY" - big.tar <<-'PY'
+	import fcntl, os, subprocess, sys, time
+	r, w = os.pipe()
+	fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)
+	p = subprocess.Popen(["pxr-list", sys.argv[1]], stdout=w, stderr=subprocess.PIPE)
+	os.close(w)
+	time.sleep(0.5)  # the pipe fills: writes would fail with EAGAIN
+	data = b""
+	while True:
+	    b = os.read(r, 65536)
+	    if not b:
+	        break
+	    data += b
+	p.wait()
+	print(p.returncode, len(data) > 5000000, p.stderr.read().decode())
+	PY
+	assert_output "0 True "
+}

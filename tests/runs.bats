@@ -200,7 +200,7 @@ interrupt() {
 @test "runs: the progress line counts this run's images and says how many were done before" {
 	pxr-pack --create 100 p.raw py.raw
 	"$PY" -c 'open("p.raw.status", "r+b").write(bytes([1] * 40))'
-	PATH=$PWD/slow:$PATH setsid pxr-imagenet --progress p.raw.status 100 train $$ 2> prog.txt &
+	PATH=$PWD/slow:$PATH setsid pxr-imagenet --progress p.raw.status 100 train $$ 999999 2> prog.txt &
 	pid=$!
 	RUN_PGID=$pid
 	sleep 1

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "pxr.h"
+#include "shape.h"
 
 /* ---- msg.c: "prog: message" on the standard error */
 void pxr_setprogname(const char *argv0);
@@ -64,6 +65,13 @@ int pxr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int pxr_parse_size(const char *s, uint32_t *w, uint32_t *h);
 /* An image side for option opt, 1..PXR_DIM_MAX, or a usage error. */
 uint32_t fe_side(const char *opt, const char *s);
+/* The values of the options several programs share, or a usage error
+ * (exit 2) naming the option and the choices. */
+enum pxr_filter fe_opt_filter(const char *s);
+enum pxr_align fe_opt_align(const char *s);
+enum pxr_round fe_opt_round(const char *s);
+enum pxr_like fe_opt_like(const char *s);
+int fe_opt_base(const char *s);
 /* Prints the "--version" text of the program to stdout. */
 void pxr_print_version(void);
 /*

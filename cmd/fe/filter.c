@@ -7,6 +7,30 @@
 
 #include "fe.h"
 
+/* The stream in (input, or stdin) and out (stdout), or exit 2. */
+static void
+open_pair(const char *input, int force, struct pxr_reader **rd,
+    struct pxr_writer **wr)
+{
+	struct pxr_err err;
+
+	if ((*rd = pxr_reader_open(input, &err)) == NULL ||
+	    (*wr = pxr_writer_open(NULL, force ? PXR_WRITER_FORCE : 0,
+		 &err)) == NULL)
+		pxr_die(2, "%s", err.msg);
+}
+
+/* Both ends closed; a failed close of the output is a write error. */
+static void
+close_pair(struct pxr_reader *rd, struct pxr_writer *wr)
+{
+	struct pxr_err err;
+
+	if (pxr_writer_close(wr, &err) == -1)
+		pxr_die(2, "%s", err.msg);
+	pxr_reader_close(rd);
+}
+
 /* A record the transform does not take: failures pass on, and encoded
  * records reaching a pixel filter become failures.  1 if it is (now) a
  * failure. */
@@ -60,10 +84,7 @@ fe_filter(const char *input, int force, enum fe_takes takes,
 	struct pxr_err err;
 	int r;
 
-	if ((rd = pxr_reader_open(input, &err)) == NULL ||
-	    (wr = pxr_writer_open(NULL, force ? PXR_WRITER_FORCE : 0,
-		 &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+	open_pair(input, force, &rd, &wr);
 	pxr_record_init(&rec);
 	while ((r = pxr_read(rd, &rec, &err)) == 1) {
 		int failed = rec.kind == want ? transform(fn, ctx, &rec, &c)
@@ -76,9 +97,7 @@ fe_filter(const char *input, int force, enum fe_takes takes,
 	}
 	if (r == -1)
 		pxr_die(2, "%s", err.msg);
-	if (pxr_writer_close(wr, &err) == -1)
-		pxr_die(2, "%s", err.msg);
-	pxr_reader_close(rd);
+	close_pair(rd, wr);
 	if (counts != NULL)
 		*counts = c;
 	return c.failed > 0 ? 1 : 0;
@@ -93,10 +112,7 @@ fe_filter_heads(const char *input, int force, fe_transform fn, void *ctx)
 	struct pxr_err err, why;
 	int r, status = 0;
 
-	if ((rd = pxr_reader_open(input, &err)) == NULL ||
-	    (wr = pxr_writer_open(NULL, force ? PXR_WRITER_FORCE : 0,
-		 &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+	open_pair(input, force, &rd, &wr);
 	pxr_record_init(&rec);
 	/* The payload goes on unread (pxr_forward), and what reads it
 	 * downstream checks it. */
@@ -119,8 +135,6 @@ fe_filter_heads(const char *input, int force, fe_transform fn, void *ctx)
 	}
 	if (r == -1)
 		pxr_die(2, "%s", err.msg);
-	if (pxr_writer_close(wr, &err) == -1)
-		pxr_die(2, "%s", err.msg);
-	pxr_reader_close(rd);
+	close_pair(rd, wr);
 	return status;
 }

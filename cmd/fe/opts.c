@@ -64,6 +64,55 @@ fe_common(const struct fe_prog *p, int c, int *force)
 	}
 }
 
+enum pxr_filter
+fe_opt_filter(const char *s)
+{
+	enum pxr_filter f;
+
+	if (pxr_filter_parse(s, &f) == -1)
+		pxr_die(2, "unknown filter '%s' (triangle, lanczos3, box, "
+		    "gaussian)", s);
+	return f;
+}
+
+enum pxr_align
+fe_opt_align(const char *s)
+{
+	enum pxr_align a;
+
+	if (pxr_align_parse(s, &a) == -1)
+		pxr_die(2, "unknown --align '%s' (center, seed)", s);
+	return a;
+}
+
+enum pxr_round
+fe_opt_round(const char *s)
+{
+	enum pxr_round r;
+
+	if (pxr_round_parse(s, &r) == -1)
+		pxr_die(2, "unknown --round '%s' (even, down, notebook)", s);
+	return r;
+}
+
+enum pxr_like
+fe_opt_like(const char *s)
+{
+	enum pxr_like l;
+
+	if (pxr_like_parse(s, &l) == -1)
+		pxr_die(2, "unknown --like '%s' (torchvision, notebook)", s);
+	return l;
+}
+
+int
+fe_opt_base(const char *s)
+{
+	if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
+		pxr_die(2, "--base wants 0 or 1, not '%s'", s);
+	return s[0] - '0';
+}
+
 uint32_t
 fe_side(const char *opt, const char *s)
 {

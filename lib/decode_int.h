@@ -1,0 +1,56 @@
+/*
+ * decode_int.h: what the JPEG and PNG decoders share (lib/decode*.c).
+ */
+#ifndef PXR_DECODE_INT_H
+#define PXR_DECODE_INT_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jpeglib.h>
+
+#include "decode.h"
+
+#define WARN_MAX 200 /* JMSG_LENGTH_MAX is 200 */
+
+struct pxr_decoder;
+
+/* libjpeg's error manager, with the way back (longjmp) and the decoder. */
+struct jerr {
+	struct jpeg_error_mgr pub;
+	jmp_buf jb;
+	struct pxr_decoder *dec;
+};
+
+struct pxr_decoder {
+	struct pxr_decode_opts o;
+	struct jpeg_decompress_struct cinfo;
+	struct jerr jerr;
+	struct jpeg_progress_mgr progress;
+	int have_cinfo;
+	unsigned char *buf; /* the output pixels, reused */
+	size_t cap;
+	unsigned char *tmp; /* the pixels before an EXIF rotation, reused */
+	size_t tmpcap;
+	unsigned char *row; /* one CMYK row, reused */
+	size_t rowcap;
+	png_bytep *rows; /* PNG row pointers, reused */
+	size_t rowscap;  /* entries */
+	/* The current image's warnings and failure. */
+	unsigned nwarn;
+	int saw_eof;
+	char warn[WARN_MAX];
+	char fail[PXR_ERR_MSG_MAX];
+};
+
+/* decode.c: what the PNG decoder shares with the JPEG one. */
+int decode_check_size(struct pxr_decoder *dec, uint64_t w, uint64_t h,
+    unsigned ch, const char *what);
+int decode_reserve(unsigned char **bufp, size_t *capp, size_t len);
+int decode_reserve_rows(struct pxr_decoder *dec, size_t h);
+/* decode_png.c: a PNG record (rec's payload) to RGB or gray pixels. */
+int decode_png_image(struct pxr_decoder *dec, struct pxr_record *rec,
+    struct pxr_err *err);
+
+#endif

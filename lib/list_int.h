@@ -1,0 +1,159 @@
+/*
+ * list_int.h: what the parts of the image list share (lib/list*.c):
+ *   list.c        the table of entries, the order, the selection
+ *   list_walk.c   archives read in place, tars in tars as windows
+ *   list_scan.c   trees and archives scanned into the table
+ *   list_index.c  the index file written and read
+ *   list_emit.c   the selected images sent as records
+ */
+#ifndef PXR_LIST_INT_H
+#define PXR_LIST_INT_H
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "list.h"
+#include "pxr.h"
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "list.h"
+#include "pxr.h"
+
+enum src_kind { SRC_DIR, SRC_FILE, SRC_ARCHIVE, SRC_STDIN };
+struct src {
+	char *path;	/* absolute path of the file or directory */
+	enum src_kind kind;
+};
+/* One image.  offset >= 0: its bytes are [offset, offset+size) of the
+ * source file (or the whole file for SRC_DIR/SRC_FILE); -1: only a
+ * sequential read of the source reaches them. */
+struct entry {
+	uint64_t name_off;
+	uint32_t name_len;
+	uint32_t src;
+	int64_t offset;
+	uint64_t size;
+	uint64_t seq; /* order found, to let the later of two copies win */
+};
+struct pxr_list {
+	struct src *srcs;
+	size_t nsrc, srccap;
+	struct entry *ents;
+	size_t nent, entcap;
+	char *names;
+	size_t names_len, names_cap;
+	char **globs;
+	size_t nglobs;
+	pxr_list_warn_fn warn;
+	void *warn_ctx;
+	uint64_t seq;
+	struct pxr_list_stats st;
+	struct skipped_ext {
+		char ext[16];
+		uint64_t count;
+	} skipped[PXR_LIST_EXTS];
+	size_t nskipped;
+	unsigned char *buf; /* emitter's payload buffer, reused */
+	size_t bufcap;
+};
+/* Read sizes: small while scanning headers (the data is skipped), large
+ * when reading data. */
+#define SCAN_BLOCK 4096
+#define DATA_BLOCK (1u << 20)
+/* The largest image file read: 512 MiB holds any JPEG under Pillow's
+ * decompression-bomb limit, and a compressed archive cannot make the
+ * reader hold more (a member's declared size may lie).  The fuzz build
+ * sets a smaller one (Makefile), so that its runs stay fast. */
+#ifndef PXR_MEMBER_MAX
+#define PXR_MEMBER_MAX (1u << 29)
+#endif
+#define MEMBER_MAX PXR_MEMBER_MAX
+#if PXR_MEMBER_MAX == (1u << 29)
+#define MEMBER_MAX_TEXT "512 MiB"
+#else
+#define MEMBER_MAX_TEXT "the fuzz build's limit"
+#endif
+/* Nesting of archives in archives; ILSVRC needs 2. */
+#define MAX_DEPTH 4
+
+/* State of one walk over an archive and the archives inside it.  member
+ * is called for each image member: the scan records it, the emitter sends
+ * it (a is positioned at its data; direct: a is a window [base, end) of
+ * fd, so the member's bytes have file offsets). */
+struct walk {
+	struct pxr_list *l;
+	void (*member)(struct walk *w, struct archive *a,
+	    struct archive_entry *e, const char *full, size_t len, int direct,
+	    int64_t base, int64_t end);
+	size_t bufsize; /* read size: small to scan headers, large for data */
+	uint32_t src;
+	int fd;	/* the source file, for windows; -1 for a stream */
+	/* emitting */
+	const struct pxr_list_sel *sel;
+	int use_index; /* names looked up in the index, else numbered */
+	uint64_t counter;
+	struct pxr_writer *wr;
+	int64_t failures;
+	int write_failed;
+	struct pxr_err *err;
+	char why[256]; /* list_walk_window's reason */
+};
+
+/* list.c: the table of entries */
+void list_lwarn(struct pxr_list *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int list_is_image(const struct pxr_list *l, const char *name);
+void list_skip_file(struct pxr_list *l, const char *name);
+size_t list_archive_suffix(const char *name);
+int list_add_src(struct pxr_list *l, const char *path, enum src_kind kind,
+    uint32_t *id);
+int list_add_entry(struct pxr_list *l, const char *name, size_t len,
+    uint32_t src, int64_t offset, uint64_t size);
+const char *list_clean_name(const char *name, const char **why);
+int64_t list_find_name(const struct pxr_list *l, const char *name,
+    size_t len);
+int list_selected(const struct pxr_list_sel *sel, uint64_t index);
+/* Bytewise order of the names of entries i and j. */
+int list_cmp_names(const struct pxr_list *l, size_t i, size_t j);
+
+/* list_walk.c: archives read in place */
+struct archive *list_new_reader(void);
+int list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
+    const char *arcname, int direct, int64_t base, int64_t end, int depth);
+/*
+ * Walks the archive that is the byte range [start, end) of w->fd, read as
+ * a window that never reads past it, seeking over member data.  0, or -1
+ * when it is not a readable archive (*why says why).
+ */
+int list_walk_window(struct walk *w, int64_t start, int64_t end,
+    const char *prefix, const char *arcname, int depth, const char **why);
+
+/* list_emit.c */
+int list_grow_buf(struct pxr_list *l, size_t n);
+int list_read_member(struct pxr_list *l, struct archive *a, uint64_t size,
+    size_t *got, const char **why);
+int list_emit_bytes(struct walk *w, uint64_t index, const char *name,
+    const unsigned char *p, size_t n, const char *fail, int fd, int64_t off);
+void list_emit_member(struct walk *w, struct archive *a,
+    struct archive_entry *e, const char *full, size_t len, int direct,
+    int64_t base, int64_t end);
+
+#endif /* PXR_LIST_INT_H */

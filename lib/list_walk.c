@@ -1,0 +1,347 @@
+/*
+ * list_walk.c: archives read in place.  An uncompressed tar, and each tar
+ * inside it, is read as a window of the file, seeking over member data, so
+ * a scan reads headers only; anything else in sequence.  Each image member
+ * goes to the walk's member callback (list_int.h).
+ */
+#define _GNU_SOURCE /* strcasecmp, fnmatch's FNM_CASEFOLD, qsort_r */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "list_int.h"
+
+/* ---- reading archives ---- */
+
+/* A window [start, end) of a file, read with pread: the outer archive, or
+ * an inner tar inside it. */
+struct window {
+	int fd;
+	int64_t start, end, pos;
+	unsigned char *buf;
+	size_t bufsize;
+};
+static la_ssize_t
+window_read(struct archive *a, void *p, const void **out)
+{
+	struct window *w = p;
+	size_t want = w->bufsize;
+	ssize_t n;
+
+	if (w->end >= 0 && (int64_t)want > w->end - w->pos)
+		want = (size_t)(w->end - w->pos);
+	do
+		n = pread(w->fd, w->buf, want, w->pos);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		archive_set_error(a, errno, "read error: %s", strerror(errno));
+		return -1;
+	}
+	w->pos += n;
+	*out = w->buf;
+	return n;
+}
+static la_int64_t
+window_skip(struct archive *a, void *p, la_int64_t request)
+{
+	struct window *w = p;
+
+	(void)a;
+	if (w->end >= 0 && request > w->end - w->pos)
+		request = w->end - w->pos;
+	w->pos += request;
+	return request;
+}
+static la_int64_t
+window_seek(struct archive *a, void *p, la_int64_t offset, int whence)
+{
+	struct window *w = p;
+	int64_t base = whence == SEEK_SET ? w->start
+	    : whence == SEEK_CUR	  ? w->pos
+				  : w->end;
+
+	if (whence == SEEK_END && w->end < 0) {
+		archive_set_error(a, EINVAL, "cannot seek from the end");
+		return ARCHIVE_FATAL;
+	}
+	w->pos = base + offset;
+	return w->pos - w->start;
+}
+/* An inner archive read sequentially from its outer archive's data. */
+struct nested {
+	struct archive *outer;
+};
+static la_ssize_t
+nested_read(struct archive *a, void *p, const void **out)
+{
+	struct nested *n = p;
+	const void *buf;
+	size_t size;
+	la_int64_t off;
+	int r = archive_read_data_block(n->outer, &buf, &size, &off);
+
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r < ARCHIVE_WARN) {
+		archive_set_error(a, archive_errno(n->outer), "%s",
+		    archive_error_string(n->outer));
+		return -1;
+	}
+	*out = buf;
+	return (la_ssize_t)size;
+}
+struct archive *
+list_new_reader(void)
+{
+	struct archive *a = archive_read_new();
+
+	if (a == NULL)
+		return NULL;
+	archive_read_support_format_all(a);
+	archive_read_support_filter_all(a);
+	/* "cat a.tar b.tar": read on past the first end-of-archive blocks. */
+	(void)archive_read_set_options(a, "read_concatenated_archives");
+	return a;
+}
+
+/* Opens an inner archive (the current member of a) and walks it. */
+static void
+walk_inner(struct walk *w, struct archive *a, struct archive_entry *e,
+    const char *prefix, const char *name, int direct, int64_t base,
+    int64_t end, int depth)
+{
+	char inner_prefix[PXR_NAME_MAX + 2], inner_name[PXR_NAME_MAX + 2];
+	int64_t data_off = archive_filter_bytes(a, -1);
+	int64_t size = archive_entry_size(e);
+	struct archive *in;
+	struct nested nest;
+	size_t sfx = list_archive_suffix(name);
+
+	snprintf(inner_prefix, sizeof(inner_prefix), "%s%.*s/", prefix,
+	    (int)(strlen(name) - sfx), name);
+	snprintf(inner_name, sizeof(inner_name), "%s%s", prefix, name);
+	if (depth >= MAX_DEPTH) {
+		list_lwarn(w->l, "%s: archives nested deeper than %d: skipped",
+		    inner_name, MAX_DEPTH);
+		w->l->st.skipped++;
+		return;
+	}
+	if ((in = list_new_reader()) == NULL) {
+		list_lwarn(w->l, "%s: out of memory", inner_name);
+		w->l->st.damaged++;
+		return;
+	}
+	if (direct && w->fd >= 0 && archive_entry_sparse_count(e) == 0) {
+		int64_t start = base + data_off, stop = start + size;
+		const char *why;
+
+		archive_read_free(in);
+		if (stop > end) {
+			list_lwarn(w->l, "%s: truncated: the member declares %lld "
+			    "bytes, the archive ends %lld bytes into it",
+			    inner_name, (long long)size, (long long)(end - start));
+			w->l->st.damaged++;
+			stop = end;
+		}
+		if (list_walk_window(w, start, stop, inner_prefix, inner_name,
+			depth + 1, &why) == -1) {
+			list_lwarn(w->l, "%s: not a readable archive: %s",
+			    inner_name, why);
+			w->l->st.damaged++;
+		}
+		return;
+	}
+	nest.outer = a;
+	if (archive_read_open(in, &nest, NULL, nested_read, NULL) !=
+	    ARCHIVE_OK) {
+		list_lwarn(w->l, "%s: not a readable archive: %s", inner_name,
+		    archive_error_string(in));
+		w->l->st.damaged++;
+	} else {
+		list_walk_archive(w, in, inner_prefix, inner_name, 0, 0, -1,
+		    depth + 1);
+	}
+	archive_read_free(in);
+}
+/* Whether the 512-byte block at off of fd is all zeros: a tar's end. */
+static int
+zero_block_at(int fd, int64_t off)
+{
+	unsigned char b[512];
+
+	if (fd == -1 || pread(fd, b, sizeof(b), (off_t)off) != (ssize_t)sizeof(b))
+		return 0;
+	for (size_t i = 0; i < sizeof(b); i++)
+		if (b[i] != 0)
+			return 0;
+	return 1;
+}
+/*
+ * Walks every member of a: images are visited, inner archives walked.
+ * direct: a is a window [base, end) of w->fd, so member bytes have file
+ * offsets.  Returns 0, or -1 if the archive is damaged (reported).
+ */
+int
+list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
+    const char *arcname, int direct, int64_t base, int64_t end, int depth)
+{
+	struct archive_entry *e;
+	char full[PXR_NAME_MAX + 2], lost[PXR_NAME_MAX + 256];
+	int r, damaged = 0, first = 1, retrying = 0, after_end = 0;
+	int64_t next_hdr = 0; /* where the member after the last one starts */
+
+	for (;;) {
+		const char *name, *why = NULL;
+		int64_t hdr = archive_read_header_position(a);
+		size_t len;
+
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_RETRY) {
+			/* A damaged header: libarchive steps over it block by
+			 * block and would say nothing, so the loss is
+			 * reported (once per damaged stretch) and counted:
+			 * when a member follows, or at the end unless the
+			 * stretch began at a lone zero block (the end of the
+			 * archive, junk after it: nothing is lost, as GNU tar
+			 * and bsdtar read it). */
+			if (!retrying) {
+				snprintf(lost, sizeof(lost), "%s: near byte %lld: "
+				    "%s: skipping to the next good header; a "
+				    "member is lost", arcname,
+				    (long long)archive_filter_bytes(a, -1) +
+					(long long)base,
+				    archive_error_string(a)
+					? archive_error_string(a)
+					: "damaged header");
+				after_end = direct && zero_block_at(w->fd,
+							   base + next_hdr);
+			}
+			retrying = 1;
+			continue;
+		}
+		if (retrying && !(r == ARCHIVE_EOF && after_end)) {
+			list_lwarn(w->l, "%s", lost);
+			w->l->st.damaged++;
+			damaged = 1;
+		}
+		if (r == ARCHIVE_EOF)
+			break;
+		retrying = 0;
+		next_hdr = archive_filter_bytes(a, -1) +
+		    ((archive_entry_size(e) + 511) & ~(int64_t)511);
+		if (r == ARCHIVE_WARN && archive_error_string(a) != NULL &&
+		    strstr(archive_error_string(a), "can't be converted")) {
+			/* Names are used as raw bytes, never converted to the
+			 * locale's charset: this warning does not apply. */
+		} else if (r == ARCHIVE_WARN) {
+			/* libarchive skips a damaged header silently: count
+			 * the loss ourselves. */
+			list_lwarn(w->l, "%s: byte %lld: %s", arcname,
+			    (long long)hdr + (long long)base,
+			    archive_error_string(a) ? archive_error_string(a)
+						    : "damaged header");
+			w->l->st.damaged++;
+			damaged = 1;
+		} else if (r != ARCHIVE_OK) {
+			list_lwarn(w->l, "%s: byte %lld: %s", arcname,
+			    (long long)hdr + (long long)base,
+			    archive_error_string(a) ? archive_error_string(a)
+						    : "unreadable archive");
+			w->l->st.damaged++;
+			return -1;
+		}
+		if (first) {
+			/* Offsets are file offsets only in an uncompressed
+			 * tar; anything else is read in sequence. */
+			first = 0;
+			if (archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE ||
+			    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) !=
+				ARCHIVE_FORMAT_TAR)
+				direct = 0;
+		}
+		name = list_clean_name(archive_entry_pathname(e), &why);
+		if (name == NULL) {
+			const char *raw = archive_entry_pathname(e);
+
+			list_lwarn(w->l, "%s: byte %lld: %s%s%s: refused", arcname,
+			    (long long)hdr + (long long)base, why,
+			    raw && *raw ? ": " : "", raw && *raw ? raw : "");
+			w->l->st.refused++;
+			continue;
+		}
+		if (archive_entry_filetype(e) != AE_IFREG ||
+		    archive_entry_hardlink(e) != NULL) {
+			if (archive_entry_filetype(e) != AE_IFDIR)
+				w->l->st.skipped++;
+			continue;
+		}
+		len = (size_t)snprintf(full, sizeof(full), "%s%s", prefix,
+		    name);
+		if (len > PXR_NAME_MAX) {
+			list_lwarn(w->l, "%s: byte %lld: name longer than %u bytes: "
+			    "refused", arcname, (long long)hdr + (long long)base,
+			    PXR_NAME_MAX);
+			w->l->st.refused++;
+			continue;
+		}
+		if (list_archive_suffix(name) > 0) {
+			walk_inner(w, a, e, prefix, name, direct, base, end,
+			    depth);
+		} else if (list_is_image(w->l, name)) {
+			w->member(w, a, e, full, len, direct, base, end);
+			if (w->write_failed)
+				return -1;
+		} else {
+			list_skip_file(w->l, name);
+		}
+	}
+	return damaged ? -1 : 0;
+}
+
+int
+list_walk_window(struct walk *w, int64_t start, int64_t end,
+    const char *prefix, const char *arcname, int depth, const char **why)
+{
+	struct window win = { w->fd, start, end, start, NULL, w->bufsize };
+	struct archive *a;
+	int r = 0;
+
+	*why = "out of memory";
+	if ((win.buf = malloc(win.bufsize)) == NULL)
+		return -1;
+	if ((a = list_new_reader()) == NULL) {
+		free(win.buf);
+		return -1;
+	}
+	archive_read_set_callback_data(a, &win);
+	archive_read_set_read_callback(a, window_read);
+	archive_read_set_skip_callback(a, window_skip);
+	archive_read_set_seek_callback(a, window_seek);
+	if (archive_read_open1(a) != ARCHIVE_OK) {
+		*why = archive_error_string(a) ? archive_error_string(a)
+					       : "unrecognised format";
+		r = -1;
+		/* The message outlives the reader: copied where it lives. */
+		snprintf(w->why, sizeof(w->why), "%s", *why);
+		*why = w->why;
+	} else {
+		list_walk_archive(w, a, prefix, arcname, 1, start, end, depth);
+	}
+	archive_read_free(a);
+	free(win.buf);
+	return r;
+}

@@ -1,0 +1,369 @@
+/*
+ * pack_finish.c: the end of a set: synced, counted, its statistics from
+ * the images' sums, and its manifest written.
+ */
+#define _GNU_SOURCE /* gethostname's HOST_NAME_MAX, fallocate */
+#include "pack_int.h"
+
+static int
+sync_file(const char *path, struct pxr_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1 || fsync(fd) == -1) {
+		int e = errno;
+
+		if (fd != -1)
+			close(fd);
+		return pxr_seterr(err, PXR_E_IO, "%s: fsync: %s", path,
+		    strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+static void
+json_str(FILE *fp, const char *s, size_t n)
+{
+	pxr_fput_escaped(fp, s, n, 1);
+}
+/* Writes the failures of every writer's file whose status byte is still 2
+ * (a later run may have done the image), the last line of an index
+ * winning.  Returns how many were written. */
+static uint64_t
+json_failures(FILE *fp, const char *x, unsigned char *status, uint64_t n)
+{
+	char pattern[PATH_MAX], *line = NULL;
+	uint64_t count = 0;
+	size_t cap = 0;
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "%s.failures.*", x);
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return 0;
+	/* Mark each failed index once: the byte 2 becomes 3 when listed. */
+	for (size_t f = g.gl_pathc; f-- > 0;) {
+		FILE *in = fopen(g.gl_pathv[f], "r");
+		ssize_t len;
+
+		if (in == NULL)
+			continue;
+		while ((len = getline(&line, &cap, in)) > 0) {
+			char *t1 = strchr(line, '\t'), *t2;
+			unsigned long long idx;
+
+			if (t1 == NULL || (t2 = strchr(t1 + 1, '\t')) == NULL)
+				continue;
+			idx = strtoull(line, NULL, 10);
+			if (idx >= n || status[idx] != PXR_STATUS_FAILED)
+				continue;
+			if (line[len - 1] == '\n')
+				line[--len] = '\0';
+			fprintf(fp, "%s\n    {\"index\": %llu, \"name\": ",
+			    count ? "," : "", idx);
+			json_str(fp, t1 + 1, (size_t)(t2 - t1 - 1));
+			fputs(", \"reason\": ", fp);
+			json_str(fp, t2 + 1, strlen(t2 + 1));
+			fputc('}', fp);
+			status[idx] = 3;
+			count++;
+		}
+		fclose(in);
+	}
+	free(line);
+	globfree(&g);
+	return count;
+}
+unsigned char *
+pack_read_whole(const char *path, uint64_t n, struct pxr_err *err)
+{
+	unsigned char *buf = malloc(n ? n : 1);
+	uint64_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (buf == NULL || fd == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+
+		if (r <= 0) {
+			pxr_seterr(err, PXR_E_IO, "%s: short read", path);
+			goto fail;
+		}
+		got += (uint64_t)r;
+	}
+	close(fd);
+	return buf;
+fail:
+	if (fd != -1)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+/*
+ * The mean and standard deviation of the ok images' samples, per channel,
+ * from the sums in X_FILE.stats: exact integer sums (128 bits), divided
+ * once at the end.
+ */
+/* 128-bit sums: a whole ImageNet's squares overflow nothing. */
+__extension__ typedef unsigned __int128 u128;
+static int
+set_stats(const char *x, const struct pxr_pack_meta *m,
+    const unsigned char *st, struct pxr_pack_report *rep, struct pxr_err *err)
+{
+	char path[PATH_MAX];
+	u128 sum[3] = { 0 }, sq[3] = { 0 }, count;
+	unsigned char *t;
+
+	pack_path(path, sizeof(path), x, ".stats");
+	if ((t = pack_read_whole(path, m->n * PXR_STATS_BYTES, err)) == NULL)
+		return -1;
+	for (uint64_t i = 0; i < m->n; i++)
+		if (st[i] == PXR_STATUS_OK)
+			for (int k = 0; k < 3; k++) {
+				sum[k] += pack_get_le64(t + i * PXR_STATS_BYTES + 8 * k);
+				sq[k] += pack_get_le64(t + i * PXR_STATS_BYTES + 24 + 8 * k);
+			}
+	free(t);
+	count = (u128)rep->ok * m->width * m->height;
+	for (uint32_t k = 0; k < m->channels && count > 0; k++) {
+		/* var = (count * sq - sum^2) / count^2, exactly in integers
+		 * up to the last division. */
+		u128 num = count * sq[k] - sum[k] * sum[k];
+
+		rep->mean[k] = (double)sum[k] / (double)count;
+		rep->std[k] = sqrt((double)num / ((double)count * (double)count));
+	}
+	return 0;
+}
+struct json_ctx {
+	FILE *fp;
+	int items;
+};
+static void
+json_recipe_line(void *ctx, const char *key, size_t klen, const char *val,
+    size_t vlen)
+{
+	struct json_ctx *j = ctx;
+
+	fputs(j->items++ ? ",\n    " : "\n    ", j->fp);
+	json_str(j->fp, key, klen);
+	fputs(": ", j->fp);
+	json_str(j->fp, val, vlen);
+}
+static void
+json_recipe(FILE *fp, const char *recipe)
+{
+	struct json_ctx j = { fp, 0 };
+
+	fputs(",\n  \"recipe\": {", fp);
+	pxr_recipe_each(recipe, json_recipe_line, &j);
+	fputs(j.items ? "\n  }" : "}", fp);
+}
+
+static void
+json_numbers(FILE *fp, const char *key, const double *v, uint32_t n,
+    double scale)
+{
+	fprintf(fp, ",\n    \"%s\": [", key);
+	for (uint32_t k = 0; k < n; k++)
+		fprintf(fp, "%s%.17g", k ? ", " : "", v[k] / scale);
+	fputc(']', fp);
+}
+
+/* The classes of the synset file: "synsets" (first words) and, where
+ * the lines have them, "words" (the rest of each line). */
+static int
+json_classes(FILE *fp, const char *synsets, struct pxr_err *err)
+{
+	FILE *in;
+	char line[1024];
+	int first = 1, words = 0;
+	long start;
+
+	fputs(",\n  \"synsets\": [", fp);
+	if (synsets == NULL) {
+		fputc(']', fp);
+		return 0;
+	}
+	if ((in = fopen(synsets, "r")) == NULL)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", synsets,
+		    strerror(errno));
+	for (int pass = 0; pass < 2; pass++) {
+		rewind(in);
+		first = 1;
+		start = 0;
+		while (fgets(line, sizeof(line), in) != NULL) {
+			size_t n = strcspn(line, " \t\r\n,"), rest;
+			char *w = line + n;
+
+			if (n == 0)
+				continue;
+			w += strspn(w, " \t,");
+			rest = strcspn(w, "\r\n");
+			words |= rest > 0;
+			fputs(first ? "" : ", ", fp);
+			if (pass == 0)
+				json_str(fp, line, n);
+			else
+				json_str(fp, w, rest);
+			first = 0;
+			start++;
+		}
+		fputc(']', fp);
+		if (pass == 0 && !words)
+			break;
+		if (pass == 0)
+			fputs(",\n  \"words\": [", fp);
+	}
+	fclose(in);
+	if (start == 0)
+		return pxr_seterr(err, PXR_E_FORMAT, "%s: no classes", synsets);
+	return 0;
+}
+
+/* Counts the status bytes; missing ranges go to warn. */
+static void
+count_status(const char *x, const unsigned char *st, uint64_t n,
+    struct pxr_pack_report *rep, void (*warn)(const char *))
+{
+	char msg[PATH_MAX + 80];
+
+	for (uint64_t i = 0; i < n;) {
+		uint64_t j = i;
+
+		if (st[i] == PXR_STATUS_OK || st[i] == PXR_STATUS_FAILED) {
+			rep->ok += st[i] == PXR_STATUS_OK;
+			rep->failed += st[i] == PXR_STATUS_FAILED;
+			i++;
+			continue;
+		}
+		while (j < n && st[j] != PXR_STATUS_OK &&
+		    st[j] != PXR_STATUS_FAILED)
+			j++;
+		rep->missing += j - i;
+		snprintf(msg, sizeof(msg), "%s: images %llu to %llu are missing",
+		    x, (unsigned long long)i, (unsigned long long)j - 1);
+		if (warn != NULL)
+			warn(msg);
+		i = j;
+	}
+}
+
+static void
+json_shape(FILE *fp, const struct pxr_pack_meta *m)
+{
+	unsigned long long n = (unsigned long long)m->n;
+
+	if (m->layout == PXR_LAYOUT_JULIA)
+		fprintf(fp, ",\n  \"shape\": [%u, %u, %u, %llu],\n  \"order\": "
+			    "\"F\",\n  \"c_shape\": [%llu, %u, %u, %u]",
+		    m->height, m->width, m->channels, n, n, m->channels,
+		    m->width, m->height);
+	else if (m->layout == PXR_LAYOUT_NHWC)
+		fprintf(fp, ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": "
+			    "\"C\"", n, m->height, m->width, m->channels);
+	else
+		fprintf(fp, ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": "
+			    "\"C\"", n, m->channels, m->height, m->width);
+}
+
+static void
+json_stats(FILE *fp, const struct pxr_pack_meta *m,
+    const struct pxr_pack_report *rep)
+{
+	fprintf(fp, ",\n  \"stats\": {\n    \"images\": %llu",
+	    (unsigned long long)rep->ok);
+	json_numbers(fp, "mean", rep->mean, m->channels, 255.0);
+	json_numbers(fp, "std", rep->std, m->channels, 255.0);
+	json_numbers(fp, "mean_255", rep->mean, m->channels, 1.0);
+	json_numbers(fp, "std_255", rep->std, m->channels, 1.0);
+	fputs("\n  }", fp);
+}
+
+static int
+write_manifest(FILE *fp, const char *x, const char *y,
+    const struct pxr_pack_meta *m, const char *synsets, int label_base,
+    unsigned char *st, const struct pxr_pack_report *rep,
+    struct pxr_err *err)
+{
+	uint64_t listed;
+
+	fprintf(fp, "{\n  \"x\": ");
+	json_str(fp, x, strlen(x));
+	fprintf(fp, ",\n  \"y\": ");
+	json_str(fp, y, strlen(y));
+	json_shape(fp, m);
+	fprintf(fp, ",\n  \"offset\": %u", m->header);
+	fprintf(fp, ",\n  \"dtype\": \"uint8\",\n  \"layout\": \"%s\",\n"
+		    "  \"label_dtype\": \"%s\",\n  \"label_base\": %d,\n"
+		    "  \"images\": %llu,\n  \"ok\": %llu,\n  \"failed\": %llu,\n"
+		    "  \"missing\": %llu",
+	    pack_layouts[m->layout],
+	    m->ltype == PXR_LTYPE_U16	? "<u2"
+	    : m->ltype == PXR_LTYPE_I32 ? "<i4"
+					: "<i8",
+	    label_base, (unsigned long long)m->n, (unsigned long long)rep->ok,
+	    (unsigned long long)rep->failed, (unsigned long long)rep->missing);
+	json_stats(fp, m, rep);
+	json_recipe(fp, m->recipe);
+	if (json_classes(fp, synsets, err) == -1)
+		return -1;
+	fputs(",\n  \"failures\": [", fp);
+	listed = json_failures(fp, x, st, m->n);
+	fprintf(fp, "%s]\n}\n", listed ? "\n  " : "");
+	return 0;
+}
+
+int
+pxr_pack_finish(const char *x, const char *y, const char *synsets,
+    int label_base, struct pxr_pack_report *rep, void (*warn)(const char *),
+    struct pxr_err *err)
+{
+	char status_path[PATH_MAX], man[PATH_MAX], tmp[PATH_MAX];
+	struct pxr_pack_meta *m;
+	unsigned char *st = NULL;
+	FILE *fp = NULL;
+	int r = -1;
+
+	memset(rep, 0, sizeof(*rep));
+	if ((m = malloc(sizeof(*m))) == NULL)
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	if (pxr_pack_read_meta(x, m, err) == -1)
+		goto out;
+	pack_path(status_path, sizeof(status_path), x, ".status");
+	pack_path(man, sizeof(man), x, ".manifest.json");
+	pack_path(tmp, sizeof(tmp), x, ".manifest.json.tmp");
+	if (sync_file(x, err) == -1 || sync_file(y, err) == -1 ||
+	    sync_file(status_path, err) == -1 ||
+	    (st = pack_read_whole(status_path, m->n, err)) == NULL)
+		goto out;
+	count_status(x, st, m->n, rep, warn);
+	if (set_stats(x, m, st, rep, err) == -1)
+		goto out;
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (write_manifest(fp, x, y, m, synsets,
+		label_base < 0 ? m->base : label_base, st, rep, err) == -1)
+		goto out;
+	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1 || ferror(fp)) {
+		pxr_seterr(err, PXR_E_IO, "write error on %s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	r = fclose(fp);
+	fp = NULL;
+	if (r == EOF || rename(tmp, man) == -1)
+		r = pxr_seterr(err, PXR_E_IO, "%s: %s", man, strerror(errno));
+out:
+	if (fp != NULL) {
+		fclose(fp);
+		unlink(tmp);
+	}
+	free(st);
+	free(m);
+	return r;
+}

@@ -1,0 +1,139 @@
+/*
+ * test_list.c: the image list: bytewise order whatever the scan met
+ * first, names as extraction gives them, the index file read back as it
+ * was written, and shards that hold every image once.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "list.h"
+#include "unit.h"
+
+static char dir[] = "/tmp/pxr-unit-list-XXXXXX";
+
+static void
+touch(const char *rel, const char *bytes)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if ((f = fopen(path, "w")) == NULL || fputs(bytes, f) == EOF ||
+	    fclose(f) != 0) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static void
+quiet(void *ctx, const char *msg)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static void
+test_order(void)
+{
+	struct pxr_list *l = pxr_list_new(quiet, NULL);
+	struct pxr_err err;
+	size_t len;
+	char sub[600];
+
+	snprintf(sub, sizeof(sub), "%s/b", dir);
+	mkdir(sub, 0777);
+	snprintf(sub, sizeof(sub), "%s/a", dir);
+	mkdir(sub, 0777);
+	touch("b/z.JPEG", "1");
+	touch("b/Y.png", "22");
+	touch("a/b.jpg", "333");
+	touch("a/notes.txt", "x");
+	touch("B.JPEG", "4444");
+	EXPECT_INT(pxr_list_scan(l, dir, &err), 0);
+	pxr_list_sort(l);
+	EXPECT_INT(pxr_list_count(l), 4);
+	/* Bytewise: upper case first, folders by their names. */
+	EXPECT_INT(strcmp(pxr_list_name(l, 0, &len), "B.JPEG"), 0);
+	EXPECT_INT(strcmp(pxr_list_name(l, 1, &len), "a/b.jpg"), 0);
+	EXPECT_INT(strcmp(pxr_list_name(l, 2, &len), "b/Y.png"), 0);
+	EXPECT_INT(strcmp(pxr_list_name(l, 3, &len), "b/z.JPEG"), 0);
+	EXPECT_INT(len, 8);
+	{
+		struct pxr_list_stats st;
+		const char *ext;
+		uint64_t n;
+
+		pxr_list_stats(l, &st);
+		EXPECT_INT(st.images, 4);
+		EXPECT_INT(pxr_list_skipped(l, 0, &ext, &n), 1);
+		EXPECT_INT(strcmp(ext, ".txt"), 0);
+		EXPECT_INT(n, 1);
+	}
+	pxr_list_free(l);
+}
+
+static void
+test_index_round_trip(void)
+{
+	struct pxr_list *l = pxr_list_new(quiet, NULL), *r;
+	char idx[600];
+	struct pxr_err err;
+	size_t a, b;
+
+	snprintf(idx, sizeof(idx), "%s.idx", dir);
+	EXPECT_INT(pxr_list_scan(l, dir, &err), 0);
+	pxr_list_sort(l);
+	EXPECT_INT(pxr_list_write_index(l, idx, &err), 0);
+	r = pxr_list_new(quiet, NULL);
+	EXPECT_INT(pxr_list_read_index(r, idx, &err), 0);
+	EXPECT_INT(pxr_list_count(r), pxr_list_count(l));
+	for (uint64_t i = 0; i < pxr_list_count(l); i++)
+		EXPECT_INT(strcmp(pxr_list_name(l, i, &a), pxr_list_name(r, i, &b)),
+		    0);
+	EXPECT_INT(pxr_list_has_source(r, dir), 1);
+	EXPECT_INT(pxr_list_has_source(r, "/nowhere"), 0);
+	unlink(idx);
+	pxr_list_free(l);
+	pxr_list_free(r);
+}
+
+static void
+test_shards(void)
+{
+	static const uint64_t totals[] = { 0, 1, 7, 100, 1281167,
+		UINT64_C(18446744073709551000) };
+
+	for (size_t t = 0; t < sizeof(totals) / sizeof(totals[0]); t++)
+		for (uint64_t n = 1; n <= 64; n *= 3) {
+			uint64_t next = 0, lo, hi, min = UINT64_MAX, max = 0;
+
+			for (uint64_t k = 1; k <= n; k++) {
+				pxr_list_shard(totals[t], k, n, &lo, &hi);
+				/* contiguous, in order, each image once */
+				EXPECT_INT(lo, next);
+				next = hi;
+				min = hi - lo < min ? hi - lo : min;
+				max = hi - lo > max ? hi - lo : max;
+			}
+			EXPECT_INT(next == totals[t], 1);
+			EXPECT_INT(max - min <= 1, 1);
+		}
+}
+
+int
+main(void)
+{
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return 2;
+	}
+	test_order();
+	test_index_round_trip();
+	test_shards();
+	if (system("rm -rf /tmp/pxr-unit-list-*") != 0)
+		return 2;
+	UNIT_DONE();
+}
