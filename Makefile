@@ -19,7 +19,7 @@ WARN = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
        $(if $(filter 1,$(WERROR)),-Werror)
 PXR_CFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 \
              $(WARN) -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 
 # Everything built goes under $(B)/.
 B ?= build
@@ -44,12 +44,14 @@ MAN5 = $(sort $(wildcard man/*.5))
 DEPS_BUILD = gcc make pkg-config libjpeg62-turbo-dev libarchive-dev libpng-dev \
              parallel python3-numpy python3-pil python3-skimage
 # To test (`make test`): bats and its helpers, the references (Pillow,
-# torchvision, djpeg/cjpeg), mandoc for the man pages, and an sshd that the
-# ssh test starts itself on a spare port (installing openssh-server also
-# starts the system's sshd; no test needs that one).
+# torchvision, djpeg/cjpeg), mandoc for the man pages, an sshd and a
+# one-node Slurm (munge, slurmctld, slurmd) that the tests start themselves
+# (installing the packages on a machine with systemd also starts, or tries
+# to start, the system's services; no test needs those).
 DEPS_TEST = $(DEPS_BUILD) bats bats-assert bats-support bats-file \
             libjpeg-turbo-progs python3-torchvision mandoc zstd strace \
-            openssh-server openssh-client e2fsprogs
+            openssh-server openssh-client e2fsprogs util-linux \
+            munge slurmctld slurmd slurm-client
 # To lint and fuzz (`make lint`, `make fuzz`).
 DEPS_LINT = $(DEPS_BUILD) cppcheck clang-tidy clang libclang-rt-dev
 

@@ -388,3 +388,27 @@ pxr_list_shard(uint64_t total, uint64_t k, uint64_t n, uint64_t *lo,
 	*lo = total / n * (k - 1) + total % n * (k - 1) / n;
 	*hi = total / n * k + total % n * k / n;
 }
+
+struct pxr_list *
+list_clone_matching(const struct pxr_list *l)
+{
+	struct pxr_list *c = pxr_list_new(NULL, NULL);
+
+	/* The patterns are only read: shared, not copied (and not freed
+	 * with the clone: list_free_clone). */
+	if (c != NULL) {
+		c->globs = l->globs;
+		c->nglobs = l->nglobs;
+	}
+	return c;
+}
+
+void
+list_free_clone(struct pxr_list *c)
+{
+	if (c == NULL)
+		return;
+	c->globs = NULL;
+	c->nglobs = 0;
+	pxr_list_free(c);
+}

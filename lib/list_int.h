@@ -76,7 +76,7 @@ struct pxr_list {
 };
 /* Read sizes: small while scanning headers (the data is skipped), large
  * when reading data. */
-#define SCAN_BLOCK 4096
+#define SCAN_BLOCK 512
 #define DATA_BLOCK (1u << 20)
 /* The largest image file read: 512 MiB holds any JPEG under Pillow's
  * decompression-bomb limit, and a compressed archive cannot make the
@@ -104,6 +104,12 @@ struct walk {
 	    struct archive_entry *e, const char *full, size_t len, int direct,
 	    int64_t base, int64_t end);
 	size_t bufsize; /* read size: small to scan headers, large for data */
+	/* When set, an inner archive lying whole in the file is handed to
+	 * it instead of walked (the prefetcher queues them). */
+	void (*inner)(struct walk *w, int64_t start, int64_t end);
+	void *ctx;
+	uint64_t seen, seen_bytes; /* the scan's first members: how large */
+	struct list_prefetch *pf;  /* the scan's prefetcher, if any */
 	uint32_t src;
 	int fd;	/* the source file, for windows; -1 for a stream */
 	/* emitting */
@@ -145,6 +151,18 @@ int list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
  */
 int list_walk_window(struct walk *w, int64_t start, int64_t end,
     const char *prefix, const char *arcname, int depth, const char **why);
+
+/* list_prefetch.c: the headers of a tarball's inner tars read ahead,
+ * several at once, while the scan walks them one after the other. */
+struct list_prefetch;
+struct list_prefetch *list_prefetch_start(const struct pxr_list *l, int fd,
+    int64_t size);
+void list_prefetch_stop(struct list_prefetch *p);
+/* Tells the prefetcher to read no more (it ends at its next step). */
+void list_prefetch_cancel(struct list_prefetch *p);
+/* Copies what a scan needs to tell images apart (the patterns). */
+struct pxr_list *list_clone_matching(const struct pxr_list *l);
+void list_free_clone(struct pxr_list *c);
 
 /* list_emit.c */
 int list_grow_buf(struct pxr_list *l, size_t n);

@@ -23,6 +23,31 @@
 
 #include "list_int.h"
 
+/*
+ * The scan reads headers: one page per header.  Where members are large
+ * (ImageNet's average 110 KB) that is a few percent of the file, and the
+ * kernel's readahead would read the member data between them for nothing
+ * (POSIX_FADV_RANDOM, set when the scan opens the file); where they are
+ * small, a page per header is most of the file, and reading it in
+ * sequence is faster: after the first members, readahead comes back.
+ */
+#define POLICY_AFTER 64
+#define SMALL_MEMBERS 32768
+
+static void
+readahead_policy(struct walk *w, uint64_t size)
+{
+	if (w->fd < 0 || w->seen > POLICY_AFTER)
+		return;
+	w->seen_bytes += size;
+	if (++w->seen == POLICY_AFTER &&
+	    w->seen_bytes / POLICY_AFTER < SMALL_MEMBERS) {
+		(void)posix_fadvise(w->fd, 0, 0, POSIX_FADV_NORMAL);
+		/* Reading in sequence: readers elsewhere would only seek. */
+		list_prefetch_cancel(w->pf);
+	}
+}
+
 /* The scan's member callback: an image recorded, with its place in the
  * file when it has one. */
 static void
@@ -41,11 +66,15 @@ scan_member(struct walk *w, struct archive *a, struct archive_entry *e,
 			return;
 		}
 	}
+	readahead_policy(w, (uint64_t)size);
 	if (list_add_entry(w->l, full, len, w->src, off, (uint64_t)size)) {
 		list_lwarn(w->l, "%s: out of memory: not listed", full);
 		w->l->st.damaged++;
 	}
 }
+/* From this size on, a tarball's inner tars are read ahead. */
+#define PREFETCH_MIN (64 << 20)
+
 /* Scans an archive file: windows over the file when it is seekable. */
 static int
 scan_archive(struct pxr_list *l, const char *path, const char *prefix,
@@ -53,6 +82,7 @@ scan_archive(struct pxr_list *l, const char *path, const char *prefix,
 {
 	struct walk w = { .l = l, .member = scan_member,
 		.bufsize = SCAN_BLOCK };
+	struct list_prefetch *pf = NULL;
 	const char *why;
 	struct stat st;
 	uint32_t id;
@@ -77,9 +107,14 @@ scan_archive(struct pxr_list *l, const char *path, const char *prefix,
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
 	w.src = id;
 	w.fd = fd;
+	/* A large tar of tars: its inner tars' headers read ahead, several
+	 * at once (list_prefetch.c). */
+	if (st.st_size >= PREFETCH_MIN && list_archive_suffix(path) > 0)
+		w.pf = pf = list_prefetch_start(l, fd, st.st_size);
 	if (list_walk_window(&w, 0, st.st_size, prefix, path, 0, &why) == -1)
 		r = pxr_seterr(err, PXR_E_FORMAT, "%s: not an archive: %s",
 		    path, why);
+	list_prefetch_stop(pf);
 	close(fd);
 	return r;
 }

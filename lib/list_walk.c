@@ -150,6 +150,10 @@ walk_inner(struct walk *w, struct archive *a, struct archive_entry *e,
 		const char *why;
 
 		archive_read_free(in);
+		if (w->inner != NULL && stop <= end) {
+			w->inner(w, start, stop);
+			return;
+		}
 		if (stop > end) {
 			list_lwarn(w->l, "%s: truncated: the member declares %lld "
 			    "bytes, the archive ends %lld bytes into it",

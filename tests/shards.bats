@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# The shard protocol: pxr-imagenet plan writes one command a line, any
+# scheduler runs them (by hand in any order, twice, two copies at once,
+# GNU parallel, a real Slurm job array), pxr-imagenet finish ends the
+# sets, and the tensors are the same bytes every way.
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load test_helper/common
+	export SAMPLE=$BATS_FILE_TMPDIR/sample
+	"$PY" "$TOP/sample/make-sample.py" "$SAMPLE" --classes 4 \
+	    --train-per-class 6 --val 12 2>/dev/null
+	pxr-imagenet --out "$BATS_FILE_TMPDIR/ref" "$SAMPLE" 2>/dev/null
+}
+
+setup() {
+	load test_helper/common
+	load test_helper/slurm
+	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() {
+	stop_slurm "$BATS_TEST_TMPDIR/slurm"
+}
+
+same_as_ref() {
+	for f in X_train.raw Y_train.raw X_val.raw Y_val.raw; do
+		cmp "$BATS_FILE_TMPDIR/ref/$f" "$1/$f"
+	done
+}
+
+@test "shards: plan, then the shard commands by hand in reverse order, one twice and two at once, then finish" {
+	run -0 --separate-stderr pxr-imagenet plan --shards 3 --out o "$SAMPLE"
+	jobs=$output
+	assert_equal "$jobs" "$BATS_TEST_TMPDIR/o/.pxr/jobs"
+	assert_equal "$(wc -l < "$jobs")" 6
+	[[ "$(head -1 "$jobs")" == *" shard $BATS_TEST_TMPDIR/o/.pxr/train.plan 1/3" ]]
+	# Nothing is packed before the shards run.
+	assert_equal "$(tr -cd '\001' < o/X_train.raw.status | wc -c)" 0
+	tac "$jobs" > reversed
+	# The last one twice, two copies of the first at once.
+	tail -1 reversed >> reversed
+	while IFS= read -r line; do
+		bash -c "$line" 2>>shards.err || fail "$line failed"
+	done < reversed
+	line=$(head -1 "$jobs")
+	bash -c "$line" & p1=$!
+	bash -c "$line" & p2=$!
+	wait "$p1"
+	wait "$p2"
+	run -0 --separate-stderr pxr-imagenet finish --out o
+	same_as_ref o
+	# A shard run once more changes nothing.
+	bash -c "$(sed -n 2p "$jobs")"
+	same_as_ref o
+	run -2 --separate-stderr pxr-imagenet shard o/.pxr/train.plan 4
+	run -2 --separate-stderr pxr-imagenet finish --out elsewhere
+	[[ "$stderr" == *"nothing planned here"* ]]
+}
+
+@test "shards: GNU parallel over the jobs file gives the same tensors" {
+	run -0 --separate-stderr pxr-imagenet plan --shards 5 --out o "$SAMPLE"
+	run -0 parallel --jobs 2 < o/.pxr/jobs
+	run -0 --separate-stderr pxr-imagenet finish --out o
+	same_as_ref o
+}
+
+@test "shards: a real one-node Slurm runs the jobs as an array and finishes, also after a task is cancelled and the run submitted again" {
+	if ! start_slurm "$BATS_TEST_TMPDIR/slurm"; then
+		skip "Slurm cannot run here: $SLURM_WHY"
+	fi
+	run -0 --separate-stderr pxr-imagenet slurm --shards 3 --out s "$SAMPLE"
+	read -r arr fin <<< "$output"
+	[[ "$stderr" == *"submitted the shard array $arr (6 tasks) and the finish job $fin"* ]]
+	wait_slurm 120 || fail "the Slurm jobs did not end: $(squeue)"
+	grep -q "24 images ok" "s/.pxr/slurm-finish-$fin.out"
+	same_as_ref s
+	# Every task of the array packs a second late; one is cancelled at
+	# once: the finish job, waiting on it, goes too; the same command
+	# submitted again completes the sets.
+	mkdir -p slow
+	printf '#!/bin/sh\nsleep 2\nexec %s/pxr-pack "$@"\n' "$PXR_BUILD" > slow/pxr-pack
+	chmod +x slow/pxr-pack
+	PATH=$PWD/slow:$PATH run -0 --separate-stderr pxr-imagenet slurm --shards 3 --out c "$SAMPLE"
+	read -r arr fin <<< "$output"
+	scancel "${arr}_2"
+	wait_slurm 120 || fail "the Slurm jobs did not end: $(squeue)"
+	[ ! -s "c/.pxr/slurm-finish-$fin.out" ] || ! grep -q "images ok" "c/.pxr/slurm-finish-$fin.out"
+	run -0 --separate-stderr pxr-imagenet slurm --shards 3 --out c "$SAMPLE"
+	read -r arr fin <<< "$output"
+	wait_slurm 120 || fail "the Slurm jobs did not end: $(squeue)"
+	grep -q "24 images ok" "c/.pxr/slurm-finish-$fin.out"
+	same_as_ref c
+}
