@@ -92,3 +92,44 @@ same_as_ref() {
 	grep -q "24 images ok" "c/.pxr/slurm-finish-$fin.out"
 	same_as_ref c
 }
+
+# read_bytes of CMD and every process it waited for.
+read_bytes() {
+	sh -c "$1 >/dev/null 2>&1; grep read_bytes /proc/\$\$/io" | cut -d' ' -f2
+}
+
+# Drops FILE's pages from the page cache (only its own).
+drop_cache() {
+	"$PY" -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$1"
+}
+
+@test "shards: from a cold cache the index reads at most 5% of a tarball, and a whole run reads each of its bytes once" {
+	# A tar of 20 inner tars of 20 members of over 100 KB (ImageNet's
+	# mean is 110 KB), real photographs (the run decodes them).
+	mkdir -p tree
+	big=($(find "$TESTDATA/photos" -name '*.JPEG' -size +100k | sort))
+	[ ${#big[@]} -ge 5 ]
+	for c in $(seq 20); do
+		d=tree/n0144$(printf %04d "$c")
+		mkdir -p "$d"
+		for k in $(seq 20); do
+			cp "${big[(c + k) % ${#big[@]}]}" "$d/$(basename "$d")_$k.JPEG"
+		done
+		tar -cf "$d.tar" -C "$d" .
+	done
+	mkdir -p root
+	tar -cf root/ILSVRC2012_img_train.tar -C tree $(cd tree && ls *.tar)
+	T=root/ILSVRC2012_img_train.tar
+	size=$(stat -c %s "$T")
+	drop_cache "$T"
+	[ "$(read_bytes "cat $T")" -gt $((size / 2)) ] || skip "no reads reach a disk here (tmpfs?): cannot see a cold cache"
+	drop_cache "$T"
+	idx=$(read_bytes "pxr-list --index idx $T")
+	echo "# index: $idx of $size bytes read" >&3
+	[ "$idx" -le $((size / 20)) ]
+	drop_cache "$T"
+	all=$(read_bytes "pxr-imagenet --split train --out o root")
+	echo "# whole run: $all of $size bytes read" >&3
+	[ "$all" -le $((size * 105 / 100)) ]
+	[ "$(tr -cd '\001' < o/X_train.raw.status | wc -c)" -eq 400 ]
+}
