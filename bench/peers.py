@@ -13,10 +13,10 @@ every library.  --times appends "loop-seconds peak-RSS-KB" to FILE: the
 loop, from before the memmap is made to after the last image, without the
 interpreter's start and the imports, which bench/run reports apart.
 
-The output size is round(side * 256 / shorter side) with ties to even (as
-pxr-resize --short; torchvision truncates instead, which moves the long
-side by one pixel for some aspect ratios), and the crop's corner round((W -
-224) / 2), ties to even, as torchvision's CenterCrop.
+The output size is torchvision's Resize(256): the shorter side 256, the
+longer int(256 * long / short), and the crop's corner round((W - 224) / 2),
+ties to even, as torchvision's CenterCrop: the reference pxr's exact job
+(pxr-decode --like torchvision) equals byte for byte.
 
 compare: prints one tab-separated line per NAME: the % of samples within 1
 of REF's, the largest difference, the worst image's PSNR in dB and its index.
@@ -38,8 +38,8 @@ SHORT = 256
 
 def out_size(w, h):
     if w <= h:
-        return SHORT, round(h * SHORT / w)
-    return round(w * SHORT / h), SHORT
+        return SHORT, SHORT * h // w
+    return SHORT * w // h, SHORT
 
 
 def corner(w, h):

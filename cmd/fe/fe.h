@@ -22,8 +22,9 @@ void pxr_setprogname(const char *argv0);
 const char *pxr_getprogname(void);
 void pxr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pxr_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* noreturn spelled twice: cppcheck 2.10 reads only the attribute. */
 _Noreturn void pxr_die(int status, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3), noreturn));
 /* "prog: name#index: what", for one record. */
 void pxr_warn_record(const struct pxr_record *rec, const char *what);
 
@@ -57,7 +58,7 @@ void fe_start(const char *argv0);
  */
 void fe_common(const struct fe_prog *p, int c, int *force);
 _Noreturn void fe_usage(const struct fe_prog *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3), noreturn));
 
 /* Parses a whole decimal number in [min, max]; 0 or -1. */
 int pxr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
