@@ -4,7 +4,9 @@
  * what the pipes cost (bench/run).  Not a product: no options beyond
  * what the bench needs, the first error ends it.
  *
- *   inproc [-S min_side] -R short -c crop -s synsets X Y < encoded.pxr
+ *   inproc [-t] [-S min_side] -R short -c crop -s synsets X Y < encoded.pxr
+ *
+ * -t: torchvision's geometry, as pxr-decode --like torchvision.
  *
  * X and Y must have been made by pxr-pack --create.
  */
@@ -40,8 +42,11 @@ main(int argc, char **argv)
 	int c, r;
 
 	fe_start(argv[0]);
-	while ((c = getopt(argc, argv, "S:R:c:s:")) != -1) {
+	while ((c = getopt(argc, argv, "tS:R:c:s:")) != -1) {
 		switch (c) {
+		case 't':
+			pxr_like_defaults(PXR_LIKE_TORCHVISION, &s);
+			break;
 		case 'S':
 			d.min_side = (uint32_t)atoi(optarg);
 			break;
@@ -55,11 +60,11 @@ main(int argc, char **argv)
 			synsets = optarg;
 			break;
 		default:
-			pxr_die(2, "usage: inproc [-S n] -R n -c n -s synsets X Y");
+			pxr_die(2, "usage: inproc [-t] [-S n] -R n -c n -s synsets X Y");
 		}
 	}
 	if (argc - optind != 2 || synsets == NULL)
-		pxr_die(2, "usage: inproc [-S n] -R n -c n -s synsets X Y");
+		pxr_die(2, "usage: inproc [-t] [-S n] -R n -c n -s synsets X Y");
 	if ((buf = pxr_read_all(synsets, (size_t)1 << 28, &len, &err)) == NULL ||
 	    (dec = pxr_decoder_new(&d, &err)) == NULL ||
 	    (sh = pxr_shaper_new(&s, &err)) == NULL ||
