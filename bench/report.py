@@ -160,8 +160,8 @@ if all(s in pipes for s in st_names) and "pxr-pipe-fast" in pipes:
     pipe_txt.append(f"| **sum** | {total:.3f} | |")
     pipe_txt.append("")
     pipe_txt.append(
-        f"The same six stages through pipes (the table's first row, run "
-        f"again here beside the stages): median {med(pipe_t):.3f} s, "
+        f"The same six stages through pipes (the table's six-filter pipe "
+        f"with --min-side 256, run again here beside the stages): median {med(pipe_t):.3f} s, "
         f"**{pipe_ratio:.2f}x** the sum of the stages from files (run by "
         f"run). On one core the pipe runs the stages by turns, so this "
         f"compares pipes with files (both copy every byte through the "

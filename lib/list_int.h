@@ -108,6 +108,9 @@ struct walk {
 	 * it instead of walked (the prefetcher queues them). */
 	void (*inner)(struct walk *w, int64_t start, int64_t end);
 	void *ctx;
+	/* When set and true, the walk ends at the next header (the
+	 * prefetcher, told to stop). */
+	int (*quit)(struct walk *w);
 	uint64_t seen, seen_bytes; /* the scan's first members: how large */
 	struct list_prefetch *pf;  /* the scan's prefetcher, if any */
 	uint32_t src;
@@ -158,7 +161,8 @@ struct list_prefetch;
 struct list_prefetch *list_prefetch_start(const struct pxr_list *l, int fd,
     int64_t size);
 void list_prefetch_stop(struct list_prefetch *p);
-/* Tells the prefetcher to read no more (it ends at its next step). */
+/* Tells the prefetcher to read no more (its walks end at their next
+ * header). */
 void list_prefetch_cancel(struct list_prefetch *p);
 /* Copies what a scan needs to tell images apart (the patterns). */
 struct pxr_list *list_clone_matching(const struct pxr_list *l);

@@ -66,13 +66,26 @@ queue_inner(struct walk *w, int64_t start, int64_t end)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* The walks' check before each header: told to stop? */
+static int
+stopped(struct walk *w)
+{
+	struct list_prefetch *p = w->ctx;
+	int stop;
+
+	pthread_mutex_lock(&p->mu);
+	stop = p->stop;
+	pthread_mutex_unlock(&p->mu);
+	return stop;
+}
+
 /* A walk of headers only, into a list of its own. */
 static void
 walk_headers(struct list_prefetch *p, int64_t start, int64_t end,
     void (*inner)(struct walk *, int64_t, int64_t))
 {
 	struct walk w = { .member = noop_member, .bufsize = SCAN_BLOCK,
-		.inner = inner, .ctx = p, .fd = p->fd };
+		.inner = inner, .ctx = p, .fd = p->fd, .quit = stopped };
 	const char *why;
 
 	if ((w.l = list_clone_matching(p->l)) == NULL)

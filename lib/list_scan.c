@@ -75,6 +75,18 @@ scan_member(struct walk *w, struct archive *a, struct archive_entry *e,
 /* From this size on, a tarball's inner tars are read ahead. */
 #define PREFETCH_MIN (64 << 20)
 
+/* An uncompressed tar (the POSIX or GNU magic at byte 257): its members'
+ * bytes lie in the file, so the scan reads its headers only.  An old tar
+ * with no magic is read whole, as a compressed one: slower, not wrong. */
+static int
+is_plain_tar(int fd)
+{
+	char magic[5];
+
+	return pread(fd, magic, sizeof(magic), 257) == (ssize_t)sizeof(magic) &&
+	    memcmp(magic, "ustar", sizeof(magic)) == 0;
+}
+
 /* Scans an archive file: windows over the file when it is seekable. */
 static int
 scan_archive(struct pxr_list *l, const char *path, const char *prefix,
@@ -102,15 +114,20 @@ scan_archive(struct pxr_list *l, const char *path, const char *prefix,
 		close(fd);
 		return 0;
 	}
-	/* Headers only: no readahead over the member data between them
-	 * (a cold 138 GB tarball is then indexed without reading it). */
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
 	w.src = id;
 	w.fd = fd;
-	/* A large tar of tars: its inner tars' headers read ahead, several
-	 * at once (list_prefetch.c). */
-	if (st.st_size >= PREFETCH_MIN && list_archive_suffix(path) > 0)
-		w.pf = pf = list_prefetch_start(l, fd, st.st_size);
+	if (is_plain_tar(fd)) {
+		/* Headers only: no readahead over the member data between
+		 * them (a cold 138 GB tarball is then indexed without
+		 * reading it), and a large tar of tars has its inner tars'
+		 * headers read ahead, several at once (list_prefetch.c). */
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
+		if (st.st_size >= PREFETCH_MIN)
+			w.pf = pf = list_prefetch_start(l, fd, st.st_size);
+	} else {
+		/* Compressed, or another format: read whole, in sequence. */
+		w.bufsize = DATA_BLOCK;
+	}
 	if (list_walk_window(&w, 0, st.st_size, prefix, path, 0, &why) == -1)
 		r = pxr_seterr(err, PXR_E_FORMAT, "%s: not an archive: %s",
 		    path, why);

@@ -213,6 +213,8 @@ list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
 		int64_t hdr = archive_read_header_position(a);
 		size_t len;
 
+		if (w->quit != NULL && w->quit(w))
+			return 0;
 		r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_RETRY) {
 			/* A damaged header: libarchive steps over it block by

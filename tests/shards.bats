@@ -69,9 +69,12 @@ same_as_ref() {
 	if ! start_slurm "$BATS_TEST_TMPDIR/slurm"; then
 		skip "Slurm cannot run here: $SLURM_WHY"
 	fi
-	run -0 --separate-stderr pxr-imagenet slurm --shards 3 --out s "$SAMPLE"
+	# sbatch's own options, which start with --, pass through --sbatch.
+	run -0 --separate-stderr pxr-imagenet slurm --sbatch "--comment=pxr-t[1] --time=10" \
+		--shards 3 --out s "$SAMPLE"
 	read -r arr fin <<< "$output"
 	[[ "$stderr" == *"submitted the shard array $arr (6 tasks) and the finish job $fin"* ]]
+	scontrol show job "$fin" | grep -q 'Comment=pxr-t\[1\]'
 	wait_slurm 120 || fail "the Slurm jobs did not end: $(squeue)"
 	grep -q "24 images ok" "s/.pxr/slurm-finish-$fin.out"
 	same_as_ref s
