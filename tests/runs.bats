@@ -8,9 +8,7 @@ bats_require_minimum_version 1.5.0
 
 setup_file() {
 	load test_helper/common
-	export SAMPLE=$BATS_FILE_TMPDIR/sample
-	"$PY" "$TOP/sample/make-sample.py" "$SAMPLE" --classes 4 \
-	    --train-per-class 6 --val 12 2>/dev/null
+	make_small_sample
 }
 
 setup() {

@@ -64,3 +64,11 @@ img = np.stack([(x * 255 // max(w - 1, 1)), (y * 255 // max(h - 1, 1)),
 Image.fromarray(img, "RGBA").convert(mode).save(path, "PNG")
 PYEOF
 }
+
+# The small ImageNet-like sample the job tests share (4 classes of 6
+# training images, 12 validation images), made once per file: $SAMPLE.
+make_small_sample() {
+	export SAMPLE=$BATS_FILE_TMPDIR/sample
+	"$PY" "$TOP/sample/make-sample.py" "$SAMPLE" --classes 4 \
+	    --train-per-class 6 --val 12 2>/dev/null
+}
