@@ -41,6 +41,24 @@ pack() {
 	pxr-pack --quiet "$2" "$2.y"
 }
 
+# like_is_reference PRESET: at (256,224), (73,64) and (300,299), the
+# preset's fused decode and its three filters give every image as the
+# reference of the same name does, byte for byte.
+like_is_reference() {
+	local like=$1 n=${#FILES[@]}
+	for g in "256 224" "73 64" "300 299"; do
+		set -- $g
+		reference "$like" "$1" "$2" ref.npy
+		pxr-decode --like "$like" --short "$1" --crop "$2" in.pxr | pack "$2" fused.raw
+		run -0 same ref.npy fused.raw
+		assert_output "$n/$n identical, max 0"
+		pxr-decode in.pxr | pxr-resize --like "$like" --short "$1" |
+			pxr-crop --like "$like" --size "$2" | pack "$2" pipe.raw
+		run -0 same ref.npy pipe.raw
+		assert_output "$n/$n identical, max 0"
+	done
+}
+
 # same REF.npy X: how many images equal, and the largest difference.
 same() {
 	"$PY" - "$1" "$2" <<-'PY'
@@ -57,17 +75,7 @@ same() {
 	[ "$n" -ge 30 ]
 	pxr-list "${FILES[@]}" > in.pxr
 	[ "$(pxr-list --names "${FILES[@]}" | cut -f2 | tr '\n' ' ')" = "$(for f in "${FILES[@]}"; do basename "$f"; done | tr '\n' ' ')" ]
-	for g in "256 224" "73 64" "300 299"; do
-		set -- $g
-		reference torchvision "$1" "$2" ref.npy
-		pxr-decode --like torchvision --short "$1" --crop "$2" in.pxr | pack "$2" fused.raw
-		run -0 same ref.npy fused.raw
-		assert_output "$n/$n identical, max 0"
-		pxr-decode in.pxr | pxr-resize --like torchvision --short "$1" |
-			pxr-crop --like torchvision --size "$2" | pack "$2" pipe.raw
-		run -0 same ref.npy pipe.raw
-		assert_output "$n/$n identical, max 0"
-	done
+	like_is_reference torchvision
 	# The default rounding (even) is not torchvision's: some images differ.
 	pxr-decode --short 73 --crop 64 in.pxr | pack 64 even.raw
 	reference torchvision 73 64 ref.npy
@@ -78,17 +86,7 @@ same() {
 @test "reference: --like notebook is the notebook's rounding and window, fused and as three filters" {
 	n=${#FILES[@]}
 	pxr-list "${FILES[@]}" > in.pxr
-	for g in "256 224" "73 64" "300 299"; do
-		set -- $g
-		reference notebook "$1" "$2" ref.npy
-		pxr-decode --like notebook --short "$1" --crop "$2" in.pxr | pack "$2" fused.raw
-		run -0 same ref.npy fused.raw
-		assert_output "$n/$n identical, max 0"
-		pxr-decode in.pxr | pxr-resize --like notebook --short "$1" |
-			pxr-crop --like notebook --size "$2" | pack "$2" pipe.raw
-		run -0 same ref.npy pipe.raw
-		assert_output "$n/$n identical, max 0"
-	done
+	like_is_reference notebook
 	# The two windows are a pixel apart at 224 of 256.
 	reference torchvision 256 224 tv.npy
 	pxr-decode --like notebook --short 256 --crop 224 in.pxr | pack 224 fused.raw
