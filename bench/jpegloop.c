@@ -11,7 +11,7 @@
  * with one reused decompress object (the usual way), to RGB (CMYK for CMYK
  * files) into one reused output buffer, and does nothing with the pixels.
  * -m M decodes every image at M/8; -S size picks per image the smallest of
- * 1/8, 2/8, 4/8, 8/8 whose shorter side is >= size, as pxr-decode -S does.
+ * 1/8, 2/8, 4/8, 8/8 whose shorter side is >= size, as pxr-decode --min-side does.
  * Build: make -f bench/Makefile.decode B=build-decode.
  */
 #include <sys/stat.h>

@@ -1,7 +1,6 @@
 /*
  * pxr-cat: print the records of pxr streams, one line each, or check them.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,53 +14,35 @@ struct options {
 	int pass;
 };
 
-/* Long options without a letter. */
-enum { OPT_CHECK = 256, OPT_PASS };
-
 static const struct fe_prog prog = {
 	"usage: pxr-cat [-hjV] [--check | --pass [-f]] [file ...]\n",
-	"Print one line per record of pxr streams (stdin if no file).\n"
-	"      --check    validate every record, report every problem\n"
-	"  -f, --force    with --pass, write records even to a terminal\n"
-	"  -h, --help     print this help and exit\n"
-	"  -j, --json     print JSON lines instead of tab-separated text\n"
-	"      --pass     copy the checked records to stdout as a stream\n"
-	"  -V, --version  print the version and exit\n"
+	"Print one line per record of pxr streams (stdin if no file).\n",
 	"Exit status: 0 all records fine, 1 the stream holds failure\n"
 	"records, 2 usage error or a damaged or unreadable stream.\n",
 };
 
-static void
+/* Returns the index of the first file operand. */
+static int
 parse_args(int argc, char **argv, struct options *o)
 {
-	static const struct option longopts[] = {
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pass", no_argument, NULL, OPT_PASS },
-		FE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	struct fe_opt opts[] = {
+		{ FE_ROW("check", 0, FE_FLAG, &o->check, NULL,
+		    "validate every record, report every problem") },
+		{ FE_ROW("force", 'f', FE_FLAG, &o->force, NULL,
+		    "with --pass, write records even to a terminal") },
+		{ FE_ROW("json", 'j', FE_FLAG, &o->json, NULL,
+		    "print JSON lines instead of tab-separated text") },
+		{ FE_ROW("pass", 0, FE_FLAG, &o->pass, NULL,
+		    "copy the checked records to stdout as a stream") },
+		FE_END,
 	};
-	int c;
+	int first = fe_parse(&prog, opts, argc, argv);
 
-	while ((c = getopt_long(argc, argv, "fhjV", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_CHECK:
-			o->check = 1;
-			break;
-		case 'j':
-			o->json = 1;
-			break;
-		case OPT_PASS:
-			o->pass = 1;
-			break;
-		default:
-			fe_common(&prog, c, &o->force);
-		}
-	}
 	if (o->check + o->json + o->pass > 1)
 		pxr_die(2, "--check, --json and --pass cannot be combined");
 	if (o->force && !o->pass)
 		pxr_die(2, "--force goes with --pass only");
+	return first;
 }
 
 static void
@@ -165,16 +146,16 @@ main(int argc, char **argv)
 	struct pxr_writer *wr = NULL;
 	struct options o = { 0 };
 	struct pxr_err err;
-	int status = 0;
+	int status = 0, first;
 
 	fe_start(argv[0]);
-	parse_args(argc, argv, &o);
+	first = parse_args(argc, argv, &o);
 	if (o.pass && (wr = pxr_writer_open(NULL,
 			   o.force ? PXR_WRITER_FORCE : 0, &err)) == NULL)
 		pxr_die(2, "%s", err.msg);
-	if (optind == argc)
+	if (first == argc)
 		status = cat_stream(NULL, &o, wr);
-	for (int i = optind; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		int s = cat_stream(argv[i], &o, wr);
 
 		if (s > status)

@@ -10,33 +10,19 @@
 #include "fe.h"
 #include "shape.h"
 
-/* Long options without a letter. */
-enum { OPT_AT = 256, OPT_FILL, OPT_LIKE, OPT_NO_PAD, OPT_SIZE };
-
 static const struct fe_prog prog = {
 	"usage: pxr-crop [-fhV] [--like preset] [-a center|seed | --at x,y]\n"
 	"                [--fill v] [--no-pad] [--size n|wxh] [file]\n",
-	"Crop pixel records (stdin if no file) to stdout.\n"
-	"  -a, --align A   center (torchvision's CenterCrop, the default)\n"
-	"                  or seed (the original notebook's window)\n"
-	"      --at X,Y    the window's top-left corner\n"
-	"      --fill V    the value of padding (0)\n"
-	"  -f, --force     write records even to a terminal\n"
-	"  -h, --help      print this help and exit\n"
-	"      --like P    the window of a reference: torchvision\n"
-	"                  (center) or notebook (seed); --align\n"
-	"                  overrides it\n"
-	"      --no-pad    an image smaller than the window fails\n"
-	"      --size S    the window: N (square) or WxH (224)\n"
-	"  -V, --version   print the version and exit\n"
+	"Crop pixel records (stdin if no file) to stdout.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
 	"2 usage error or an unreadable stream.\n",
 };
 
 /* --at X,Y: the window's top-left corner, which may lie outside. */
 static void
-parse_at(const char *s, struct pxr_crop_opts *o)
+parse_at(void *to, const char *s)
 {
+	struct pxr_crop_opts *o = to;
 	long long x, y;
 	char end;
 
@@ -49,64 +35,50 @@ parse_at(const char *s, struct pxr_crop_opts *o)
 	o->align = PXR_ALIGN_AT;
 }
 
-static void
+/* Returns the index of the first operand. */
+static int
 parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 {
-	static const struct option longopts[] = {
-		{ "align", required_argument, NULL, 'a' },
-		{ "at", required_argument, NULL, OPT_AT },
-		{ "fill", required_argument, NULL, OPT_FILL },
-		{ "like", required_argument, NULL, OPT_LIKE },
-		{ "no-pad", no_argument, NULL, OPT_NO_PAD },
-		{ "size", required_argument, NULL, OPT_SIZE },
-		FE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
 	enum pxr_like like = PXR_LIKE_NONE;
 	struct pxr_shape preset = { 0 };
-	int c, has_align = 0;
-	uint64_t v;
+	uint64_t fill = 0;
+	int no_pad = 0, first;
+	struct fe_opt opts[] = {
+		{ FE_ROW("align", 'a', FE_ALIGN, &o->align, "A",
+		    "center (torchvision's CenterCrop, the default)\n"
+		    "or seed (the original notebook's window)") },
+		{ FE_ROW("at", 0, FE_CALL, o, "X,Y",
+		      "the window's top-left corner"),
+		    .call = parse_at },
+		{ FE_ROW("fill", 0, FE_NUMBER, &fill, "V",
+		      "the value of padding (0)"),
+		    .max = 255 },
+		FE_FORCE(force),
+		{ FE_ROW("like", 0, FE_LIKE, &like, "P",
+		    "the window of a reference: torchvision\n"
+		    "(center) or notebook (seed); --align\n"
+		    "overrides it") },
+		{ FE_ROW("no-pad", 0, FE_FLAG, &no_pad, NULL,
+		    "an image smaller than the window fails") },
+		{ FE_ROW("size", 0, FE_SIZE, &o->w, "S",
+		      "the window: N (square) or WxH (224)"),
+		    .to2 = &o->h },
+		FE_END,
+	};
 
 	o->w = o->h = 224;
-	o->pad = 1;
-	while ((c = getopt_long(argc, argv, "a:" FE_SHORTOPTS, longopts,
-		    NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			o->align = fe_opt_align(optarg);
-			has_align = 1;
-			break;
-		case OPT_AT:
-			parse_at(optarg, o);
-			break;
-		case OPT_FILL:
-			if (pxr_parse_u64(optarg, 0, 255, &v) == -1)
-				pxr_die(2, "--fill wants 0 to 255, not '%s'",
-				    optarg);
-			o->fill = (unsigned char)v;
-			break;
-		case OPT_LIKE:
-			like = fe_opt_like(optarg);
-			break;
-		case OPT_NO_PAD:
-			o->pad = 0;
-			break;
-		case OPT_SIZE:
-			if (pxr_parse_size(optarg, &o->w, &o->h) == -1)
-				pxr_die(2, "--size wants N or WxH, not '%s'",
-				    optarg);
-			break;
-		default:
-			fe_common(&prog, c, force);
-		}
-	}
-	if (has_align && o->align == PXR_ALIGN_AT)
+	first = fe_parse(&prog, opts, argc, argv);
+	o->fill = (unsigned char)fill;
+	o->pad = !no_pad;
+	if (fe_given(opts, "align") && fe_given(opts, "at"))
 		pxr_die(2, "--at and --align cannot be combined");
-	if (argc - optind > 1)
+	if (argc - first > 1)
 		fe_usage(&prog, NULL);
 	pxr_like_defaults(like, &preset);
-	if (like != PXR_LIKE_NONE && !has_align && o->align != PXR_ALIGN_AT)
+	if (like != PXR_LIKE_NONE && !fe_given(opts, "align") &&
+	    !fe_given(opts, "at"))
 		o->align = preset.co.align;
+	return first;
 }
 
 static int
@@ -121,13 +93,13 @@ main(int argc, char **argv)
 	struct pxr_crop_opts o = { 0 };
 	struct pxr_cropper *cr;
 	struct pxr_err err;
-	int status, force = 0;
+	int status, force = 0, first;
 
 	fe_start(argv[0]);
-	parse_args(argc, argv, &o, &force);
+	first = parse_args(argc, argv, &o, &force);
 	if ((cr = pxr_cropper_new(&o, &err)) == NULL)
 		pxr_die(2, "%s", err.msg);
-	status = fe_filter(argv[optind], force, FE_TAKES_PIXELS, crop, cr, NULL);
+	status = fe_filter(argv[first], force, FE_TAKES_PIXELS, crop, cr, NULL);
 	pxr_cropper_free(cr);
 	return status;
 }

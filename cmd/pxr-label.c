@@ -9,28 +9,11 @@
 #include "fe.h"
 #include "label.h"
 
-/* Long options without a letter. */
-enum { OPT_CLASSES = 256, OPT_PRINT, OPT_SYNSETS, OPT_VAL_LABELS };
-
 static const struct fe_prog prog = {
 	"usage: pxr-label [-fhvV] [-b 0|1] [--print-synsets]\n"
 	"                 [--classes file | [--val-labels file] [--synsets file]] "
 	"[file]\n",
-	"Label records (stdin if no file) with the index of their WNID.\n"
-	"  -b, --base B         the first class's index: 1 (default) or 0\n"
-	"      --classes F      folder mode: the class is the name's first\n"
-	"                       folder, its index the line in F whose\n"
-	"                       first word it is\n"
-	"  -f, --force          write records even to a terminal\n"
-	"  -h, --help           print this help and exit\n"
-	"      --print-synsets  print the synset list used and exit\n"
-	"      --synsets F      the class list: first token per line\n"
-	"                       (default: the val labels' sorted WNIDs)\n"
-	"      --val-labels F   validation labels: one WNID per line,\n"
-	"                       Kaggle's LOC_val_solution.csv, or\n"
-	"                       'name WNID' pairs\n"
-	"  -v, --verbose        say which label file form was read\n"
-	"  -V, --version        print the version and exit\n"
+	"Label records (stdin if no file) with the index of their WNID.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
 	"2 usage error, a bad label file or an unreadable stream.\n",
 };
@@ -40,52 +23,41 @@ struct options {
 	int base, force, print, verbose;
 };
 
-static void
+/* Returns the index of the first operand. */
+static int
 parse_args(int argc, char **argv, struct options *o)
 {
-	static const struct option longopts[] = {
-		{ "base", required_argument, NULL, 'b' },
-		{ "classes", required_argument, NULL, OPT_CLASSES },
-		{ "print-synsets", no_argument, NULL, OPT_PRINT },
-		{ "synsets", required_argument, NULL, OPT_SYNSETS },
-		{ "val-labels", required_argument, NULL, OPT_VAL_LABELS },
-		{ "verbose", no_argument, NULL, 'v' },
-		FE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	struct fe_opt opts[] = {
+		{ FE_ROW("base", 'b', FE_BASE, &o->base, "B",
+		    "the first class's index: 1 (default) or 0") },
+		{ FE_ROW("classes", 0, FE_TEXT, &o->folders, "F",
+		    "folder mode: the class is the name's first\n"
+		    "folder, its index the line in F whose\n"
+		    "first word it is") },
+		FE_FORCE(&o->force),
+		{ FE_ROW("print-synsets", 0, FE_FLAG, &o->print, NULL,
+		    "print the synset list used and exit") },
+		{ FE_ROW("synsets", 0, FE_TEXT, &o->synsets, "F",
+		    "the class list: first token per line\n"
+		    "(default: the val labels' sorted WNIDs)") },
+		{ FE_ROW("val-labels", 0, FE_TEXT, &o->val_labels, "F",
+		    "validation labels: one WNID per line,\n"
+		    "Kaggle's LOC_val_solution.csv, or\n"
+		    "'name WNID' pairs") },
+		{ FE_ROW("verbose", 'v', FE_FLAG, &o->verbose, NULL,
+		    "say which label file form was read") },
+		FE_END,
 	};
-	int c;
+	int first;
 
 	o->base = 1;
-	while ((c = getopt_long(argc, argv, "b:v" FE_SHORTOPTS, longopts,
-		    NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			o->base = fe_opt_base(optarg);
-			break;
-		case OPT_CLASSES:
-			o->folders = optarg;
-			break;
-		case OPT_PRINT:
-			o->print = 1;
-			break;
-		case OPT_SYNSETS:
-			o->synsets = optarg;
-			break;
-		case OPT_VAL_LABELS:
-			o->val_labels = optarg;
-			break;
-		case 'v':
-			o->verbose = 1;
-			break;
-		default:
-			fe_common(&prog, c, &o->force);
-		}
-	}
+	first = fe_parse(&prog, opts, argc, argv);
 	if (o->folders && (o->synsets || o->val_labels))
 		pxr_die(2, "--classes cannot be combined with --synsets or "
 			   "--val-labels");
-	if (argc - optind > 1)
+	if (argc - first > 1)
 		fe_usage(&prog, NULL);
+	return first;
 }
 
 /* Loads a label file with fn, exiting 2 on an error. */
@@ -165,10 +137,10 @@ main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct labelling l;
-	int status;
+	int status, first;
 
 	fe_start(argv[0]);
-	parse_args(argc, argv, &o);
+	first = parse_args(argc, argv, &o);
 	l.lb = load(&o);
 	l.base = o.base;
 	if (o.print) {
@@ -179,7 +151,7 @@ main(int argc, char **argv)
 			pxr_die(2, "write error on <stdout>");
 		return 0;
 	}
-	status = fe_filter_heads(argv[optind], o.force, label, &l);
+	status = fe_filter_heads(argv[first], o.force, label, &l);
 	pxr_labeler_free(l.lb);
 	return status;
 }

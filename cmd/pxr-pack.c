@@ -3,29 +3,17 @@
  * index; --create makes the set, --finish checks it and writes its
  * manifest.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "pack.h"
 #include "fe.h"
 
 struct options {
-	int create, finish, quiet, overwrite;
+	int create, finish, quiet, overwrite, npy;
 	const char *recipe;
-	uint64_t n;
 	struct pxr_pack_meta m;
 	const char *synsets, *input;
 	int base;
-};
-
-/* Long options without a letter. */
-enum {
-	OPT_CREATE = 256, OPT_FINISH, OPT_INPUT, OPT_LABEL_TYPE,
-	OPT_OVERWRITE, OPT_RECIPE, OPT_SIZE, OPT_SYNSETS
 };
 
 static const struct fe_prog prog = {
@@ -35,134 +23,76 @@ static const struct fe_prog prog = {
 	"x_file y_file\n"
 	"       pxr-pack --finish [-q] [-b 0|1] [--synsets file] x_file "
 	"y_file\n",
-	"Write pixel records (stdin) into X_FILE and Y_FILE at their index.\n"
-	"  -b, --base B          with --create, the set's label base, 0 or 1\n"
-	"                        (1); with --finish, the manifest's (the set's)\n"
-	"      --create N        make the set for N images and exit\n"
-	"      --finish          check that every image is done, fsync,\n"
-	"                        write X_FILE.manifest.json\n"
-	"  -h, --help            print this help and exit\n"
-	"      --input FILE      read records from FILE, not stdin\n"
-	"      --label-type T    with --create: u16 (default), i32 or i64\n"
-	"  -L, --layout L        with --create: julia (default: (H,W,C,N)\n"
-	"                        column-major), nhwc or nchw\n"
-	"  -N, --npy             with --create, X_FILE and Y_FILE as .npy\n"
-	"                        files (numpy.load(f, mmap_mode='r') maps them)\n"
-	"      --overwrite       with --create, make the set anew over\n"
-	"                        whatever is there (another shape or recipe)\n"
-	"      --recipe FILE     with --create, the set's recipe ('key value'\n"
-	"                        lines): kept in X_FILE.meta and the\n"
-	"                        manifest; a set made with another is\n"
-	"                        refused\n"
-	"  -q, --quiet           no summary on stderr\n"
-	"      --size WxH        with --create: image size (224x224); 3\n"
-	"                        channels\n"
-	"      --synsets FILE    with --finish: list these classes in the\n"
-	"                        manifest\n"
-	"  -V, --version         print the version and exit\n"
+	"Write pixel records (stdin) into X_FILE and Y_FILE at their index.\n",
 	"Exit status: 0 all records written (with --finish: every image ok),\n"
 	"1 some images failed, 2 usage error, an I/O error (disk full...)\n"
 	"or, with --finish, missing images.\n",
 };
 
-static void
+/* Returns the index of the first operand. */
+static int
 parse_args(int argc, char **argv, struct options *o)
 {
-	static const struct option longopts[] = {
-		{ "base", required_argument, NULL, 'b' },
-		{ "create", required_argument, NULL, OPT_CREATE },
-		{ "finish", no_argument, NULL, OPT_FINISH },
-		{ "input", required_argument, NULL, OPT_INPUT },
-		{ "label-type", required_argument, NULL, OPT_LABEL_TYPE },
-		{ "layout", required_argument, NULL, 'L' },
-		{ "npy", no_argument, NULL, 'N' },
-		{ "overwrite", no_argument, NULL, OPT_OVERWRITE },
-		{ "recipe", required_argument, NULL, OPT_RECIPE },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "size", required_argument, NULL, OPT_SIZE },
-		{ "synsets", required_argument, NULL, OPT_SYNSETS },
-		FE_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
+	struct fe_opt opts[] = {
+		{ FE_ROW("base", 'b', FE_BASE, &o->base, "B",
+		    "with --create, the set's label base, 0 or 1\n"
+		    "(1); with --finish, the manifest's (the set's)") },
+		{ FE_ROW("create", 0, FE_NUMBER, &o->m.n, "N",
+		      "make the set for N images and exit"),
+		    .max = PXR_INDEX_MAX },
+		{ FE_ROW("finish", 0, FE_FLAG, &o->finish, NULL,
+		    "check that every image is done, fsync,\n"
+		    "write X_FILE.manifest.json") },
+		{ FE_ROW("input", 0, FE_TEXT, &o->input, "FILE",
+		    "read records from FILE, not stdin") },
+		{ FE_ROW("label-type", 0, FE_LTYPE, &o->m.ltype, "T",
+		    "with --create: u16 (default), i32 or i64") },
+		{ FE_ROW("layout", 'L', FE_LAYOUT, &o->m.layout, "L",
+		    "with --create: julia (default: (H,W,C,N)\n"
+		    "column-major), nhwc or nchw") },
+		{ FE_ROW("npy", 'N', FE_FLAG, &o->npy, NULL,
+		    "with --create, X_FILE and Y_FILE as .npy\n"
+		    "files (numpy.load(f, mmap_mode='r') maps them)") },
+		{ FE_ROW("overwrite", 0, FE_FLAG, &o->overwrite, NULL,
+		    "with --create, make the set anew over\n"
+		    "whatever is there (another shape or recipe)") },
+		{ FE_ROW("quiet", 'q', FE_FLAG, &o->quiet, NULL,
+		    "no summary on stderr") },
+		{ FE_ROW("recipe", 0, FE_TEXT, &o->recipe, "FILE",
+		    "with --create, the set's recipe ('key value'\n"
+		    "lines): kept in X_FILE.meta and the\n"
+		    "manifest; a set made with another is\n"
+		    "refused") },
+		{ FE_ROW("size", 0, FE_SIZE, &o->m.width, "WxH",
+		      "with --create: image size (224x224); 3\n"
+		      "channels"),
+		    .to2 = &o->m.height },
+		{ FE_ROW("synsets", 0, FE_TEXT, &o->synsets, "FILE",
+		    "with --finish: list these classes in the\n"
+		    "manifest") },
+		FE_END,
 	};
-	int c, shape_opts = 0;
+	static const char *const set_opts[] = { "label-type", "layout", "npy",
+		"overwrite", "recipe", "size" };
+	int first;
 
 	o->base = -1; /* --finish: the set's own */
-	o->m.base = 1;
 	o->m.width = o->m.height = 224;
 	o->m.channels = 3;
-	while ((c = getopt_long(argc, argv, "b:L:NqhV", longopts,
-		    NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			o->base = o->m.base = fe_opt_base(optarg);
-			break;
-		case OPT_CREATE:
-			if (pxr_parse_u64(optarg, 0, PXR_INDEX_MAX, &o->n) == -1)
-				pxr_die(2, "--create wants a count of images, "
-				    "not '%s'", optarg);
-			o->create = 1;
-			break;
-		case OPT_FINISH:
-			o->finish = 1;
-			break;
-		case OPT_INPUT:
-			o->input = optarg;
-			break;
-		case 'L':
-			if (pxr_layout_parse(optarg, &o->m.layout) == -1)
-				pxr_die(2, "unknown layout '%s' (julia, nhwc, "
-				    "nchw)", optarg);
-			shape_opts = 1;
-			break;
-		case 'N':
-			o->m.header = PXR_NPY_HEADER;
-			shape_opts = 1;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case OPT_OVERWRITE:
-			o->overwrite = 1;
-			shape_opts = 1;
-			break;
-		case OPT_RECIPE:
-			o->recipe = optarg;
-			shape_opts = 1;
-			break;
-		case OPT_SYNSETS:
-			o->synsets = optarg;
-			break;
-		case OPT_SIZE:
-			if (pxr_parse_size(optarg, &o->m.width, &o->m.height))
-				pxr_die(2, "--size wants N or WxH, not '%s'",
-				    optarg);
-			shape_opts = 1;
-			break;
-		case OPT_LABEL_TYPE:
-			if (pxr_ltype_parse(optarg, &o->m.ltype) == -1)
-				pxr_die(2, "unknown label type '%s' (u16, i32, "
-				    "i64)", optarg);
-			shape_opts = 1;
-			break;
-		default:
-			fe_common(&prog, c, NULL);
-		}
-	}
+	first = fe_parse(&prog, opts, argc, argv);
+	o->create = fe_given(opts, "create") > 0;
+	o->m.base = o->base == -1 ? 1 : o->base;
+	o->m.header = o->npy ? PXR_NPY_HEADER : 0;
 	if (o->create && o->finish)
 		pxr_die(2, "--create and --finish cannot be combined");
-	if (shape_opts && !o->create)
-		pxr_die(2, "--layout, --npy, --size, --label-type, --recipe "
-			   "and --overwrite go with --create (the set's "
-			   "metadata holds them)");
-	if (argc - optind != 2)
+	for (size_t i = 0; i < sizeof(set_opts) / sizeof(*set_opts); i++)
+		if (fe_given(opts, set_opts[i]) && !o->create)
+			pxr_die(2, "--layout, --npy, --size, --label-type, "
+				   "--recipe and --overwrite go with --create "
+				   "(the set's metadata holds them)");
+	if (argc - first != 2)
 		fe_usage(&prog, NULL);
-	o->m.n = o->n;
-}
-
-static void
-warn_missing(const char *msg)
-{
-	pxr_warnx("%s", msg);
+	return first;
 }
 
 static int
@@ -197,9 +127,7 @@ finish(const struct options *o, const char *x, const char *y)
 	struct pxr_pack_report rep;
 	struct pxr_err err;
 
-	if (o->synsets != NULL && access(o->synsets, R_OK) == -1)
-		pxr_die(2, "%s: %s", o->synsets, strerror(errno));
-	if (pxr_pack_finish(x, y, o->synsets, o->base, &rep, warn_missing,
+	if (pxr_pack_finish(x, y, o->synsets, o->base, &rep, fe_warn_line, NULL,
 		&err) == -1)
 		pxr_die(2, "%s", err.msg);
 	if (!o->quiet)
@@ -212,58 +140,59 @@ finish(const struct options *o, const char *x, const char *y)
 	return rep.failed > 0 ? 1 : 0;
 }
 
+/* What the packing of a stream did. */
+struct packing {
+	struct pxr_packer *pk;
+	unsigned long long written, failed, skipped;
+};
+
+static void
+put(void *ctx, struct pxr_record *rec)
+{
+	struct packing *p = ctx;
+	int was_failure = rec->kind == PXR_KIND_FAILURE;
+	struct pxr_err err;
+
+	switch (pxr_packer_put(p->pk, rec, &err)) {
+	case -1:
+		/* Disk full or an I/O error: nothing more is marked done,
+		 * so a run after the fix redoes the rest. */
+		pxr_die(2, "%s", err.msg);
+	case 1:
+		p->skipped++;
+		return;
+	}
+	if (rec->kind == PXR_KIND_FAILURE && !was_failure)
+		pxr_warn_record(rec, rec->reason);
+	p->failed += rec->kind == PXR_KIND_FAILURE;
+	p->written += rec->kind != PXR_KIND_FAILURE;
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct options o; /* holds a recipe of up to 16 KiB */
-	struct pxr_packer *pk;
-	struct pxr_reader *rd;
-	struct pxr_record rec;
+	struct packing p = { NULL, 0, 0, 0 };
 	struct pxr_err err;
-	unsigned long long written = 0, failed = 0, skipped = 0;
 	const char *x, *y;
-	int r;
+	int first;
 
 	fe_start(argv[0]);
-	parse_args(argc, argv, &o);
-	x = argv[optind];
-	y = argv[optind + 1];
+	first = parse_args(argc, argv, &o);
+	x = argv[first];
+	y = argv[first + 1];
 	if (o.create)
 		return create(&o, x, y);
 	if (o.finish)
 		return finish(&o, x, y);
-	if ((pk = pxr_packer_open(x, y, &err)) == NULL ||
-	    (rd = pxr_reader_open(o.input, &err)) == NULL)
+	if ((p.pk = pxr_packer_open(x, y, &err)) == NULL)
 		pxr_die(2, "%s", err.msg);
-	pxr_record_init(&rec);
-	while ((r = pxr_read(rd, &rec, &err)) == 1) {
-		int was_failure = rec.kind == PXR_KIND_FAILURE;
-
-		switch (pxr_packer_put(pk, &rec, &err)) {
-		case -1:
-			/* Disk full or an I/O error: nothing more is marked
-			 * done, so a run after the fix redoes the rest. */
-			pxr_die(2, "%s", err.msg);
-		case 1:
-			skipped++;
-			continue;
-		}
-		if (rec.kind == PXR_KIND_FAILURE) {
-			if (!was_failure)
-				pxr_warn_record(&rec, rec.reason);
-			failed++;
-		} else {
-			written++;
-		}
-	}
-	if (r == -1)
-		pxr_die(2, "%s (the records before it are written)", err.msg);
-	pxr_reader_close(rd);
-	if (pxr_packer_close(pk, &err) == -1)
+	fe_sink(o.input, put, &p);
+	if (pxr_packer_close(p.pk, &err) == -1)
 		pxr_die(2, "%s", err.msg);
-	if (!o.quiet && (failed > 0 || skipped > 0))
+	if (!o.quiet && (p.failed > 0 || p.skipped > 0))
 		pxr_warnx("%s: %llu images written, %llu failed (written as "
-			  "zeros), %llu already done", x, written, failed,
-		    skipped);
-	return failed > 0 ? 1 : 0;
+			  "zeros), %llu already done", x, p.written, p.failed,
+		    p.skipped);
+	return p.failed > 0 ? 1 : 0;
 }

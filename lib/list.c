@@ -52,7 +52,7 @@ list_lwarn(struct pxr_list *l, const char *fmt, ...)
 		l->warn(l->warn_ctx, msg);
 }
 struct pxr_list *
-pxr_list_new(pxr_list_warn_fn warn, void *ctx)
+pxr_list_new(pxr_warn_fn warn, void *ctx)
 {
 	struct pxr_list *l = calloc(1, sizeof(*l));
 
@@ -161,6 +161,26 @@ pxr_list_skipped(const struct pxr_list *l, size_t i, const char **ext,
 	*ext = l->skipped[i].ext;
 	*count = l->skipped[i].count;
 	return 1;
+}
+
+size_t
+pxr_list_skipped_text(const struct pxr_list *l, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < l->nskipped; i++) {
+		int w = snprintf(buf + used, size - used, "%s%llu %s",
+		    i ? ", " : "", (unsigned long long)l->skipped[i].count,
+		    l->skipped[i].ext);
+
+		if (w < 0 || (size_t)w >= size - used) {
+			buf[used] = '\0'; /* whole kinds only */
+			break;
+		}
+		used += (size_t)w;
+	}
+	return used;
 }
 /* The archive suffixes a member may have to be read as an inner archive;
  * returns the suffix length, 0 if none. */
@@ -355,6 +375,7 @@ pxr_list_stats(const struct pxr_list *l, struct pxr_list_stats *st)
 {
 	*st = l->st;
 }
+
 /* ---- emitting ---- */
 
 int
@@ -387,6 +408,121 @@ pxr_list_shard(uint64_t total, uint64_t k, uint64_t n, uint64_t *lo,
 	 * overflows for any total below 2^64 / n. */
 	*lo = total / n * (k - 1) + total % n * (k - 1) / n;
 	*hi = total / n * k + total % n * k / n;
+}
+
+void
+pxr_list_print_names(const struct pxr_list *l, const struct pxr_list_sel *sel,
+    FILE *f)
+{
+	for (uint64_t i = sel->lo; i < sel->hi; i++) {
+		size_t len;
+		const char *name = pxr_list_name(l, i, &len);
+
+		fprintf(f, "%llu\t", (unsigned long long)i);
+		pxr_fput_escaped(f, name, len, 0);
+		putc('\n', f);
+	}
+}
+
+int
+pxr_list_load(struct pxr_list *l, const char *from_index, int argc,
+    char *const *argv, struct pxr_err *err)
+{
+	int status = 0;
+
+	for (int i = 0; i < argc && argc > 1; i++)
+		if (strcmp(argv[i], "-") == 0)
+			return pxr_seterr(err, PXR_E_USAGE,
+			    "- (stdin) cannot be mixed with other sources");
+	if (from_index != NULL) {
+		if (pxr_list_read_index(l, from_index, err) == -1)
+			return -1;
+		/* The index holds where the bytes are: a source given again
+		 * must be one it was made from. */
+		for (int i = 0; i < argc; i++)
+			if (strcmp(argv[i], "-") != 0 &&
+			    !pxr_list_has_source(l, argv[i]))
+				return pxr_seterr(err, PXR_E_USAGE,
+				    "%s: not a source of the index %s",
+				    argv[i], from_index);
+		return 0;
+	}
+	for (int i = 0; i < argc; i++)
+		if (pxr_list_scan(l, argv[i], err) == -1) {
+			list_lwarn(l, "%s", err->msg);
+			status = 1;
+		}
+	pxr_list_sort(l);
+	return status;
+}
+
+void
+pxr_list_summary(const struct pxr_list *l, int64_t failures, char *buf,
+    size_t size)
+{
+	struct pxr_list_stats st;
+
+	pxr_list_stats(l, &st);
+	snprintf(buf, size,
+	    "%llu images, %llu members skipped (not images, directories, "
+	    "links), %llu names refused, %llu duplicates, %llu damaged "
+	    "places, %lld failure records",
+	    (unsigned long long)st.images, (unsigned long long)st.skipped,
+	    (unsigned long long)st.refused, (unsigned long long)st.duplicates,
+	    (unsigned long long)st.damaged, (long long)failures);
+}
+
+int
+pxr_list_want_check(const struct pxr_list_want *w, struct pxr_err *err)
+{
+	if (w->has_range && w->range_a > w->range_b)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--range %llu:%llu: A must not be above B",
+		    (unsigned long long)w->range_a,
+		    (unsigned long long)w->range_b);
+	if (w->has_shard && (w->shard_k < 1 || w->shard_k > w->shard_n))
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--shard %llu/%llu: K must be 1 to N",
+		    (unsigned long long)w->shard_k,
+		    (unsigned long long)w->shard_n);
+	if (w->has_range && w->has_shard)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--range and --shard cannot be combined");
+	return 0;
+}
+
+int
+pxr_list_outcome(struct pxr_list *l, int64_t failures)
+{
+	if (l->st.images == 0)
+		list_lwarn(l, "no images found");
+	return failures > 0 || l->st.damaged > 0 || l->st.refused > 0;
+}
+
+void
+pxr_list_select(uint64_t total, const struct pxr_list_want *w,
+    struct pxr_list_sel *sel)
+{
+	sel->lo = 0;
+	sel->hi = total;
+	if (w->has_range) {
+		sel->lo = w->range_a;
+		sel->hi = w->range_b < total ? w->range_b : total;
+	} else if (w->has_shard) {
+		pxr_list_shard(total, w->shard_k, w->shard_n, &sel->lo,
+		    &sel->hi);
+	}
+	if (sel->lo > sel->hi)
+		sel->lo = sel->hi;
+}
+
+void
+pxr_status_and(unsigned char *all, uint64_t len, const unsigned char *st,
+    uint64_t st_len)
+{
+	for (uint64_t i = 0; i < len; i++)
+		if (i >= st_len || st[i] != all[i])
+			all[i] = 0;
 }
 
 struct pxr_list *

@@ -13,11 +13,9 @@
 
 struct pxr_list;
 
-/* Receives every warning about the sources (damage, refused names,
+/* warn receives every warning about the sources (damage, refused names,
  * duplicates); the list itself never prints. */
-typedef void (*pxr_list_warn_fn)(void *ctx, const char *msg);
-
-struct pxr_list *pxr_list_new(pxr_list_warn_fn warn, void *ctx);
+struct pxr_list *pxr_list_new(pxr_warn_fn warn, void *ctx);
 void pxr_list_free(struct pxr_list *l);
 
 /* Images are picked by these fnmatch(3) patterns on the basename, any
@@ -60,6 +58,44 @@ void pxr_list_shard(uint64_t total, uint64_t k, uint64_t n, uint64_t *lo,
     uint64_t *hi);
 
 /*
+ * Fills l with the images of a command line's sources: those of the index
+ * from_index (each of argv[0..argc) that is not "-" must be one of its
+ * sources), or, without one, those of each source scanned (one that cannot
+ * be read is reported through l's warn function) and the whole sorted.
+ * "-" (the standard input) can only be the one source.
+ * Returns 0; 1 when some source could not be read; -1 (err filled).
+ */
+int pxr_list_load(struct pxr_list *l, const char *from_index, int argc,
+    char *const *argv, struct pxr_err *err);
+
+/* "index<TAB>name" a line for each image of sel's range (names escaped
+ * as pxr_fput_escaped does), to f. */
+void pxr_list_print_names(const struct pxr_list *l,
+    const struct pxr_list_sel *sel, FILE *f);
+
+/* What part of the list a command line asks for. */
+struct pxr_list_want {
+	int has_range; /* [range_a, range_b) */
+	uint64_t range_a, range_b;
+	int has_shard; /* shard k of n */
+	uint64_t shard_k, shard_n;
+};
+
+/* Whether w is a part that can be asked for (A <= B, 1 <= K <= N, not
+ * both); 0, or -1 with err (PXR_E_USAGE) saying what is wrong. */
+int pxr_list_want_check(const struct pxr_list_want *w, struct pxr_err *err);
+
+/* The index range of total images that w asks for (a range past the end
+ * is cut at it); sel's done bytes are left as they are. */
+void pxr_list_select(uint64_t total, const struct pxr_list_want *w,
+    struct pxr_list_sel *sel);
+
+/* The status bytes of several sets filled by one job: all[i] stays done
+ * (1) only where st[i] is done too (past st_len: not done). */
+void pxr_status_and(unsigned char *all, uint64_t len, const unsigned char *st,
+    uint64_t st_len);
+
+/*
  * Writes the selected images as ENCODED records to wr, in the order that
  * reads the sources sequentially.  An image that cannot be read becomes a
  * failure record.  Returns the number of failure records written, or -1 on
@@ -93,5 +129,21 @@ void pxr_list_stats(const struct pxr_list *l, struct pxr_list_stats *st);
 #define PXR_LIST_EXTS 32
 int pxr_list_skipped(const struct pxr_list *l, size_t i, const char **ext,
     uint64_t *count);
+
+/*
+ * What a run that wrote failures failure records comes to: 1 when images
+ * were lost (failures, damaged places in archives, refused names), else 0;
+ * a list with no images is said through l's warn function.
+ */
+int pxr_list_outcome(struct pxr_list *l, int64_t failures);
+
+/* The counters of pxr_list_stats() and failures, said in one line. */
+void pxr_list_summary(const struct pxr_list *l, int64_t failures, char *buf,
+    size_t size);
+
+/* The skipped files as "12 .webp, 3 .txt" in buf (whole kinds that fit
+ * in size); its length, 0 when nothing was skipped. */
+size_t pxr_list_skipped_text(const struct pxr_list *l, char *buf,
+    size_t size);
 
 #endif /* PXR_LIST_H */

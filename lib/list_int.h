@@ -62,7 +62,7 @@ struct pxr_list {
 	size_t names_len, names_cap;
 	char **globs;
 	size_t nglobs;
-	pxr_list_warn_fn warn;
+	pxr_warn_fn warn;
 	void *warn_ctx;
 	uint64_t seq;
 	struct pxr_list_stats st;

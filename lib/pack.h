@@ -90,11 +90,11 @@ struct pxr_pack_report {
  * manifest X.manifest.json (through a temporary file and rename).
  * synsets (may be NULL) is a file whose first tokens go in the manifest;
  * label_base -1 takes the base the set was made with.  Missing images
- * are reported through warn, as index ranges.
+ * are reported through warn (may be NULL), as index ranges.
  */
 int pxr_pack_finish(const char *x, const char *y, const char *synsets,
-    int label_base, struct pxr_pack_report *rep,
-    void (*warn)(const char *msg), struct pxr_err *err);
+    int label_base, struct pxr_pack_report *rep, pxr_warn_fn warn,
+    void *warn_ctx, struct pxr_err *err);
 
 /* Reads X_FILE.meta; 0 or -1. */
 int pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,

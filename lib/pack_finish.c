@@ -226,7 +226,7 @@ json_classes(FILE *fp, const char *synsets, struct pxr_err *err)
 /* Counts the status bytes; missing ranges go to warn. */
 static void
 count_status(const char *x, const unsigned char *st, uint64_t n,
-    struct pxr_pack_report *rep, void (*warn)(const char *))
+    struct pxr_pack_report *rep, pxr_warn_fn warn, void *warn_ctx)
 {
 	char msg[PATH_MAX + 80];
 
@@ -246,7 +246,7 @@ count_status(const char *x, const unsigned char *st, uint64_t n,
 		snprintf(msg, sizeof(msg), "%s: images %llu to %llu are missing",
 		    x, (unsigned long long)i, (unsigned long long)j - 1);
 		if (warn != NULL)
-			warn(msg);
+			warn(warn_ctx, msg);
 		i = j;
 	}
 }
@@ -318,8 +318,8 @@ write_manifest(FILE *fp, const char *x, const char *y,
 
 int
 pxr_pack_finish(const char *x, const char *y, const char *synsets,
-    int label_base, struct pxr_pack_report *rep, void (*warn)(const char *),
-    struct pxr_err *err)
+    int label_base, struct pxr_pack_report *rep, pxr_warn_fn warn,
+    void *warn_ctx, struct pxr_err *err)
 {
 	char status_path[PATH_MAX], man[PATH_MAX], tmp[PATH_MAX];
 	struct pxr_pack_meta *m;
@@ -328,6 +328,10 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 	int r = -1;
 
 	memset(rep, 0, sizeof(*rep));
+	/* Refused before the long part (syncing, counting). */
+	if (synsets != NULL && access(synsets, R_OK) == -1)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", synsets,
+		    strerror(errno));
 	if ((m = malloc(sizeof(*m))) == NULL)
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 	if (pxr_pack_read_meta(x, m, err) == -1)
@@ -339,7 +343,7 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 	    sync_file(status_path, err) == -1 ||
 	    (st = pack_read_whole(status_path, m->n, err)) == NULL)
 		goto out;
-	count_status(x, st, m->n, rep, warn);
+	count_status(x, st, m->n, rep, warn, warn_ctx);
 	if (set_stats(x, m, st, rep, err) == -1)
 		goto out;
 	if ((fp = fopen(tmp, "w")) == NULL) {

@@ -103,6 +103,10 @@ _Noreturn void pxr_bug(const char *file, int line, const char *what)
     __attribute__((noreturn));
 #define PXR_BUG(what) pxr_bug(__FILE__, __LINE__, (what))
 
+/* Receives a warning (one line, no newline) from a library function that
+ * goes on: the library never prints; ctx is the caller's. */
+typedef void (*pxr_warn_fn)(void *ctx, const char *msg);
+
 /* crc32c.c: CRC-32C (Castagnoli), SSE4.2 where the CPU has it. */
 uint32_t pxr_crc32c(uint32_t crc, const void *buf, size_t len);
 

@@ -311,3 +311,133 @@ pxr_sheet_free(struct pxr_sheet *s)
 	free(s->px);
 	free(s);
 }
+
+/* ---- which images of a tensor, and their captions ---- */
+
+int
+pxr_tensor_labels_for(const char *x, char *y, size_t size)
+{
+	const char *base = strrchr(x, '/');
+	size_t at = base ? (size_t)(base + 1 - x) : 0;
+
+	if (strlen(x) >= size || strncmp(x + at, "X_", 2) != 0)
+		return -1;
+	strcpy(y, x);
+	y[at] = 'Y';
+	return access(y, F_OK);
+}
+
+void
+pxr_pick_init(struct pxr_pick *p, const char *list, uint64_t random,
+    uint64_t seed)
+{
+	p->list = list;
+	p->random = random;
+	p->state = seed * 0x9E3779B97F4A7C15ull + 1; /* never 0 */
+	p->k = 0;
+}
+
+/* xorshift64*: small, seeded, the same on every machine. */
+static uint64_t
+next_random(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ull;
+}
+
+int
+pxr_pick_next(struct pxr_pick *p, uint64_t n, uint64_t *i,
+    struct pxr_err *err)
+{
+	if (p->list != NULL) {
+		char *end;
+
+		if (*p->list == '\0')
+			return 0;
+		errno = 0;
+		*i = strtoull(p->list, &end, 10);
+		if (end == p->list || errno != 0 ||
+		    (*end != ',' && *end != '\0'))
+			return pxr_seterr(err, PXR_E_USAGE,
+			    "--pick wants indices like 1,5,7");
+		p->list = *end ? end + 1 : end;
+	} else if (p->random) {
+		if (p->k >= p->random || n == 0)
+			return 0;
+		*i = next_random(&p->state) % n;
+	} else if ((*i = p->k) >= n) {
+		return 0;
+	}
+	p->k++;
+	return 1;
+}
+
+char **
+pxr_class_captions(char *text, size_t *n, struct pxr_err *err)
+{
+	size_t cap = 0;
+	char **names = NULL, *line, *save;
+
+	*n = 0;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *words = line + strcspn(line, " \t"), *end;
+
+		if (*line == '\0' || *line == '\r')
+			continue;
+		if (*words != '\0') {
+			*words++ = '\0';
+			words += strspn(words, " \t");
+		}
+		if ((end = strpbrk(words, ",\r")) != NULL)
+			*end = '\0';
+		if (*n == cap) {
+			char **more = realloc(names,
+			    (cap = cap ? 2 * cap : 1024) * sizeof(*names));
+
+			if (more == NULL)
+				goto nomem;
+			names = more;
+		}
+		if ((names[*n] = strdup(*words ? words : line)) == NULL)
+			goto nomem;
+		(*n)++;
+	}
+	if (names == NULL && (names = malloc(sizeof(*names))) == NULL)
+		goto nomem; /* an empty list is a list */
+	return names;
+nomem:
+	pxr_class_captions_free(names, *n);
+	pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	return NULL;
+}
+
+void
+pxr_class_captions_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+void
+pxr_sheet_caption(const struct pxr_record *rec, int base,
+    char *const *names, size_t nnames, char line[2][256])
+{
+	int64_t cls = rec->label == PXR_LABEL_NONE ? -1 : rec->label - base;
+
+	if (rec->label == PXR_LABEL_NONE)
+		snprintf(line[0], 256, "#%llu no label",
+		    (unsigned long long)rec->index);
+	else
+		snprintf(line[0], 256, "#%llu y=%d",
+		    (unsigned long long)rec->index, (int)rec->label);
+	if (cls >= 0 && (size_t)cls < nnames)
+		snprintf(line[1], 256, "%s", names[cls]);
+	else if (nnames > 0 && rec->label != PXR_LABEL_NONE)
+		snprintf(line[1], 256, "(not in the class list)");
+	else
+		snprintf(line[1], 256, "%.*s", (int)rec->name_len, rec->name);
+}

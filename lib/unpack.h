@@ -35,6 +35,38 @@ int pxr_tensor_read(struct pxr_tensor *t, uint64_t i, struct pxr_record *rec,
     struct pxr_err *err);
 void pxr_tensor_close(struct pxr_tensor *t);
 
+/* The labels of a tensor X: y gets x with "X_" at the start of its
+ * basename made "Y_"; 0 if that file exists, else -1. */
+int pxr_tensor_labels_for(const char *x, char *y, size_t size);
+
+/* Which of a tensor's images to read, in turn: those of a list "1,5,7",
+ * or random ones (with replacement, seeded), or all. */
+struct pxr_pick {
+	const char *list; /* what is left of the list, or NULL */
+	uint64_t random;  /* > 0: so many at random */
+	uint64_t state;	  /* the generator's, from the seed */
+	uint64_t k;	  /* picked so far */
+};
+void pxr_pick_init(struct pxr_pick *p, const char *list, uint64_t random,
+    uint64_t seed);
+/* The next index into *i (of a tensor of n): 1; 0 at the end; -1 for a
+ * list that is not whole numbers and commas (err). */
+int pxr_pick_next(struct pxr_pick *p, uint64_t n, uint64_t *i,
+    struct pxr_err *err);
+
+/*
+ * A class list's captions, one a line of text (changed in place): the
+ * words after the first, up to a comma ("n01440764 tench, Tinca tinca"
+ * -> "tench"), or the first word alone.  *n of them; NULL with err.
+ */
+char **pxr_class_captions(char *text, size_t *n, struct pxr_err *err);
+void pxr_class_captions_free(char **names, size_t n);
+
+/* A sheet cell's two caption lines for rec: its index and label, then its
+ * class's caption (names[label - base]) or, without a list, its name. */
+void pxr_sheet_caption(const struct pxr_record *rec, int base,
+    char *const *names, size_t nnames, char line[2][256]);
+
 /*
  * A contact sheet: cols x rows cells, each an image (the size of the
  * first; smaller ones on grey, larger ones cut) over a caption band of two

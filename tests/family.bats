@@ -27,6 +27,19 @@ norm() {
 	done
 }
 
+@test "family: every option of --help is in the man page's list, with the same letter, and no other" {
+	for p in $PROGS; do
+		pxr-$p --help | grep -oE '^  (-[A-Za-z], |    )--[a-z-]+' |
+			sed 's/^ *//; s/,//' | sort > help.txt
+		# ".It Fl a , Fl Fl align ..." -> "-a --align"
+		grep -E '^\.It Fl' "$TOP/man/pxr-$p.1" |
+			sed -nE 's/^\.It (Fl ([A-Za-z]) , )?Fl Fl ([a-z-]+).*/-\2 --\3/p' |
+			sed 's/^- //' | sort -u > man.txt
+		[ -s help.txt ] && [ -s man.txt ]
+		diff help.txt man.txt || fail "pxr-$p: --help and the man page's options differ"
+	done
+}
+
 @test "family: a letter means the same long option in every program (the table of pxr(5))" {
 	for p in $PROGS; do
 		pxr-$p --help | grep -oE '^  -[A-Za-z], --[a-z-]+' | sed 's/^  //; s/,//' | sed "s/$/ pxr-$p/"

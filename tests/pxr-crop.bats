@@ -82,7 +82,7 @@ window_of() {
 	run -2 --separate-stderr pxr-crop --at 1 
 	assert_equal "$stderr" "pxr-crop: --at wants X,Y, not '1'"
 	run -2 --separate-stderr pxr-crop --fill 256
-	assert_equal "$stderr" "pxr-crop: --fill wants 0 to 255, not '256'"
+	assert_equal "$stderr" "pxr-crop: --fill wants a number from 0 to 255, not '256'"
 	run -0 pxr-crop --help
 	assert_line --index 0 --partial "usage: pxr-crop"
 }

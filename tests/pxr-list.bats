@@ -60,7 +60,7 @@ setup() {
 	run -0 pxr-list --from-index idx --range 1:3 --count
 	assert_output 2
 	run -2 --separate-stderr pxr-list --from-index idx --shard 4/3
-	assert_equal "$stderr" "pxr-list: bad --shard '4/3' (want K/N, 1 <= K <= N)"
+	assert_equal "$stderr" "pxr-list: --shard 4/3: K must be 1 to N"
 }
 
 @test "pxr-list: a shard of an uncompressed tar reads only its own members" {

@@ -3,14 +3,15 @@
  * libarchive_fe: what every pxr program does the same way, and only the
  * programs do (the library prints nothing and exits never).
  *   msg.c     the program's name, warnings, fatal errors
- *   opts.c    the options every program takes (-f -h -V), usage and help,
- *             strict numbers, the version, whole-file reads
+ *   args.c    the command line from each program's table of options:
+ *             parsing, values, usage and help
+ *   opts.c    the start of a program, usage, strict numbers, the
+ *             version, whole-file reads
  *   filter.c  the read-transform-write loop of the filters
  */
 #ifndef PXR_FE_H
 #define PXR_FE_H
 
-#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,14 +26,16 @@ void pxr_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* noreturn spelled twice: cppcheck 2.10 reads only the attribute. */
 _Noreturn void pxr_die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
+/* "prog: msg": the library's warn callbacks' form (ctx unused). */
+void fe_warn_line(void *ctx, const char *msg);
 /* "prog: name#index: what", for one record. */
 void pxr_warn_record(const struct pxr_record *rec, const char *what);
 
-/* ---- opts.c */
+/* ---- opts.c and args.c */
 struct fe_prog {
 	const char *usage; /* "usage: pxr-x [-fhV] ...\n", one or more lines */
-	const char *help;  /* what follows it in --help: what it does, the
-			      options, the exit status */
+	const char *about; /* what follows it in --help, before the options */
+	const char *exits; /* what follows the options: the exit status */
 };
 
 /*
@@ -42,21 +45,76 @@ struct fe_prog {
  */
 void fe_start(const char *argv0);
 
-/* The options every program takes, to put in its getopt_long table. */
-#define FE_LONGOPTS                                    \
-	{ "force", no_argument, NULL, 'f' },            \
-	{ "help", no_argument, NULL, 'h' },             \
-	{ "version", no_argument, NULL, 'V' }
-#define FE_SHORTOPTS "fhV"
+/* What an option's value is, and so where it goes (fe_opt.to). */
+enum fe_kind {
+	FE_FLAG,   /* no value: *(int *)to = 1 */
+	FE_TEXT,   /* *(const char **)to = the value */
+	FE_NUMBER, /* *(uint64_t *)to: a whole number in [min, max] */
+	FE_SIDE,   /* *(uint32_t *)to: an image side, 1..PXR_DIM_MAX */
+	FE_SIZE,   /* N or WxH: *(uint32_t *)to = W, *(uint32_t *)to2 = H */
+	FE_PAIR,   /* "A<sep>B", whole numbers: *(uint64_t *)to = A, to2 B */
+	FE_LIST,   /* repeatable: ((const char **)to)[(*(int *)to2)++], at
+		      most max */
+	FE_BASE,   /* *(int *)to: a label base, 0 or 1 */
+	FE_FILTER, /* *(enum pxr_filter *)to */
+	FE_ALIGN,  /* *(enum pxr_align *)to */
+	FE_ROUND,  /* *(enum pxr_round *)to */
+	FE_LIKE,   /* *(enum pxr_like *)to */
+	FE_LAYOUT, /* *(enum pxr_layout *)to */
+	FE_LTYPE,  /* *(enum pxr_ltype *)to */
+	FE_CALL,   /* call(to, value): the program's own parsing */
+};
 
 /*
- * Handles c if it is one of the common options: -h prints the usage and
- * help to stdout and exits 0, -V the version and exits 0, -f sets *force
- * (NULL: the program writes no records, and -f is a usage error).  Any
- * other option character is a usage error (usage on stderr, exit 2).
- * Returns only for -f.
+ * One option of a program's table, which ends with a row whose name is
+ * NULL.  The letters are pxr(5)'s table's (one meaning in the family).
  */
-void fe_common(const struct fe_prog *p, int c, int *force);
+struct fe_opt {
+	const char *name; /* the long name, without "--" */
+	int letter;	  /* its letter, or 0 for a long option only */
+	enum fe_kind kind;
+	void *to;	   /* where the value goes */
+	const char *arg;   /* the value's name in --help (NULL: no value) */
+	const char *help;  /* its lines in --help, '\n' between lines */
+	void *to2;	   /* FE_SIZE, FE_PAIR, FE_LIST: see the kinds */
+	uint64_t min, max; /* FE_NUMBER: the range; FE_LIST: max values */
+	char sep;	   /* FE_PAIR: the separator */
+	void (*call)(void *to, const char *value); /* FE_CALL */
+	int given;	   /* set by fe_parse: how many times given */
+};
+
+/*
+ * A row's first fields, as designated initializers (the others, where a
+ * kind needs them, follow by name: { FE_ROW(...), .to2 = &h }).
+ */
+#define FE_ROW(name_, letter_, kind_, to_, arg_, help_)                 \
+	.name = (name_), .letter = (letter_), .kind = (kind_), .to = (to_), \
+	.arg = (arg_), .help = (help_)
+/* -f, as every program that writes records has it. */
+#define FE_FORCE(to_)                                        \
+	{ FE_ROW("force", 'f', FE_FLAG, (to_), NULL,          \
+	    "write records even to a terminal") }
+#define FE_END { .name = NULL }
+
+/*
+ * Parses the command line by the table opts: each value is put where its
+ * row says (a bad one is a usage error, exit 2, naming the option and
+ * what it wants); -h prints the usage, about, the options (from the table)
+ * and the exit status to stdout and exits 0; -V prints the version and
+ * exits 0; an unknown option prints the usage to stderr and exits 2.
+ * Returns the index of the first operand.
+ */
+int fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc,
+    char **argv);
+/* How many times the option called name was given (it must be in opts). */
+int fe_given(const struct fe_opt *opts, const char *name);
+/*
+ * The geometry of the preset like (pxr_like_defaults) for what the command
+ * line (opts, parsed) did not say: --filter, --round, --align.
+ */
+void fe_like(const struct fe_opt *opts, enum pxr_like like,
+    struct pxr_shape *s);
+/* The usage on stderr, after "prog: message" if fmt; exits 2. */
 _Noreturn void fe_usage(const struct fe_prog *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
@@ -64,15 +122,6 @@ _Noreturn void fe_usage(const struct fe_prog *p, const char *fmt, ...)
 int pxr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* Parses "N" (square) or "WxH"; 0 or -1. */
 int pxr_parse_size(const char *s, uint32_t *w, uint32_t *h);
-/* An image side for option opt, 1..PXR_DIM_MAX, or a usage error. */
-uint32_t fe_side(const char *opt, const char *s);
-/* The values of the options several programs share, or a usage error
- * (exit 2) naming the option and the choices. */
-enum pxr_filter fe_opt_filter(const char *s);
-enum pxr_align fe_opt_align(const char *s);
-enum pxr_round fe_opt_round(const char *s);
-enum pxr_like fe_opt_like(const char *s);
-int fe_opt_base(const char *s);
 /* Prints the "--version" text of the program to stdout. */
 void pxr_print_version(void);
 /*
@@ -124,5 +173,17 @@ int fe_filter(const char *input, int force, enum fe_takes takes,
  */
 int fe_filter_heads(const char *input, int force, fe_transform fn,
     void *ctx);
+
+/* A sink's step: takes one record (read whole); exits itself on an
+ * error it cannot go on from. */
+typedef void (*fe_take)(void *ctx, struct pxr_record *rec);
+
+/*
+ * The loop of a program that reads records and writes none (pxr-pack,
+ * pxr-unpack): reads input (NULL or "-": stdin) to its end, handing each
+ * record to fn.  An unreadable or damaged stream is fatal (exit 2; what
+ * fn did with the records before it stays done).
+ */
+void fe_sink(const char *input, fe_take fn, void *ctx);
 
 #endif /* PXR_FE_H */

@@ -1,7 +1,8 @@
 /*
  * filter.c: the loop every filter runs (fe.h): read a record, hand it to
  * the transform if it is of the kind that takes, pass failures on, write
- * every record, in order, and say at the end what the exit status is.
+ * every record, in order, and say at the end what the exit status is;
+ * and the loop of the programs that only read records.
  */
 #include <stdio.h>
 
@@ -101,6 +102,24 @@ fe_filter(const char *input, int force, enum fe_takes takes,
 	if (counts != NULL)
 		*counts = c;
 	return c.failed > 0 ? 1 : 0;
+}
+
+void
+fe_sink(const char *input, fe_take fn, void *ctx)
+{
+	struct pxr_reader *rd;
+	struct pxr_record rec;
+	struct pxr_err err;
+	int r;
+
+	if ((rd = pxr_reader_open(input, &err)) == NULL)
+		pxr_die(2, "%s", err.msg);
+	pxr_record_init(&rec);
+	while ((r = pxr_read(rd, &rec, &err)) == 1)
+		fn(ctx, &rec);
+	if (r == -1)
+		pxr_die(2, "%s (the records before it are done)", err.msg);
+	pxr_reader_close(rd);
 }
 
 int

@@ -79,3 +79,10 @@ pxr_warn_record(const struct pxr_record *rec, const char *what)
 	    rec->name != NULL ? rec->name : "",
 	    (unsigned long long)rec->index, what);
 }
+
+void
+fe_warn_line(void *ctx, const char *msg)
+{
+	(void)ctx;
+	pxr_warnx("%s", msg);
+}

@@ -1,7 +1,7 @@
 /*
- * opts.c: what every program's command line has in common (fe.h): the
- * options -f, -h and -V, usage and help, strict numbers (a number must
- * parse completely), the version text, and whole-file reads.
+ * opts.c: what every program does the same way around its options (fe.h):
+ * its start, the usage, strict numbers (a number must parse completely),
+ * the version text, and whole-file reads.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,87 +41,6 @@ fe_usage(const struct fe_prog *p, const char *fmt, ...)
 	}
 	fputs(p->usage, stderr);
 	exit(2);
-}
-
-void
-fe_common(const struct fe_prog *p, int c, int *force)
-{
-	switch (c) {
-	case 'f':
-		if (force == NULL)
-			fe_usage(p, "-f: this program writes no records");
-		*force = 1;
-		return;
-	case 'h':
-		fputs(p->usage, stdout);
-		fputs(p->help, stdout);
-		exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
-	case 'V':
-		pxr_print_version();
-		exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
-	default:
-		fe_usage(p, NULL);
-	}
-}
-
-enum pxr_filter
-fe_opt_filter(const char *s)
-{
-	enum pxr_filter f;
-
-	if (pxr_filter_parse(s, &f) == -1)
-		pxr_die(2, "unknown filter '%s' (triangle, lanczos3, box, "
-		    "gaussian)", s);
-	return f;
-}
-
-enum pxr_align
-fe_opt_align(const char *s)
-{
-	enum pxr_align a;
-
-	if (pxr_align_parse(s, &a) == -1)
-		pxr_die(2, "unknown --align '%s' (center, seed)", s);
-	return a;
-}
-
-enum pxr_round
-fe_opt_round(const char *s)
-{
-	enum pxr_round r;
-
-	if (pxr_round_parse(s, &r) == -1)
-		pxr_die(2, "unknown --round '%s' (even, down, notebook)", s);
-	return r;
-}
-
-enum pxr_like
-fe_opt_like(const char *s)
-{
-	enum pxr_like l;
-
-	if (pxr_like_parse(s, &l) == -1)
-		pxr_die(2, "unknown --like '%s' (torchvision, notebook)", s);
-	return l;
-}
-
-int
-fe_opt_base(const char *s)
-{
-	if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
-		pxr_die(2, "--base wants 0 or 1, not '%s'", s);
-	return s[0] - '0';
-}
-
-uint32_t
-fe_side(const char *opt, const char *s)
-{
-	uint64_t v;
-
-	if (pxr_parse_u64(s, 1, PXR_DIM_MAX, &v) == -1)
-		pxr_die(2, "%s wants a side of 1 to %u pixels, not '%s'", opt,
-		    PXR_DIM_MAX, s);
-	return (uint32_t)v;
 }
 
 int

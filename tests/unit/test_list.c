@@ -72,6 +72,15 @@ test_order(void)
 		EXPECT_INT(strcmp(ext, ".txt"), 0);
 		EXPECT_INT(n, 1);
 	}
+	{
+		char text[64], tiny[4];
+
+		EXPECT_INT(pxr_list_skipped_text(l, text, sizeof(text)), 6);
+		EXPECT_INT(strcmp(text, "1 .txt"), 0);
+		/* Only whole kinds: none fits in 4 bytes. */
+		EXPECT_INT(pxr_list_skipped_text(l, tiny, sizeof(tiny)), 0);
+		EXPECT_INT(tiny[0], '\0');
+	}
 	pxr_list_free(l);
 }
 
@@ -123,6 +132,84 @@ test_shards(void)
 		}
 }
 
+/* The part of the list a command line asks for, and the sets' status. */
+static void
+test_select(void)
+{
+	struct pxr_list_want w = { 0 };
+	struct pxr_list_sel sel = { 0 };
+	struct pxr_err err;
+	unsigned char all[5] = { 1, 1, 0, 1, 1 };
+	const unsigned char other[3] = { 1, 0, 1 };
+
+	pxr_list_select(10, &w, &sel);
+	EXPECT_INT(sel.lo, 0);
+	EXPECT_INT(sel.hi, 10);
+	w = (struct pxr_list_want){ .has_range = 1, .range_a = 4, .range_b = 99 };
+	pxr_list_select(10, &w, &sel);
+	EXPECT_INT(sel.lo, 4);
+	EXPECT_INT(sel.hi, 10); /* cut at the end */
+	w.range_a = 12;
+	pxr_list_select(10, &w, &sel);
+	EXPECT_INT(sel.lo, 10); /* an empty range past the end */
+	EXPECT_INT(sel.hi, 10);
+	w = (struct pxr_list_want){ .has_shard = 1, .shard_k = 2, .shard_n = 3 };
+	pxr_list_select(10, &w, &sel);
+	EXPECT_INT(sel.lo, 3);
+	EXPECT_INT(sel.hi, 6);
+	EXPECT_INT(pxr_list_want_check(&w, &err), 0);
+	w.shard_k = 4;
+	EXPECT_INT(pxr_list_want_check(&w, &err), -1);
+	EXPECT_STR_CONTAINS(err.msg, "--shard 4/3");
+	w.shard_k = 0;
+	EXPECT_INT(pxr_list_want_check(&w, &err), -1);
+	w = (struct pxr_list_want){ .has_range = 1, .range_a = 5, .range_b = 4 };
+	EXPECT_INT(pxr_list_want_check(&w, &err), -1);
+	EXPECT_STR_CONTAINS(err.msg, "--range 5:4");
+	w.range_b = 5;
+	w.has_shard = 1;
+	w.shard_k = w.shard_n = 1;
+	EXPECT_INT(pxr_list_want_check(&w, &err), -1);
+	EXPECT_STR_CONTAINS(err.msg, "cannot be combined");
+	/* Done in both, or not done; past the shorter file, not done. */
+	pxr_status_and(all, 5, other, 3);
+	EXPECT_INT(all[0], 1);
+	EXPECT_INT(all[1], 0);
+	EXPECT_INT(all[2], 0);
+	EXPECT_INT(all[3], 0);
+	EXPECT_INT(all[4], 0);
+}
+
+/* Sources as a command line gives them. */
+static void
+test_load(void)
+{
+	struct pxr_list *l = pxr_list_new(quiet, NULL);
+	char dash[] = "-", nowhere[] = "/nowhere/x", etc[] = "/etc", idx[600];
+	char *two[2] = { dir, dash }, *none[1] = { nowhere }, *other[1] = { etc };
+	struct pxr_err err;
+
+	EXPECT_INT(pxr_list_load(l, NULL, 2, two, &err), -1);
+	EXPECT_STR_CONTAINS(err.msg, "cannot be mixed");
+	EXPECT_INT(pxr_list_load(l, NULL, 1, none, &err), 1);
+	EXPECT_INT(pxr_list_load(l, NULL, 1, two, &err), 0);
+	EXPECT_INT(pxr_list_count(l), 4);
+	snprintf(idx, sizeof(idx), "%s.idx", dir);
+	EXPECT_INT(pxr_list_write_index(l, idx, &err), 0);
+	pxr_list_free(l);
+	l = pxr_list_new(quiet, NULL);
+	EXPECT_INT(pxr_list_load(l, idx, 1, two, &err), 0);
+	EXPECT_INT(pxr_list_count(l), 4);
+	pxr_list_free(l);
+	l = pxr_list_new(quiet, NULL);
+	EXPECT_INT(pxr_list_load(l, idx, 1, other, &err), -1);
+	EXPECT_STR_CONTAINS(err.msg, "/etc: not a source of the index");
+	EXPECT_INT(pxr_list_outcome(l, 0), 0);
+	EXPECT_INT(pxr_list_outcome(l, 1), 1);
+	unlink(idx);
+	pxr_list_free(l);
+}
+
 int
 main(void)
 {
@@ -133,6 +220,8 @@ main(void)
 	test_order();
 	test_index_round_trip();
 	test_shards();
+	test_select();
+	test_load();
 	if (system("rm -rf /tmp/pxr-unit-list-*") != 0)
 		return 2;
 	UNIT_DONE();

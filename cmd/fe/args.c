@@ -1,0 +1,291 @@
+/*
+ * args.c: the command line of every program from one table (fe.h): each
+ * option's long name, letter, kind of value, destination and help text are
+ * written once, in the program's table, and the getopt_long table, the
+ * option letters, the parsing of values and the options part of --help
+ * are made from it here.  The values the family shares (sides, sizes,
+ * filters, alignments, rounding rules, presets, label bases) are parsed
+ * and refused here only, with one message each.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fe.h"
+#include "pack.h"
+
+/* No program has more (a longer table is a bug its first run reports). */
+#define FE_MAX_OPTS 40
+
+static struct fe_opt help_opt = { FE_ROW("help", 'h', FE_FLAG, NULL, NULL,
+    "print this help and exit") };
+static struct fe_opt version_opt = { FE_ROW("version", 'V', FE_FLAG, NULL,
+    NULL, "print the version and exit") };
+
+/* The kinds of value named by words: what a word it does not know is
+ * called, and the words it knows. */
+static const struct {
+	const char *what, *choices;
+} words[] = {
+	[FE_FILTER] = { "filter", "triangle, lanczos3, box, gaussian" },
+	[FE_ALIGN] = { "--align", "center, seed" },
+	[FE_ROUND] = { "--round", "even, down, notebook" },
+	[FE_LIKE] = { "--like", "torchvision, notebook" },
+	[FE_LAYOUT] = { "layout", "julia, nhwc, nchw" },
+	[FE_LTYPE] = { "label type", "u16, i32, i64" },
+};
+
+/* A value named by a word, by the library's own parser: 0 or -1. */
+static int
+parse_word(const struct fe_opt *o, const char *s)
+{
+	switch (o->kind) {
+	case FE_FILTER:
+		return pxr_filter_parse(s, o->to);
+	case FE_ALIGN:
+		return pxr_align_parse(s, o->to);
+	case FE_ROUND:
+		return pxr_round_parse(s, o->to);
+	case FE_LIKE:
+		return pxr_like_parse(s, o->to);
+	case FE_LAYOUT:
+		return pxr_layout_parse(s, o->to);
+	default:
+		return pxr_ltype_parse(s, o->to);
+	}
+}
+
+/* "A<sep>B": two whole numbers; 0 or -1. */
+static int
+parse_pair(const char *s, char sep, uint64_t *a, uint64_t *b)
+{
+	char buf[64], *p;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	if ((p = strchr(buf, sep)) == NULL)
+		return -1;
+	*p++ = '\0';
+	if (pxr_parse_u64(buf, 0, UINT64_MAX, a) == -1 ||
+	    pxr_parse_u64(p, 0, UINT64_MAX, b) == -1)
+		return -1;
+	return 0;
+}
+
+/* Puts the value s of option o where the table says. */
+static void
+take_value(const struct fe_opt *o, const char *s)
+{
+	uint64_t v;
+
+	switch (o->kind) {
+	case FE_FLAG:
+		*(int *)o->to = 1;
+		break;
+	case FE_TEXT:
+		*(const char **)o->to = s;
+		break;
+	case FE_NUMBER:
+		if (pxr_parse_u64(s, o->min, o->max, o->to) == -1)
+			pxr_die(2, "--%s wants a number from %llu to %llu, not "
+				   "'%s'", o->name, (unsigned long long)o->min,
+			    (unsigned long long)o->max, s);
+		break;
+	case FE_SIDE:
+		if (pxr_parse_u64(s, 1, PXR_DIM_MAX, &v) == -1)
+			pxr_die(2, "--%s wants a side of 1 to %u pixels, not "
+				   "'%s'", o->name, PXR_DIM_MAX, s);
+		*(uint32_t *)o->to = (uint32_t)v;
+		break;
+	case FE_SIZE:
+		if (pxr_parse_size(s, o->to, o->to2) == -1)
+			pxr_die(2, "--%s wants N or WxH, not '%s'", o->name, s);
+		break;
+	case FE_PAIR:
+		if (parse_pair(s, o->sep, o->to, o->to2) == -1)
+			pxr_die(2, "--%s wants %s, not '%s'", o->name, o->arg, s);
+		break;
+	case FE_LIST:
+		if ((uint64_t) * (int *)o->to2 >= o->max)
+			pxr_die(2, "--%s: at most %llu", o->name,
+			    (unsigned long long)o->max);
+		((const char **)o->to)[(*(int *)o->to2)++] = s;
+		break;
+	case FE_BASE:
+		if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
+			pxr_die(2, "--base wants 0 or 1, not '%s'", s);
+		*(int *)o->to = s[0] - '0';
+		break;
+	case FE_CALL:
+		o->call(o->to, s);
+		break;
+	default:
+		if (parse_word(o, s) == -1)
+			pxr_die(2, "unknown %s '%s' (%s)", words[o->kind].what,
+			    s, words[o->kind].choices);
+	}
+}
+
+/* The rows of the table, -h and -V included, in the order of --help. */
+static size_t
+all_rows(struct fe_opt *opts, struct fe_opt **rows)
+{
+	size_t n = 0;
+
+	for (struct fe_opt *o = opts; o->name != NULL; o++) {
+		if (n == FE_MAX_OPTS - 2)
+			PXR_BUG("a table of more options than FE_MAX_OPTS");
+		rows[n++] = o;
+	}
+	rows[n++] = &help_opt;
+	rows[n++] = &version_opt;
+	return n;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct fe_opt *x = *(const struct fe_opt *const *)a;
+	const struct fe_opt *y = *(const struct fe_opt *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* Exits 0 when what was printed reached stdout, else 2. */
+static void
+exit_flushed(void)
+{
+	exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
+}
+
+/* "  -a, --align A" or "      --at X,Y": an option's head in --help. */
+static int
+head(const struct fe_opt *o, char *buf, size_t size)
+{
+	char letter[8] = "    ";
+
+	if (o->letter != 0)
+		snprintf(letter, sizeof(letter), "-%c, ", o->letter);
+	return snprintf(buf, size, "  %s--%s%s%s", letter, o->name,
+	    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
+}
+
+static void
+print_help(const struct fe_prog *p, struct fe_opt *opts)
+{
+	struct fe_opt *rows[FE_MAX_OPTS];
+	size_t n = all_rows(opts, rows);
+	int width = 0;
+	char buf[80];
+
+	qsort(rows, n, sizeof(struct fe_opt *), by_name);
+	for (size_t i = 0; i < n; i++)
+		if (head(rows[i], buf, sizeof(buf)) > width)
+			width = head(rows[i], buf, sizeof(buf));
+	fputs(p->usage, stdout);
+	fputs(p->about, stdout);
+	for (size_t i = 0; i < n; i++) {
+		const char *line = rows[i]->help;
+
+		head(rows[i], buf, sizeof(buf));
+		printf("%-*s", width + 2, buf);
+		for (size_t len; *line != '\0'; line += len + 1) {
+			len = strcspn(line, "\n");
+			printf("%.*s\n", (int)len, line);
+			if (line[len] == '\0')
+				break;
+			printf("%*s", width + 2, "");
+		}
+	}
+	fputs(p->exits, stdout);
+	exit_flushed();
+}
+
+int
+fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc,
+    char **argv)
+{
+	struct fe_opt *rows[FE_MAX_OPTS];
+	struct option longopts[FE_MAX_OPTS + 1] = { { NULL, 0, NULL, 0 } };
+	char letters[2 * FE_MAX_OPTS + 1];
+	size_t n = all_rows(opts, rows), used = 0;
+	int c;
+
+	for (size_t i = 0; i < n; i++) {
+		int arg = rows[i]->kind == FE_FLAG ? no_argument
+						   : required_argument;
+
+		longopts[i].name = rows[i]->name;
+		longopts[i].has_arg = arg;
+		longopts[i].val = rows[i]->letter ? rows[i]->letter
+						  : 256 + (int)i;
+		if (rows[i]->letter != 0) {
+			letters[used++] = (char)rows[i]->letter;
+			if (arg == required_argument)
+				letters[used++] = ':';
+		}
+	}
+	letters[used] = '\0';
+	while ((c = getopt_long(argc, argv, letters, longopts, NULL)) != -1) {
+		size_t i = 0;
+
+		while (i < n && longopts[i].val != c)
+			i++;
+		if (i == n) /* '?': getopt has said what */
+			fe_usage(p, NULL);
+		if (rows[i] == &help_opt)
+			print_help(p, opts);
+		if (rows[i] == &version_opt) {
+			pxr_print_version();
+			exit_flushed();
+		}
+		take_value(rows[i], optarg);
+		rows[i]->given++;
+	}
+	return optind;
+}
+
+/* The row of the option called name, or NULL. */
+static const struct fe_opt *
+find(const struct fe_opt *opts, const char *name)
+{
+	for (const struct fe_opt *o = opts; o->name != NULL; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+int
+fe_given(const struct fe_opt *opts, const char *name)
+{
+	const struct fe_opt *o = find(opts, name);
+
+	if (o == NULL)
+		PXR_BUG("fe_given: an option not in the table");
+	return o->given;
+}
+
+/* Whether the option name is in the table and was given. */
+static int
+given_in(const struct fe_opt *opts, const char *name)
+{
+	const struct fe_opt *o = find(opts, name);
+
+	return o != NULL && o->given > 0;
+}
+
+void
+fe_like(const struct fe_opt *opts, enum pxr_like like, struct pxr_shape *s)
+{
+	struct pxr_shape preset = *s;
+
+	pxr_like_defaults(like, &preset);
+	if (!given_in(opts, "filter"))
+		s->filter = preset.filter;
+	if (!given_in(opts, "round"))
+		s->round = preset.round;
+	if (!given_in(opts, "align"))
+		s->co.align = preset.co.align;
+}
