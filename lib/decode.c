@@ -461,6 +461,118 @@ read_part(struct pxr_decoder *dec, unsigned ch, int cmyk,
 		jpeg_skip_scanlines(ci,
 		    ci->output_height - ci->output_scanline);
 }
+
+/* Sets the output colour space for the image's; its channels. */
+static unsigned
+jpeg_out_space(struct jpeg_decompress_struct *ci, int gray)
+{
+	switch (ci->jpeg_color_space) {
+	case JCS_GRAYSCALE:
+		ci->out_color_space = gray ? JCS_GRAYSCALE : JCS_RGB;
+		return gray ? 1 : 3;
+	case JCS_CMYK:
+	case JCS_YCCK:
+		ci->out_color_space = JCS_CMYK; /* made RGB row by row */
+		return 3;
+	default:
+		ci->out_color_space = JCS_RGB;
+		return 3;
+	}
+}
+
+/* The buffers for the output size: the pixels, the rotated copy, the
+ * CMYK row.  0 or -1. */
+static int
+jpeg_reserve(struct pxr_decoder *dec, unsigned ch, int cmyk,
+    unsigned orientation)
+{
+	struct jpeg_decompress_struct *ci = &dec->cinfo;
+	size_t len = (size_t)ci->output_width * ci->output_height * ch;
+
+	if (decode_reserve(&dec->buf, &dec->cap, len) == -1 ||
+	    (orientation != 1 &&
+		decode_reserve(&dec->tmp, &dec->tmpcap, len) == -1) ||
+	    (cmyk &&
+		decode_reserve(&dec->row, &dec->rowcap,
+		    (size_t)ci->output_width * 4) == -1))
+		return -1;
+	return 0;
+}
+
+/* Reads the pixels (of the part asked for, if part) into dec->buf; their
+ * bytes. */
+static size_t
+jpeg_read_image(struct pxr_decoder *dec, unsigned ch, int cmyk,
+    unsigned orientation, struct pxr_decode_part *part)
+{
+	struct jpeg_decompress_struct *ci = &dec->cinfo;
+	struct pxr_rect need = { 0, 0, ci->output_width, ci->output_height };
+
+	if (part == NULL) {
+		read_rows(dec, ch, cmyk, ci->output_height);
+		return (size_t)ci->output_width * ci->output_height * ch;
+	}
+	part->fw = ci->output_width;
+	part->fh = ci->output_height;
+	/* The part is asked in the decoded image's frame; an EXIF rotation
+	 * turns it, so rotated images are decoded whole. */
+	if (orientation == 1)
+		part->need(part->ctx, part->fw, part->fh, &need);
+	if (need.w == 0 || need.h == 0 || need.x > part->fw - need.w ||
+	    need.y > part->fh - need.h)
+		need = (struct pxr_rect){ 0, 0, part->fw, part->fh };
+	read_part(dec, ch, cmyk, &need, &part->have);
+	return (size_t)part->have.w * part->have.h * ch;
+}
+
+/* Makes rec the decoded image (turned by its EXIF orientation). */
+static void
+jpeg_to_record(struct pxr_decoder *dec, struct pxr_record *rec, unsigned ch,
+    size_t len, unsigned orientation, struct pxr_decode_part *part)
+{
+	struct jpeg_decompress_struct *ci = &dec->cinfo;
+
+	rec->kind = PXR_KIND_PIXELS;
+	rec->width = ci->output_width;
+	rec->height = part != NULL ? part->have.h : ci->output_height;
+	rec->channels = ch;
+	rec->orig_width = ci->image_width;
+	rec->orig_height = ci->image_height;
+	rec->payload = dec->buf;
+	rec->payload_len = len;
+	if (orientation == 1)
+		return;
+	orient(dec->tmp, dec->buf, rec->width, rec->height, ch, orientation);
+	rec->payload = dec->tmp;
+	if (orientation >= 5) {
+		rec->width = ci->output_height;
+		rec->height = ci->output_width;
+		rec->orig_width = ci->image_height;
+		rec->orig_height = ci->image_width;
+	}
+	if (part != NULL) {
+		part->fw = rec->width;
+		part->fh = rec->height;
+		part->have = (struct pxr_rect){ 0, 0, rec->width, rec->height };
+	}
+}
+
+/* 0, or 1 with the warnings libjpeg gave in err (and rec flagged). */
+static int
+decode_warned(struct pxr_decoder *dec, struct pxr_record *rec,
+    struct pxr_err *err)
+{
+	if (dec->nwarn == 0)
+		return 0;
+	rec->flags |= PXR_FLAG_WARNING;
+	if (dec->nwarn > 1)
+		pxr_seterr(err, PXR_E_IMAGE, "%s (and %u more warnings)",
+		    dec->warn, dec->nwarn - 1);
+	else
+		pxr_seterr(err, PXR_E_IMAGE, "%s", dec->warn);
+	return 1;
+}
+
 static int
 decode_jpeg(struct pxr_decoder *dec, struct pxr_record *rec,
     struct pxr_decode_part *part, struct pxr_err *err)
@@ -493,20 +605,8 @@ decode_jpeg(struct pxr_decoder *dec, struct pxr_record *rec,
 	jpeg_read_header(ci, TRUE);
 	if (dec->o.exif_rotate)
 		orientation = jpeg_orientation(ci);
-	switch (ci->jpeg_color_space) {
-	case JCS_GRAYSCALE:
-		ci->out_color_space = dec->o.gray ? JCS_GRAYSCALE : JCS_RGB;
-		ch = dec->o.gray ? 1 : 3;
-		break;
-	case JCS_CMYK:
-	case JCS_YCCK:
-		ci->out_color_space = JCS_CMYK;
-		cmyk = 1;
-		break;
-	default:
-		ci->out_color_space = JCS_RGB;
-		break;
-	}
+	ch = jpeg_out_space(ci, dec->o.gray);
+	cmyk = ci->out_color_space == JCS_CMYK;
 	if (decode_check_size(dec, ci->image_width, ci->image_height, ch, "JPEG") ==
 	    -1) {
 		jpeg_abort_decompress(ci);
@@ -516,72 +616,19 @@ decode_jpeg(struct pxr_decoder *dec, struct pxr_record *rec,
 	    ci->image_width, ci->image_height, dec->o.min_side, dec->o.scales);
 	ci->scale_denom = 8;
 	jpeg_calc_output_dimensions(ci);
-	len = (size_t)ci->output_width * ci->output_height * ch;
-	if (decode_reserve(&dec->buf, &dec->cap, len) == -1 ||
-	    (orientation != 1 && decode_reserve(&dec->tmp, &dec->tmpcap, len) == -1) ||
-	    (cmyk &&
-		decode_reserve(&dec->row, &dec->rowcap,
-		    (size_t)ci->output_width * 4) == -1)) {
+	if (jpeg_reserve(dec, ch, cmyk, orientation) == -1) {
 		jpeg_abort_decompress(ci);
 		return pxr_seterr(err, PXR_E_NOMEM,
 		    "out of memory for %ux%u pixels", ci->output_width,
 		    ci->output_height);
 	}
 	jpeg_start_decompress(ci);
-	if (part != NULL) {
-		struct pxr_rect need = { 0, 0, ci->output_width,
-			ci->output_height };
-
-		part->fw = ci->output_width;
-		part->fh = ci->output_height;
-		/* The part is asked in the decoded image's frame; an EXIF
-		 * rotation turns it, so rotated images are decoded whole. */
-		if (orientation == 1)
-			part->need(part->ctx, part->fw, part->fh, &need);
-		if (need.w == 0 || need.h == 0 || need.x > part->fw - need.w ||
-		    need.y > part->fh - need.h)
-			need = (struct pxr_rect){ 0, 0, part->fw, part->fh };
-		read_part(dec, ch, cmyk, &need, &part->have);
-		len = (size_t)part->have.w * part->have.h * ch;
-	} else {
-		read_rows(dec, ch, cmyk, ci->output_height);
-	}
+	len = jpeg_read_image(dec, ch, cmyk, orientation, part);
 	jpeg_finish_decompress(ci);
-
-	rec->kind = PXR_KIND_PIXELS;
-	rec->width = ci->output_width;
-	rec->height = part != NULL ? part->have.h : ci->output_height;
-	rec->channels = ch;
-	rec->orig_width = ci->image_width;
-	rec->orig_height = ci->image_height;
-	rec->payload = dec->buf;
-	rec->payload_len = len;
-	if (orientation != 1) {
-		orient(dec->tmp, dec->buf, rec->width, rec->height, ch,
-		    orientation);
-		rec->payload = dec->tmp;
-		if (orientation >= 5) {
-			rec->width = ci->output_height;
-			rec->height = ci->output_width;
-			rec->orig_width = ci->image_height;
-			rec->orig_height = ci->image_width;
-		}
-	}
-	if (part != NULL && orientation != 1) {
-		part->fw = rec->width;
-		part->fh = rec->height;
-		part->have = (struct pxr_rect){ 0, 0, rec->width, rec->height };
-	}
-	if (dec->nwarn == 0)
-		return 0;
-	rec->flags |= PXR_FLAG_WARNING;
-	if (dec->nwarn > 1)
-		pxr_seterr(err, PXR_E_IMAGE, "%s (and %u more warnings)",
-		    dec->warn, dec->nwarn - 1);
-	else
-		pxr_seterr(err, PXR_E_IMAGE, "%s", dec->warn);
-	return 1;
+	jpeg_to_record(dec, rec, ch, len, orientation, part);
+	return decode_warned(dec, rec, err);
 }
+
 int
 pxr_decode(struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err)
 {

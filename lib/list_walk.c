@@ -199,6 +199,99 @@ zero_block_at(int fd, int64_t off)
  * direct: a is a window [base, end) of w->fd, so member bytes have file
  * offsets.  Returns 0, or -1 if the archive is damaged (reported).
  */
+/*
+ * A damaged header (ARCHIVE_RETRY) begins a damaged stretch: libarchive
+ * steps over it block by block and would say nothing, so the loss is put
+ * in lost, to be reported (once per stretch) when a member follows, or at
+ * the end unless the stretch began at a lone zero block (the end of the
+ * archive, junk after it: nothing is lost, as GNU tar and bsdtar read it).
+ */
+static void
+stretch_begins(struct walk *w, struct archive *a, const char *arcname,
+    int64_t base, int64_t next_hdr, int direct, char *lost, size_t size,
+    int *after_end)
+{
+	const char *msg = archive_error_string(a);
+
+	snprintf(lost, size,
+	    "%s: near byte %lld: %s: skipping to the next good header; a "
+	    "member is lost", arcname,
+	    (long long)archive_filter_bytes(a, -1) + (long long)base,
+	    msg ? msg : "damaged header");
+	*after_end = direct && zero_block_at(w->fd, base + next_hdr);
+}
+
+/*
+ * What a header read with status r comes to: 0, go on with its member;
+ * -1, the archive cannot be read further.  A loss is reported, counted and
+ * marked in *damaged.
+ */
+static int
+header_status(struct walk *w, struct archive *a, int r, const char *arcname,
+    int64_t at, int *damaged)
+{
+	const char *msg = archive_error_string(a);
+
+	/* Names are used as raw bytes, never converted to the locale's
+	 * charset: that warning does not apply. */
+	if (r == ARCHIVE_OK || (r == ARCHIVE_WARN && msg != NULL &&
+				   strstr(msg, "can't be converted")))
+		return 0;
+	/* A damaged header libarchive skipped silently, or worse. */
+	list_lwarn(w->l, "%s: byte %lld: %s", arcname, (long long)at,
+	    msg			 ? msg
+	    : r == ARCHIVE_WARN ? "damaged header"
+				 : "unreadable archive");
+	w->l->st.damaged++;
+	*damaged = 1;
+	return r == ARCHIVE_WARN ? 0 : -1;
+}
+
+/*
+ * The member's name, cleaned, with prefix before it in full (*len bytes);
+ * NULL when the member is not a file to list: a name refused (reported,
+ * counted), a directory, a link or another kind (counted as skipped).
+ */
+static const char *
+member_name(struct walk *w, struct archive_entry *e, const char *prefix,
+    const char *arcname, int64_t at, char *full, size_t size, size_t *len)
+{
+	const char *why = NULL, *raw = archive_entry_pathname(e);
+	const char *name = list_clean_name(raw, &why);
+
+	if (name == NULL) {
+		list_lwarn(w->l, "%s: byte %lld: %s%s%s: refused", arcname,
+		    (long long)at, why, raw && *raw ? ": " : "",
+		    raw && *raw ? raw : "");
+		w->l->st.refused++;
+		return NULL;
+	}
+	if (archive_entry_filetype(e) != AE_IFREG ||
+	    archive_entry_hardlink(e) != NULL) {
+		if (archive_entry_filetype(e) != AE_IFDIR)
+			w->l->st.skipped++;
+		return NULL;
+	}
+	*len = (size_t)snprintf(full, size, "%s%s", prefix, name);
+	if (*len > PXR_NAME_MAX) {
+		list_lwarn(w->l, "%s: byte %lld: name longer than %u bytes: "
+		    "refused", arcname, (long long)at, PXR_NAME_MAX);
+		w->l->st.refused++;
+		return NULL;
+	}
+	return name;
+}
+
+/* Offsets are file offsets only in an uncompressed tar; anything else is
+ * read in sequence. */
+static int
+offsets_are_direct(struct archive *a)
+{
+	return archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE &&
+	    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) ==
+	    ARCHIVE_FORMAT_TAR;
+}
+
 int
 list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
     const char *arcname, int direct, int64_t base, int64_t end, int depth)
@@ -209,33 +302,17 @@ list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
 	int64_t next_hdr = 0; /* where the member after the last one starts */
 
 	for (;;) {
-		const char *name, *why = NULL;
-		int64_t hdr = archive_read_header_position(a);
+		int64_t at = archive_read_header_position(a) + base;
+		const char *name;
 		size_t len;
 
 		if (w->quit != NULL && w->quit(w))
 			return 0;
 		r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_RETRY) {
-			/* A damaged header: libarchive steps over it block by
-			 * block and would say nothing, so the loss is
-			 * reported (once per damaged stretch) and counted:
-			 * when a member follows, or at the end unless the
-			 * stretch began at a lone zero block (the end of the
-			 * archive, junk after it: nothing is lost, as GNU tar
-			 * and bsdtar read it). */
-			if (!retrying) {
-				snprintf(lost, sizeof(lost), "%s: near byte %lld: "
-				    "%s: skipping to the next good header; a "
-				    "member is lost", arcname,
-				    (long long)archive_filter_bytes(a, -1) +
-					(long long)base,
-				    archive_error_string(a)
-					? archive_error_string(a)
-					: "damaged header");
-				after_end = direct && zero_block_at(w->fd,
-							   base + next_hdr);
-			}
+			if (!retrying)
+				stretch_begins(w, a, arcname, base, next_hdr,
+				    direct, lost, sizeof(lost), &after_end);
 			retrying = 1;
 			continue;
 		}
@@ -249,61 +326,16 @@ list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
 		retrying = 0;
 		next_hdr = archive_filter_bytes(a, -1) +
 		    ((archive_entry_size(e) + 511) & ~(int64_t)511);
-		if (r == ARCHIVE_WARN && archive_error_string(a) != NULL &&
-		    strstr(archive_error_string(a), "can't be converted")) {
-			/* Names are used as raw bytes, never converted to the
-			 * locale's charset: this warning does not apply. */
-		} else if (r == ARCHIVE_WARN) {
-			/* libarchive skips a damaged header silently: count
-			 * the loss ourselves. */
-			list_lwarn(w->l, "%s: byte %lld: %s", arcname,
-			    (long long)hdr + (long long)base,
-			    archive_error_string(a) ? archive_error_string(a)
-						    : "damaged header");
-			w->l->st.damaged++;
-			damaged = 1;
-		} else if (r != ARCHIVE_OK) {
-			list_lwarn(w->l, "%s: byte %lld: %s", arcname,
-			    (long long)hdr + (long long)base,
-			    archive_error_string(a) ? archive_error_string(a)
-						    : "unreadable archive");
-			w->l->st.damaged++;
+		if (header_status(w, a, r, arcname, at, &damaged) == -1)
 			return -1;
-		}
 		if (first) {
-			/* Offsets are file offsets only in an uncompressed
-			 * tar; anything else is read in sequence. */
 			first = 0;
-			if (archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE ||
-			    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) !=
-				ARCHIVE_FORMAT_TAR)
-				direct = 0;
+			direct = direct && offsets_are_direct(a);
 		}
-		name = list_clean_name(archive_entry_pathname(e), &why);
-		if (name == NULL) {
-			const char *raw = archive_entry_pathname(e);
-
-			list_lwarn(w->l, "%s: byte %lld: %s%s%s: refused", arcname,
-			    (long long)hdr + (long long)base, why,
-			    raw && *raw ? ": " : "", raw && *raw ? raw : "");
-			w->l->st.refused++;
+		name = member_name(w, e, prefix, arcname, at, full, sizeof(full),
+		    &len);
+		if (name == NULL)
 			continue;
-		}
-		if (archive_entry_filetype(e) != AE_IFREG ||
-		    archive_entry_hardlink(e) != NULL) {
-			if (archive_entry_filetype(e) != AE_IFDIR)
-				w->l->st.skipped++;
-			continue;
-		}
-		len = (size_t)snprintf(full, sizeof(full), "%s%s", prefix,
-		    name);
-		if (len > PXR_NAME_MAX) {
-			list_lwarn(w->l, "%s: byte %lld: name longer than %u bytes: "
-			    "refused", arcname, (long long)hdr + (long long)base,
-			    PXR_NAME_MAX);
-			w->l->st.refused++;
-			continue;
-		}
 		if (list_archive_suffix(name) > 0) {
 			walk_inner(w, a, e, prefix, name, direct, base, end,
 			    depth);

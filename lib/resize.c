@@ -508,6 +508,62 @@ pxr_resize_need(struct pxr_resizer *rz, uint32_t w, uint32_t h,
  * rows its output rows read, the vertical pass over the window's rows.
  * The input itself need only hold what those read.
  */
+/*
+ * The horizontal pass of pxr_resize_part: the window's columns of tmprows
+ * input rows (from src, stride apart, starting at column x0) into rz->tmp,
+ * a row of win->w * nch bytes each, by the widest code the CPU runs.
+ */
+static void
+horizontal_pass(struct pxr_resizer *rz, struct coeffs *ch,
+    const unsigned char *src, size_t stride, size_t tmprows, int x0,
+    const struct pxr_rect *win, uint32_t nch)
+{
+	size_t rowlen = (size_t)win->w * nch;
+
+	if (rz->simd >= PXR_SIMD_VBMI && nch == 3 &&
+	    (ch->hg.built && ch->hg.x0 == win->x && ch->hg.n == win->w
+		    ? ch->hg.ok
+		    : pxr_hgroups_build(&ch->hg, ch->bounds, ch->kk, ch->ksize,
+			  win->x, win->w) == 0)) {
+		for (size_t y = 0; y < tmprows; y++)
+			pxr_hrow3_vbmi(rz->tmp + y * rowlen, src + y * stride,
+			    x0, &ch->hg);
+	} else if (rz->simd >= PXR_SIMD_AVX512 && nch == 3) {
+		for (size_t y = 0; y < tmprows; y++)
+			pxr_hrow3_avx512(rz->tmp + y * rowlen, src + y * stride,
+			    x0, ch->bounds, ch->kx, ch->kchunks, win->x, win->w);
+	} else if (rz->simd >= PXR_SIMD_AVX2 && nch == 3) {
+		pxr_hrows3_avx2(rz->tmp, src, stride, tmprows, stride, x0,
+		    ch->bounds, ch->kp, ch->ksize, ch->maxtaps, win->x, win->w);
+	} else {
+		for (size_t y = 0; y < tmprows; y++)
+			horizontal_row(rz->tmp + y * rowlen, src + y * stride, x0,
+			    ch, win->x, win->w, (int)nch);
+	}
+}
+
+/* The vertical pass: the window's rows into rz->out from the rows at src
+ * (the first of which is input row first), or a copy when cv is NULL. */
+static void
+vertical_pass(struct pxr_resizer *rz, const struct coeffs *cv,
+    const unsigned char *src, size_t stride, size_t rowlen, int first,
+    const struct pxr_rect *win, int32_t *acc)
+{
+	if (cv != NULL && rz->simd >= PXR_SIMD_AVX512) {
+		pxr_vertical_avx512(rz->out, src, stride, rowlen, cv->bounds,
+		    cv->kk, cv->ksize, first, win->y, win->h);
+	} else if (cv != NULL && rz->simd >= PXR_SIMD_AVX2) {
+		pxr_vertical_avx2(rz->out, src, stride, rowlen, cv->bounds,
+		    cv->kk, cv->ksize, first, win->y, win->h);
+	} else if (cv != NULL) {
+		vertical(rz->out, src, stride, rowlen, cv, first, win->y,
+		    win->h, acc);
+	} else {
+		for (uint32_t y = 0; y < win->h; y++)
+			memcpy(rz->out + y * rowlen, src + y * stride, rowlen);
+	}
+}
+
 int
 pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
     uint32_t w, uint32_t h, const struct pxr_rect *have, uint32_t ow,
@@ -550,51 +606,16 @@ pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
 		return pxr_seterr(err, PXR_E_NOMEM,
 		    "out of memory for a %ux%u image", win->w, win->h);
 	src += (size_t)(first - (int)have->y) * stride;
-	if (ch != NULL && rz->simd >= PXR_SIMD_VBMI && nch == 3 &&
-	    (ch->hg.built && ch->hg.x0 == win->x && ch->hg.n == win->w
-		    ? ch->hg.ok
-		    : pxr_hgroups_build(&ch->hg, ch->bounds, ch->kk, ch->ksize,
-			  win->x, win->w) == 0)) {
-		for (size_t y = 0; y < tmprows; y++)
-			pxr_hrow3_vbmi(rz->tmp + y * rowlen, src + y * stride,
-			    (int)have->x, &ch->hg);
-		src = rz->tmp;
-		stride = rowlen;
-	} else if (ch != NULL && rz->simd >= PXR_SIMD_AVX512 && nch == 3) {
-		for (size_t y = 0; y < tmprows; y++)
-			pxr_hrow3_avx512(rz->tmp + y * rowlen, src + y * stride,
-			    (int)have->x, ch->bounds, ch->kx, ch->kchunks,
-			    win->x, win->w);
-		src = rz->tmp;
-		stride = rowlen;
-	} else if (ch != NULL && rz->simd >= PXR_SIMD_AVX2 && nch == 3) {
-		pxr_hrows3_avx2(rz->tmp, src, stride, tmprows, stride,
-		    (int)have->x, ch->bounds, ch->kp, ch->ksize, ch->maxtaps,
-		    win->x, win->w);
-		src = rz->tmp;
-		stride = rowlen;
-	} else if (ch != NULL) {
-		for (size_t y = 0; y < tmprows; y++)
-			horizontal_row(rz->tmp + y * rowlen, src + y * stride,
-			    (int)have->x, ch, win->x, win->w, (int)nch);
+	if (ch != NULL) {
+		horizontal_pass(rz, ch, src, stride, tmprows, (int)have->x, win,
+		    nch);
 		src = rz->tmp;
 		stride = rowlen;
 	} else {
 		src += (size_t)(win->x - have->x) * nch;
 	}
-	if (cv != NULL && rz->simd >= PXR_SIMD_AVX512) {
-		pxr_vertical_avx512(rz->out, src, stride, rowlen, cv->bounds,
-		    cv->kk, cv->ksize, first, win->y, win->h);
-	} else if (cv != NULL && rz->simd >= PXR_SIMD_AVX2) {
-		pxr_vertical_avx2(rz->out, src, stride, rowlen, cv->bounds,
-		    cv->kk, cv->ksize, first, win->y, win->h);
-	} else if (cv != NULL) {
-		vertical(rz->out, src, stride, rowlen, cv, first, win->y,
-		    win->h, (int32_t *)(void *)(rz->tmp + accoff));
-	} else {
-		for (uint32_t y = 0; y < win->h; y++)
-			memcpy(rz->out + y * rowlen, src + y * stride, rowlen);
-	}
+	vertical_pass(rz, cv, src, stride, rowlen, first, win,
+	    (int32_t *)(void *)(rz->tmp + accoff));
 	rec->width = win->w;
 	rec->height = win->h;
 	rec->payload = rz->out;
