@@ -182,14 +182,8 @@ main(int argc, char **argv)
 	} else {
 		failures = emit(l, &o, from_stdin, &sel);
 	}
-	if (o.verbose) {
-		char line[1024];
-
-		pxr_list_summary(l, failures, line, sizeof(line));
-		pxr_warnx("%s", line);
-		if (pxr_list_skipped_text(l, line, sizeof(line)) > 0)
-			pxr_warnx("skipped: %s", line);
-	}
+	if (o.verbose)
+		pxr_list_report(l, failures);
 	if (status == 0)
 		status = pxr_list_outcome(l, failures);
 	free((void *)(uintptr_t)sel.done);

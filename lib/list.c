@@ -457,19 +457,20 @@ pxr_list_load(struct pxr_list *l, const char *from_index, int argc,
 }
 
 void
-pxr_list_summary(const struct pxr_list *l, int64_t failures, char *buf,
-    size_t size)
+pxr_list_report(struct pxr_list *l, int64_t failures)
 {
-	struct pxr_list_stats st;
+	const struct pxr_list_stats *st = &l->st;
+	char skipped[PXR_ERR_MSG_MAX - 16]; /* "skipped: " fits before it */
 
-	pxr_list_stats(l, &st);
-	snprintf(buf, size,
+	list_lwarn(l,
 	    "%llu images, %llu members skipped (not images, directories, "
 	    "links), %llu names refused, %llu duplicates, %llu damaged "
 	    "places, %lld failure records",
-	    (unsigned long long)st.images, (unsigned long long)st.skipped,
-	    (unsigned long long)st.refused, (unsigned long long)st.duplicates,
-	    (unsigned long long)st.damaged, (long long)failures);
+	    (unsigned long long)st->images, (unsigned long long)st->skipped,
+	    (unsigned long long)st->refused, (unsigned long long)st->duplicates,
+	    (unsigned long long)st->damaged, (long long)failures);
+	if (pxr_list_skipped_text(l, skipped, sizeof(skipped)) > 0)
+		list_lwarn(l, "skipped: %s", skipped);
 }
 
 int

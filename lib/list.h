@@ -137,9 +137,10 @@ int pxr_list_skipped(const struct pxr_list *l, size_t i, const char **ext,
  */
 int pxr_list_outcome(struct pxr_list *l, int64_t failures);
 
-/* The counters of pxr_list_stats() and failures, said in one line. */
-void pxr_list_summary(const struct pxr_list *l, int64_t failures, char *buf,
-    size_t size);
+/* Says through l's warn function the counters of pxr_list_stats() and
+ * failures (the failure records written) in one line, and then the
+ * files skipped, by extension, if any. */
+void pxr_list_report(struct pxr_list *l, int64_t failures);
 
 /* The skipped files as "12 .webp, 3 .txt" in buf (whole kinds that fit
  * in size); its length, 0 when nothing was skipped. */

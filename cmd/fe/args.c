@@ -4,8 +4,8 @@
  * written once, in the program's table, and the getopt_long table, the
  * option letters, the parsing of values and the options part of --help
  * are made from it here.  The values the family shares (sides, sizes,
- * filters, alignments, rounding rules, presets, label bases) are parsed
- * and refused here only, with one message each.
+ * numbers, filters, alignments, rounding rules, presets, layouts, label
+ * types and bases) are parsed and refused here only, one message each.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -78,6 +78,7 @@ parse_pair(const char *s, char sep, uint64_t *a, uint64_t *b)
 static void
 take_value(const struct fe_opt *o, const char *s)
 {
+	int *n = o->to2; /* FE_LIST: the values so far */
 	uint64_t v;
 
 	switch (o->kind) {
@@ -108,10 +109,10 @@ take_value(const struct fe_opt *o, const char *s)
 			pxr_die(2, "--%s wants %s, not '%s'", o->name, o->arg, s);
 		break;
 	case FE_LIST:
-		if ((uint64_t) * (int *)o->to2 >= o->max)
-			pxr_die(2, "--%s: at most %llu", o->name,
+		if ((uint64_t)*n >= o->max)
+			pxr_die(2, "--%s given more than %llu times", o->name,
 			    (unsigned long long)o->max);
-		((const char **)o->to)[(*(int *)o->to2)++] = s;
+		((const char **)o->to)[(*n)++] = s;
 		break;
 	case FE_BASE:
 		if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
@@ -128,7 +129,7 @@ take_value(const struct fe_opt *o, const char *s)
 	}
 }
 
-/* The rows of the table, -h and -V included, in the order of --help. */
+/* The rows of the table, and -h and -V; their number. */
 static size_t
 all_rows(struct fe_opt *opts, struct fe_opt **rows)
 {
