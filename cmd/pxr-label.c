@@ -28,8 +28,8 @@ static int
 parse_args(int argc, char **argv, struct options *o)
 {
 	struct fe_opt opts[] = {
-		{ FE_ROW("base", 'b', FE_BASE, &o->base, "B",
-		    "the first class's index: 1 (default) or 0") },
+		FE_BASE_OPT(&o->base,
+		    "the first class's index: 1 (default) or 0"),
 		{ FE_ROW("classes", 0, FE_TEXT, &o->folders, "F",
 		    "folder mode: the class is the name's first\n"
 		    "folder, its index the line in F whose\n"

@@ -34,9 +34,9 @@ static int
 parse_args(int argc, char **argv, struct options *o)
 {
 	struct fe_opt opts[] = {
-		{ FE_ROW("base", 'b', FE_BASE, &o->base, "B",
+		FE_BASE_OPT(&o->base,
 		    "with --create, the set's label base, 0 or 1\n"
-		    "(1); with --finish, the manifest's (the set's)") },
+		    "(1); with --finish, the manifest's (the set's)"),
 		{ FE_ROW("create", 0, FE_NUMBER, &o->m.n, "N",
 		      "make the set for N images and exit"),
 		    .max = PXR_INDEX_MAX },
@@ -187,7 +187,8 @@ main(int argc, char **argv)
 		return finish(&o, x, y);
 	if ((p.pk = pxr_packer_open(x, y, &err)) == NULL)
 		pxr_die(2, "%s", err.msg);
-	fe_sink(o.input, put, &p);
+	if (fe_sink(o.input, put, &p, &err) == -1)
+		pxr_die(2, "%s (the records before it are written)", err.msg);
 	if (pxr_packer_close(p.pk, &err) == -1)
 		pxr_die(2, "%s", err.msg);
 	if (!o.quiet && (p.failed > 0 || p.skipped > 0))

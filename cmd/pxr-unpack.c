@@ -41,8 +41,8 @@ static int
 parse_args(int argc, char **argv, struct options *o)
 {
 	struct fe_opt opts[] = {
-		{ FE_ROW("base", 'b', FE_BASE, &o->base, "B",
-		    "with --sheet: the first class's label (1)") },
+		FE_BASE_OPT(&o->base,
+		    "with --sheet: the first class's label (1)"),
 		{ FE_ROW("classes", 0, FE_TEXT, &o->classes, "FILE",
 		    "with --sheet: the class list, to caption each\n"
 		    "image with its class's words (or WNID)") },
@@ -78,7 +78,7 @@ parse_args(int argc, char **argv, struct options *o)
 	o->base = 1;
 	first = fe_parse(&prog, opts, argc, argv);
 	if (o->cols > 64 || o->rows > 64)
-		pxr_die(2, "--sheet: at most 64x64");
+		pxr_die(2, "--sheet %ux%u: at most 64x64", o->cols, o->rows);
 	if (o->pick && o->random)
 		pxr_die(2, "--pick and --random cannot be combined");
 	if (!o->tensor && (o->pick || o->random || o->labels))
@@ -186,7 +186,8 @@ main(int argc, char **argv)
 		pxr_die(2, "%s", err.msg);
 	if (o.cols && (u.sheet = pxr_sheet_new(o.cols, o.rows, &err)) == NULL)
 		pxr_die(2, "%s", err.msg);
-	fe_sink(argv[first], take, &u);
+	if (fe_sink(argv[first], take, &u, &err) == -1)
+		pxr_die(2, "%s", err.msg);
 	if (u.sheet != NULL) {
 		if (pxr_sheet_write(u.sheet, o.output ? o.output : "sheet.png",
 			o.fmt, &err) == -1)

@@ -194,11 +194,7 @@ zero_block_at(int fd, int64_t off)
 			return 0;
 	return 1;
 }
-/*
- * Walks every member of a: images are visited, inner archives walked.
- * direct: a is a window [base, end) of w->fd, so member bytes have file
- * offsets.  Returns 0, or -1 if the archive is damaged (reported).
- */
+
 /*
  * A damaged header (ARCHIVE_RETRY) begins a damaged stretch: libarchive
  * steps over it block by block and would say nothing, so the loss is put
@@ -292,6 +288,11 @@ offsets_are_direct(struct archive *a)
 	    ARCHIVE_FORMAT_TAR;
 }
 
+/*
+ * Walks every member of a: images are visited, inner archives walked.
+ * direct: a is a window [base, end) of w->fd, so member bytes have file
+ * offsets.  Returns 0, or -1 if the archive is damaged (reported).
+ */
 int
 list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
     const char *arcname, int direct, int64_t base, int64_t end, int depth)

@@ -502,13 +502,6 @@ pxr_resize_need(struct pxr_resizer *rz, uint32_t w, uint32_t h,
 }
 
 /*
- * Each output sample depends only on its own coefficients, so a window of
- * the output is computed alone and its bytes are those of the whole
- * output's: the horizontal pass runs over the window's columns and the
- * rows its output rows read, the vertical pass over the window's rows.
- * The input itself need only hold what those read.
- */
-/*
  * The horizontal pass of pxr_resize_part: the window's columns of tmprows
  * input rows (from src, stride apart, starting at column x0) into rz->tmp,
  * a row of win->w * nch bytes each, by the widest code the CPU runs.
@@ -564,6 +557,13 @@ vertical_pass(struct pxr_resizer *rz, const struct coeffs *cv,
 	}
 }
 
+/*
+ * Each output sample depends only on its own coefficients, so a window of
+ * the output is computed alone and its bytes are those of the whole
+ * output's: the horizontal pass runs over the window's columns and the
+ * rows its output rows read, the vertical pass over the window's rows.
+ * The input itself need only hold what those read.
+ */
 int
 pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
     uint32_t w, uint32_t h, const struct pxr_rect *have, uint32_t ow,

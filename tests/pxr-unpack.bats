@@ -101,6 +101,19 @@ print("ok")'
 	! cmp -s sheet.png sheet0.png
 }
 
+@test "pxr-unpack: a stream cut short is an error (exit 2) naming the damage, and no sheet is written" {
+	mkjpeg 16 16 a.jpg
+	mkjpeg 20 12 b.jpg
+	pxr-list a.jpg b.jpg | pxr-decode > px.pxr
+	head -c "$(( $(stat -c %s px.pxr) - 100 ))" px.pxr > cut.pxr
+	run -2 --separate-stderr pxr-unpack --sheet 2x1 -o sheet.png cut.pxr
+	[[ "$stderr" == "pxr-unpack: "* ]]
+	[[ "$stderr" != *"records before it"* ]]
+	[ ! -e sheet.png ]
+	run -2 --separate-stderr pxr-unpack -o '%i.png' cut.pxr
+	[ -e 0.png ] && [ ! -e 1.png ]
+}
+
 @test "pxr-unpack: usage errors" {
 	run -2 --separate-stderr pxr-unpack --classes c.txt
 	assert_equal "$stderr" "pxr-unpack: --classes goes with --sheet"
@@ -108,6 +121,14 @@ print("ok")'
 	assert_equal "$stderr" "pxr-unpack: --pick, --random and --labels go with --tensor"
 	run -2 --separate-stderr pxr-unpack --format gif
 	assert_equal "$stderr" "pxr-unpack: unknown format 'gif' (png, ppm)"
+	run -2 --separate-stderr pxr-unpack --sheet 65x1
+	assert_equal "$stderr" "pxr-unpack: --sheet 65x1: at most 64x64"
+	run -2 --separate-stderr pxr-unpack --sheet 3by2
+	assert_equal "$stderr" "pxr-unpack: --sheet wants N or CxR, not '3by2'"
+	run -2 --separate-stderr pxr-unpack --tensor X_ --random 0
+	assert_equal "$stderr" "pxr-unpack: --random wants a number from 1 to 16777216, not '0'"
+	run -2 --separate-stderr pxr-unpack --tensor X_ --seed -1
+	assert_equal "$stderr" "pxr-unpack: --seed wants a whole number, not '-1'"
 	run -0 pxr-unpack --help
 	assert_line --index 0 --partial "usage: pxr-unpack"
 }

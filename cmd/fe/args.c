@@ -74,6 +74,18 @@ parse_pair(const char *s, char sep, uint64_t *a, uint64_t *b)
 	return 0;
 }
 
+/* A value that is not a whole number in its row's range: the range, but
+ * for a number with no upper bound. */
+static _Noreturn void
+bad_number(const struct fe_opt *o, const char *s)
+{
+	if (o->max == UINT64_MAX)
+		pxr_die(2, "--%s wants a whole number%s, not '%s'", o->name,
+		    o->min > 0 ? " above 0" : "", s);
+	pxr_die(2, "--%s wants a number from %llu to %llu, not '%s'", o->name,
+	    (unsigned long long)o->min, (unsigned long long)o->max, s);
+}
+
 /* Puts the value s of option o where the table says. */
 static void
 take_value(const struct fe_opt *o, const char *s)
@@ -90,9 +102,7 @@ take_value(const struct fe_opt *o, const char *s)
 		break;
 	case FE_NUMBER:
 		if (pxr_parse_u64(s, o->min, o->max, o->to) == -1)
-			pxr_die(2, "--%s wants a number from %llu to %llu, not "
-				   "'%s'", o->name, (unsigned long long)o->min,
-			    (unsigned long long)o->max, s);
+			bad_number(o, s);
 		break;
 	case FE_SIDE:
 		if (pxr_parse_u64(s, 1, PXR_DIM_MAX, &v) == -1)
@@ -101,8 +111,10 @@ take_value(const struct fe_opt *o, const char *s)
 		*(uint32_t *)o->to = (uint32_t)v;
 		break;
 	case FE_SIZE:
+		/* "N or CxR" where the option calls its sides so. */
 		if (pxr_parse_size(s, o->to, o->to2) == -1)
-			pxr_die(2, "--%s wants N or WxH, not '%s'", o->name, s);
+			pxr_die(2, "--%s wants N or %s, not '%s'", o->name,
+			    strchr(o->arg, 'x') != NULL ? o->arg : "WxH", s);
 		break;
 	case FE_PAIR:
 		if (parse_pair(s, o->sep, o->to, o->to2) == -1)

@@ -94,6 +94,9 @@ struct fe_opt {
 #define FE_FORCE(to_)                                        \
 	{ FE_ROW("force", 'f', FE_FLAG, (to_), NULL,          \
 	    "write records even to a terminal") }
+/* -b, the first class's label, as every program that reads labels has it. */
+#define FE_BASE_OPT(to_, help_) \
+	{ FE_ROW("base", 'b', FE_BASE, (to_), "B", (help_)) }
 #define FE_END { .name = NULL }
 
 /*
@@ -181,9 +184,10 @@ typedef void (*fe_take)(void *ctx, struct pxr_record *rec);
 /*
  * The loop of a program that reads records and writes none (pxr-pack,
  * pxr-unpack): reads input (NULL or "-": stdin) to its end, handing each
- * record to fn.  An unreadable or damaged stream is fatal (exit 2; what
- * fn did with the records before it stays done).
+ * record to fn.  An input that cannot be opened is fatal (exit 2).
+ * Returns 0 at the stream's end, or -1 (err filled) where the stream is
+ * damaged: the caller says what became of the records before.
  */
-void fe_sink(const char *input, fe_take fn, void *ctx);
+int fe_sink(const char *input, fe_take fn, void *ctx, struct pxr_err *err);
 
 #endif /* PXR_FE_H */

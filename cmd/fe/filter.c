@@ -104,22 +104,20 @@ fe_filter(const char *input, int force, enum fe_takes takes,
 	return c.failed > 0 ? 1 : 0;
 }
 
-void
-fe_sink(const char *input, fe_take fn, void *ctx)
+int
+fe_sink(const char *input, fe_take fn, void *ctx, struct pxr_err *err)
 {
 	struct pxr_reader *rd;
 	struct pxr_record rec;
-	struct pxr_err err;
 	int r;
 
-	if ((rd = pxr_reader_open(input, &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+	if ((rd = pxr_reader_open(input, err)) == NULL)
+		pxr_die(2, "%s", err->msg);
 	pxr_record_init(&rec);
-	while ((r = pxr_read(rd, &rec, &err)) == 1)
+	while ((r = pxr_read(rd, &rec, err)) == 1)
 		fn(ctx, &rec);
-	if (r == -1)
-		pxr_die(2, "%s (the records before it are done)", err.msg);
 	pxr_reader_close(rd);
+	return r;
 }
 
 int
