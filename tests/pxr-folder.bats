@@ -45,3 +45,17 @@ zebra\ crossing'
 	run -0 "$PY" -c 'import json; print([f["name"] for f in json.load(open("out/X_data.raw.manifest.json"))["failures"]])'
 	assert_output "['stray.jpg']"
 }
+
+@test "pxr-folder: an ImageNet run's synsets.txt in the same output folder is not taken for the class list" {
+	mkdir out
+	# What pxr-imagenet leaves in OUT: a WNID list, no folder of ours in it.
+	printf 'n01440764\nn01443537\n' > out/synsets.txt
+	run -0 --separate-stderr pxr-folder --jobs 1 --out out tree
+	assert_equal "$(cat out/classes.txt)" 'cat
+dog
+zebra\ crossing'
+	run -0 "$PY" -c 'import numpy as np; print(*np.fromfile("out/Y_data.raw", "<u2"))'
+	assert_output "1 2 2 3"
+	assert_equal "$(cat out/synsets.txt)" 'n01440764
+n01443537'
+}

@@ -316,3 +316,20 @@ file2"
 	PY
 	assert_output "0 True "
 }
+
+@test "pxr-list: a folder it runs out of memory reading is reported, exit 1; the other folders are listed" {
+	# failstrdup.c makes strdup fail, as when memory runs out, for a
+	# name with "pxr-oom" in it: the folder c/ cannot be held.
+	cc -shared -fPIC -o failstrdup.so "$TOP/tests/test_helper/failstrdup.c"
+	mkdir -p t/c t/d
+	cp "$TESTDATA/imagenet/n01739381_1309.JPEG" t/c/pxr-oom.jpg
+	cp "$TESTDATA/imagenet/n01739381_1309.JPEG" t/d/a.jpg
+	cp "$TESTDATA/imagenet/n02105855_2933.JPEG" t/d/b.jpg
+	# An ASan build wants its runtime first; this shim only replaces strdup.
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	run -1 --separate-stderr env LD_PRELOAD="$PWD/failstrdup.so" pxr-list --names t
+	assert_output "0	d/a.jpg
+1	d/b.jpg"
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == "pxr-list: $PWD/t/c: out of memory: the rest of this folder is not listed" ]]
+}

@@ -1,12 +1,18 @@
 /*
  * test_pack.c: where each sample goes in each layout (the julia layout is
  * [N][C][W][H] in C order), the way back, the per-channel sums, and the
- * recipe's parsing and differences.
+ * recipe's parsing and differences, and a packer's files all closed
+ * when one of them fails to close.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pack.h"
+#include "pack_int.h"
 #include "recipe.h"
 #include "unit.h"
 
@@ -82,11 +88,61 @@ test_recipe(void)
 	EXPECT_INT(pxr_recipe_parse("d", "Size 1\n", 7, b, &err), -1);
 }
 
+/* Whether fd is still an open file descriptor. */
+static int
+is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
+}
+
+/* One close failing (X's, here closed behind the packer's back) must not
+ * leave Y, the status, stats and failure files open. */
+static void
+test_packer_close(void)
+{
+	char dir[] = "/tmp/pxr-test-pack-XXXXXX", x[64], y[64];
+	struct pxr_pack_meta m = { .n = 2, .width = 4, .height = 3,
+		.channels = 3 };
+	struct pxr_packer *pk;
+	struct pxr_err err;
+	int fds[4];
+
+	if (mkdtemp(dir) == NULL) {
+		UNIT_CHECK(0, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(x, sizeof(x), "%s/X.raw", dir);
+	snprintf(y, sizeof(y), "%s/Y.raw", dir);
+	EXPECT_INT(pxr_pack_create(x, y, &m, 0, &err), 0);
+	pk = pxr_packer_open(x, y, &err);
+	UNIT_CHECK(pk != NULL, "pxr_packer_open: %s", err.msg);
+	if (pk == NULL)
+		return;
+	fds[0] = pk->yfd, fds[1] = pk->sfd, fds[2] = pk->ffd, fds[3] = pk->tfd;
+	close(pk->xfd);
+	EXPECT_INT(pxr_packer_close(pk, &err), -1);
+	EXPECT_STR_CONTAINS(err.msg, "close");
+	for (int i = 0; i < 4; i++)
+		if (fds[i] != -1)
+			EXPECT_INT(is_open(fds[i]), 0);
+	EXPECT_INT(fds[0] != -1 && fds[1] != -1, 1);
+	for (const char *const *f = (const char *const[]){ "X.raw", "Y.raw",
+		 "X.raw.status", "X.raw.stats", "X.raw.meta", NULL };
+	     *f != NULL; f++) {
+		char path[96];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	test_layouts();
 	test_sums();
 	test_recipe();
+	test_packer_close();
 	UNIT_DONE();
 }
