@@ -25,8 +25,8 @@ static const struct fe_prog prog = {
 	"y_file\n",
 	"Write pixel records (stdin) into X_FILE and Y_FILE at their index.\n",
 	"Exit status: 0 all records written (with --finish: every image ok),\n"
-	"1 some images failed, 2 usage error, an I/O error (disk full...)\n"
-	"or, with --finish, missing images.\n",
+	"1 some images failed, 2 usage error, a damaged stream, an I/O\n"
+	"error (disk full...) or, with --finish, missing images.\n",
 };
 
 /* Returns the index of the first operand. */

@@ -25,7 +25,7 @@ static const struct fe_prog prog = {
 	"Write pixel records (stdin if no file) as image files, or read a\n"
 	"packed tensor back as records.\n",
 	"Exit status: 0 all records written, 1 some were failures or not\n"
-	"pixels, 2 usage error, an unreadable input or a write error.\n",
+	"pixels, 2 usage error, a damaged or unreadable input, write error.\n",
 };
 
 static void
@@ -42,7 +42,7 @@ parse_args(int argc, char **argv, struct options *o)
 {
 	struct fe_opt opts[] = {
 		FE_BASE_OPT(&o->base,
-		    "with --sheet: the first class's label (1)"),
+		    "with --classes: the first class's label (1)"),
 		{ FE_ROW("classes", 0, FE_TEXT, &o->classes, "FILE",
 		    "with --sheet: the class list, to caption each\n"
 		    "image with its class's words (or WNID)") },

@@ -75,13 +75,12 @@ parse_pair(const char *s, char sep, uint64_t *a, uint64_t *b)
 }
 
 /* A value that is not a whole number in its row's range: the range, but
- * for a number with no upper bound. */
+ * for a row that takes any whole number. */
 static _Noreturn void
 bad_number(const struct fe_opt *o, const char *s)
 {
-	if (o->max == UINT64_MAX)
-		pxr_die(2, "--%s wants a whole number%s, not '%s'", o->name,
-		    o->min > 0 ? " above 0" : "", s);
+	if (o->min == 0 && o->max == UINT64_MAX)
+		pxr_die(2, "--%s wants a whole number, not '%s'", o->name, s);
 	pxr_die(2, "--%s wants a number from %llu to %llu, not '%s'", o->name,
 	    (unsigned long long)o->min, (unsigned long long)o->max, s);
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,20 +96,38 @@ is_open(int fd)
 	return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
 }
 
+/* Removes the set's files in dir, and dir. */
+static void
+remove_set(const char *dir)
+{
+	static const char *const files[] = { "X.raw", "Y.raw", "X.raw.status",
+		"X.raw.stats", "X.raw.meta" };
+	char path[PATH_MAX + 16];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 /* One close failing (X's, here closed behind the packer's back) must not
  * leave Y, the status, stats and failure files open. */
 static void
 test_packer_close(void)
 {
-	char dir[] = "/tmp/pxr-test-pack-XXXXXX", x[64], y[64];
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX], x[PATH_MAX + 8], y[PATH_MAX + 8];
 	struct pxr_pack_meta m = { .n = 2, .width = 4, .height = 3,
 		.channels = 3 };
 	struct pxr_packer *pk;
 	struct pxr_err err;
 	int fds[4];
 
+	snprintf(dir, sizeof(dir), "%s/pxr-test-pack-XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL) {
-		UNIT_CHECK(0, "mkdtemp: %s", strerror(errno));
+		UNIT_CHECK(0, "mkdtemp %s: %s", dir, strerror(errno));
 		return;
 	}
 	snprintf(x, sizeof(x), "%s/X.raw", dir);
@@ -117,24 +136,17 @@ test_packer_close(void)
 	pk = pxr_packer_open(x, y, &err);
 	UNIT_CHECK(pk != NULL, "pxr_packer_open: %s", err.msg);
 	if (pk == NULL)
-		return;
+		goto out;
 	fds[0] = pk->yfd, fds[1] = pk->sfd, fds[2] = pk->ffd, fds[3] = pk->tfd;
 	close(pk->xfd);
 	EXPECT_INT(pxr_packer_close(pk, &err), -1);
 	EXPECT_STR_CONTAINS(err.msg, "close");
+	EXPECT_INT(fds[0] != -1 && fds[1] != -1, 1);
 	for (int i = 0; i < 4; i++)
 		if (fds[i] != -1)
 			EXPECT_INT(is_open(fds[i]), 0);
-	EXPECT_INT(fds[0] != -1 && fds[1] != -1, 1);
-	for (const char *const *f = (const char *const[]){ "X.raw", "Y.raw",
-		 "X.raw.status", "X.raw.stats", "X.raw.meta", NULL };
-	     *f != NULL; f++) {
-		char path[96];
-
-		snprintf(path, sizeof(path), "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
+out:
+	remove_set(dir);
 }
 
 int
