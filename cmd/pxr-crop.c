@@ -15,7 +15,7 @@ static const struct fe_prog prog = {
 	"                [--fill v] [--no-pad] [--size n|wxh] [file]\n",
 	"Crop pixel records (stdin if no file) to stdout.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
-	"2 usage error or an unreadable stream.\n",
+	"2 usage error or a damaged or unreadable stream.\n",
 };
 
 /* --at X,Y: the window's top-left corner, which may lie outside. */

@@ -16,7 +16,8 @@ static const struct fe_prog prog = {
 	"Decode JPEG and PNG records (stdin if no file) to RGB pixel records "
 	"on stdout.\n",
 	"Exit status: 0 all images decoded, 1 some records are failures "
-	"(each reported),\n2 usage error or an unreadable stream.\n",
+	"(each reported),\n2 usage error, a damaged or unreadable stream or a "
+	"write error.\n",
 };
 
 struct options {
@@ -26,7 +27,6 @@ struct options {
 	int force;
 	enum pxr_like like;
 	int exact, lenient, strict;
-	uint64_t min_side;
 };
 
 /* Checks the combination, and lets the preset fill in the rest. */
@@ -39,14 +39,13 @@ settle(struct options *o, const struct fe_opt *opts)
 
 	if (o->lenient && o->strict)
 		pxr_die(2, "--lenient and --strict cannot be combined");
-	if (o->exact && o->min_side != 0)
+	if (o->exact && fe_given(opts, "min-side"))
 		pxr_die(2, "--exact and --min-side cannot be combined");
 	if (fe_given(opts, "short") + fe_given(opts, "size") > 1)
 		pxr_die(2, "give one of --short and --size");
 	o->d.policy = o->strict ? PXR_DECODE_STRICT
 	    : o->lenient	    ? PXR_DECODE_LENIENT
 				    : PXR_DECODE_DEFAULT;
-	o->d.min_side = (uint32_t)o->min_side;
 	o->fused = fe_given(opts, "short") || fe_given(opts, "size");
 	o->s.target = fe_given(opts, "size") ? PXR_TARGET_SIZE
 					     : PXR_TARGET_SHORT;
@@ -87,10 +86,9 @@ parse_args(int argc, char **argv, struct options *o)
 		{ FE_ROW("max-pixels", 0, FE_NUMBER, &o->d.max_pixels, "N",
 		      "refuse images declaring more pixels (178956970)"),
 		    .min = 1, .max = UINT64_C(1) << 40 },
-		{ FE_ROW("min-side", 0, FE_NUMBER, &o->min_side, "S",
-		      "decode JPEGs at the smallest scale 1/8, 2/8, 4/8 or "
-		      "8/8\nwhose shorter side is still >= S"),
-		    .min = 1, .max = PXR_DIM_MAX },
+		{ FE_ROW("min-side", 0, FE_SIDE, &o->d.min_side, "S",
+		    "decode JPEGs at the smallest scale 1/8, 2/8, 4/8 or "
+		    "8/8\nwhose shorter side is still >= S") },
 		{ FE_ROW("round", 0, FE_ROUND, &s->round, "R",
 		    "with --short: even, down or notebook, as pxr-resize's") },
 		{ FE_ROW("short", 's', FE_SIDE, &s->n, "N",
@@ -98,7 +96,8 @@ parse_args(int argc, char **argv, struct options *o)
 		    "--short does, decoding only the part of a JPEG\n"
 		    "the --crop window needs (same bytes as the pipe)") },
 		{ FE_ROW("size", 0, FE_SIZE, &s->tw, "WxH",
-		      "also resize to exactly W x H (no crop), as pxr-resize"),
+		      "also resize to exactly W x H (no crop; N: N x N),\n"
+		      "as pxr-resize"),
 		    .to2 = &s->th },
 		{ FE_ROW("strict", 0, FE_FLAG, &o->strict, NULL,
 		    "every libjpeg warning is a failure") },

@@ -15,7 +15,7 @@ static const struct fe_prog prog = {
 	"[file]\n",
 	"Label records (stdin if no file) with the index of their WNID.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
-	"2 usage error, a bad label file or an unreadable stream.\n",
+	"2 usage error, a bad label file or a damaged or unreadable stream.\n",
 };
 
 struct options {

@@ -64,8 +64,8 @@ parse_args(int argc, char **argv, struct options *o)
 		    "manifest; a set made with another is\n"
 		    "refused") },
 		{ FE_ROW("size", 0, FE_SIZE, &o->m.width, "WxH",
-		      "with --create: image size (224x224); 3\n"
-		      "channels"),
+		      "with --create: image size (224x224; N: NxN);\n"
+		      "3 channels"),
 		    .to2 = &o->m.height },
 		{ FE_ROW("synsets", 0, FE_TEXT, &o->synsets, "FILE",
 		    "with --finish: list these classes in the\n"

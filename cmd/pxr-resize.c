@@ -13,7 +13,7 @@ static const struct fe_prog prog = {
 	"[file]\n",
 	"Resample pixel records (stdin if no file) to stdout.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
-	"2 usage error or an unreadable stream.\n",
+	"2 usage error or a damaged or unreadable stream.\n",
 };
 
 struct options {
@@ -27,7 +27,6 @@ parse_args(int argc, char **argv, struct options *o)
 {
 	struct pxr_shape *s = &o->s;
 	enum pxr_like like = PXR_LIKE_NONE;
-	uint32_t longest = 0, shortest = 256;
 	int first;
 	struct fe_opt opts[] = {
 		{ FE_ROW("align", 'a', FE_ALIGN, &s->co.align, "A",
@@ -45,19 +44,21 @@ parse_args(int argc, char **argv, struct options *o)
 		    "the geometry of a reference, which the options\n"
 		    "above and below override: torchvision\n"
 		    "(Resize + CenterCrop) or notebook") },
-		{ FE_ROW("long", 'l', FE_SIDE, &longest, "N",
+		{ FE_ROW("long", 'l', FE_SIDE, &s->n, "N",
 		    "longest side to N, keeping the aspect") },
 		{ FE_ROW("round", 0, FE_ROUND, &s->round, "R",
 		    "the other side: even (round, ties to even;\n"
 		    "the default), down (torchvision) or notebook") },
-		{ FE_ROW("short", 's', FE_SIDE, &shortest, "N",
+		{ FE_ROW("short", 's', FE_SIDE, &s->n, "N",
 		    "shortest side to N, keeping the aspect (256)") },
-		{ FE_ROW("size", 'S', FE_SIZE, &s->tw, "WxH", "exactly W x H"),
+		{ FE_ROW("size", 'S', FE_SIZE, &s->tw, "WxH",
+		      "exactly W x H (N: N x N)"),
 		    .to2 = &s->th },
 		FE_END,
 	};
 
 	s->co.pad = 1;
+	s->n = 256; /* --long, --short: one of them at most */
 	first = fe_parse(&prog, opts, argc, argv);
 	if (fe_given(opts, "long") + fe_given(opts, "short") +
 		fe_given(opts, "size") > 1)
@@ -70,7 +71,6 @@ parse_args(int argc, char **argv, struct options *o)
 	s->target = fe_given(opts, "long") ? PXR_TARGET_LONG
 	    : fe_given(opts, "size")	    ? PXR_TARGET_SIZE
 					    : PXR_TARGET_SHORT;
-	s->n = fe_given(opts, "long") ? longest : shortest;
 	fe_like(opts, like, s);
 	return first;
 }

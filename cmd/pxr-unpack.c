@@ -24,15 +24,15 @@ static const struct fe_prog prog = {
 	"                  [--pick list | --random k [--seed n]]\n",
 	"Write pixel records (stdin if no file) as image files, or read a\n"
 	"packed tensor back as records.\n",
-	"Exit status: 0 all records written, 1 some were failures or not\n"
-	"pixels, 2 usage error, a damaged or unreadable input, write error.\n",
+	"Exit status: 0 all records written, 1 failures, records not pixels\n"
+	"or an empty sheet, 2 usage error, a bad input or a write error.\n",
 };
 
 static void
 parse_format(void *to, const char *s)
 {
 	if (strcmp(s, "png") != 0 && strcmp(s, "ppm") != 0)
-		pxr_die(2, "unknown format '%s' (png, ppm)", s);
+		pxr_die(2, "unknown --format '%s' (png, ppm)", s);
 	*(enum pxr_imgfmt *)to = s[1] == 'n' ? PXR_IMG_PNG : PXR_IMG_PPM;
 }
 
@@ -66,7 +66,7 @@ parse_args(int argc, char **argv, struct options *o)
 		      "the seed of --random (1)"),
 		    .max = UINT64_MAX },
 		{ FE_ROW("sheet", 0, FE_SIZE, &o->cols, "CxR",
-		      "one contact sheet of the first C*R images"),
+		      "one contact sheet of the first C*R images (N: NxN)"),
 		    .to2 = &o->rows },
 		{ FE_ROW("tensor", 0, FE_TEXT, &o->tensor, "FILE",
 		    "read a pxr-pack tensor as records") },

@@ -462,7 +462,9 @@ read_part(struct pxr_decoder *dec, unsigned ch, int cmyk,
 		    ci->output_height - ci->output_scanline);
 }
 
-/* Sets the output colour space for the image's; its channels. */
+/* Chooses libjpeg's output space for the image's colour space; returns
+ * the channels stored (CMYK and YCCK are read as CMYK and made RGB row by
+ * row). */
 static unsigned
 jpeg_out_space(struct jpeg_decompress_struct *ci, int gray)
 {

@@ -168,6 +168,8 @@ pxr_list_skipped_text(const struct pxr_list *l, char *buf, size_t size)
 {
 	size_t used = 0;
 
+	if (size == 0)
+		return 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < l->nskipped; i++) {
 		int w = snprintf(buf + used, size - used, "%s%llu %s",

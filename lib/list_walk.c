@@ -239,8 +239,10 @@ header_status(struct walk *w, struct archive *a, int r, const char *arcname,
 	    : r == ARCHIVE_WARN ? "damaged header"
 				 : "unreadable archive");
 	w->l->st.damaged++;
+	if (r != ARCHIVE_WARN)
+		return -1;
 	*damaged = 1;
-	return r == ARCHIVE_WARN ? 0 : -1;
+	return 0;
 }
 
 /*

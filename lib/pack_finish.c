@@ -195,8 +195,11 @@ json_classes(FILE *fp, const char *synsets, struct pxr_err *err)
 		first = 1;
 		start = 0;
 		while (fgets(line, sizeof(line), in) != NULL) {
-			size_t n = strcspn(line, " \t\r\n,"), rest;
-			char *w = line + n;
+			/* Leading blanks skipped, as pxr-label skips them,
+			 * so that entry k is class k. */
+			char *id = line + strspn(line, " \t");
+			size_t n = strcspn(id, " \t\r\n,"), rest;
+			char *w = id + n;
 
 			if (n == 0)
 				continue;
@@ -205,7 +208,7 @@ json_classes(FILE *fp, const char *synsets, struct pxr_err *err)
 			words |= rest > 0;
 			fputs(first ? "" : ", ", fp);
 			if (pass == 0)
-				json_str(fp, line, n);
+				json_str(fp, id, n);
 			else
 				json_str(fp, w, rest);
 			first = 0;

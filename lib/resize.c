@@ -504,7 +504,10 @@ pxr_resize_need(struct pxr_resizer *rz, uint32_t w, uint32_t h,
 /*
  * The horizontal pass of pxr_resize_part: the window's columns of tmprows
  * input rows (from src, stride apart, starting at column x0) into rz->tmp,
- * a row of win->w * nch bytes each, by the widest code the CPU runs.
+ * a row of win->w * nch bytes each, by the widest code the CPU runs.  The
+ * code is chosen here, once per image, so that the row loops stay free of
+ * dispatch; the VBMI groups are built again only when the window's columns
+ * change (the same crop of same-sized images reuses them).
  */
 static void
 horizontal_pass(struct pxr_resizer *rz, struct coeffs *ch,

@@ -333,7 +333,9 @@ pxr_pick_init(struct pxr_pick *p, const char *list, uint64_t random,
 {
 	p->list = list;
 	p->random = random;
-	p->state = seed * 0x9E3779B97F4A7C15ull + 1; /* never 0 */
+	p->state = seed * 0x9E3779B97F4A7C15ull + 1;
+	if (p->state == 0) /* one seed wraps to it: xorshift would stay 0 */
+		p->state = 1;
 	p->k = 0;
 }
 
@@ -383,10 +385,14 @@ pxr_class_captions(char *text, size_t *n, struct pxr_err *err)
 	*n = 0;
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
-		char *words = line + strcspn(line, " \t"), *end;
+		char *words, *end;
 
-		if (*line == '\0' || *line == '\r')
+		/* A line is a class where pxr-label's readers count one:
+		 * its first word not empty, so caption k is class k. */
+		line += strspn(line, " \t\r");
+		if (*line == '\0')
 			continue;
+		words = line + strcspn(line, " \t\r");
 		if (*words != '\0') {
 			*words++ = '\0';
 			words += strspn(words, " \t");

@@ -35,7 +35,9 @@ norm() {
 		grep -E '^\.It Fl' "$TOP/man/pxr-$p.1" |
 			sed -nE 's/^\.It (Fl ([A-Za-z]) , )?Fl Fl ([a-z-]+).*/-\2 --\3/p' |
 			sed 's/^- //' | sort -u > man.txt
-		[ -s help.txt ] && [ -s man.txt ]
+		# Inside a loop a failed [ ] in an && list would not fail the test.
+		[ -s help.txt ] || fail "pxr-$p: no options read from --help"
+		[ -s man.txt ] || fail "pxr-$p: no options read from the man page"
 		diff help.txt man.txt || fail "pxr-$p: --help and the man page's options differ"
 	done
 }

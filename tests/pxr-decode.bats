@@ -66,7 +66,7 @@ setup() {
 	run -2 --separate-stderr pxr-decode --exact --min-side 256
 	assert_equal "$stderr" "pxr-decode: --exact and --min-side cannot be combined"
 	run -2 --separate-stderr pxr-decode --min-side 25x
-	assert_equal "$stderr" "pxr-decode: --min-side wants a number from 1 to 1048576, not '25x'"
+	assert_equal "$stderr" "pxr-decode: --min-side wants a side of 1 to 1048576 pixels, not '25x'"
 	run -2 --separate-stderr pxr-decode --max-pixels 0
 	assert_equal "$stderr" "pxr-decode: --max-pixels wants a number from 1 to 1099511627776, not '0'"
 }

@@ -88,7 +88,7 @@ sequential() {
 	run -2 --separate-stderr pxr-imagenet
 	[[ "$stderr" == "usage: pxr-imagenet"* ]]
 	run -2 --separate-stderr pxr-imagenet --layout zyx "$SAMPLE"
-	assert_equal "${stderr_lines[0]}" "pxr-imagenet: unknown layout 'zyx' (julia, nhwc, nchw)"
+	assert_equal "${stderr_lines[0]}" "pxr-imagenet: unknown --layout 'zyx' (julia, nhwc, nchw)"
 	run -2 --separate-stderr pxr-imagenet "$BATS_TEST_TMPDIR"
 	[[ "$stderr" == *"holds neither ILSVRC2012_img_{train,val}.tar nor train/ or val/"* ]]
 	run -0 pxr-imagenet --help

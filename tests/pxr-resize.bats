@@ -115,7 +115,7 @@ compare_pillow() {
 
 @test "pxr-resize: usage errors" {
 	run -2 --separate-stderr pxr-resize --filter cubic
-	assert_equal "$stderr" "pxr-resize: unknown filter 'cubic' (triangle, lanczos3, box, gaussian)"
+	assert_equal "$stderr" "pxr-resize: unknown --filter 'cubic' (triangle, lanczos3, box, gaussian)"
 	run -2 --separate-stderr pxr-resize --short 0
 	assert_equal "$stderr" "pxr-resize: --short wants a side of 1 to 1048576 pixels, not '0'"
 	run -2 --separate-stderr pxr-resize --short 5 --long 6

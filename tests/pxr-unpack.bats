@@ -121,7 +121,7 @@ print("ok")'
 	run -2 --separate-stderr pxr-unpack --pick 1
 	assert_equal "$stderr" "pxr-unpack: --pick, --random and --labels go with --tensor"
 	run -2 --separate-stderr pxr-unpack --format gif
-	assert_equal "$stderr" "pxr-unpack: unknown format 'gif' (png, ppm)"
+	assert_equal "$stderr" "pxr-unpack: unknown --format 'gif' (png, ppm)"
 	run -2 --separate-stderr pxr-unpack --sheet 65x1
 	assert_equal "$stderr" "pxr-unpack: --sheet 65x1: at most 64x64"
 	run -2 --separate-stderr pxr-unpack --sheet 3by2

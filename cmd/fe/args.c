@@ -23,17 +23,14 @@ static struct fe_opt help_opt = { FE_ROW("help", 'h', FE_FLAG, NULL, NULL,
 static struct fe_opt version_opt = { FE_ROW("version", 'V', FE_FLAG, NULL,
     NULL, "print the version and exit") };
 
-/* The kinds of value named by words: what a word it does not know is
- * called, and the words it knows. */
-static const struct {
-	const char *what, *choices;
-} words[] = {
-	[FE_FILTER] = { "filter", "triangle, lanczos3, box, gaussian" },
-	[FE_ALIGN] = { "--align", "center, seed" },
-	[FE_ROUND] = { "--round", "even, down, notebook" },
-	[FE_LIKE] = { "--like", "torchvision, notebook" },
-	[FE_LAYOUT] = { "layout", "julia, nhwc, nchw" },
-	[FE_LTYPE] = { "label type", "u16, i32, i64" },
+/* The words each kind of value named by words knows. */
+static const char *const choices[] = {
+	[FE_FILTER] = "triangle, lanczos3, box, gaussian",
+	[FE_ALIGN] = "center, seed",
+	[FE_ROUND] = "even, down, notebook",
+	[FE_LIKE] = "torchvision, notebook",
+	[FE_LAYOUT] = "julia, nhwc, nchw",
+	[FE_LTYPE] = "u16, i32, i64",
 };
 
 /* A value named by a word, by the library's own parser: 0 or -1. */
@@ -135,8 +132,8 @@ take_value(const struct fe_opt *o, const char *s)
 		break;
 	default:
 		if (parse_word(o, s) == -1)
-			pxr_die(2, "unknown %s '%s' (%s)", words[o->kind].what,
-			    s, words[o->kind].choices);
+			pxr_die(2, "unknown --%s '%s' (%s)", o->name, s,
+			    choices[o->kind]);
 	}
 }
 
@@ -223,6 +220,7 @@ fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc,
 	struct option longopts[FE_MAX_OPTS + 1] = { { NULL, 0, NULL, 0 } };
 	char letters[2 * FE_MAX_OPTS + 1];
 	size_t n = all_rows(opts, rows), used = 0;
+	char *slash;
 	int c;
 
 	for (size_t i = 0; i < n; i++) {
@@ -240,6 +238,10 @@ fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc,
 		}
 	}
 	letters[used] = '\0';
+	/* getopt names the program by argv[0]: by its base name, as every
+	 * other message does, not by the path it was run by. */
+	if ((slash = strrchr(argv[0], '/')) != NULL)
+		argv[0] = slash + 1;
 	while ((c = getopt_long(argc, argv, letters, longopts, NULL)) != -1) {
 		size_t i = 0;
 
@@ -279,25 +281,16 @@ fe_given(const struct fe_opt *opts, const char *name)
 	return o->given;
 }
 
-/* Whether the option name is in the table and was given. */
-static int
-given_in(const struct fe_opt *opts, const char *name)
-{
-	const struct fe_opt *o = find(opts, name);
-
-	return o != NULL && o->given > 0;
-}
-
 void
 fe_like(const struct fe_opt *opts, enum pxr_like like, struct pxr_shape *s)
 {
 	struct pxr_shape preset = *s;
 
 	pxr_like_defaults(like, &preset);
-	if (!given_in(opts, "filter"))
+	if (!fe_given(opts, "filter"))
 		s->filter = preset.filter;
-	if (!given_in(opts, "round"))
+	if (!fe_given(opts, "round"))
 		s->round = preset.round;
-	if (!given_in(opts, "align"))
+	if (!fe_given(opts, "align"))
 		s->co.align = preset.co.align;
 }

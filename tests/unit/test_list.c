@@ -12,7 +12,7 @@
 #include "list.h"
 #include "unit.h"
 
-static char dir[] = "/tmp/pxr-unit-list-XXXXXX";
+static char dir[256];
 
 static void
 touch(const char *rel, const char *bytes)
@@ -213,16 +213,16 @@ test_load(void)
 int
 main(void)
 {
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 2;
-	}
+	char rm[300];
+
+	unit_tmpdir(dir, sizeof(dir), "pxr-unit-list");
 	test_order();
 	test_index_round_trip();
 	test_shards();
 	test_select();
 	test_load();
-	if (system("rm -rf /tmp/pxr-unit-list-*") != 0)
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir); /* this run's only */
+	if (system(rm) != 0)
 		return 2;
 	UNIT_DONE();
 }

@@ -116,7 +116,6 @@ remove_set(const char *dir)
 static void
 test_packer_close(void)
 {
-	const char *tmp = getenv("TMPDIR");
 	char dir[PATH_MAX], x[PATH_MAX + 8], y[PATH_MAX + 8];
 	struct pxr_pack_meta m = { .n = 2, .width = 4, .height = 3,
 		.channels = 3 };
@@ -124,12 +123,7 @@ test_packer_close(void)
 	struct pxr_err err;
 	int fds[4];
 
-	snprintf(dir, sizeof(dir), "%s/pxr-test-pack-XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		UNIT_CHECK(0, "mkdtemp %s: %s", dir, strerror(errno));
-		return;
-	}
+	unit_tmpdir(dir, sizeof(dir), "pxr-unit-pack");
 	snprintf(x, sizeof(x), "%s/X.raw", dir);
 	snprintf(y, sizeof(y), "%s/Y.raw", dir);
 	EXPECT_INT(pxr_pack_create(x, y, &m, 0, &err), 0);

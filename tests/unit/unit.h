@@ -7,6 +7,7 @@
 #define UNIT_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_passed, unit_failed;
@@ -39,5 +40,21 @@ static int unit_passed, unit_failed;
 		    unit_failed);                                             \
 		return unit_failed == 0 ? 0 : 1;                              \
 	} while (0)
+
+/* Makes a new folder "$TMPDIR/name-XXXXXX" (/tmp without TMPDIR) into dir,
+ * of size bytes: its own, so that runs side by side never meet; exits 2
+ * if it cannot. */
+static inline void
+unit_tmpdir(char *dir, size_t size, const char *name)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, size, "%s/%s-XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp", name);
+	if (mkdtemp(dir) == NULL) {
+		perror(dir);
+		exit(2);
+	}
+}
 
 #endif
