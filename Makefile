@@ -53,7 +53,8 @@ DEPS_TEST = $(DEPS_BUILD) bats bats-assert bats-support bats-file \
             openssh-server openssh-client e2fsprogs util-linux \
             munge slurmctld slurmd slurm-client
 # To lint and fuzz (`make lint`, `make fuzz`).
-DEPS_LINT = $(DEPS_BUILD) cppcheck clang-tidy clang libclang-rt-dev
+DEPS_LINT = $(DEPS_BUILD) cppcheck clang-tidy clang clang-format shellcheck \
+            libclang-rt-dev
 
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 
@@ -168,11 +169,23 @@ deps-lint:
 lint-man:
 	$(if $(MAN1)$(MAN5),mandoc -T lint -W warning $(MAN1) $(MAN5))
 
+# Every C file of the project but bench's (bench/*.c build against the
+# peers' headers and keep their own style); lib/font.c's table is kept as
+# lib/mkfont.py writes it (clang-format off).
+FORMAT_SRC = $(wildcard lib/*.[ch] cmd/*.c cmd/fe/*.[ch] tests/unit/*.[ch] \
+    tests/test_helper/*.c fuzz/*.c)
+# The shell that CI checks: the pipelines and every script the tests and
+# the sample run.
+SHELL_SRC = $(SCRIPTS) sample/dataset tests/run-bats $(wildcard tests/test_helper/*.bash)
+
 format:
-	clang-format -i lib/*.c lib/*.h cmd/*.c cmd/fe/* tests/unit/*.c tests/unit/*.h
+	clang-format -i $(FORMAT_SRC)
 
 format-check:
-	clang-format --dry-run --Werror lib/*.c lib/*.h cmd/*.c cmd/fe/*
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+shellcheck:
+	shellcheck -S warning $(SHELL_SRC)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
@@ -232,7 +245,7 @@ fuzz-run: fuzz
 lint: deps-lint
 	$(MAKE) lint-built
 
-lint-built:
+lint-built: format-check shellcheck
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --inline-suppr --std=c11 -Ilib -Icmd/fe cmd lib
 	clang-tidy --quiet $(LIB_SRC) $(FE_SRC) $(CMD_SRC) -- $(PXR_CFLAGS) -Icmd/fe
@@ -240,4 +253,4 @@ lint-built:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all bench unit bats test test-built check dataset fuzz fuzz-run lint lint-built deps deps-test deps-lint lint-man format format-check install clean
+.PHONY: all bench unit bats test test-built check dataset fuzz fuzz-run lint lint-built deps deps-test deps-lint lint-man format format-check shellcheck install clean

@@ -132,7 +132,8 @@ cat_stream(const char *path, const struct options *o, struct pxr_writer *wr)
 			print_text(&rec);
 	}
 	if (o->check)
-		printf("%s: %llu records, %llu failure records, %llu problems\n",
+		printf(
+		    "%s: %llu records, %llu failure records, %llu problems\n",
 		    pxr_reader_name(rd), n, failures, problems);
 	pxr_reader_close(rd);
 	if (problems > 0)
@@ -150,8 +151,9 @@ main(int argc, char **argv)
 
 	fe_start(argv[0]);
 	first = parse_args(argc, argv, &o);
-	if (o.pass && (wr = pxr_writer_open(NULL,
-			   o.force ? PXR_WRITER_FORCE : 0, &err)) == NULL)
+	if (o.pass &&
+	    (wr = pxr_writer_open(NULL, o.force ? PXR_WRITER_FORCE : 0,
+		 &err)) == NULL)
 		pxr_die(2, "%s", err.msg);
 	if (first == argc)
 		status = cat_stream(NULL, &o, wr);

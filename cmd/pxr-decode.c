@@ -44,15 +44,16 @@ settle(struct options *o, const struct fe_opt *opts)
 	if (fe_given(opts, "short") + fe_given(opts, "size") > 1)
 		pxr_die(2, "give one of --short and --size");
 	o->d.policy = o->strict ? PXR_DECODE_STRICT
-	    : o->lenient	    ? PXR_DECODE_LENIENT
-				    : PXR_DECODE_DEFAULT;
+	    : o->lenient        ? PXR_DECODE_LENIENT
+				: PXR_DECODE_DEFAULT;
 	o->fused = fe_given(opts, "short") || fe_given(opts, "size");
-	o->s.target = fe_given(opts, "size") ? PXR_TARGET_SIZE
-					     : PXR_TARGET_SHORT;
+	o->s.target =
+	    fe_given(opts, "size") ? PXR_TARGET_SIZE : PXR_TARGET_SHORT;
 	o->s.crop = fe_given(opts, "crop") > 0;
 	if (shaping && !o->fused)
-		pxr_die(2, "--crop, --align, --filter, --like and --round need "
-			   "--short (or --size)");
+		pxr_die(2,
+		    "--crop, --align, --filter, --like and --round need "
+		    "--short (or --size)");
 	if (o->s.target == PXR_TARGET_SIZE && o->s.crop)
 		pxr_die(2, "--size resizes the whole image: no --crop");
 	fe_like(opts, o->like, &o->s);
@@ -72,7 +73,8 @@ parse_args(int argc, char **argv, struct options *o)
 		{ FE_ROW("exact", 'e', FE_FLAG, &o->exact, NULL,
 		    "decode at full size (the default)") },
 		{ FE_ROW("exif-rotate", 0, FE_FLAG, &o->d.exif_rotate, NULL,
-		    "apply the EXIF orientation of JPEGs (default: ignore it)") },
+		    "apply the EXIF orientation of JPEGs (default: ignore "
+		    "it)") },
 		{ FE_ROW("filter", 'F', FE_FILTER, &s->filter, "F",
 		    "with --short: the resize filter, as pxr-resize's") },
 		FE_FORCE(&o->force),
@@ -141,8 +143,8 @@ main(int argc, char **argv)
 	if ((d.dec = pxr_decoder_new(&o.d, &err)) == NULL ||
 	    (o.fused && (d.sh = pxr_shaper_new(&o.s, &err)) == NULL))
 		pxr_die(2, "%s", err.msg);
-	status = fe_filter(argv[first], o.force, FE_TAKES_ENCODED, decode, &d,
-	    &n);
+	status =
+	    fe_filter(argv[first], o.force, FE_TAKES_ENCODED, decode, &d, &n);
 	pxr_decoder_free(d.dec);
 	pxr_shaper_free(d.sh);
 	if (n.warned > 0 || n.failed > 0)

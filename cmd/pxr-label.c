@@ -11,7 +11,8 @@
 
 static const struct fe_prog prog = {
 	"usage: pxr-label [-fhvV] [-b 0|1] [--print-synsets]\n"
-	"                 [--classes file | [--val-labels file] [--synsets file]] "
+	"                 [--classes file | [--val-labels file] [--synsets "
+	"file]] "
 	"[file]\n",
 	"Label records (stdin if no file) with the index of their WNID.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
@@ -53,8 +54,9 @@ parse_args(int argc, char **argv, struct options *o)
 	o->base = 1;
 	first = fe_parse(&prog, opts, argc, argv);
 	if (o->folders && (o->synsets || o->val_labels))
-		pxr_die(2, "--classes cannot be combined with --synsets or "
-			   "--val-labels");
+		pxr_die(2,
+		    "--classes cannot be combined with --synsets or "
+		    "--val-labels");
 	if (argc - first > 1)
 		fe_usage(&prog, NULL);
 	return first;
@@ -106,9 +108,9 @@ load(const struct options *o)
 		pxr_die(2, "%s", err.msg);
 	if (o->verbose)
 		pxr_warnx("%zu classes, %s", pxr_labeler_nsynsets(lb),
-		    o->folders ? o->folders
-		    : o->synsets ? o->synsets
-				 : "from the validation labels");
+		    o->folders       ? o->folders
+			: o->synsets ? o->synsets
+				     : "from the validation labels");
 	return lb;
 }
 

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "list.h"
 #include "fe.h"
+#include "list.h"
 
 struct options {
 	int count, force, names, verbose;
@@ -94,8 +94,8 @@ read_done(const struct options *o, struct pxr_list_sel *sel)
 
 	for (int f = 0; f < o->nskip; f++) {
 		size_t n;
-		char *st = pxr_read_all(o->skip_done[f], (size_t)1 << 40, &n,
-		    &err);
+		char *st =
+		    pxr_read_all(o->skip_done[f], (size_t)1 << 40, &n, &err);
 
 		if (st == NULL)
 			pxr_die(2, "%s", err.msg);
@@ -165,15 +165,18 @@ main(int argc, char **argv)
 	 * told ahead (--range can: it counts from the first). */
 	counted = !from_stdin || o.from_index;
 	if (!counted && o.want.has_shard)
-		pxr_die(2, "--shard of the standard input needs its index "
-			   "(--from-index): the number of images is not known "
-			   "before the end");
-	pxr_list_select(counted ? pxr_list_count(l) : UINT64_MAX, &o.want, &sel);
+		pxr_die(2,
+		    "--shard of the standard input needs its index "
+		    "(--from-index): the number of images is not known "
+		    "before the end");
+	pxr_list_select(counted ? pxr_list_count(l) : UINT64_MAX, &o.want,
+	    &sel);
 	read_done(&o, &sel);
 
 	if (o.count || o.names || o.index) {
 		if (!counted)
-			pxr_die(2, "--count and --names need seekable sources "
+			pxr_die(2,
+			    "--count and --names need seekable sources "
 			    "or --from-index");
 		if (o.count)
 			printf("%llu\n", (unsigned long long)(sel.hi - sel.lo));

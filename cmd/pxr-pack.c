@@ -5,8 +5,8 @@
  */
 #include <stdlib.h>
 
-#include "pack.h"
 #include "fe.h"
+#include "pack.h"
 
 struct options {
 	int create, finish, quiet, overwrite, npy;
@@ -87,9 +87,10 @@ parse_args(int argc, char **argv, struct options *o)
 		pxr_die(2, "--create and --finish cannot be combined");
 	for (size_t i = 0; i < sizeof(set_opts) / sizeof(*set_opts); i++)
 		if (fe_given(opts, set_opts[i]) && !o->create)
-			pxr_die(2, "--layout, --npy, --size, --label-type, "
-				   "--recipe and --overwrite go with --create "
-				   "(the set's metadata holds them)");
+			pxr_die(2,
+			    "--layout, --npy, --size, --label-type, "
+			    "--recipe and --overwrite go with --create "
+			    "(the set's metadata holds them)");
 	if (argc - first != 2)
 		fe_usage(&prog, NULL);
 	return first;
@@ -102,7 +103,8 @@ create(struct options *o, const char *x, const char *y)
 
 	if (o->recipe != NULL) {
 		size_t len;
-		char *text = pxr_read_all(o->recipe, PXR_RECIPE_MAX, &len, &err);
+		char *text =
+		    pxr_read_all(o->recipe, PXR_RECIPE_MAX, &len, &err);
 
 		if (text == NULL ||
 		    pxr_recipe_parse(o->recipe, text, len, o->m.recipe, &err) ==
@@ -132,8 +134,9 @@ finish(const struct options *o, const char *x, const char *y)
 		pxr_die(2, "%s", err.msg);
 	if (!o->quiet)
 		pxr_warnx("%s: %llu images ok, %llu failed, %llu missing; "
-			  "manifest %s.manifest.json", x,
-		    (unsigned long long)rep.ok, (unsigned long long)rep.failed,
+			  "manifest %s.manifest.json",
+		    x, (unsigned long long)rep.ok,
+		    (unsigned long long)rep.failed,
 		    (unsigned long long)rep.missing, x);
 	if (rep.missing > 0)
 		return 2;
@@ -193,7 +196,7 @@ main(int argc, char **argv)
 		pxr_die(2, "%s", err.msg);
 	if (!o.quiet && (p.failed > 0 || p.skipped > 0))
 		pxr_warnx("%s: %llu images written, %llu failed (written as "
-			  "zeros), %llu already done", x, p.written, p.failed,
-		    p.skipped);
+			  "zeros), %llu already done",
+		    x, p.written, p.failed, p.skipped);
 	return p.failed > 0 ? 1 : 0;
 }

@@ -61,7 +61,8 @@ parse_args(int argc, char **argv, struct options *o)
 	s->n = 256; /* --long, --short: one of them at most */
 	first = fe_parse(&prog, opts, argc, argv);
 	if (fe_given(opts, "long") + fe_given(opts, "short") +
-		fe_given(opts, "size") > 1)
+		fe_given(opts, "size") >
+	    1)
 		pxr_die(2, "give one of --long, --short and --size");
 	if (argc - first > 1)
 		fe_usage(&prog, NULL);
@@ -69,8 +70,8 @@ parse_args(int argc, char **argv, struct options *o)
 	if (fe_given(opts, "align") && !s->crop)
 		pxr_die(2, "--align needs --crop");
 	s->target = fe_given(opts, "long") ? PXR_TARGET_LONG
-	    : fe_given(opts, "size")	    ? PXR_TARGET_SIZE
-					    : PXR_TARGET_SHORT;
+	    : fe_given(opts, "size")       ? PXR_TARGET_SIZE
+					   : PXR_TARGET_SHORT;
 	fe_like(opts, like, s);
 	return first;
 }
@@ -93,8 +94,8 @@ main(int argc, char **argv)
 	first = parse_args(argc, argv, &o);
 	if ((sh = pxr_shaper_new(&o.s, &err)) == NULL)
 		pxr_die(2, "%s", err.msg);
-	status = fe_filter(argv[first], o.force, FE_TAKES_PIXELS, resize, sh,
-	    NULL);
+	status =
+	    fe_filter(argv[first], o.force, FE_TAKES_PIXELS, resize, sh, NULL);
 	pxr_shaper_free(sh);
 	return status;
 }

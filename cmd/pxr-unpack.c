@@ -19,7 +19,8 @@ struct options {
 
 static const struct fe_prog prog = {
 	"usage: pxr-unpack [-hV] [--format png|ppm] [-o pattern]\n"
-	"                  [--sheet colsxrows [--classes file] [-b 0|1]] [file]\n"
+	"                  [--sheet colsxrows [--classes file] [-b 0|1]] "
+	"[file]\n"
 	"       pxr-unpack --tensor x_file [-f] [--labels y_file]\n"
 	"                  [--pick list | --random k [--seed n]]\n",
 	"Write pixel records (stdin if no file) as image files, or read a\n"
@@ -86,8 +87,9 @@ parse_args(int argc, char **argv, struct options *o)
 	if (o->classes && !o->cols)
 		pxr_die(2, "--classes goes with --sheet");
 	if (o->tensor && (o->cols || o->output || fe_given(opts, "format")))
-		pxr_die(2, "--tensor writes records: pipe them to another "
-			   "pxr-unpack for files or a sheet");
+		pxr_die(2,
+		    "--tensor writes records: pipe them to another "
+		    "pxr-unpack for files or a sheet");
 	if (argc - first > (o->tensor ? 0 : 1))
 		fe_usage(&prog, NULL);
 	if (!fe_given(opts, "format") && o->output && strlen(o->output) > 4 &&
@@ -131,7 +133,7 @@ from_tensor(const struct options *o)
 struct unpacking {
 	const struct options *o;
 	struct pxr_sheet *sheet; /* NULL: files */
-	char **names;		 /* the sheet's class captions */
+	char **names;            /* the sheet's class captions */
 	size_t nnames;
 	int status;
 };
@@ -145,7 +147,8 @@ take(void *ctx, struct pxr_record *rec)
 	char path[4096], line[2][256];
 
 	if (rec->kind != PXR_KIND_PIXELS) {
-		pxr_warn_record(rec, rec->kind == PXR_KIND_FAILURE
+		pxr_warn_record(rec,
+		    rec->kind == PXR_KIND_FAILURE
 			? "failure record: no image to write"
 			: "not decoded: no image to write");
 		u->status = 1;
@@ -160,8 +163,8 @@ take(void *ctx, struct pxr_record *rec)
 	if (pxr_unpack_name(path, sizeof(path),
 		o->output ? o->output : "%i.png", rec) == -1)
 		pxr_die(2, "output name too long");
-	if (pxr_image_write(path, o->fmt, rec->payload, rec->width,
-		rec->height, rec->channels, &err) == -1)
+	if (pxr_image_write(path, o->fmt, rec->payload, rec->width, rec->height,
+		rec->channels, &err) == -1)
 		pxr_die(2, "%s", err.msg);
 }
 

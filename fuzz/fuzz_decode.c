@@ -29,7 +29,9 @@ static int
 decode_fused(struct pxr_decoder *dec, struct pxr_record *rec, int seed,
     struct pxr_err *err)
 {
-	struct pxr_shape s = { .target = PXR_TARGET_SHORT, .n = 64, .crop = 1,
+	struct pxr_shape s = { .target = PXR_TARGET_SHORT,
+		.n = 64,
+		.crop = 1,
 		.co = { .w = 48, .h = 48, .pad = 1 } };
 	struct pxr_decode_part part = { .need = shaper_need };
 	struct pxr_shaper *sh;
@@ -40,8 +42,8 @@ decode_fused(struct pxr_decoder *dec, struct pxr_record *rec, int seed,
 		return -1;
 	part.ctx = sh;
 	r = pxr_decode_part(dec, rec, &part, err);
-	if (r >= 0 && pxr_shape_apply(sh, rec, part.fw, part.fh, &part.have,
-			  err) == 0 &&
+	if (r >= 0 &&
+	    pxr_shape_apply(sh, rec, part.fw, part.fh, &part.have, err) == 0 &&
 	    (rec->width != 48 || rec->height != 48))
 		PXR_BUG("fused decode made a record of the wrong size");
 	pxr_shaper_free(sh);
@@ -61,7 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.max_pixels = 1000000;
 	if (size > 0) {
 		opts.gray = data[size - 1] & 1;
-		opts.policy = (enum pxr_decode_policy)((data[size - 1] >> 1) % 3);
+		opts.policy =
+		    (enum pxr_decode_policy)((data[size - 1] >> 1) % 3);
 		opts.min_side = (data[size - 1] & 0x40) ? 64 : 0;
 	}
 	if ((dec = pxr_decoder_new(&opts, &err)) == NULL)

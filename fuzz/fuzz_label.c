@@ -92,7 +92,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((lb = pxr_labeler_new(&err)) == NULL)
 		return 0;
 	if (pxr_labeler_load_synsets(lb, "syn", "n01440764\nn01443537\n", 20,
-	    &err) == 0 &&
+		&err) == 0 &&
 	    pxr_labeler_load_val(lb, "val", buf, size, &form, &err) == 0)
 		lookup(lb, buf, size);
 	pxr_labeler_free(lb);

@@ -76,12 +76,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		if (r == 1) {
 			if (pxr_record_check(&rec, &err) != 0)
-				PXR_BUG("reader returned a record that fails the check");
+				PXR_BUG("reader returned a record that fails "
+					"the check");
 			continue;
 		}
 		if (err.code == PXR_E_IO)
 			break;
-		if (err.code != PXR_E_PAYLOAD_CRC && pxr_reader_resync(rd, &err) != 1)
+		if (err.code != PXR_E_PAYLOAD_CRC &&
+		    pxr_reader_resync(rd, &err) != 1)
 			break;
 	}
 	pxr_reader_close(rd);

@@ -43,7 +43,8 @@ crc32c_sw(uint32_t crc, const unsigned char *p, size_t len)
 		uint64_t w;
 
 		memcpy(&w, p, 8);
-		/* Little-endian machines only (pxr targets x86-64 and arm64 LE). */
+		/* Little-endian machines only (pxr targets x86-64 and arm64
+		 * LE). */
 		w ^= crc;
 		crc = table[7][w & 0xff] ^ table[6][(w >> 8) & 0xff] ^
 		    table[5][(w >> 16) & 0xff] ^ table[4][(w >> 24) & 0xff] ^
@@ -96,8 +97,8 @@ make_shift_tables(void)
 static uint32_t
 shift(uint32_t t[4][256], uint32_t c)
 {
-	return t[0][c & 0xff] ^ t[1][(c >> 8) & 0xff] ^
-	    t[2][(c >> 16) & 0xff] ^ t[3][c >> 24];
+	return t[0][c & 0xff] ^ t[1][(c >> 8) & 0xff] ^ t[2][(c >> 16) & 0xff] ^
+	    t[3][c >> 24];
 }
 
 __attribute__((target("sse4.2"))) static uint32_t

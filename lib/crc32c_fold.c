@@ -96,8 +96,8 @@ pxr_crc32c_fold(uint32_t state, const unsigned char *p, size_t len,
 	x3 = _mm512_loadu_si512(p + 192);
 	k = _mm512_broadcast_i32x4(k256);
 	for (size_t i = 256; i < n; i += 256) {
-		x0 = _mm512_xor_si512(fold512(x0, k),
-		    _mm512_loadu_si512(p + i));
+		x0 =
+		    _mm512_xor_si512(fold512(x0, k), _mm512_loadu_si512(p + i));
 		x1 = _mm512_xor_si512(fold512(x1, k),
 		    _mm512_loadu_si512(p + i + 64));
 		x2 = _mm512_xor_si512(fold512(x2, k),

@@ -120,8 +120,9 @@ pxr_crop(struct pxr_cropper *cr, struct pxr_record *rec, struct pxr_err *err)
 	if (!inside && !o->pad)
 		return pxr_seterr(err, PXR_E_IMAGE,
 		    "%ux%u image does not hold the %ux%u window at %lld,%lld "
-		    "(--no-pad)", rec->width, rec->height, o->w, o->h,
-		    (long long)x0, (long long)y0);
+		    "(--no-pad)",
+		    rec->width, rec->height, o->w, o->h, (long long)x0,
+		    (long long)y0);
 	if (len > cr->cap) {
 		unsigned char *p = realloc(cr->buf, len);
 
@@ -144,7 +145,8 @@ pxr_crop(struct pxr_cropper *cr, struct pxr_record *rec, struct pxr_err *err)
 		if (sx0 > x0)
 			memset(dst, o->fill, (size_t)(sx0 - x0) * nch);
 		memcpy(dst + (size_t)(sx0 - x0) * nch,
-		    rec->payload + ((size_t)sy * rec->width + (size_t)sx0) * nch,
+		    rec->payload +
+			((size_t)sy * rec->width + (size_t)sx0) * nch,
 		    (size_t)(sx1 - sx0) * nch);
 		if (x0 + o->w > sx1)
 			memset(dst + (size_t)(sx1 - x0) * nch, o->fill,

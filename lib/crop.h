@@ -11,19 +11,19 @@
 
 enum pxr_align {
 	PXR_ALIGN_CENTER, /* torchvision's CenterCrop */
-	PXR_ALIGN_SEED,	  /* the original notebook's window */
-	PXR_ALIGN_AT	  /* an explicit top-left corner */
+	PXR_ALIGN_SEED,   /* the original notebook's window */
+	PXR_ALIGN_AT      /* an explicit top-left corner */
 };
 
 /* Parses "center" (or "centre") or "seed"; 0, or -1 if neither. */
 int pxr_align_parse(const char *name, enum pxr_align *a);
 
 struct pxr_crop_opts {
-	uint32_t w, h;	       /* the window */
+	uint32_t w, h; /* the window */
 	enum pxr_align align;
-	int64_t x, y;	       /* PXR_ALIGN_AT: top-left, may be negative */
-	int pad;	       /* pad a window reaching outside (else fail) */
-	unsigned char fill;    /* the padding's value */
+	int64_t x, y;       /* PXR_ALIGN_AT: top-left, may be negative */
+	int pad;            /* pad a window reaching outside (else fail) */
+	unsigned char fill; /* the padding's value */
 };
 
 /*

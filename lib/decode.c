@@ -32,6 +32,7 @@
  * TurboJPEG's scan limit stop at 500.
  */
 #define MAX_SCANS 500
+
 static void
 jpeg_error_exit(j_common_ptr ci)
 {
@@ -40,6 +41,7 @@ jpeg_error_exit(j_common_ptr ci)
 	ci->err->format_message(ci, je->dec->fail);
 	longjmp(je->jb, 1);
 }
+
 /* Warnings have level -1; levels 0 and up are trace messages. */
 static void
 jpeg_emit_message(j_common_ptr ci, int level)
@@ -62,6 +64,7 @@ jpeg_emit_message(j_common_ptr ci, int level)
 		longjmp(je->jb, 1);
 	}
 }
+
 /* Called as libjpeg reads input: stops a scan bomb. */
 static void
 jpeg_progress(j_common_ptr ci)
@@ -75,6 +78,7 @@ jpeg_progress(j_common_ptr ci)
 		longjmp(je->jb, 1);
 	}
 }
+
 struct pxr_decoder *
 pxr_decoder_new(const struct pxr_decode_opts *opts, struct pxr_err *err)
 {
@@ -102,6 +106,7 @@ pxr_decoder_new(const struct pxr_decode_opts *opts, struct pxr_err *err)
 	dec->have_cinfo = 1;
 	return dec;
 }
+
 void
 pxr_decoder_free(struct pxr_decoder *dec)
 {
@@ -115,9 +120,10 @@ pxr_decoder_free(struct pxr_decoder *dec)
 	free(dec->buf);
 	free(dec);
 }
+
 unsigned
-pxr_decode_pick_scale(
-    uint32_t w, uint32_t h, uint32_t min_side, unsigned scales)
+pxr_decode_pick_scale(uint32_t w, uint32_t h, uint32_t min_side,
+    unsigned scales)
 {
 	uint64_t side = w < h ? w : h;
 
@@ -132,6 +138,7 @@ pxr_decode_pick_scale(
 	}
 	return 8;
 }
+
 enum pxr_decode_format
 pxr_decode_sniff(const unsigned char *p, size_t n)
 {
@@ -144,6 +151,7 @@ pxr_decode_sniff(const unsigned char *p, size_t n)
 		return PXR_FMT_PNG;
 	return PXR_FMT_OTHER;
 }
+
 static const char *
 what_bytes(const unsigned char *p, size_t n)
 {
@@ -180,6 +188,7 @@ what_bytes(const unsigned char *p, size_t n)
 		return "text";
 	return "unknown data";
 }
+
 char *
 pxr_decode_describe(const unsigned char *p, size_t n, char *buf, size_t size)
 {
@@ -199,6 +208,7 @@ pxr_decode_describe(const unsigned char *p, size_t n, char *buf, size_t size)
 	}
 	return buf;
 }
+
 /* Grows the output buffer to hold len bytes (never shrinks it). */
 int
 decode_reserve(unsigned char **bufp, size_t *capp, size_t len)
@@ -213,6 +223,7 @@ decode_reserve(unsigned char **bufp, size_t *capp, size_t len)
 	*capp = len;
 	return 0;
 }
+
 /* Grows the PNG row pointer array to h entries. */
 int
 decode_reserve_rows(struct pxr_decoder *dec, size_t h)
@@ -227,6 +238,7 @@ decode_reserve_rows(struct pxr_decoder *dec, size_t h)
 	dec->rowscap = h;
 	return 0;
 }
+
 /*
  * Checks the declared size before any pixel memory is allocated; fills
  * dec->fail and returns -1 when the image is refused.
@@ -260,6 +272,7 @@ decode_check_size(struct pxr_decoder *dec, uint64_t w, uint64_t h, unsigned ch,
 	}
 	return 0;
 }
+
 /*
  * Adobe CMYK as Pillow converts it: Pillow reads every CMYK JPEG as
  * "CMYK;I" (inverted, Adobe's convention), then convert("RGB") computes
@@ -279,18 +292,21 @@ cmyk_to_rgb(unsigned char *out, const unsigned char *in, uint32_t w)
 		}
 	}
 }
+
 static uint32_t
 get16(const unsigned char *p, int le)
 {
 	return le ? (uint32_t)p[0] | (uint32_t)p[1] << 8
 		  : (uint32_t)p[0] << 8 | (uint32_t)p[1];
 }
+
 static uint32_t
 get32(const unsigned char *p, int le)
 {
 	return le ? get16(p, 1) | get16(p + 2, 1) << 16
 		  : get16(p, 0) << 16 | get16(p + 2, 0);
 }
+
 unsigned
 pxr_decode_exif_orientation(const unsigned char *p, size_t n)
 {
@@ -330,6 +346,7 @@ pxr_decode_exif_orientation(const unsigned char *p, size_t n)
 	}
 	return 1;
 }
+
 /* The orientation in the first Exif APP1 segment, 1 if none. */
 static unsigned
 jpeg_orientation(struct jpeg_decompress_struct *ci)
@@ -338,11 +355,12 @@ jpeg_orientation(struct jpeg_decompress_struct *ci)
 	     m = m->next) {
 		if (m->marker == JPEG_APP0 + 1 && m->data_length >= 6 &&
 		    memcmp(m->data, "Exif\0\0", 6) == 0)
-			return pxr_decode_exif_orientation(
-			    m->data, m->data_length);
+			return pxr_decode_exif_orientation(m->data,
+			    m->data_length);
 	}
 	return 1;
 }
+
 /*
  * Writes the w x h image src into dst as EXIF orientation o (2..8) asks,
  * which is what Pillow's ImageOps.exif_transpose() does: 2 mirror, 3
@@ -390,6 +408,7 @@ orient(unsigned char *dst, const unsigned char *src, uint32_t w, uint32_t h,
 		}
 	}
 }
+
 /* Reads scanlines of a started decompression, up to but not including
  * row end, into dec->buf (the first one read goes to its first row). */
 static void
@@ -418,6 +437,7 @@ read_rows(struct pxr_decoder *dec, unsigned ch, int cmyk, unsigned end)
 		jpeg_read_scanlines(ci, rows, n);
 	}
 }
+
 /*
  * Decodes the rows and columns of need only, where need is not the whole
  * image: the columns are widened to iMCU boundaries by
@@ -445,8 +465,7 @@ read_part(struct pxr_decoder *dec, unsigned ch, int cmyk,
 	if (end > ci->output_width)
 		end = ci->output_width;
 	w = end - x;
-	*have = (struct pxr_rect){ 0, 0, ci->output_width,
-		ci->output_height };
+	*have = (struct pxr_rect){ 0, 0, ci->output_width, ci->output_height };
 	if (x != 0 || w != ci->output_width) {
 		jpeg_crop_scanline(ci, &x, &w);
 		have->x = x;
@@ -609,13 +628,13 @@ decode_jpeg(struct pxr_decoder *dec, struct pxr_record *rec,
 		orientation = jpeg_orientation(ci);
 	ch = jpeg_out_space(ci, dec->o.gray);
 	cmyk = ci->out_color_space == JCS_CMYK;
-	if (decode_check_size(dec, ci->image_width, ci->image_height, ch, "JPEG") ==
-	    -1) {
+	if (decode_check_size(dec, ci->image_width, ci->image_height, ch,
+		"JPEG") == -1) {
 		jpeg_abort_decompress(ci);
 		return pxr_seterr(err, PXR_E_IMAGE, "%s", dec->fail);
 	}
-	ci->scale_num = pxr_decode_pick_scale(
-	    ci->image_width, ci->image_height, dec->o.min_side, dec->o.scales);
+	ci->scale_num = pxr_decode_pick_scale(ci->image_width, ci->image_height,
+	    dec->o.min_side, dec->o.scales);
 	ci->scale_denom = 8;
 	jpeg_calc_output_dimensions(ci);
 	if (jpeg_reserve(dec, ch, cmyk, orientation) == -1) {
@@ -636,6 +655,7 @@ pxr_decode(struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err)
 {
 	return pxr_decode_part(dec, rec, NULL, err);
 }
+
 int
 pxr_decode_part(struct pxr_decoder *dec, struct pxr_record *rec,
     struct pxr_decode_part *part, struct pxr_err *err)
@@ -651,13 +671,13 @@ pxr_decode_part(struct pxr_decoder *dec, struct pxr_record *rec,
 		if (r >= 0 && part != NULL) {
 			part->fw = rec->width;
 			part->fh = rec->height;
-			part->have = (struct pxr_rect){ 0, 0, rec->width,
-				rec->height };
+			part->have =
+			    (struct pxr_rect){ 0, 0, rec->width, rec->height };
 		}
 		return r;
 	default:
 		return pxr_seterr(err, PXR_E_IMAGE, "%s",
-		    pxr_decode_describe(
-			rec->payload, rec->payload_len, what, sizeof(what)));
+		    pxr_decode_describe(rec->payload, rec->payload_len, what,
+			sizeof(what)));
 	}
 }

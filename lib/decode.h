@@ -40,8 +40,8 @@ struct pxr_decode_opts {
 struct pxr_decoder;
 
 /* A decoder with its own reused output buffer; NULL with err filled. */
-struct pxr_decoder *pxr_decoder_new(
-    const struct pxr_decode_opts *opts, struct pxr_err *err);
+struct pxr_decoder *pxr_decoder_new(const struct pxr_decode_opts *opts,
+    struct pxr_err *err);
 void pxr_decoder_free(struct pxr_decoder *dec);
 
 /*
@@ -52,8 +52,8 @@ void pxr_decoder_free(struct pxr_decoder *dec);
  * despite damage (PXR_FLAG_WARNING set, the warning text in err->msg), or
  * -1 with the reason in err->msg and rec unchanged.
  */
-int pxr_decode(
-    struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err);
+int pxr_decode(struct pxr_decoder *dec, struct pxr_record *rec,
+    struct pxr_err *err);
 
 /*
  * A part of the image to decode.  need is called with the size the image
@@ -86,8 +86,8 @@ int pxr_decode_part(struct pxr_decoder *dec, struct pxr_record *rec,
  * has its shortest side >= min_side; 8 when min_side is 0 or no allowed
  * scale below 8/8 is large enough.
  */
-unsigned pxr_decode_pick_scale(
-    uint32_t w, uint32_t h, uint32_t min_side, unsigned scales);
+unsigned pxr_decode_pick_scale(uint32_t w, uint32_t h, uint32_t min_side,
+    unsigned scales);
 
 /*
  * The EXIF orientation (1..8) of an APP1 segment's data (starting with
@@ -105,7 +105,7 @@ enum pxr_decode_format pxr_decode_sniff(const unsigned char *p, size_t n);
  * 0x21 ...)", "not a JPEG or PNG: GIF image", and so on.  Writes a
  * NUL-terminated string of at most size bytes into buf; returns buf.
  */
-char *pxr_decode_describe(
-    const unsigned char *p, size_t n, char *buf, size_t size);
+char *pxr_decode_describe(const unsigned char *p, size_t n, char *buf,
+    size_t size);
 
 #endif /* PXR_DECODE_H */

@@ -23,6 +23,7 @@ struct memsrc {
 	const unsigned char *p;
 	size_t n, off;
 };
+
 static void
 png_read_mem(png_structp png, png_bytep out, size_t len)
 {
@@ -33,6 +34,7 @@ png_read_mem(png_structp png, png_bytep out, size_t len)
 	memcpy(out, m->p + m->off, len);
 	m->off += len;
 }
+
 static void
 png_error_fn(png_structp png, png_const_charp msg)
 {
@@ -41,6 +43,7 @@ png_error_fn(png_structp png, png_const_charp msg)
 	snprintf(dec->fail, sizeof(dec->fail), "PNG: %s", msg);
 	png_longjmp(png, 1);
 }
+
 /* libpng's warnings are about ancillary chunks; the pixels are sound. */
 static void
 png_warn_fn(png_structp png, png_const_charp msg)
@@ -48,6 +51,7 @@ png_warn_fn(png_structp png, png_const_charp msg)
 	(void)png;
 	(void)msg;
 }
+
 /*
  * Any PNG to 8-bit RGB (or gray with --gray): 16-bit samples keep their
  * high byte (Pillow's "RGB;16B"), 1, 2 and 4-bit gray is scaled to 0..255,
@@ -55,7 +59,8 @@ png_warn_fn(png_structp png, png_const_charp msg)
  * compositing, as Pillow's convert("RGB") does.  No gamma is applied.
  */
 int
-decode_png_image(struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err *err)
+decode_png_image(struct pxr_decoder *dec, struct pxr_record *rec,
+    struct pxr_err *err)
 {
 	struct memsrc src = { rec->payload, rec->payload_len, 0 };
 	png_structp png;
@@ -66,8 +71,8 @@ decode_png_image(struct pxr_decoder *dec, struct pxr_record *rec, struct pxr_err
 	size_t stride;
 
 	dec->fail[0] = '\0';
-	png = png_create_read_struct(
-	    PNG_LIBPNG_VER_STRING, dec, png_error_fn, png_warn_fn);
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, dec, png_error_fn,
+	    png_warn_fn);
 	if (png == NULL || (info = png_create_info_struct(png)) == NULL) {
 		png_destroy_read_struct(&png, NULL, NULL);
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");

@@ -22,7 +22,7 @@ struct wnid {
 };
 
 struct pxr_labeler {
-	struct wnid *syn;	/* sorted by id, for lookup */
+	struct wnid *syn;                /* sorted by id, for lookup */
 	char (*order)[PXR_WNID_LEN + 1]; /* in class order */
 	size_t nsyn;
 	char (*val)[PXR_WNID_LEN + 1]; /* val[i]: WNID of image i+1 */
@@ -72,8 +72,7 @@ is_wnid(const char *s, size_t n)
 
 /* Next line of buf: [*s, *e) without its newline (and CR). */
 static int
-next_line(const char *buf, size_t len, size_t *pos, const char **s,
-    size_t *n)
+next_line(const char *buf, size_t len, size_t *pos, const char **s, size_t *n)
 {
 	const char *nl;
 
@@ -105,7 +104,8 @@ token(const char *s, size_t n, const char **t)
 static int
 cmp_wnid(const void *a, const void *b)
 {
-	return strcmp(((const struct wnid *)a)->id, ((const struct wnid *)b)->id);
+	return strcmp(((const struct wnid *)a)->id,
+	    ((const struct wnid *)b)->id);
 }
 
 static int
@@ -134,7 +134,7 @@ int
 pxr_labeler_load_synsets(struct pxr_labeler *lb, const char *name,
     const char *buf, size_t len, struct pxr_err *err)
 {
-	char (*ids)[PXR_WNID_LEN + 1] = NULL;
+	char(*ids)[PXR_WNID_LEN + 1] = NULL;
 	size_t pos = 0, n = 0, cap = 0, lineno = 0, ln;
 	const char *s, *t;
 
@@ -151,8 +151,8 @@ pxr_labeler_load_synsets(struct pxr_labeler *lb, const char *name,
 			    lineno, (int)(tl > 40 ? 40 : tl), t);
 		}
 		if (n == cap) {
-			void *p = realloc(ids, (cap = cap ? cap * 2 : 1024) *
-			    sizeof(*ids));
+			void *p = realloc(ids,
+			    (cap = cap ? cap * 2 : 1024) * sizeof(*ids));
 
 			if (p == NULL) {
 				free(ids);
@@ -187,8 +187,8 @@ val_number(const char *name, size_t n)
 	if ((size_t)(name + n - base) < sizeof(pre) - 1 + 8 ||
 	    memcmp(base, pre, sizeof(pre) - 1) != 0)
 		return 0;
-	for (p = base + sizeof(pre) - 1; p < name + n && isdigit((unsigned char)*p);
-	     p++, digits++)
+	for (p = base + sizeof(pre) - 1;
+	     p < name + n && isdigit((unsigned char)*p); p++, digits++)
 		v = v * 10 + (unsigned long)(*p - '0');
 	return digits == 8 && v > 0 && v <= 10000000 ? v : 0;
 }
@@ -206,7 +206,8 @@ set_val(struct pxr_labeler *lb, unsigned long num, const char *wnid,
 		if ((p = realloc(lb->val, cap * sizeof(*lb->val))) == NULL)
 			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		lb->val = p;
-		memset(lb->val + lb->nval, 0, (cap - lb->nval) * sizeof(*lb->val));
+		memset(lb->val + lb->nval, 0,
+		    (cap - lb->nval) * sizeof(*lb->val));
 		lb->nval = cap;
 	}
 	if (lb->val[num - 1][0] != '\0' &&
@@ -219,8 +220,8 @@ set_val(struct pxr_labeler *lb, unsigned long num, const char *wnid,
 }
 
 int
-pxr_labeler_load_val(struct pxr_labeler *lb, const char *name,
-    const char *buf, size_t len, enum pxr_valform *form, struct pxr_err *err)
+pxr_labeler_load_val(struct pxr_labeler *lb, const char *name, const char *buf,
+    size_t len, enum pxr_valform *form, struct pxr_err *err)
 {
 	size_t pos = 0, lineno = 0, ln, img = 0;
 	const char *s, *t;
@@ -230,7 +231,8 @@ pxr_labeler_load_val(struct pxr_labeler *lb, const char *name,
 		size_t p2 = 0, l2;
 		const char *s2, *t2;
 
-		while (next_line(buf, len, &p2, &s2, &l2) && token(s2, l2, &t2) == 0)
+		while (next_line(buf, len, &p2, &s2, &l2) &&
+		    token(s2, l2, &t2) == 0)
 			;
 		if (p2 > 0 && l2 >= 8 && memcmp(s2, "ImageId,", 8) == 0)
 			*form = PXR_VAL_KAGGLE;
@@ -249,7 +251,8 @@ pxr_labeler_load_val(struct pxr_labeler *lb, const char *name,
 		if (*form == PXR_VAL_LINES) {
 			if (!is_wnid(t, tl))
 				return pxr_seterr(err, PXR_E_FORMAT,
-				    "%s:%zu: not a WNID (n and 8 digits): '%.*s'",
+				    "%s:%zu: not a WNID (n and 8 digits): "
+				    "'%.*s'",
 				    name, lineno, (int)(tl > 40 ? 40 : tl), t);
 			if (set_val(lb, ++img, t, name, lineno, err) == -1)
 				return -1;
@@ -291,7 +294,7 @@ cmp_id(const void *a, const void *b)
 int
 pxr_labeler_derive_synsets(struct pxr_labeler *lb, struct pxr_err *err)
 {
-	char (*ids)[PXR_WNID_LEN + 1];
+	char(*ids)[PXR_WNID_LEN + 1];
 	size_t n = 0;
 
 	if (lb->nsyn > 0 || lb->nfolders > 0)
@@ -365,7 +368,8 @@ pxr_labeler_load_folders(struct pxr_labeler *lb, const char *name,
 				    "out of memory");
 			lb->folder_order = p;
 		}
-		if ((lb->folder_order[lb->nfolders] = strndup(word, tl)) == NULL)
+		if ((lb->folder_order[lb->nfolders] = strndup(word, tl)) ==
+		    NULL)
 			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		lb->nfolders++;
 	}
@@ -413,8 +417,10 @@ folder_class(const struct pxr_labeler *lb, const char *name,
 		else
 			hi = mid;
 	}
-	return pxr_seterr(err, PXR_E_IMAGE, "class folder '%.*s' is not in "
-	    "the class list", (int)(n > 200 ? 200 : n), name);
+	return pxr_seterr(err, PXR_E_IMAGE,
+	    "class folder '%.*s' is not in "
+	    "the class list",
+	    (int)(n > 200 ? 200 : n), name);
 }
 
 size_t

@@ -29,8 +29,7 @@ enum pxr_valform { PXR_VAL_LINES, PXR_VAL_KAGGLE, PXR_VAL_PAIRS };
 /* Reads a validation label file in any of its forms, told apart by its
  * first line; *form says which.  0 or -1 with name:line in err. */
 int pxr_labeler_load_val(struct pxr_labeler *lb, const char *name,
-    const char *buf, size_t len, enum pxr_valform *form,
-    struct pxr_err *err);
+    const char *buf, size_t len, enum pxr_valform *form, struct pxr_err *err);
 
 /* Without a synset list, makes it the sorted set of the validation
  * labels' WNIDs.  -1 if there is neither. */

@@ -35,8 +35,7 @@
 
 #include "list_int.h"
 
-void
-list_lwarn(struct pxr_list *l, const char *fmt, ...)
+void list_lwarn(struct pxr_list *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 void
@@ -51,6 +50,7 @@ list_lwarn(struct pxr_list *l, const char *fmt, ...)
 	if (l->warn != NULL)
 		l->warn(l->warn_ctx, msg);
 }
+
 struct pxr_list *
 pxr_list_new(pxr_warn_fn warn, void *ctx)
 {
@@ -62,6 +62,7 @@ pxr_list_new(pxr_warn_fn warn, void *ctx)
 	}
 	return l;
 }
+
 void
 pxr_list_free(struct pxr_list *l)
 {
@@ -78,6 +79,7 @@ pxr_list_free(struct pxr_list *l)
 	free(l->buf);
 	free(l);
 }
+
 int
 pxr_list_add_match(struct pxr_list *l, const char *glob, struct pxr_err *err)
 {
@@ -92,6 +94,7 @@ pxr_list_add_match(struct pxr_list *l, const char *glob, struct pxr_err *err)
 	l->nglobs++;
 	return 0;
 }
+
 static const char *
 basename_of(const char *name)
 {
@@ -99,6 +102,7 @@ basename_of(const char *name)
 
 	return s != NULL ? s + 1 : name;
 }
+
 static int
 has_suffix(const char *name, const char *suffix)
 {
@@ -106,6 +110,7 @@ has_suffix(const char *name, const char *suffix)
 
 	return n > m && strcasecmp(name + n - m, suffix) == 0;
 }
+
 int
 list_is_image(const struct pxr_list *l, const char *name)
 {
@@ -122,6 +127,7 @@ list_is_image(const struct pxr_list *l, const char *name)
 			return 1;
 	return 0;
 }
+
 /* Counts a file that is not picked as an image, by its extension (in
  * lower case, with its dot; "(none)"), for the summary of what was left. */
 void
@@ -152,6 +158,7 @@ list_skip_file(struct pxr_list *l, const char *name)
 	}
 	l->skipped[i].count++;
 }
+
 int
 pxr_list_skipped(const struct pxr_list *l, size_t i, const char **ext,
     uint64_t *count)
@@ -184,6 +191,7 @@ pxr_list_skipped_text(const struct pxr_list *l, char *buf, size_t size)
 	}
 	return used;
 }
+
 /* The archive suffixes a member may have to be read as an inner archive;
  * returns the suffix length, 0 if none. */
 size_t
@@ -197,6 +205,7 @@ list_archive_suffix(const char *name)
 			return strlen(sfx[i]);
 	return 0;
 }
+
 int
 list_add_src(struct pxr_list *l, const char *path, enum src_kind kind,
     uint32_t *id)
@@ -217,6 +226,7 @@ list_add_src(struct pxr_list *l, const char *path, enum src_kind kind,
 	l->st.sources++;
 	return 0;
 }
+
 int
 list_add_entry(struct pxr_list *l, const char *name, size_t len, uint32_t src,
     int64_t offset, uint64_t size)
@@ -254,6 +264,7 @@ list_add_entry(struct pxr_list *l, const char *name, size_t len, uint32_t src,
 	l->names_len += len + 1;
 	return 0;
 }
+
 /*
  * Normalises a member name: drops leading "./" and trailing "/"; refuses
  * absolute names and ".." components (returns NULL, why in *why).
@@ -274,8 +285,10 @@ list_clean_name(const char *name, const char **why)
 		return NULL;
 	}
 	for (p = name; *p != '\0';) {
-		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0')) {
-			*why = "member name with '..' escapes the archive's root";
+		if (p[0] == '.' && p[1] == '.' &&
+		    (p[2] == '/' || p[2] == '\0')) {
+			*why =
+			    "member name with '..' escapes the archive's root";
 			return NULL;
 		}
 		if ((p = strchr(p, '/')) == NULL)
@@ -284,6 +297,7 @@ list_clean_name(const char *name, const char **why)
 	}
 	return name;
 }
+
 /* ---- order ---- */
 
 /* Bytewise order of the names of entries i and j. */
@@ -298,6 +312,7 @@ list_cmp_names(const struct pxr_list *l, size_t i, size_t j)
 		return c;
 	return a->name_len < b->name_len ? -1 : a->name_len > b->name_len;
 }
+
 /* qsort_r's order: by name, then by the order the scan met them. */
 static int
 cmp_entry(const void *pa, const void *pb, void *ctx)
@@ -315,6 +330,7 @@ cmp_entry(const void *pa, const void *pb, void *ctx)
 		return a->name_len < b->name_len ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
+
 void
 pxr_list_sort(struct pxr_list *l)
 {
@@ -339,17 +355,20 @@ pxr_list_sort(struct pxr_list *l)
 	l->nent = out;
 	l->st.images = out;
 }
+
 uint64_t
 pxr_list_count(const struct pxr_list *l)
 {
 	return l->nent;
 }
+
 const char *
 pxr_list_name(const struct pxr_list *l, uint64_t i, size_t *len)
 {
 	*len = l->ents[i].name_len;
 	return l->names + l->ents[i].name_off;
 }
+
 int64_t
 list_find_name(const struct pxr_list *l, const char *name, size_t len)
 {
@@ -372,6 +391,7 @@ list_find_name(const struct pxr_list *l, const char *name, size_t len)
 	}
 	return -1;
 }
+
 void
 pxr_list_stats(const struct pxr_list *l, struct pxr_list_stats *st)
 {
@@ -389,6 +409,7 @@ list_selected(const struct pxr_list_sel *sel, uint64_t index)
 	return sel->done == NULL || index >= sel->done_len ||
 	    sel->done[index] != 1;
 }
+
 int
 pxr_list_has_source(const struct pxr_list *l, const char *path)
 {
@@ -445,8 +466,8 @@ pxr_list_load(struct pxr_list *l, const char *from_index, int argc,
 			if (strcmp(argv[i], "-") != 0 &&
 			    !pxr_list_has_source(l, argv[i]))
 				return pxr_seterr(err, PXR_E_USAGE,
-				    "%s: not a source of the index %s",
-				    argv[i], from_index);
+				    "%s: not a source of the index %s", argv[i],
+				    from_index);
 		return 0;
 	}
 	for (int i = 0; i < argc; i++)

@@ -47,7 +47,7 @@ int pxr_list_read_index(struct pxr_list *l, const char *path,
 
 /* What pxr_list_emit() should send. */
 struct pxr_list_sel {
-	uint64_t lo, hi;	     /* index range [lo, hi) */
+	uint64_t lo, hi;           /* index range [lo, hi) */
 	const unsigned char *done; /* status bytes (1 = done) or NULL */
 	uint64_t done_len;
 };
@@ -121,6 +121,7 @@ int pxr_list_has_source(const struct pxr_list *l, const char *path);
 struct pxr_list_stats {
 	uint64_t images, skipped, refused, duplicates, damaged, sources;
 };
+
 void pxr_list_stats(const struct pxr_list *l, struct pxr_list_stats *st);
 
 /* Files left out as not images, counted by extension ("(none)" without
@@ -144,7 +145,6 @@ void pxr_list_report(struct pxr_list *l, int64_t failures);
 
 /* The skipped files as "12 .webp, 3 .txt" in buf (whole kinds that fit
  * in size); its length, 0 when nothing was skipped. */
-size_t pxr_list_skipped_text(const struct pxr_list *l, char *buf,
-    size_t size);
+size_t pxr_list_skipped_text(const struct pxr_list *l, char *buf, size_t size);
 
 #endif /* PXR_LIST_H */

@@ -37,6 +37,7 @@ list_grow_buf(struct pxr_list *l, size_t n)
 	l->bufcap = n;
 	return 0;
 }
+
 /* Reads the current member's data into l->buf, growing it as data arrives
  * (a header may declare 16 GiB and hold nothing).  -1 with why set. */
 int
@@ -54,7 +55,8 @@ list_read_member(struct pxr_list *l, struct archive *a, uint64_t size,
 		la_ssize_t n;
 
 		if (*got == l->bufcap &&
-		    list_grow_buf(l, l->bufcap ? l->bufcap * 2 : DATA_BLOCK) == -1) {
+		    list_grow_buf(l, l->bufcap ? l->bufcap * 2 : DATA_BLOCK) ==
+			-1) {
 			*why = "out of memory";
 			return -1;
 		}
@@ -75,13 +77,14 @@ list_read_member(struct pxr_list *l, struct archive *a, uint64_t size,
 		}
 	}
 	if (*got != size) {
-		snprintf(msg, sizeof(msg), "truncated: %zu of %llu bytes",
-		    *got, (unsigned long long)size);
+		snprintf(msg, sizeof(msg), "truncated: %zu of %llu bytes", *got,
+		    (unsigned long long)size);
 		*why = msg;
 		return -1;
 	}
 	return 0;
 }
+
 /* Writes one image as an ENCODED record, or a failure record when fail is
  * set.  With fd >= 0, the n bytes at p were read from fd at off, and go out
  * from there by splice(2) where they can (pxr_write_from_fd).  -1 on a
@@ -107,6 +110,7 @@ list_emit_bytes(struct walk *w, uint64_t index, const char *name,
 	return fd >= 0 ? pxr_write_from_fd(w->wr, &rec, fd, off, w->err)
 		       : pxr_write(w->wr, &rec, w->err);
 }
+
 /* Opens a file the scan found to be a regular file.  O_NONBLOCK, so that
  * a FIFO put in its place since (or listed in a stale index) cannot block
  * the run; it, and anything else that is not a regular file, is refused.
@@ -136,6 +140,7 @@ open_regular(const char *path, const char **why)
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
 }
+
 /* Reads entry i of a file source (the whole file, or a range of an
  * archive) into l->buf; NULL or the reason it failed.  On success *datafd
  * and *dataoff say where its bytes lie, for list_emit_bytes; a file of a tree
@@ -180,8 +185,8 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
 		goto out;
 	}
 	while (got < e->size) {
-		ssize_t n = pread(fd, l->buf + got, e->size - got,
-		    off + (int64_t)got);
+		ssize_t n =
+		    pread(fd, l->buf + got, e->size - got, off + (int64_t)got);
 
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -192,8 +197,8 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
 		}
 		if (n == 0) {
 			snprintf(why, sizeof(why),
-			    "truncated: the file ends %zu bytes into %llu",
-			    got, (unsigned long long)e->size);
+			    "truncated: the file ends %zu bytes into %llu", got,
+			    (unsigned long long)e->size);
 			goto out;
 		}
 		got += (size_t)n;
@@ -206,11 +211,13 @@ out:
 		close(fd);
 	return why;
 }
+
 struct order {
 	uint32_t src;
 	int64_t offset;
 	uint64_t index;
 };
+
 static int
 cmp_order(const void *pa, const void *pb)
 {
@@ -222,6 +229,7 @@ cmp_order(const void *pa, const void *pb)
 		return a->offset < b->offset ? -1 : 1;
 	return a->index < b->index ? -1 : a->index > b->index;
 }
+
 /* Sequential pass over archive source s for its entries without offsets. */
 static int
 emit_sequential(struct walk *w, uint32_t s)
@@ -233,7 +241,8 @@ emit_sequential(struct walk *w, uint32_t s)
 	if (a == NULL)
 		return pxr_seterr(w->err, PXR_E_NOMEM, "out of memory");
 	w->src = s;
-	if (archive_read_open_filename(a, src->path, DATA_BLOCK) != ARCHIVE_OK) {
+	if (archive_read_open_filename(a, src->path, DATA_BLOCK) !=
+	    ARCHIVE_OK) {
 		list_lwarn(w->l, "%s: %s", src->path, archive_error_string(a));
 		w->l->st.damaged++;
 	} else {
@@ -243,13 +252,19 @@ emit_sequential(struct walk *w, uint32_t s)
 	archive_read_free(a);
 	return r;
 }
+
 int64_t
 pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
     struct pxr_writer *wr, struct pxr_err *err)
 {
-	struct walk w = { .l = l, .member = list_emit_member,
-		.bufsize = DATA_BLOCK, .sel = sel,
-		.use_index = 1, .wr = wr, .err = err, .fd = -1 };
+	struct walk w = { .l = l,
+		.member = list_emit_member,
+		.bufsize = DATA_BLOCK,
+		.sel = sel,
+		.use_index = 1,
+		.wr = wr,
+		.err = err,
+		.fd = -1 };
 	uint64_t hi = sel->hi < l->nent ? sel->hi : l->nent;
 	struct order *ord = NULL;
 	size_t n = 0, nseq = 0;
@@ -278,15 +293,15 @@ pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
 		size_t i = (size_t)ord[k].index;
 		int datafd = -1;
 		int64_t dataoff = 0;
-		const char *why = read_entry(l, i, &fd, &fd_src, &datafd,
-		    &dataoff);
+		const char *why =
+		    read_entry(l, i, &fd, &fd_src, &datafd, &dataoff);
 		int r;
 
 		if (why != NULL)
-			list_lwarn(l, "%s#%zu: %s", l->names + l->ents[i].name_off, i,
-			    why);
-		r = list_emit_bytes(&w, i, l->names + l->ents[i].name_off, l->buf,
-		    why ? 0 : l->ents[i].size, why, datafd, dataoff);
+			list_lwarn(l, "%s#%zu: %s",
+			    l->names + l->ents[i].name_off, i, why);
+		r = list_emit_bytes(&w, i, l->names + l->ents[i].name_off,
+		    l->buf, why ? 0 : l->ents[i].size, why, datafd, dataoff);
 		if (datafd != -1 && datafd != fd)
 			close(datafd);
 		if (r == -1) {
@@ -305,21 +320,27 @@ pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
 			int has = 0;
 
 			for (uint64_t i = sel->lo; i < hi && !has; i++)
-				has = l->ents[i].src == s && l->ents[i].offset < 0;
+				has = l->ents[i].src == s &&
+				    l->ents[i].offset < 0;
 			if (has && emit_sequential(&w, s) == -1)
 				return -1;
 		}
 	}
 	return w.failures;
 }
+
 int64_t
 pxr_list_stream(struct pxr_list *l, int fd, const char *name, int use_index,
-    const struct pxr_list_sel *sel, struct pxr_writer *wr,
-    struct pxr_err *err)
+    const struct pxr_list_sel *sel, struct pxr_writer *wr, struct pxr_err *err)
 {
-	struct walk w = { .l = l, .member = list_emit_member,
-		.bufsize = DATA_BLOCK, .sel = sel,
-		.use_index = use_index, .wr = wr, .err = err, .fd = -1,
+	struct walk w = { .l = l,
+		.member = list_emit_member,
+		.bufsize = DATA_BLOCK,
+		.sel = sel,
+		.use_index = use_index,
+		.wr = wr,
+		.err = err,
+		.fd = -1,
 		.src = UINT32_MAX };
 	struct archive *a = list_new_reader();
 	int r;
@@ -328,8 +349,9 @@ pxr_list_stream(struct pxr_list *l, int fd, const char *name, int use_index,
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 	if (archive_read_open_fd(a, fd, DATA_BLOCK) != ARCHIVE_OK) {
 		r = pxr_seterr(err, PXR_E_FORMAT, "%s: not an archive: %s",
-		    name, archive_error_string(a) ? archive_error_string(a)
-						  : "unrecognised format");
+		    name,
+		    archive_error_string(a) ? archive_error_string(a)
+					    : "unrecognised format");
 		archive_read_free(a);
 		return r;
 	}
@@ -341,6 +363,7 @@ pxr_list_stream(struct pxr_list *l, int fd, const char *name, int use_index,
 		l->st.images = w.counter;
 	return w.failures;
 }
+
 /* The emitter's member callback, for archives read in sequence: which
  * index, is it wanted, and then its bytes sent. */
 void
@@ -362,7 +385,8 @@ list_emit_member(struct walk *w, struct archive *a, struct archive_entry *e,
 			return;
 		}
 		/* The copy that won, read by pread, is sent by the emitter. */
-		if (w->src != UINT32_MAX && (w->l->ents[index].offset >= 0 ||
+		if (w->src != UINT32_MAX &&
+		    (w->l->ents[index].offset >= 0 ||
 			w->l->ents[index].src != w->src))
 			return;
 	} else {
@@ -374,7 +398,7 @@ list_emit_member(struct walk *w, struct archive *a, struct archive_entry *e,
 		list_lwarn(w->l, "%s: %s", full, why);
 		w->l->st.damaged++;
 	}
-	if (list_emit_bytes(w, (uint64_t)index, full, w->l->buf, got, why, -1, 0) ==
-	    -1)
+	if (list_emit_bytes(w, (uint64_t)index, full, w->l->buf, got, why, -1,
+		0) == -1)
 		w->write_failed = 1;
 }

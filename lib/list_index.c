@@ -25,8 +25,7 @@
 
 /* ---- the index file ---- */
 
-static const char *const kind_names[] = { "dir", "file", "archive",
-	"stdin" };
+static const char *const kind_names[] = { "dir", "file", "archive", "stdin" };
 
 int
 pxr_list_write_index(const struct pxr_list *l, const char *path,
@@ -69,6 +68,7 @@ pxr_list_write_index(const struct pxr_list *l, const char *path,
 		    strerror(errno));
 	return 0;
 }
+
 /* Undoes pxr_fput_escaped() in place; returns the new length or -1. */
 static ssize_t
 unescape(char *s, size_t n)
@@ -118,6 +118,7 @@ unescape(char *s, size_t n)
 	s[o] = '\0';
 	return (ssize_t)o;
 }
+
 static int
 index_line(struct pxr_list *l, char *line, size_t len, uint64_t *want)
 {
@@ -167,14 +168,17 @@ index_line(struct pxr_list *l, char *line, size_t len, uint64_t *want)
 		n = unescape(f[4], strlen(f[4]));
 		if (n <= 0 || (size_t)n > PXR_NAME_MAX)
 			return -1;
-		if (list_add_entry(l, f[4], (size_t)n, (uint32_t)src, off, size))
+		if (list_add_entry(l, f[4], (size_t)n, (uint32_t)src, off,
+			size))
 			return -1;
-		if (l->nent > 1 && list_cmp_names(l, l->nent - 2, l->nent - 1) >= 0)
+		if (l->nent > 1 &&
+		    list_cmp_names(l, l->nent - 2, l->nent - 1) >= 0)
 			return -1;
 		(*want)++;
 	}
 	return 0;
 }
+
 int
 pxr_list_read_index(struct pxr_list *l, const char *path, struct pxr_err *err)
 {
@@ -195,7 +199,8 @@ pxr_list_read_index(struct pxr_list *l, const char *path, struct pxr_err *err)
 		if (lineno == 1) {
 			if (strncmp(line, "# pxr-list index 1", 18) != 0) {
 				r = pxr_seterr(err, PXR_E_FORMAT,
-				    "%s: not a pxr-list index (version 1)", path);
+				    "%s: not a pxr-list index (version 1)",
+				    path);
 				break;
 			}
 			continue;

@@ -21,8 +21,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -38,10 +38,12 @@
 #include "pxr.h"
 
 enum src_kind { SRC_DIR, SRC_FILE, SRC_ARCHIVE, SRC_STDIN };
+
 struct src {
-	char *path;	/* absolute path of the file or directory */
+	char *path; /* absolute path of the file or directory */
 	enum src_kind kind;
 };
+
 /* One image.  offset >= 0: its bytes are [offset, offset+size) of the
  * source file (or the whole file for SRC_DIR/SRC_FILE); -1: only a
  * sequential read of the source reaches them. */
@@ -53,6 +55,7 @@ struct entry {
 	uint64_t size;
 	uint64_t seq; /* order found, to let the later of two copies win */
 };
+
 struct pxr_list {
 	struct src *srcs;
 	size_t nsrc, srccap;
@@ -66,14 +69,17 @@ struct pxr_list {
 	void *warn_ctx;
 	uint64_t seq;
 	struct pxr_list_stats st;
+
 	struct skipped_ext {
 		char ext[16];
 		uint64_t count;
 	} skipped[PXR_LIST_EXTS];
+
 	size_t nskipped;
 	unsigned char *buf; /* emitter's payload buffer, reused */
 	size_t bufcap;
 };
+
 /* Read sizes: small while scanning headers (the data is skipped), large
  * when reading data. */
 #define SCAN_BLOCK 512
@@ -114,7 +120,7 @@ struct walk {
 	uint64_t seen, seen_bytes; /* the scan's first members: how large */
 	struct list_prefetch *pf;  /* the scan's prefetcher, if any */
 	uint32_t src;
-	int fd;	/* the source file, for windows; -1 for a stream */
+	int fd; /* the source file, for windows; -1 for a stream */
 	/* emitting */
 	const struct pxr_list_sel *sel;
 	int use_index; /* names looked up in the index, else numbered */
@@ -137,8 +143,7 @@ int list_add_src(struct pxr_list *l, const char *path, enum src_kind kind,
 int list_add_entry(struct pxr_list *l, const char *name, size_t len,
     uint32_t src, int64_t offset, uint64_t size);
 const char *list_clean_name(const char *name, const char **why);
-int64_t list_find_name(const struct pxr_list *l, const char *name,
-    size_t len);
+int64_t list_find_name(const struct pxr_list *l, const char *name, size_t len);
 int list_selected(const struct pxr_list_sel *sel, uint64_t index);
 /* Bytewise order of the names of entries i and j. */
 int list_cmp_names(const struct pxr_list *l, size_t i, size_t j);

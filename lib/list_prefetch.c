@@ -84,8 +84,12 @@ static void
 walk_headers(struct list_prefetch *p, int64_t start, int64_t end,
     void (*inner)(struct walk *, int64_t, int64_t))
 {
-	struct walk w = { .member = noop_member, .bufsize = SCAN_BLOCK,
-		.inner = inner, .ctx = p, .fd = p->fd, .quit = stopped };
+	struct walk w = { .member = noop_member,
+		.bufsize = SCAN_BLOCK,
+		.inner = inner,
+		.ctx = p,
+		.fd = p->fd,
+		.quit = stopped };
 	const char *why;
 
 	if ((w.l = list_clone_matching(p->l)) == NULL)

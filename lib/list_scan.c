@@ -59,9 +59,10 @@ scan_member(struct walk *w, struct archive *a, struct archive_entry *e,
 	if (direct && archive_entry_sparse_count(e) == 0) {
 		off = base + archive_filter_bytes(a, -1);
 		if (end >= 0 && off + size > end) {
-			list_lwarn(w->l, "%s: truncated: the archive ends %lld bytes "
-			    "into this member of %lld", full,
-			    (long long)(end - off), (long long)size);
+			list_lwarn(w->l,
+			    "%s: truncated: the archive ends %lld bytes "
+			    "into this member of %lld",
+			    full, (long long)(end - off), (long long)size);
 			w->l->st.damaged++;
 			return;
 		}
@@ -72,6 +73,7 @@ scan_member(struct walk *w, struct archive *a, struct archive_entry *e,
 		w->l->st.damaged++;
 	}
 }
+
 /* From this size on, a tarball's inner tars are read ahead. */
 #define PREFETCH_MIN (64 << 20)
 
@@ -92,7 +94,8 @@ static int
 scan_archive(struct pxr_list *l, const char *path, const char *prefix,
     struct pxr_err *err)
 {
-	struct walk w = { .l = l, .member = scan_member,
+	struct walk w = { .l = l,
+		.member = scan_member,
 		.bufsize = SCAN_BLOCK };
 	struct list_prefetch *pf = NULL;
 	const char *why;
@@ -103,7 +106,8 @@ scan_archive(struct pxr_list *l, const char *path, const char *prefix,
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
-	if (fstat(fd, &st) == -1 || list_add_src(l, path, SRC_ARCHIVE, &id) == -1) {
+	if (fstat(fd, &st) == -1 ||
+	    list_add_src(l, path, SRC_ARCHIVE, &id) == -1) {
 		close(fd);
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
@@ -135,6 +139,7 @@ scan_archive(struct pxr_list *l, const char *path, const char *prefix,
 	close(fd);
 	return r;
 }
+
 /* ---- directories ---- */
 
 struct dirstack {
@@ -142,11 +147,13 @@ struct dirstack {
 	ino_t ino;
 	const struct dirstack *up;
 };
+
 static int
 cmp_cstr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
 static void scan_dir(struct pxr_list *l, const char *root, uint32_t id,
     const char *rel, const struct dirstack *up);
 
@@ -158,7 +165,8 @@ scan_dir_entry(struct pxr_list *l, const char *root, uint32_t id,
 	struct stat st;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >=
-	    sizeof(path) || strlen(rel) > PXR_NAME_MAX) {
+		sizeof(path) ||
+	    strlen(rel) > PXR_NAME_MAX) {
 		list_lwarn(l, "%s/%s: path too long: skipped", root, rel);
 		l->st.refused++;
 		return;
@@ -192,7 +200,8 @@ scan_dir_entry(struct pxr_list *l, const char *root, uint32_t id,
 			l->st.damaged++;
 		}
 	} else if (S_ISREG(st.st_mode) && list_is_image(l, rel)) {
-		if (list_add_entry(l, rel, strlen(rel), id, 0, (uint64_t)st.st_size)) {
+		if (list_add_entry(l, rel, strlen(rel), id, 0,
+			(uint64_t)st.st_size)) {
 			list_lwarn(l, "%s: out of memory: not listed", path);
 			l->st.damaged++;
 		}
@@ -202,6 +211,7 @@ scan_dir_entry(struct pxr_list *l, const char *root, uint32_t id,
 		l->st.skipped++;
 	}
 }
+
 static void
 scan_dir(struct pxr_list *l, const char *root, uint32_t id, const char *rel,
     const struct dirstack *up)
@@ -220,13 +230,14 @@ scan_dir(struct pxr_list *l, const char *root, uint32_t id, const char *rel,
 	while ((de = readdir(d)) != NULL) {
 		char child[PATH_MAX];
 
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(child, sizeof(child), "%s%s%s", rel, *rel ? "/" : "",
 		    de->d_name);
 		if (n == cap) {
-			char **p = realloc(names, (cap = cap ? cap * 2 : 64) *
-			    sizeof(*p));
+			char **p = realloc(names,
+			    (cap = cap ? cap * 2 : 64) * sizeof(*p));
 
 			if (p == NULL)
 				break;
@@ -238,8 +249,10 @@ scan_dir(struct pxr_list *l, const char *root, uint32_t id, const char *rel,
 	}
 	if (de != NULL) {
 		/* Never a silent loss: what could not be held is said. */
-		list_lwarn(l, "%s: out of memory: the rest of this folder is not "
-		    "listed", path);
+		list_lwarn(l,
+		    "%s: out of memory: the rest of this folder is not "
+		    "listed",
+		    path);
 		l->st.damaged++;
 	}
 	closedir(d);
@@ -252,6 +265,7 @@ scan_dir(struct pxr_list *l, const char *root, uint32_t id, const char *rel,
 	}
 	free(names);
 }
+
 /* Whether the file starts as a JPEG (FF D8 FF) or a PNG does. */
 static int
 image_content(const char *path)
@@ -267,6 +281,7 @@ image_content(const char *path)
 	return (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff) ||
 	    (n == 8 && memcmp(b, png, 8) == 0);
 }
+
 int
 pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err)
 {

@@ -35,6 +35,7 @@ struct window {
 	unsigned char *buf;
 	size_t bufsize;
 };
+
 static la_ssize_t
 window_read(struct archive *a, void *p, const void **out)
 {
@@ -55,6 +56,7 @@ window_read(struct archive *a, void *p, const void **out)
 	*out = w->buf;
 	return n;
 }
+
 static la_int64_t
 window_skip(struct archive *a, void *p, la_int64_t request)
 {
@@ -66,13 +68,14 @@ window_skip(struct archive *a, void *p, la_int64_t request)
 	w->pos += request;
 	return request;
 }
+
 static la_int64_t
 window_seek(struct archive *a, void *p, la_int64_t offset, int whence)
 {
 	struct window *w = p;
 	int64_t base = whence == SEEK_SET ? w->start
-	    : whence == SEEK_CUR	  ? w->pos
-				  : w->end;
+	    : whence == SEEK_CUR          ? w->pos
+					  : w->end;
 
 	if (whence == SEEK_END && w->end < 0) {
 		archive_set_error(a, EINVAL, "cannot seek from the end");
@@ -81,10 +84,12 @@ window_seek(struct archive *a, void *p, la_int64_t offset, int whence)
 	w->pos = base + offset;
 	return w->pos - w->start;
 }
+
 /* An inner archive read sequentially from its outer archive's data. */
 struct nested {
 	struct archive *outer;
 };
+
 static la_ssize_t
 nested_read(struct archive *a, void *p, const void **out)
 {
@@ -104,6 +109,7 @@ nested_read(struct archive *a, void *p, const void **out)
 	*out = buf;
 	return (la_ssize_t)size;
 }
+
 struct archive *
 list_new_reader(void)
 {
@@ -121,8 +127,8 @@ list_new_reader(void)
 /* Opens an inner archive (the current member of a) and walks it. */
 static void
 walk_inner(struct walk *w, struct archive *a, struct archive_entry *e,
-    const char *prefix, const char *name, int direct, int64_t base,
-    int64_t end, int depth)
+    const char *prefix, const char *name, int direct, int64_t base, int64_t end,
+    int depth)
 {
 	char inner_prefix[PXR_NAME_MAX + 2], inner_name[PXR_NAME_MAX + 2];
 	int64_t data_off = archive_filter_bytes(a, -1);
@@ -155,9 +161,11 @@ walk_inner(struct walk *w, struct archive *a, struct archive_entry *e,
 			return;
 		}
 		if (stop > end) {
-			list_lwarn(w->l, "%s: truncated: the member declares %lld "
+			list_lwarn(w->l,
+			    "%s: truncated: the member declares %lld "
 			    "bytes, the archive ends %lld bytes into it",
-			    inner_name, (long long)size, (long long)(end - start));
+			    inner_name, (long long)size,
+			    (long long)(end - start));
 			w->l->st.damaged++;
 			stop = end;
 		}
@@ -181,13 +189,15 @@ walk_inner(struct walk *w, struct archive *a, struct archive_entry *e,
 	}
 	archive_read_free(in);
 }
+
 /* Whether the 512-byte block at off of fd is all zeros: a tar's end. */
 static int
 zero_block_at(int fd, int64_t off)
 {
 	unsigned char b[512];
 
-	if (fd == -1 || pread(fd, b, sizeof(b), (off_t)off) != (ssize_t)sizeof(b))
+	if (fd == -1 ||
+	    pread(fd, b, sizeof(b), (off_t)off) != (ssize_t)sizeof(b))
 		return 0;
 	for (size_t i = 0; i < sizeof(b); i++)
 		if (b[i] != 0)
@@ -211,8 +221,8 @@ stretch_begins(struct walk *w, struct archive *a, const char *arcname,
 
 	snprintf(lost, size,
 	    "%s: near byte %lld: %s: skipping to the next good header; a "
-	    "member is lost", arcname,
-	    (long long)archive_filter_bytes(a, -1) + (long long)base,
+	    "member is lost",
+	    arcname, (long long)archive_filter_bytes(a, -1) + (long long)base,
 	    msg ? msg : "damaged header");
 	*after_end = direct && zero_block_at(w->fd, base + next_hdr);
 }
@@ -230,14 +240,15 @@ header_status(struct walk *w, struct archive *a, int r, const char *arcname,
 
 	/* Names are used as raw bytes, never converted to the locale's
 	 * charset: that warning does not apply. */
-	if (r == ARCHIVE_OK || (r == ARCHIVE_WARN && msg != NULL &&
-				   strstr(msg, "can't be converted")))
+	if (r == ARCHIVE_OK ||
+	    (r == ARCHIVE_WARN && msg != NULL &&
+		strstr(msg, "can't be converted")))
 		return 0;
 	/* A damaged header libarchive skipped silently, or worse. */
 	list_lwarn(w->l, "%s: byte %lld: %s", arcname, (long long)at,
-	    msg			 ? msg
-	    : r == ARCHIVE_WARN ? "damaged header"
-				 : "unreadable archive");
+	    msg                     ? msg
+		: r == ARCHIVE_WARN ? "damaged header"
+				    : "unreadable archive");
 	w->l->st.damaged++;
 	if (r != ARCHIVE_WARN)
 		return -1;
@@ -272,8 +283,10 @@ member_name(struct walk *w, struct archive_entry *e, const char *prefix,
 	}
 	*len = (size_t)snprintf(full, size, "%s%s", prefix, name);
 	if (*len > PXR_NAME_MAX) {
-		list_lwarn(w->l, "%s: byte %lld: name longer than %u bytes: "
-		    "refused", arcname, (long long)at, PXR_NAME_MAX);
+		list_lwarn(w->l,
+		    "%s: byte %lld: name longer than %u bytes: "
+		    "refused",
+		    arcname, (long long)at, PXR_NAME_MAX);
 		w->l->st.refused++;
 		return NULL;
 	}
@@ -335,8 +348,8 @@ list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
 			first = 0;
 			direct = direct && offsets_are_direct(a);
 		}
-		name = member_name(w, e, prefix, arcname, at, full, sizeof(full),
-		    &len);
+		name = member_name(w, e, prefix, arcname, at, full,
+		    sizeof(full), &len);
 		if (name == NULL)
 			continue;
 		if (list_archive_suffix(name) > 0) {
@@ -354,8 +367,8 @@ list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
 }
 
 int
-list_walk_window(struct walk *w, int64_t start, int64_t end,
-    const char *prefix, const char *arcname, int depth, const char **why)
+list_walk_window(struct walk *w, int64_t start, int64_t end, const char *prefix,
+    const char *arcname, int depth, const char **why)
 {
 	struct window win = { w->fd, start, end, start, NULL, w->bufsize };
 	struct archive *a;

@@ -24,7 +24,9 @@ print("""/*
 #include "unpack.h"
 
 /* Row y of character c (32..126): bit 5 is the leftmost pixel. */
+/* clang-format off: a row a character, as generated. */
 const unsigned char pxr_font6x11[95][11] = {""")
 for c, bits in rows:
     print("\t{ %s }, /* %r */" % (", ".join("0x%02x" % b for b in bits), chr(c)))
 print("};")
+print("/* clang-format on */")

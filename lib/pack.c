@@ -28,6 +28,7 @@
 const char *const pack_layouts[] = { "julia", "nhwc", "nchw" };
 const char *const pack_ltypes[] = { "u16", "i32", "i64" };
 const size_t pack_lsizes[] = { 2, 4, 8 };
+
 int
 pxr_layout_parse(const char *s, enum pxr_layout *l)
 {
@@ -38,11 +39,13 @@ pxr_layout_parse(const char *s, enum pxr_layout *l)
 		}
 	return -1;
 }
+
 const char *
 pxr_layout_name(enum pxr_layout l)
 {
 	return pack_layouts[l];
 }
+
 int
 pxr_ltype_parse(const char *s, enum pxr_ltype *t)
 {
@@ -53,14 +56,15 @@ pxr_ltype_parse(const char *s, enum pxr_ltype *t)
 		}
 	return -1;
 }
+
 int
 pack_path(char *buf, size_t size, const char *x, const char *suffix)
 {
 	return (size_t)snprintf(buf, size, "%s%s", x, suffix) < size ? 0 : -1;
 }
+
 static int
-write_meta(const char *path, const struct pxr_pack_meta *m,
-    struct pxr_err *err)
+write_meta(const char *path, const struct pxr_pack_meta *m, struct pxr_err *err)
 {
 	char tmp[PATH_MAX];
 	FILE *fp;
@@ -69,8 +73,9 @@ write_meta(const char *path, const struct pxr_pack_meta *m,
 	    (fp = fopen(tmp, "w")) == NULL)
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
-	fprintf(fp, "pxr-pack 1\nimages %llu\nwidth %u\nheight %u\n"
-		    "channels %u\nlayout %s\nlabels %s\nheader %u\n",
+	fprintf(fp,
+	    "pxr-pack 1\nimages %llu\nwidth %u\nheight %u\n"
+	    "channels %u\nlayout %s\nlabels %s\nheader %u\n",
 	    (unsigned long long)m->n, m->width, m->height, m->channels,
 	    pack_layouts[m->layout], pack_ltypes[m->ltype], m->header);
 	if (m->base != 1)
@@ -87,6 +92,7 @@ write_meta(const char *path, const struct pxr_pack_meta *m,
 		    strerror(errno));
 	return 0;
 }
+
 /* The "recipe key value" lines after the shape, into m->recipe. */
 static int
 read_recipe(FILE *fp, const char *path, struct pxr_pack_meta *m,
@@ -102,7 +108,8 @@ read_recipe(FILE *fp, const char *path, struct pxr_pack_meta *m,
 			m->base = 0;
 			continue;
 		}
-		if (strncmp(line, "recipe ", 7) != 0 || used + ln > sizeof(text))
+		if (strncmp(line, "recipe ", 7) != 0 ||
+		    used + ln > sizeof(text))
 			return pxr_seterr(err, PXR_E_FORMAT, "%s: malformed",
 			    path);
 		memcpy(text + used, line + 7, ln - 7);
@@ -110,9 +117,9 @@ read_recipe(FILE *fp, const char *path, struct pxr_pack_meta *m,
 	}
 	return pxr_recipe_parse(path, text, used, m->recipe, err);
 }
+
 int
-pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
-    struct pxr_err *err)
+pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m, struct pxr_err *err)
 {
 	char path[PATH_MAX], lay[16] = "", lt[16] = "";
 	unsigned long long n = 0;
@@ -130,8 +137,9 @@ pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
 		return pxr_seterr(err, PXR_E_IO,
 		    "%s: %s (make the set with pxr-pack --create first)", path,
 		    strerror(errno));
-	got = fscanf(fp, "pxr-pack 1\nimages %llu\nwidth %u\nheight %u\n"
-			 "channels %u\nlayout %15s\nlabels %15s\nheader %u\n",
+	got = fscanf(fp,
+	    "pxr-pack 1\nimages %llu\nwidth %u\nheight %u\n"
+	    "channels %u\nlayout %15s\nlabels %15s\nheader %u\n",
 	    &n, &m->width, &m->height, &m->channels, lay, lt, &m->header);
 	r = got == 7 ? read_recipe(fp, path, m, err) : 0;
 	fclose(fp);
@@ -146,6 +154,7 @@ pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
 		return pxr_seterr(err, PXR_E_FORMAT, "%s: malformed", path);
 	return 0;
 }
+
 /*
  * Asks the filesystem for the blocks of the new, all-zero file fd.  Not
  * when it has less room than that: ext4, failing part way, keeps what it
@@ -170,11 +179,13 @@ allocate_blocks(int fd, const char *path, uint64_t size, struct pxr_err *warn)
 		return 0;
 	/* The first such file is the one said. */
 	if (warn->code == PXR_E_NONE)
-		pxr_seterr(warn, PXR_E_IO, "%s: no room for its %llu bytes now: "
-		    "packing goes on, and fails where the disk fills", path,
-		    (unsigned long long)size);
+		pxr_seterr(warn, PXR_E_IO,
+		    "%s: no room for its %llu bytes now: "
+		    "packing goes on, and fails where the disk fills",
+		    path, (unsigned long long)size);
 	return 1;
 }
+
 /*
  * Creates path with size bytes, all zero.  With allocate, the filesystem
  * is asked for the blocks up front (fallocate(2)): the writes then fill
@@ -199,18 +210,19 @@ make_file(const char *path, uint64_t size, int allocate, struct pxr_err *err,
 	}
 	if (allocate && size > 0)
 		(void)allocate_blocks(fd, path, size, warn);
-	return close(fd) == -1 ? pxr_seterr(err, PXR_E_IO, "%s: %s", path,
-				     strerror(errno))
-			       : 0;
+	return close(fd) == -1
+	    ? pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno))
+	    : 0;
 }
+
 /*
  * Writes a .npy 1.0 header of PXR_NPY_HEADER bytes at the start of path:
  * for X the layout's shape (julia: (H, W, C, N) in Fortran order, which
  * numpy indexes as Julia does), for Y (labels) the shape (N,).
  */
 static int
-write_npy_header(const char *path, const struct pxr_pack_meta *m,
-    int labels, struct pxr_err *err)
+write_npy_header(const char *path, const struct pxr_pack_meta *m, int labels,
+    struct pxr_err *err)
 {
 	static const char *const descr[] = { "<u2", "<i4", "<i8" };
 	unsigned char h[PXR_NPY_HEADER];
@@ -219,15 +231,18 @@ write_npy_header(const char *path, const struct pxr_pack_meta *m,
 	int len, fd;
 
 	if (labels)
-		len = snprintf(dict, sizeof(dict), "{'descr': '%s', "
+		len = snprintf(dict, sizeof(dict),
+		    "{'descr': '%s', "
 		    "'fortran_order': False, 'shape': (%llu,), }",
 		    descr[m->ltype], n);
 	else if (m->layout == PXR_LAYOUT_JULIA)
-		len = snprintf(dict, sizeof(dict), "{'descr': '|u1', "
+		len = snprintf(dict, sizeof(dict),
+		    "{'descr': '|u1', "
 		    "'fortran_order': True, 'shape': (%u, %u, %u, %llu), }",
 		    m->height, m->width, m->channels, n);
 	else
-		len = snprintf(dict, sizeof(dict), "{'descr': '|u1', "
+		len = snprintf(dict, sizeof(dict),
+		    "{'descr': '|u1', "
 		    "'fortran_order': False, 'shape': (%llu, %u, %u, %u), }",
 		    n, m->layout == PXR_LAYOUT_NHWC ? m->height : m->channels,
 		    m->layout == PXR_LAYOUT_NHWC ? m->width : m->height,
@@ -251,17 +266,20 @@ write_npy_header(const char *path, const struct pxr_pack_meta *m,
 	}
 	return close(fd);
 }
+
 /* The bytes each file of a set of this shape holds. */
 static uint64_t
 x_bytes(const struct pxr_pack_meta *m)
 {
 	return m->header + (uint64_t)m->width * m->height * m->channels * m->n;
 }
+
 static uint64_t
 y_bytes(const struct pxr_pack_meta *m)
 {
 	return m->header + pack_lsizes[m->ltype] * m->n;
 }
+
 /* Whether path is a regular file of size bytes; why not into what. */
 static int
 file_is(const char *path, uint64_t size, char *what, size_t n)
@@ -277,6 +295,7 @@ file_is(const char *path, uint64_t size, char *what, size_t n)
 		return 1;
 	return 0;
 }
+
 /* Whether the set's files are all there at their sizes; what is wrong
  * into what. */
 static int
@@ -294,6 +313,7 @@ set_whole(const char *x, const char *y, const struct pxr_pack_meta *m,
 	pack_path(path, sizeof(path), x, ".stats");
 	return file_is(path, m->n * PXR_STATS_BYTES, what, n);
 }
+
 /* The shape of a set as one line, for messages. */
 static void
 shape_text(const struct pxr_pack_meta *m, char *out, size_t n)
@@ -303,6 +323,7 @@ shape_text(const struct pxr_pack_meta *m, char *out, size_t n)
 	    pack_layouts[m->layout], pack_ltypes[m->ltype], m->base,
 	    m->header ? ", .npy" : "");
 }
+
 /* Removes what an earlier set left: its failure lists and manifest. */
 static void
 remove_leftovers(const char *x)
@@ -319,6 +340,7 @@ remove_leftovers(const char *x)
 	if (pack_path(path, sizeof(path), x, ".manifest.json") == 0)
 		(void)unlink(path);
 }
+
 /*
  * A set is there already: 0 to resume it, 1 to make it anew (overwrite),
  * -1 with err saying what differs.
@@ -335,7 +357,8 @@ check_existing(const char *x, const char *y, const struct pxr_pack_meta *old,
 	if (pxr_recipe_diff(old->recipe, m->recipe, diff, sizeof(diff)) > 0)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "%s: made with another recipe (%s); give --overwrite to "
-		    "make it anew", x, diff);
+		    "make it anew",
+		    x, diff);
 	shape_text(old, was, sizeof(was));
 	shape_text(m, now, sizeof(now));
 	if (strcmp(was, now) != 0)
@@ -345,9 +368,11 @@ check_existing(const char *x, const char *y, const struct pxr_pack_meta *old,
 	if (!set_whole(x, y, old, what, sizeof(what)))
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "%s: the set is not whole (%s); give --overwrite to make "
-		    "it anew", x, what);
+		    "it anew",
+		    x, what);
 	return 0;
 }
+
 int
 pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
     int flags, struct pxr_err *err)
@@ -384,8 +409,9 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 	    make_file(x, x_bytes(m), 1, err, &warn) == -1 ||
 	    make_file(y, y_bytes(m), 1, err, &warn) == -1)
 		return -1;
-	if (m->header && (write_npy_header(x, m, 0, err) == -1 ||
-			     write_npy_header(y, m, 1, err) == -1))
+	if (m->header &&
+	    (write_npy_header(x, m, 0, err) == -1 ||
+		write_npy_header(y, m, 1, err) == -1))
 		return -1;
 	if (write_meta(meta, m, err) == -1)
 		return -1;

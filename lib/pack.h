@@ -14,6 +14,7 @@
 #include "recipe.h"
 
 enum pxr_layout { PXR_LAYOUT_JULIA, PXR_LAYOUT_NHWC, PXR_LAYOUT_NCHW };
+
 enum pxr_ltype { PXR_LTYPE_U16, PXR_LTYPE_I32, PXR_LTYPE_I64 };
 
 /* Status bytes (X_FILE.status), read by pxr-list --skip-done too. */
@@ -31,7 +32,7 @@ struct pxr_pack_meta {
 	enum pxr_layout layout;
 	enum pxr_ltype ltype;
 	uint32_t header; /* bytes of .npy header before the data (0: raw) */
-	int base;	 /* the first class's label, 0 or 1 (the manifest's) */
+	int base;        /* the first class's label, 0 or 1 (the manifest's) */
 	char recipe[PXR_RECIPE_MAX]; /* "key value" lines; "" for none */
 };
 
@@ -58,8 +59,8 @@ int pxr_ltype_parse(const char *s, enum pxr_ltype *t);
  * blocks for want of room (err says which: packing goes on, and fails
  * where the disk fills); or -1.
  */
-int pxr_pack_create(const char *x, const char *y,
-    const struct pxr_pack_meta *m, int flags, struct pxr_err *err);
+int pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
+    int flags, struct pxr_err *err);
 
 struct pxr_packer;
 

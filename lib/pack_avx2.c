@@ -24,8 +24,9 @@
 static inline __m128i
 plane(__m128i a, __m128i b, __m128i c, const __m128i m[3])
 {
-	return _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, m[0]),
-	    _mm_shuffle_epi8(b, m[1])), _mm_shuffle_epi8(c, m[2]));
+	return _mm_or_si128(
+	    _mm_or_si128(_mm_shuffle_epi8(a, m[0]), _mm_shuffle_epi8(b, m[1])),
+	    _mm_shuffle_epi8(c, m[2]));
 }
 
 /* The shuffles for channel k: m[v] byte i is (3i + k) - 16v where that
@@ -46,8 +47,8 @@ plane_masks(__m128i m[3], int k)
 }
 
 void
-pxr_pack_julia3_avx2(unsigned char *dst, const unsigned char *src,
-    uint32_t w, uint32_t h)
+pxr_pack_julia3_avx2(unsigned char *dst, const unsigned char *src, uint32_t w,
+    uint32_t h)
 {
 	__m128i mr[3], mg[3], mb[3];
 	size_t plane_size = (size_t)w * h;
@@ -61,11 +62,13 @@ pxr_pack_julia3_avx2(unsigned char *dst, const unsigned char *src,
 			__m128i bl[16], tb[16];
 
 			for (int r = 0; r < 16; r++) {
-				const unsigned char *s = src +
-				    ((size_t)(y0 + r) * w + x0) * 3;
+				const unsigned char *s =
+				    src + ((size_t)(y0 + r) * w + x0) * 3;
 				__m128i a = _mm_loadu_si128((const void *)s);
-				__m128i b = _mm_loadu_si128((const void *)(s + 16));
-				__m128i c = _mm_loadu_si128((const void *)(s + 32));
+				__m128i b =
+				    _mm_loadu_si128((const void *)(s + 16));
+				__m128i c =
+				    _mm_loadu_si128((const void *)(s + 32));
 
 				rg[r] = _mm256_inserti128_si256(
 				    _mm256_castsi128_si256(plane(a, b, c, mr)),
@@ -78,10 +81,10 @@ pxr_pack_julia3_avx2(unsigned char *dst, const unsigned char *src,
 					    rg[j + 8]);
 					trg[2 * j + 1] = _mm256_unpackhi_epi8(
 					    rg[j], rg[j + 8]);
-					tb[2 * j] = _mm_unpacklo_epi8(bl[j],
-					    bl[j + 8]);
-					tb[2 * j + 1] = _mm_unpackhi_epi8(bl[j],
-					    bl[j + 8]);
+					tb[2 * j] =
+					    _mm_unpacklo_epi8(bl[j], bl[j + 8]);
+					tb[2 * j + 1] =
+					    _mm_unpackhi_epi8(bl[j], bl[j + 8]);
 				}
 				for (int j = 0; j < 16; j++) {
 					rg[j] = trg[j];
@@ -89,8 +92,8 @@ pxr_pack_julia3_avx2(unsigned char *dst, const unsigned char *src,
 				}
 			}
 			for (int x = 0; x < 16; x++) {
-				unsigned char *d = dst + (size_t)(x0 + x) * h +
-				    y0;
+				unsigned char *d =
+				    dst + (size_t)(x0 + x) * h + y0;
 
 				_mm_storeu_si128((void *)d,
 				    _mm256_castsi256_si128(rg[x]));
@@ -105,8 +108,8 @@ pxr_pack_julia3_avx2(unsigned char *dst, const unsigned char *src,
 #else
 /* Not built for AVX2: pack.c never calls this. */
 void
-pxr_pack_julia3_avx2(unsigned char *dst, const unsigned char *src,
-    uint32_t w, uint32_t h)
+pxr_pack_julia3_avx2(unsigned char *dst, const unsigned char *src, uint32_t w,
+    uint32_t h)
 {
 	(void)dst, (void)src, (void)w, (void)h;
 }

@@ -21,11 +21,13 @@ sync_file(const char *path, struct pxr_err *err)
 	close(fd);
 	return 0;
 }
+
 static void
 json_str(FILE *fp, const char *s, size_t n)
 {
 	pxr_fput_escaped(fp, s, n, 1);
 }
+
 /* Writes the failures of every writer's file whose status byte is still 2
  * (a later run may have done the image), the last line of an index
  * winning.  Returns how many were written. */
@@ -73,6 +75,7 @@ json_failures(FILE *fp, const char *x, unsigned char *status, uint64_t n)
 	globfree(&g);
 	return count;
 }
+
 unsigned char *
 pack_read_whole(const char *path, uint64_t n, struct pxr_err *err)
 {
@@ -101,6 +104,7 @@ fail:
 	free(buf);
 	return NULL;
 }
+
 /*
  * The mean and standard deviation of the ok images' samples, per channel,
  * from the sums in X_FILE.stats: exact integer sums (128 bits), divided
@@ -108,9 +112,10 @@ fail:
  */
 /* 128-bit sums: a whole ImageNet's squares overflow nothing. */
 __extension__ typedef unsigned __int128 u128;
+
 static int
-set_stats(const char *x, const struct pxr_pack_meta *m,
-    const unsigned char *st, struct pxr_pack_report *rep, struct pxr_err *err)
+set_stats(const char *x, const struct pxr_pack_meta *m, const unsigned char *st,
+    struct pxr_pack_report *rep, struct pxr_err *err)
 {
 	char path[PATH_MAX];
 	u128 sum[3] = { 0 }, sq[3] = { 0 }, count;
@@ -122,8 +127,10 @@ set_stats(const char *x, const struct pxr_pack_meta *m,
 	for (uint64_t i = 0; i < m->n; i++)
 		if (st[i] == PXR_STATUS_OK)
 			for (int k = 0; k < 3; k++) {
-				sum[k] += pack_get_le64(t + i * PXR_STATS_BYTES + 8 * k);
-				sq[k] += pack_get_le64(t + i * PXR_STATS_BYTES + 24 + 8 * k);
+				sum[k] += pack_get_le64(
+				    t + i * PXR_STATS_BYTES + 8 * k);
+				sq[k] += pack_get_le64(
+				    t + i * PXR_STATS_BYTES + 24 + 8 * k);
 			}
 	free(t);
 	count = (u128)rep->ok * m->width * m->height;
@@ -133,14 +140,17 @@ set_stats(const char *x, const struct pxr_pack_meta *m,
 		u128 num = count * sq[k] - sum[k] * sum[k];
 
 		rep->mean[k] = (double)sum[k] / (double)count;
-		rep->std[k] = sqrt((double)num / ((double)count * (double)count));
+		rep->std[k] =
+		    sqrt((double)num / ((double)count * (double)count));
 	}
 	return 0;
 }
+
 struct json_ctx {
 	FILE *fp;
 	int items;
 };
+
 static void
 json_recipe_line(void *ctx, const char *key, size_t klen, const char *val,
     size_t vlen)
@@ -152,6 +162,7 @@ json_recipe_line(void *ctx, const char *key, size_t klen, const char *val,
 	fputs(": ", j->fp);
 	json_str(j->fp, val, vlen);
 }
+
 static void
 json_recipe(FILE *fp, const char *recipe)
 {
@@ -246,8 +257,9 @@ count_status(const char *x, const unsigned char *st, uint64_t n,
 		    st[j] != PXR_STATUS_FAILED)
 			j++;
 		rep->missing += j - i;
-		snprintf(msg, sizeof(msg), "%s: images %llu to %llu are missing",
-		    x, (unsigned long long)i, (unsigned long long)j - 1);
+		snprintf(msg, sizeof(msg),
+		    "%s: images %llu to %llu are missing", x,
+		    (unsigned long long)i, (unsigned long long)j - 1);
 		if (warn != NULL)
 			warn(warn_ctx, msg);
 		i = j;
@@ -260,16 +272,21 @@ json_shape(FILE *fp, const struct pxr_pack_meta *m)
 	unsigned long long n = (unsigned long long)m->n;
 
 	if (m->layout == PXR_LAYOUT_JULIA)
-		fprintf(fp, ",\n  \"shape\": [%u, %u, %u, %llu],\n  \"order\": "
-			    "\"F\",\n  \"c_shape\": [%llu, %u, %u, %u]",
+		fprintf(fp,
+		    ",\n  \"shape\": [%u, %u, %u, %llu],\n  \"order\": "
+		    "\"F\",\n  \"c_shape\": [%llu, %u, %u, %u]",
 		    m->height, m->width, m->channels, n, n, m->channels,
 		    m->width, m->height);
 	else if (m->layout == PXR_LAYOUT_NHWC)
-		fprintf(fp, ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": "
-			    "\"C\"", n, m->height, m->width, m->channels);
+		fprintf(fp,
+		    ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": "
+		    "\"C\"",
+		    n, m->height, m->width, m->channels);
 	else
-		fprintf(fp, ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": "
-			    "\"C\"", n, m->channels, m->height, m->width);
+		fprintf(fp,
+		    ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": "
+		    "\"C\"",
+		    n, m->channels, m->height, m->width);
 }
 
 static void
@@ -288,8 +305,7 @@ json_stats(FILE *fp, const struct pxr_pack_meta *m,
 static int
 write_manifest(FILE *fp, const char *x, const char *y,
     const struct pxr_pack_meta *m, const char *synsets, int label_base,
-    unsigned char *st, const struct pxr_pack_report *rep,
-    struct pxr_err *err)
+    unsigned char *st, const struct pxr_pack_report *rep, struct pxr_err *err)
 {
 	uint64_t listed;
 
@@ -299,14 +315,15 @@ write_manifest(FILE *fp, const char *x, const char *y,
 	json_str(fp, y, strlen(y));
 	json_shape(fp, m);
 	fprintf(fp, ",\n  \"offset\": %u", m->header);
-	fprintf(fp, ",\n  \"dtype\": \"uint8\",\n  \"layout\": \"%s\",\n"
-		    "  \"label_dtype\": \"%s\",\n  \"label_base\": %d,\n"
-		    "  \"images\": %llu,\n  \"ok\": %llu,\n  \"failed\": %llu,\n"
-		    "  \"missing\": %llu",
+	fprintf(fp,
+	    ",\n  \"dtype\": \"uint8\",\n  \"layout\": \"%s\",\n"
+	    "  \"label_dtype\": \"%s\",\n  \"label_base\": %d,\n"
+	    "  \"images\": %llu,\n  \"ok\": %llu,\n  \"failed\": %llu,\n"
+	    "  \"missing\": %llu",
 	    pack_layouts[m->layout],
-	    m->ltype == PXR_LTYPE_U16	? "<u2"
-	    : m->ltype == PXR_LTYPE_I32 ? "<i4"
-					: "<i8",
+	    m->ltype == PXR_LTYPE_U16       ? "<u2"
+		: m->ltype == PXR_LTYPE_I32 ? "<i4"
+					    : "<i8",
 	    label_base, (unsigned long long)m->n, (unsigned long long)rep->ok,
 	    (unsigned long long)rep->failed, (unsigned long long)rep->missing);
 	json_stats(fp, m, rep);

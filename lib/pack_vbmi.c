@@ -15,19 +15,64 @@
 
 #include "pack.h"
 
-#if defined(__AVX512F__) && defined(__AVX512BW__) && \
-    defined(__AVX512VL__) && defined(__AVX512VBMI__)
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) &&  \
+    defined(__AVX512VBMI__)
 #include <immintrin.h>
 
 void
-pxr_pack_julia3_vbmi(unsigned char *dst, const unsigned char *src,
-    uint32_t w, uint32_t h)
+pxr_pack_julia3_vbmi(unsigned char *dst, const unsigned char *src, uint32_t w,
+    uint32_t h)
 {
 	/* Byte i of a plane-split row is pixel i%16's channel i/16. */
 	static const unsigned char planes[64] = {
-		0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36, 39, 42, 45,
-		1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 34, 37, 40, 43, 46,
-		2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 32, 35, 38, 41, 44, 47,
+		0,
+		3,
+		6,
+		9,
+		12,
+		15,
+		18,
+		21,
+		24,
+		27,
+		30,
+		33,
+		36,
+		39,
+		42,
+		45,
+		1,
+		4,
+		7,
+		10,
+		13,
+		16,
+		19,
+		22,
+		25,
+		28,
+		31,
+		34,
+		37,
+		40,
+		43,
+		46,
+		2,
+		5,
+		8,
+		11,
+		14,
+		17,
+		20,
+		23,
+		26,
+		29,
+		32,
+		35,
+		38,
+		41,
+		44,
+		47,
 	};
 	const __m512i split = _mm512_loadu_si512(planes);
 	const __mmask64 row48 = ((__mmask64)1 << 48) - 1;
@@ -52,8 +97,8 @@ pxr_pack_julia3_vbmi(unsigned char *dst, const unsigned char *src,
 					v[j] = t[j];
 			}
 			for (int x = 0; x < 16; x++) {
-				unsigned char *d = dst + (size_t)(x0 + x) * h +
-				    y0;
+				unsigned char *d =
+				    dst + (size_t)(x0 + x) * h + y0;
 
 				_mm_storeu_si128((void *)d,
 				    _mm512_castsi512_si128(v[x]));
@@ -68,8 +113,8 @@ pxr_pack_julia3_vbmi(unsigned char *dst, const unsigned char *src,
 #else
 /* Not built for VBMI: pack.c never calls this. */
 void
-pxr_pack_julia3_vbmi(unsigned char *dst, const unsigned char *src,
-    uint32_t w, uint32_t h)
+pxr_pack_julia3_vbmi(unsigned char *dst, const unsigned char *src, uint32_t w,
+    uint32_t h)
 {
 	(void)dst, (void)src, (void)w, (void)h;
 }

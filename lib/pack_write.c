@@ -47,20 +47,21 @@ fail:
 	pxr_packer_close(pk, NULL);
 	return NULL;
 }
+
 const struct pxr_pack_meta *
 pxr_packer_meta(const struct pxr_packer *pk)
 {
 	return &pk->m;
 }
+
 /*
  * Column-major (H, W, C): sample (y, x, k) at k*W*H + x*H + y, for the
  * columns x0..x1-1 and rows y0..y1-1.  Rows are taken 16 at a time, so the
  * source stays in L1 while each column's run of 16 is written.
  */
 static void
-julia_part(unsigned char *dst, const unsigned char *src, uint32_t w,
-    uint32_t h, uint32_t c, uint32_t x0, uint32_t x1, uint32_t y0,
-    uint32_t y1)
+julia_part(unsigned char *dst, const unsigned char *src, uint32_t w, uint32_t h,
+    uint32_t c, uint32_t x0, uint32_t x1, uint32_t y0, uint32_t y1)
 {
 	size_t plane = (size_t)w * h;
 
@@ -69,14 +70,15 @@ julia_part(unsigned char *dst, const unsigned char *src, uint32_t w,
 
 		for (uint32_t x = x0; x < x1; x++)
 			for (uint32_t k = 0; k < c; k++) {
-				unsigned char *d = dst + k * plane +
-				    (size_t)x * h;
+				unsigned char *d =
+				    dst + k * plane + (size_t)x * h;
 
 				for (uint32_t y = yb; y < ye; y++)
 					d[y] = src[((size_t)y * w + x) * c + k];
 			}
 	}
 }
+
 void
 pxr_pack_transpose(unsigned char *dst, const unsigned char *src, uint32_t w,
     uint32_t h, uint32_t c, enum pxr_layout l)
@@ -108,6 +110,7 @@ pxr_pack_transpose(unsigned char *dst, const unsigned char *src, uint32_t w,
 		break;
 	}
 }
+
 void
 pxr_pack_untranspose(unsigned char *dst, const unsigned char *src, uint32_t w,
     uint32_t h, uint32_t c, enum pxr_layout l)
@@ -126,14 +129,16 @@ pxr_pack_untranspose(unsigned char *dst, const unsigned char *src, uint32_t w,
 				dst[((size_t)y * w + x) * c + k] = src[at];
 			}
 }
+
 size_t
 pxr_ltype_size(enum pxr_ltype t)
 {
 	return pack_lsizes[t];
 }
+
 int
-pack_pwrite_all(int fd, const void *buf, size_t n, uint64_t off, const char *name,
-    struct pxr_err *err)
+pack_pwrite_all(int fd, const void *buf, size_t n, uint64_t off,
+    const char *name, struct pxr_err *err)
 {
 	const unsigned char *p = buf;
 
@@ -143,14 +148,15 @@ pack_pwrite_all(int fd, const void *buf, size_t n, uint64_t off, const char *nam
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1)
-			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
-			    name, strerror(errno));
+			return pxr_seterr(err, PXR_E_IO,
+			    "write error on %s: %s", name, strerror(errno));
 		p += r;
 		n -= (size_t)r;
 		off += (uint64_t)r;
 	}
 	return 0;
 }
+
 /* Appends a failure line to this writer's own failures file. */
 static int
 log_failure(struct pxr_packer *pk, const struct pxr_record *rec,
@@ -165,13 +171,15 @@ log_failure(struct pxr_packer *pk, const struct pxr_record *rec,
 		(void)gethostname(host, sizeof(host) - 1);
 		snprintf(path, sizeof(path), "%s.failures.%s.%ld", pk->x, host,
 		    (long)getpid());
-		if ((pk->ffd = open(path, O_WRONLY | O_CREAT | O_APPEND |
-			 O_CLOEXEC, 0666)) == -1)
+		if ((pk->ffd = open(path,
+			 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) ==
+		    -1)
 			return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 			    strerror(errno));
 	}
 	/* Tabs and newlines in names and reasons would break the lines. */
-	n = snprintf(line, sizeof(line), "%llu\t", (unsigned long long)rec->index);
+	n = snprintf(line, sizeof(line), "%llu\t",
+	    (unsigned long long)rec->index);
 	for (size_t i = 0; i < rec->name_len && n < (int)sizeof(line) - 4; i++)
 		line[n++] = rec->name[i] == '\t' || rec->name[i] == '\n'
 		    ? ' '
@@ -188,12 +196,14 @@ log_failure(struct pxr_packer *pk, const struct pxr_record *rec,
 	    : pxr_seterr(err, PXR_E_IO, "write error on the failures file: %s",
 		  strerror(errno));
 }
+
 static void
 put_le64(unsigned char *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
+
 uint64_t
 pack_get_le64(const unsigned char *p)
 {
@@ -203,6 +213,7 @@ pack_get_le64(const unsigned char *p)
 		v = v << 8 | p[i];
 	return v;
 }
+
 /* An image's per-channel sums, as X_FILE.stats holds them. */
 static void
 stats_bytes(const struct pxr_record *rec, unsigned char out[PXR_STATS_BYTES])
@@ -216,6 +227,7 @@ stats_bytes(const struct pxr_record *rec, unsigned char out[PXR_STATS_BYTES])
 		put_le64(out + 24 + 8 * k, sq[k]);
 	}
 }
+
 int
 pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
     struct pxr_err *err)
@@ -237,9 +249,10 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 	else if (rec->kind == PXR_KIND_PIXELS &&
 	    (rec->width != pk->m.width || rec->height != pk->m.height ||
 		rec->channels != pk->m.channels))
-		pxr_record_fail(rec, "%ux%ux%u image, the tensor holds %ux%ux%u",
-		    rec->width, rec->height, rec->channels, pk->m.width,
-		    pk->m.height, pk->m.channels);
+		pxr_record_fail(rec,
+		    "%ux%ux%u image, the tensor holds %ux%ux%u", rec->width,
+		    rec->height, rec->channels, pk->m.width, pk->m.height,
+		    pk->m.channels);
 	/* NHWC is the records' own order: their pixels are written as they
 	 * are, with no copy. */
 	img = pk->buf;
@@ -261,15 +274,17 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 	if (pack_pwrite_all(pk->xfd, img, pk->imgbytes,
 		pk->m.header + rec->index * pk->imgbytes, pk->x, err) == -1 ||
 	    pack_pwrite_all(pk->yfd, lab, pack_lsizes[pk->m.ltype],
-		pk->m.header + rec->index * pack_lsizes[pk->m.ltype], "the labels",
-		err) == -1 ||
+		pk->m.header + rec->index * pack_lsizes[pk->m.ltype],
+		"the labels", err) == -1 ||
 	    pack_pwrite_all(pk->tfd, sums, sizeof(sums),
-		rec->index * PXR_STATS_BYTES, "the statistics file", err) == -1 ||
-	    pack_pwrite_all(pk->sfd, &st, 1, rec->index, "the status file", err) ==
-		-1)
+		rec->index * PXR_STATS_BYTES, "the statistics file",
+		err) == -1 ||
+	    pack_pwrite_all(pk->sfd, &st, 1, rec->index, "the status file",
+		err) == -1)
 		return -1;
 	return 0;
 }
+
 /* Closes fd if open; the first failure's errno into *first. */
 static void
 close_fd(int fd, int *first)
@@ -277,6 +292,7 @@ close_fd(int fd, int *first)
 	if (fd != -1 && close(fd) == -1 && *first == 0)
 		*first = errno;
 }
+
 int
 pxr_packer_close(struct pxr_packer *pk, struct pxr_err *err)
 {

@@ -27,8 +27,9 @@
 
 enum pxr_kind {
 	PXR_KIND_ENCODED = 1, /* payload: the bytes of an image file */
-	PXR_KIND_PIXELS = 2,  /* payload: u8 samples, rows top down, interleaved */
-	PXR_KIND_FAILURE = 3  /* payload: the reason, UTF-8 text, no NUL */
+	PXR_KIND_PIXELS =
+	    2, /* payload: u8 samples, rows top down, interleaved */
+	PXR_KIND_FAILURE = 3 /* payload: the reason, UTF-8 text, no NUL */
 };
 
 /* Flag bits of the header's flags field. */
@@ -38,28 +39,28 @@ enum pxr_kind {
 #define PXR_LABEL_NONE (-1)
 
 /* Bounds every reader checks before it allocates or trusts a field. */
-#define PXR_NAME_MAX 4096u		   /* bytes of a name */
-#define PXR_PAYLOAD_MAX (1ull << 31)	   /* bytes of any payload: 2 GiB */
-#define PXR_REASON_MAX 1024u		   /* bytes of a failure's reason */
-#define PXR_DIM_MAX (1u << 20)		   /* pixels on one side */
+#define PXR_NAME_MAX 4096u                /* bytes of a name */
+#define PXR_PAYLOAD_MAX (1ull << 31)      /* bytes of any payload: 2 GiB */
+#define PXR_REASON_MAX 1024u              /* bytes of a failure's reason */
+#define PXR_DIM_MAX (1u << 20)            /* pixels on one side */
 #define PXR_INDEX_MAX (UINT64_C(1) << 48) /* an image's index */
 
 /* Error codes carried in struct pxr_err. */
 enum pxr_errcode {
 	PXR_E_NONE = 0,
-	PXR_E_IO,	   /* read or write failed (errno text in msg) */
-	PXR_E_MAGIC,	   /* not a pxr stream */
-	PXR_E_VERSION,	   /* unknown format version */
+	PXR_E_IO,          /* read or write failed (errno text in msg) */
+	PXR_E_MAGIC,       /* not a pxr stream */
+	PXR_E_VERSION,     /* unknown format version */
 	PXR_E_HEADER_CRC,  /* header or name damaged */
-	PXR_E_KIND,	   /* unknown record kind */
-	PXR_E_FIELD,	   /* a field out of its bounds or inconsistent */
-	PXR_E_DIMS,	   /* width x height x channels != payload length */
+	PXR_E_KIND,        /* unknown record kind */
+	PXR_E_FIELD,       /* a field out of its bounds or inconsistent */
+	PXR_E_DIMS,        /* width x height x channels != payload length */
 	PXR_E_PAYLOAD_CRC, /* payload damaged; the stream stays in step */
 	PXR_E_TRUNCATED,   /* the stream ends inside a record */
-	PXR_E_NOMEM,	   /* out of memory */
-	PXR_E_USAGE,	   /* bad argument */
-	PXR_E_IMAGE,	   /* an image could not be processed */
-	PXR_E_FORMAT	   /* an input file is malformed */
+	PXR_E_NOMEM,       /* out of memory */
+	PXR_E_USAGE,       /* bad argument */
+	PXR_E_IMAGE,       /* an image could not be processed */
+	PXR_E_FORMAT       /* an input file is malformed */
 };
 
 #define PXR_ERR_MSG_MAX 1024
@@ -198,6 +199,7 @@ int pxr_writer_close(struct pxr_writer *wr, struct pxr_err *err);
  * (control bytes as \u00HH).  Bytes >= 0x80 pass through as they are.
  */
 void pxr_fput_escaped(FILE *fp, const char *s, size_t len, int json);
+
 /*
  * The vector code this CPU runs, at most PXR_SIMD=N from the environment:
  * 0 none, 1 AVX2, 2 AVX-512 F+BW+VL, 3 also VBMI.
@@ -208,6 +210,7 @@ enum {
 	PXR_SIMD_AVX512,
 	PXR_SIMD_VBMI,
 };
+
 int pxr_simd_level(void);
 
 /* The raw (uninverted) CRC-32C state after the whole 256-byte groups of

@@ -38,7 +38,8 @@ pxr_recipe_parse(const char *name, const char *text, size_t len,
 	out[0] = '\0';
 	for (size_t pos = 0; pos < len;) {
 		const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
-		size_t ln = nl != NULL ? (size_t)(nl - s) : len - pos, k = 0, vlen;
+		size_t ln = nl != NULL ? (size_t)(nl - s) : len - pos, k = 0,
+		       vlen;
 
 		pos += ln + 1;
 		lineno++;
@@ -78,16 +79,15 @@ struct diff {
 };
 
 static void
-diff_line(void *ctx, const char *key, size_t klen, const char *val,
-    size_t vlen)
+diff_line(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
 {
 	struct diff *d = ctx;
 	size_t olen = 0;
 	const char *o = find(d->other, key, klen, &olen);
 	int w;
 
-	if (o != NULL && (d->reverse || (olen == vlen &&
-					    memcmp(o, val, vlen) == 0)))
+	if (o != NULL &&
+	    (d->reverse || (olen == vlen && memcmp(o, val, vlen) == 0)))
 		return; /* the same, or seen from the other side */
 	if (d->reverse)
 		w = snprintf(d->out + d->used, d->n - d->used,
@@ -103,8 +103,8 @@ diff_line(void *ctx, const char *key, size_t klen, const char *val,
 		    (int)klen, key, (int)vlen, val, (int)olen, o);
 	d->count++;
 	if (w > 0)
-		d->used += (size_t)w < d->n - d->used ? (size_t)w
-						      : d->n - d->used - 1;
+		d->used +=
+		    (size_t)w < d->n - d->used ? (size_t)w : d->n - d->used - 1;
 }
 
 int

@@ -14,6 +14,7 @@ pxr_record_init(struct pxr_record *rec)
 	rec->label = PXR_LABEL_NONE;
 	rec->name = "";
 }
+
 const char *
 pxr_kind_name(enum pxr_kind kind)
 {
@@ -27,6 +28,7 @@ pxr_kind_name(enum pxr_kind kind)
 	}
 	return "unknown";
 }
+
 void
 pxr_record_fail(struct pxr_record *rec, const char *fmt, ...)
 {
@@ -46,6 +48,7 @@ pxr_record_fail(struct pxr_record *rec, const char *fmt, ...)
 	rec->payload = (const unsigned char *)rec->reason;
 	rec->payload_len = n;
 }
+
 int
 pxr_record_check(const struct pxr_record *rec, struct pxr_err *err)
 {
@@ -104,11 +107,13 @@ pxr_record_check(const struct pxr_record *rec, struct pxr_err *err)
 		if (rec->kind == PXR_KIND_FAILURE &&
 		    rec->payload_len > PXR_REASON_MAX)
 			return pxr_seterr(err, PXR_E_FIELD,
-			    "failure reason of %zu bytes exceeds the maximum %u",
+			    "failure reason of %zu bytes exceeds the maximum "
+			    "%u",
 			    rec->payload_len, PXR_REASON_MAX);
 	}
 	return 0;
 }
+
 void
 pxr_header_encode(unsigned char hdr[PXR_HEADER_SIZE],
     const struct pxr_record *rec, uint32_t payload_crc)

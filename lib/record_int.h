@@ -44,6 +44,7 @@
 /* Pipes carry records of 150 KB and more: a 1 MiB pipe buffer cuts the
  * number of context switches per record. */
 #define PIPE_SIZE (1 << 20)
+
 /* Header field offsets (pxr(5)). */
 enum {
 	OFF_MAGIC = 0,
@@ -63,6 +64,7 @@ enum {
 	OFF_PAYLOAD_CRC = 56,
 	OFF_HEADER_CRC = 60
 };
+
 struct pxr_reader {
 	int fd;
 	int own_fd;
@@ -82,55 +84,62 @@ struct pxr_reader {
 	 * that the payload can go from the fd to the writer unread. */
 	int lean;
 };
+
 struct pxr_writer {
 	int fd;
 	int own_fd;
 	char *name;
 };
+
 static inline void
 put16(unsigned char *p, uint32_t v)
 {
 	p[0] = v & 0xff;
 	p[1] = (v >> 8) & 0xff;
 }
+
 static inline void
 put32(unsigned char *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
 		p[i] = (v >> (8 * i)) & 0xff;
 }
+
 static inline void
 put64(unsigned char *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
 		p[i] = (v >> (8 * i)) & 0xff;
 }
+
 static inline uint32_t
 get16(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
 }
+
 static inline uint32_t
 get32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	    (uint32_t)p[3] << 24;
 }
+
 static inline uint64_t
 get64(const unsigned char *p)
 {
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-#define STREAM_ERR(rd, err, code, off, fmt, ...)                              \
-	pxr_seterr((err), (code), "%s: byte %llu: " fmt, (rd)->name,          \
+#define STREAM_ERR(rd, err, code, off, fmt, ...)                               \
+	pxr_seterr((err), (code), "%s: byte %llu: " fmt, (rd)->name,           \
 	    (unsigned long long)(off), __VA_ARGS__)
 
 /* record_read.c: the reader's parts the forwarding writer uses. */
 void record_consume(struct pxr_reader *rd, size_t n);
 int record_grow_payload(struct pxr_reader *rd, size_t n, struct pxr_err *err);
-ssize_t record_read_into(struct pxr_reader *rd, unsigned char *dst,
-    size_t n, struct pxr_err *err);
+ssize_t record_read_into(struct pxr_reader *rd, unsigned char *dst, size_t n,
+    struct pxr_err *err);
 /* record_write.c: a pipe made as large as it may be. */
 void record_grow_pipe(int fd);
 

@@ -25,6 +25,7 @@ pxr_reader_fdopen(int fd, const char *name, struct pxr_err *err)
 	record_grow_pipe(fd);
 	return rd;
 }
+
 struct pxr_reader *
 pxr_reader_open(const char *path, struct pxr_err *err)
 {
@@ -44,6 +45,7 @@ pxr_reader_open(const char *path, struct pxr_err *err)
 	rd->own_fd = 1;
 	return rd;
 }
+
 void
 pxr_reader_close(struct pxr_reader *rd)
 {
@@ -56,16 +58,19 @@ pxr_reader_close(struct pxr_reader *rd)
 	free(rd->name);
 	free(rd);
 }
+
 uint64_t
 pxr_reader_offset(const struct pxr_reader *rd)
 {
 	return rd->offset;
 }
+
 const char *
 pxr_reader_name(const struct pxr_reader *rd)
 {
 	return rd->name;
 }
+
 /* read(2) that retries on EINTR.  Returns bytes read, 0 at EOF, -1. */
 static ssize_t
 read_some(int fd, void *buf, size_t len)
@@ -77,6 +82,7 @@ read_some(int fd, void *buf, size_t len)
 	while (n == -1 && errno == EINTR);
 	return n;
 }
+
 /*
  * Makes at least want bytes available at ibuf[ipos] unless the input ends
  * first.  Returns the bytes available, or -1 on a read error.
@@ -109,12 +115,14 @@ ensure(struct pxr_reader *rd, size_t want, struct pxr_err *err)
 	}
 	return (ssize_t)(rd->iend - rd->ipos);
 }
+
 void
 record_consume(struct pxr_reader *rd, size_t n)
 {
 	rd->ipos += n;
 	rd->offset += n;
 }
+
 /*
  * Copies len bytes of input to dst: first what the buffer holds, then
  * straight from the fd (big payloads skip the buffer).  Returns the bytes
@@ -156,6 +164,7 @@ record_read_into(struct pxr_reader *rd, unsigned char *dst, size_t len,
 	}
 	return (ssize_t)got;
 }
+
 /* Prefix of every stream error: "<stream>: byte N: ". */
 /*
  * Checks the header at ibuf[ipos] (magic, version, name length, header
@@ -177,7 +186,8 @@ check_header(struct pxr_reader *rd, struct pxr_err *err)
 		if (avail < 4 && memcmp(h, PXR_MAGIC, (size_t)avail) == 0)
 			return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rd->offset,
 			    "truncated: the stream ends inside a record header "
-			    "(%zd of %d bytes)", avail, PXR_HEADER_SIZE);
+			    "(%zd of %d bytes)",
+			    avail, PXR_HEADER_SIZE);
 		return STREAM_ERR(rd, err, PXR_E_MAGIC, rd->offset,
 		    "not a pxr stream (bad magic %02x %02x %02x %02x)", h[0],
 		    avail > 1 ? h[1] : 0, avail > 2 ? h[2] : 0,
@@ -186,7 +196,8 @@ check_header(struct pxr_reader *rd, struct pxr_err *err)
 	if (avail < PXR_HEADER_SIZE)
 		return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rd->offset,
 		    "truncated: the stream ends inside a record header "
-		    "(%zd of %d bytes)", avail, PXR_HEADER_SIZE);
+		    "(%zd of %d bytes)",
+		    avail, PXR_HEADER_SIZE);
 	if (get16(h + OFF_VERSION) != PXR_FORMAT_VERSION)
 		return STREAM_ERR(rd, err, PXR_E_VERSION, rd->offset,
 		    "unknown pxr format version %u (this reader knows %d)",
@@ -202,16 +213,19 @@ check_header(struct pxr_reader *rd, struct pxr_err *err)
 	if ((size_t)avail < PXR_HEADER_SIZE + name_len)
 		return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rd->offset,
 		    "truncated: the stream ends inside a record name "
-		    "(%zd of %u bytes)", avail - PXR_HEADER_SIZE, name_len);
+		    "(%zd of %u bytes)",
+		    avail - PXR_HEADER_SIZE, name_len);
 	stored = get32(h + OFF_HEADER_CRC);
 	crc = pxr_crc32c(0, h, OFF_HEADER_CRC);
 	crc = pxr_crc32c(crc, h + PXR_HEADER_SIZE, name_len);
 	if (crc != stored)
 		return STREAM_ERR(rd, err, PXR_E_HEADER_CRC, rd->offset,
 		    "header checksum mismatch (stored %08x, computed %08x): "
-		    "header or name damaged", stored, crc);
+		    "header or name damaged",
+		    stored, crc);
 	return 1;
 }
+
 static void
 decode_header(struct pxr_reader *rd, struct pxr_record *rec)
 {
@@ -233,12 +247,13 @@ decode_header(struct pxr_reader *rd, struct pxr_record *rec)
 	rec->payload = NULL;
 	rec->payload_len = 0;
 }
+
 /* Grows the payload buffer towards len, by steps, keeping contents. */
 int
 record_grow_payload(struct pxr_reader *rd, size_t len, struct pxr_err *err)
 {
-	size_t cap = rd->payload_cap < PAYLOAD_STEP ? PAYLOAD_STEP
-						    : rd->payload_cap * 2;
+	size_t cap =
+	    rd->payload_cap < PAYLOAD_STEP ? PAYLOAD_STEP : rd->payload_cap * 2;
 	unsigned char *p;
 
 	if (cap > len)
@@ -251,6 +266,7 @@ record_grow_payload(struct pxr_reader *rd, size_t len, struct pxr_err *err)
 	rd->payload_cap = cap;
 	return 0;
 }
+
 /* Grows the input buffer to IBUF_MAX, keeping what it holds. */
 static int
 grow_ibuf(struct pxr_reader *rd, struct pxr_err *err)
@@ -264,6 +280,7 @@ grow_ibuf(struct pxr_reader *rd, struct pxr_err *err)
 	rd->icap = IBUF_MAX;
 	return 0;
 }
+
 static int
 read_payload(struct pxr_reader *rd, struct pxr_record *rec, uint64_t len,
     uint64_t rec_off, struct pxr_err *err)
@@ -282,8 +299,8 @@ read_payload(struct pxr_reader *rd, struct pxr_record *rec, uint64_t len,
 			record_consume(rd, (size_t)avail);
 			return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rec_off,
 			    "%s#%llu: truncated: the stream ends inside the "
-			    "payload (%zd of %llu bytes)", rec->name,
-			    (unsigned long long)rec->index, avail,
+			    "payload (%zd of %llu bytes)",
+			    rec->name, (unsigned long long)rec->index, avail,
 			    (unsigned long long)len);
 		}
 		/* In place: good until the next read moves the buffer. */
@@ -301,20 +318,22 @@ read_payload(struct pxr_reader *rd, struct pxr_record *rec, uint64_t len,
 		    record_grow_payload(rd, (size_t)len, err) == -1)
 			return -1;
 		want = (rd->payload_cap < len ? rd->payload_cap : len) - got;
-		if ((n = record_read_into(rd, rd->payload + got, want, err)) == -1)
+		if ((n = record_read_into(rd, rd->payload + got, want, err)) ==
+		    -1)
 			return -1;
 		got += (size_t)n;
 		if ((size_t)n < want)
 			return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rec_off,
 			    "%s#%llu: truncated: the stream ends inside the "
-			    "payload (%zu of %llu bytes)", rec->name,
-			    (unsigned long long)rec->index, got,
+			    "payload (%zu of %llu bytes)",
+			    rec->name, (unsigned long long)rec->index, got,
 			    (unsigned long long)len);
 	}
 	rec->payload = rd->payload;
 	rec->payload_len = (size_t)len;
 	return 0;
 }
+
 /* The header and name of the next record, checked and consumed; the
  * payload is left pending.  1, 0 at a clean end, or -1. */
 static int
@@ -356,6 +375,7 @@ read_head(struct pxr_reader *rd, struct pxr_record *rec, struct pxr_err *err)
 	rd->pending_crc = stored_crc;
 	return 1;
 }
+
 int
 pxr_read_head(struct pxr_reader *rd, struct pxr_record *rec,
     struct pxr_err *err)
@@ -363,6 +383,7 @@ pxr_read_head(struct pxr_reader *rd, struct pxr_record *rec,
 	rd->lean = 1;
 	return read_head(rd, rec, err);
 }
+
 int
 pxr_read_payload(struct pxr_reader *rd, struct pxr_record *rec,
     struct pxr_err *err)
@@ -378,10 +399,12 @@ pxr_read_payload(struct pxr_reader *rd, struct pxr_record *rec,
 	if (crc != rd->pending_crc)
 		return STREAM_ERR(rd, err, PXR_E_PAYLOAD_CRC, rd->pending_off,
 		    "%s#%llu: payload checksum mismatch (stored %08x, "
-		    "computed %08x)", rec->name,
-		    (unsigned long long)rec->index, rd->pending_crc, crc);
+		    "computed %08x)",
+		    rec->name, (unsigned long long)rec->index, rd->pending_crc,
+		    crc);
 	return 1;
 }
+
 int
 pxr_read(struct pxr_reader *rd, struct pxr_record *rec, struct pxr_err *err)
 {
@@ -389,6 +412,7 @@ pxr_read(struct pxr_reader *rd, struct pxr_record *rec, struct pxr_err *err)
 
 	return r == 1 ? pxr_read_payload(rd, rec, err) : r;
 }
+
 int
 pxr_reader_resync(struct pxr_reader *rd, struct pxr_err *err)
 {

@@ -15,6 +15,7 @@ record_grow_pipe(int fd)
 	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
 		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
 }
+
 /* ---- writer ---- */
 
 struct pxr_writer *
@@ -25,7 +26,8 @@ pxr_writer_fdopen(int fd, const char *name, int flags, struct pxr_err *err)
 	if (!(flags & PXR_WRITER_FORCE) && isatty(fd)) {
 		pxr_seterr(err, PXR_E_USAGE,
 		    "%s: refusing to write binary records to a terminal "
-		    "(use -f to force)", name);
+		    "(use -f to force)",
+		    name);
 		return NULL;
 	}
 	if ((wr = calloc(1, sizeof(*wr))) == NULL ||
@@ -40,6 +42,7 @@ pxr_writer_fdopen(int fd, const char *name, int flags, struct pxr_err *err)
 	record_grow_pipe(fd);
 	return wr;
 }
+
 struct pxr_writer *
 pxr_writer_open(const char *path, int flags, struct pxr_err *err)
 {
@@ -53,14 +56,15 @@ pxr_writer_open(const char *path, int flags, struct pxr_err *err)
 		pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if ((wr = pxr_writer_fdopen(fd, path, flags | PXR_WRITER_FORCE,
-		 err)) == NULL) {
+	if ((wr = pxr_writer_fdopen(fd, path, flags | PXR_WRITER_FORCE, err)) ==
+	    NULL) {
 		close(fd);
 		return NULL;
 	}
 	wr->own_fd = 1;
 	return wr;
 }
+
 /* writev(2) until every byte is out; EINTR and short writes retried, and
  * a non-blocking output (one the caller inherited so) waited for. */
 static int
@@ -79,8 +83,8 @@ write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,
 				(void)poll(&p, 1, -1);
 				continue;
 			}
-			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
-			    wr->name, strerror(errno));
+			return pxr_seterr(err, PXR_E_IO,
+			    "write error on %s: %s", wr->name, strerror(errno));
 		}
 		while (cnt > 0 && (size_t)n >= iov->iov_len) {
 			n -= (ssize_t)iov->iov_len;
@@ -94,14 +98,14 @@ write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,
 	}
 	return 0;
 }
+
 /*
  * Checks rec and writes its header (with payload_crc) and name, then the n
  * bytes at p, the payload or its first part, in one writev.
  */
 static int
 write_head(struct pxr_writer *wr, const struct pxr_record *rec,
-    uint32_t payload_crc, const unsigned char *p, size_t n,
-    struct pxr_err *err)
+    uint32_t payload_crc, const unsigned char *p, size_t n, struct pxr_err *err)
 {
 	unsigned char hdr[PXR_HEADER_SIZE];
 	struct iovec iov[3];
@@ -119,14 +123,16 @@ write_head(struct pxr_writer *wr, const struct pxr_record *rec,
 	iov[2].iov_len = n;
 	return write_all(wr, iov, n > 0 ? 3 : 2, err);
 }
+
 int
 pxr_write(struct pxr_writer *wr, const struct pxr_record *rec,
     struct pxr_err *err)
 {
-	return write_head(wr, rec, pxr_crc32c(0, rec->payload,
-				       rec->payload_len),
-	    rec->payload, rec->payload_len, err);
+	return write_head(wr, rec,
+	    pxr_crc32c(0, rec->payload, rec->payload_len), rec->payload,
+	    rec->payload_len, err);
 }
+
 /*
  * Moves n bytes from the reader's fd to the writer's with splice(2), in
  * the kernel: no copy at all from pipe to pipe.  Returns the bytes moved
@@ -161,10 +167,11 @@ splice_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
 			(void)poll(&p[1], 1, -1);
 			continue;
 		}
-		if (r == -1 && (errno == EPIPE || errno == ENOSPC ||
-				   errno == EDQUOT || errno == EFBIG))
-			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
-			    wr->name, strerror(errno));
+		if (r == -1 &&
+		    (errno == EPIPE || errno == ENOSPC || errno == EDQUOT ||
+			errno == EFBIG))
+			return pxr_seterr(err, PXR_E_IO,
+			    "write error on %s: %s", wr->name, strerror(errno));
 		if (r == -1)
 			return pxr_seterr(err, PXR_E_IO,
 			    "passing %s on to %s: %s", rd->name, wr->name,
@@ -176,6 +183,7 @@ splice_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
 	}
 	return (ssize_t)moved;
 }
+
 /* The same through the reader's payload buffer, when splice cannot. */
 static ssize_t
 copy_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
@@ -189,8 +197,8 @@ copy_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
 		return -1;
 	while (moved < n) {
 		uint64_t left = n - moved;
-		size_t want = left < rd->payload_cap ? (size_t)left
-						     : rd->payload_cap;
+		size_t want =
+		    left < rd->payload_cap ? (size_t)left : rd->payload_cap;
 		ssize_t got = record_read_into(rd, rd->payload, want, err);
 		struct iovec iov;
 
@@ -206,6 +214,7 @@ copy_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
 	}
 	return (ssize_t)moved;
 }
+
 int
 pxr_forward(struct pxr_reader *rd, struct pxr_writer *wr,
     const struct pxr_record *rec, struct pxr_err *err)
@@ -237,14 +246,15 @@ pxr_forward(struct pxr_reader *rd, struct pxr_writer *wr,
 	if (done < len)
 		return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rd->pending_off,
 		    "%s#%llu: truncated: the stream ends inside the payload "
-		    "(%llu of %llu bytes)", rec->name,
-		    (unsigned long long)rec->index, (unsigned long long)done,
-		    (unsigned long long)len);
+		    "(%llu of %llu bytes)",
+		    rec->name, (unsigned long long)rec->index,
+		    (unsigned long long)done, (unsigned long long)len);
 	return 0;
 }
+
 int
-pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec,
-    int fd, int64_t off, struct pxr_err *err)
+pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec, int fd,
+    int64_t off, struct pxr_err *err)
 {
 	struct iovec rest;
 	loff_t at = off;
@@ -260,8 +270,8 @@ pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec,
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1 && errno == EPIPE)
-			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
-			    wr->name, strerror(errno));
+			return pxr_seterr(err, PXR_E_IO,
+			    "write error on %s: %s", wr->name, strerror(errno));
 		/* Not a pipe, or the file changed under us: the rest from
 		 * the bytes the checksum was computed on. */
 		if (r <= 0)
@@ -272,6 +282,7 @@ pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec,
 	rest.iov_len = rec->payload_len - moved;
 	return rest.iov_len > 0 ? write_all(wr, &rest, 1, err) : 0;
 }
+
 int
 pxr_writer_close(struct pxr_writer *wr, struct pxr_err *err)
 {

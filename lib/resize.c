@@ -25,16 +25,16 @@
 #define CACHE_SLOTS 8
 
 struct coeffs {
-	uint32_t in, out;  /* the sizes they are for */
-	int ksize;	   /* weights per output pixel */
-	int maxtaps;	   /* the most weights any output pixel uses */
-	int *bounds;	   /* per output pixel: first input index, count */
-	int32_t *kk;	   /* ksize fixed-point weights per output pixel */
-	int32_t *kx;	   /* with AVX-512: the weights for pxr_hrow3_avx512, */
-	int kchunks;	   /* kchunks blocks of 16 per output pixel */
-	int32_t *kp;	   /* with AVX2 only: the weights for pxr_hrow3_avx2 */
+	uint32_t in, out; /* the sizes they are for */
+	int ksize;        /* weights per output pixel */
+	int maxtaps;      /* the most weights any output pixel uses */
+	int *bounds;      /* per output pixel: first input index, count */
+	int32_t *kk;      /* ksize fixed-point weights per output pixel */
+	int32_t *kx;      /* with AVX-512: the weights for pxr_hrow3_avx512, */
+	int kchunks;      /* kchunks blocks of 16 per output pixel */
+	int32_t *kp;      /* with AVX2 only: the weights for pxr_hrow3_avx2 */
 	struct pxr_hgroups hg; /* pxr_hrow3_vbmi's tables, built on use */
-	unsigned long use; /* for least-recently-used eviction */
+	unsigned long use;     /* for least-recently-used eviction */
 };
 
 struct pxr_resizer {
@@ -134,7 +134,7 @@ pxr_round_parse(const char *name, enum pxr_round *r)
 const char *
 pxr_round_name(enum pxr_round r)
 {
-	return r == PXR_ROUND_DOWN	 ? "down"
+	return r == PXR_ROUND_DOWN    ? "down"
 	    : r == PXR_ROUND_NOTEBOOK ? "notebook"
 				      : "even";
 }
@@ -153,7 +153,8 @@ scaled_side(uint32_t side, uint32_t n, uint32_t ref, enum pxr_round r)
 		/* Julia: round(Int, size * (len / minimum(size))): the
 		 * factor first, in double, then the product, ties to even
 		 * (nearbyint in the default rounding mode). */
-		v = (uint64_t)nearbyint((double)side * ((double)n / (double)ref));
+		v = (uint64_t)nearbyint(
+		    (double)side * ((double)n / (double)ref));
 		break;
 	default:
 		v = div_round_even((uint64_t)side * n, ref);
@@ -163,9 +164,8 @@ scaled_side(uint32_t side, uint32_t n, uint32_t ref, enum pxr_round r)
 }
 
 void
-pxr_resize_target(uint32_t w, uint32_t h, enum pxr_target t,
-    enum pxr_round r, uint32_t n, uint32_t tw, uint32_t th, uint32_t *ow,
-    uint32_t *oh)
+pxr_resize_target(uint32_t w, uint32_t h, enum pxr_target t, enum pxr_round r,
+    uint32_t n, uint32_t tw, uint32_t th, uint32_t *ow, uint32_t *oh)
 {
 	uint32_t ref;
 	int w_is_ref;
@@ -242,7 +242,8 @@ expand_pairs(struct coeffs *c)
 			    PXR_HPAIR_LANES];
 			int32_t a = c->kk[xx * (size_t)c->ksize + t];
 			int32_t b = xx + 1 < c->out
-			    ? c->kk[(xx + 1) * (size_t)c->ksize + t] : 0;
+			    ? c->kk[(xx + 1) * (size_t)c->ksize + t]
+			    : 0;
 
 			lane[0] = lane[1] = lane[2] = a;
 			lane[4] = lane[5] = lane[6] = b;
@@ -255,7 +256,8 @@ expand_pairs(struct coeffs *c)
 static int
 expand_coeffs(struct coeffs *c)
 {
-	int kchunks = (c->ksize + PXR_HTAPS_PER_BLOCK - 1) / PXR_HTAPS_PER_BLOCK;
+	int kchunks =
+	    (c->ksize + PXR_HTAPS_PER_BLOCK - 1) / PXR_HTAPS_PER_BLOCK;
 
 	free(c->kx);
 	c->kx = calloc((size_t)c->out * kchunks * 16, sizeof(int32_t));
@@ -280,10 +282,11 @@ expand_coeffs(struct coeffs *c)
 
 /* Pillow's precompute_coeffs + normalize_coeffs_8bpc. */
 static int
-make_coeffs(const struct filter_def *fd, uint32_t in, uint32_t out,
-    int simd, struct coeffs *c)
+make_coeffs(const struct filter_def *fd, uint32_t in, uint32_t out, int simd,
+    struct coeffs *c)
 {
-	double scale = (double)in / out, filterscale = scale < 1.0 ? 1.0 : scale;
+	double scale = (double)in / out,
+	       filterscale = scale < 1.0 ? 1.0 : scale;
 	double support = fd->support * filterscale, *w;
 	int ksize = (int)ceil(support) * 2 + 1, maxtaps = 0;
 
@@ -384,7 +387,8 @@ horizontal_row(unsigned char *restrict dst, const unsigned char *restrict src,
 		const unsigned char *s = src + (size_t)(xmin - xoff) * nch;
 
 		if (nch == 3) {
-			int32_t s0 = 1 << (PRECISION_BITS - 1), s1 = s0, s2 = s0;
+			int32_t s0 = 1 << (PRECISION_BITS - 1), s1 = s0,
+				s2 = s0;
 
 			for (int x = 0; x < xmax; x++) {
 				s0 += s[x * 3] * k[x];
@@ -413,13 +417,15 @@ vertical(unsigned char *restrict dst, const unsigned char *restrict src,
     uint32_t y0, uint32_t n, int32_t *restrict acc)
 {
 	for (uint32_t yy = y0; yy < y0 + n; yy++, dst += rowlen) {
-		int ymin = c->bounds[yy * 2] - first, ymax = c->bounds[yy * 2 + 1];
+		int ymin = c->bounds[yy * 2] - first,
+		    ymax = c->bounds[yy * 2 + 1];
 		const int32_t *k = &c->kk[yy * (size_t)c->ksize];
 
 		for (size_t i = 0; i < rowlen; i++)
 			acc[i] = 1 << (PRECISION_BITS - 1);
 		for (int y = 0; y < ymax; y++) {
-			const unsigned char *s = src + (size_t)(ymin + y) * stride;
+			const unsigned char *s =
+			    src + (size_t)(ymin + y) * stride;
 			int32_t ky = k[y];
 
 			for (size_t i = 0; i < rowlen; i++)
@@ -454,14 +460,13 @@ pxr_resize(struct pxr_resizer *rz, struct pxr_record *rec, uint32_t ow,
 }
 
 int
-pxr_resize_window(struct pxr_resizer *rz, struct pxr_record *rec,
-    uint32_t ow, uint32_t oh, const struct pxr_rect *win,
-    struct pxr_err *err)
+pxr_resize_window(struct pxr_resizer *rz, struct pxr_record *rec, uint32_t ow,
+    uint32_t oh, const struct pxr_rect *win, struct pxr_err *err)
 {
 	const struct pxr_rect have = { 0, 0, rec->width, rec->height };
 
-	return pxr_resize_part(rz, rec, rec->width, rec->height, &have, ow,
-	    oh, win, err);
+	return pxr_resize_part(rz, rec, rec->width, rec->height, &have, ow, oh,
+	    win, err);
 }
 
 /* The input span [*lo, *hi) that output samples from .. from+n-1 read:
@@ -484,9 +489,8 @@ span(const struct coeffs *c, uint32_t from, uint32_t n, int *lo, int *hi)
 }
 
 int
-pxr_resize_need(struct pxr_resizer *rz, uint32_t w, uint32_t h,
-    uint32_t ow, uint32_t oh, const struct pxr_rect *win,
-    struct pxr_rect *need)
+pxr_resize_need(struct pxr_resizer *rz, uint32_t w, uint32_t h, uint32_t ow,
+    uint32_t oh, const struct pxr_rect *win, struct pxr_rect *need)
 {
 	const struct coeffs *ch = NULL, *cv = NULL;
 	int x0, x1, y0, y1;
@@ -527,14 +531,15 @@ horizontal_pass(struct pxr_resizer *rz, struct coeffs *ch,
 	} else if (rz->simd >= PXR_SIMD_AVX512 && nch == 3) {
 		for (size_t y = 0; y < tmprows; y++)
 			pxr_hrow3_avx512(rz->tmp + y * rowlen, src + y * stride,
-			    x0, ch->bounds, ch->kx, ch->kchunks, win->x, win->w);
+			    x0, ch->bounds, ch->kx, ch->kchunks, win->x,
+			    win->w);
 	} else if (rz->simd >= PXR_SIMD_AVX2 && nch == 3) {
 		pxr_hrows3_avx2(rz->tmp, src, stride, tmprows, stride, x0,
 		    ch->bounds, ch->kp, ch->ksize, ch->maxtaps, win->x, win->w);
 	} else {
 		for (size_t y = 0; y < tmprows; y++)
-			horizontal_row(rz->tmp + y * rowlen, src + y * stride, x0,
-			    ch, win->x, win->w, (int)nch);
+			horizontal_row(rz->tmp + y * rowlen, src + y * stride,
+			    x0, ch, win->x, win->w, (int)nch);
 	}
 }
 
@@ -568,9 +573,9 @@ vertical_pass(struct pxr_resizer *rz, const struct coeffs *cv,
  * The input itself need only hold what those read.
  */
 int
-pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
-    uint32_t w, uint32_t h, const struct pxr_rect *have, uint32_t ow,
-    uint32_t oh, const struct pxr_rect *win, struct pxr_err *err)
+pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec, uint32_t w,
+    uint32_t h, const struct pxr_rect *have, uint32_t ow, uint32_t oh,
+    const struct pxr_rect *win, struct pxr_err *err)
 {
 	uint32_t nch = rec->channels;
 	struct coeffs *ch = NULL, *cv = NULL;
@@ -585,8 +590,8 @@ pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
 	    win->y > oh - win->h || rec->width != have->w ||
 	    rec->height != have->h)
 		PXR_BUG("resize window outside the output");
-	if (ow == w && oh == h && win->w == w && win->h == h &&
-	    have->w == w && have->h == h)
+	if (ow == w && oh == h && win->w == w && win->h == h && have->w == w &&
+	    have->h == h)
 		return 0;
 	if ((ow != w && (ch = coeffs_for(rz, w, ow)) == NULL) ||
 	    (oh != h && (cv = coeffs_for(rz, h, oh)) == NULL))
@@ -603,8 +608,8 @@ pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
 	 * after them, then the vertical pass's accumulator row, aligned for
 	 * int32_t. */
 	accoff = (tmprows * rowlen + PXR_HROW_SLACK + 63) & ~(size_t)63;
-	if (ensure(&rz->tmp, &rz->tmpcap,
-		accoff + sizeof(int32_t) * rowlen) == -1 ||
+	if (ensure(&rz->tmp, &rz->tmpcap, accoff + sizeof(int32_t) * rowlen) ==
+		-1 ||
 	    ensure(&rz->out, &rz->outcap, outlen) == -1)
 		return pxr_seterr(err, PXR_E_NOMEM,
 		    "out of memory for a %ux%u image", win->w, win->h);

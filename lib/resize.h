@@ -12,9 +12,9 @@
 
 enum pxr_filter {
 	PXR_FILTER_TRIANGLE = 0, /* Pillow's BILINEAR (torchvision Resize) */
-	PXR_FILTER_LANCZOS3,	 /* Pillow's LANCZOS */
-	PXR_FILTER_BOX,		 /* area averaging */
-	PXR_FILTER_GAUSSIAN	 /* the original notebook's Gaussian */
+	PXR_FILTER_LANCZOS3,     /* Pillow's LANCZOS */
+	PXR_FILTER_BOX,          /* area averaging */
+	PXR_FILTER_GAUSSIAN      /* the original notebook's Gaussian */
 };
 
 /* Parses a filter name; 0, or -1 if unknown. */
@@ -66,24 +66,22 @@ int pxr_resize(struct pxr_resizer *rz, struct pxr_record *rec, uint32_t ow,
  * to ow x oh and cropping, for a fraction of the work.
  */
 int pxr_resize_window(struct pxr_resizer *rz, struct pxr_record *rec,
-    uint32_t ow, uint32_t oh, const struct pxr_rect *win,
-    struct pxr_err *err);
+    uint32_t ow, uint32_t oh, const struct pxr_rect *win, struct pxr_err *err);
 
 /*
  * The part of a w x h image that resizing it to ow x oh reads to compute
  * the window win: *need, inside the image.  0, or -1 if out of memory.
  */
-int pxr_resize_need(struct pxr_resizer *rz, uint32_t w, uint32_t h,
-    uint32_t ow, uint32_t oh, const struct pxr_rect *win,
-    struct pxr_rect *need);
+int pxr_resize_need(struct pxr_resizer *rz, uint32_t w, uint32_t h, uint32_t ow,
+    uint32_t oh, const struct pxr_rect *win, struct pxr_rect *need);
 
 /*
  * As pxr_resize_window, for a record that holds only the part have of a
  * w x h image (rec's size is have's); have must contain what
  * pxr_resize_need gives.
  */
-int pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec,
-    uint32_t w, uint32_t h, const struct pxr_rect *have, uint32_t ow,
-    uint32_t oh, const struct pxr_rect *win, struct pxr_err *err);
+int pxr_resize_part(struct pxr_resizer *rz, struct pxr_record *rec, uint32_t w,
+    uint32_t h, const struct pxr_rect *have, uint32_t ow, uint32_t oh,
+    const struct pxr_rect *win, struct pxr_err *err);
 
 #endif /* PXR_RESIZE_H */

@@ -33,12 +33,12 @@ static inline __m256i
 clip8x32(__m256i a0, __m256i a1, __m256i a2, __m256i a3)
 {
 	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-	__m256i p01 = _mm256_packs_epi32(
-	    _mm256_srai_epi32(a0, PXR_RESIZE_PRECISION),
-	    _mm256_srai_epi32(a1, PXR_RESIZE_PRECISION));
-	__m256i p23 = _mm256_packs_epi32(
-	    _mm256_srai_epi32(a2, PXR_RESIZE_PRECISION),
-	    _mm256_srai_epi32(a3, PXR_RESIZE_PRECISION));
+	__m256i p01 =
+	    _mm256_packs_epi32(_mm256_srai_epi32(a0, PXR_RESIZE_PRECISION),
+		_mm256_srai_epi32(a1, PXR_RESIZE_PRECISION));
+	__m256i p23 =
+	    _mm256_packs_epi32(_mm256_srai_epi32(a2, PXR_RESIZE_PRECISION),
+		_mm256_srai_epi32(a3, PXR_RESIZE_PRECISION));
 
 	return _mm256_permutevar8x32_epi32(_mm256_packus_epi16(p01, p23),
 	    order);
@@ -77,8 +77,8 @@ static inline __m256i
 tap_lanes(int t)
 {
 	return _mm256_setr_epi8(3 * t, -1, -1, -1, 3 * t + 1, -1, -1, -1,
-	    3 * t + 2, -1, -1, -1, -1, -1, -1, -1, 3 * t, -1, -1, -1,
-	    3 * t + 1, -1, -1, -1, 3 * t + 2, -1, -1, -1, -1, -1, -1, -1);
+	    3 * t + 2, -1, -1, -1, -1, -1, -1, -1, 3 * t, -1, -1, -1, 3 * t + 1,
+	    -1, -1, -1, 3 * t + 2, -1, -1, -1, -1, -1, -1, -1);
 }
 
 /* Four output pixels' R G B from their pairs' sums (a and c in one
@@ -87,8 +87,8 @@ static inline __m128i
 pack4(__m256i ab, __m256i cd)
 {
 	const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-	const __m128i rgb4 = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12,
-	    13, 14, -1, -1, -1, -1);
+	const __m128i rgb4 = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13,
+	    14, -1, -1, -1, -1);
 	/* Per half: a R G B 0 c R G B 0 (b and d in the other), then the
 	 * four pixels' words in order, then their R G B. */
 	__m256i px = _mm256_packus_epi16(_mm256_packs_epi32(ab, cd),
@@ -123,9 +123,10 @@ hpair(const unsigned char *src, size_t rowbytes, size_t at, size_t bt,
 
 #pragma GCC unroll 5
 		for (int j = 0; j < left; j++, k += PXR_HPAIR_LANES)
-			acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(
-			    _mm256_shuffle_epi8(v, tap_lanes(j)),
-			    _mm256_loadu_si256((const void *)k)));
+			acc = _mm256_add_epi32(acc,
+			    _mm256_mullo_epi32(
+				_mm256_shuffle_epi8(v, tap_lanes(j)),
+				_mm256_loadu_si256((const void *)k)));
 	}
 	return _mm256_srai_epi32(acc, PXR_RESIZE_PRECISION);
 }
@@ -139,8 +140,8 @@ hpair(const unsigned char *src, size_t rowbytes, size_t at, size_t bt,
  */
 static inline __attribute__((always_inline)) void
 hrow3_taps(unsigned char *restrict dst, const unsigned char *restrict src,
-    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
-    int ksize, uint32_t x0, uint32_t n, int taps)
+    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp, int ksize,
+    uint32_t x0, uint32_t n, int taps)
 {
 	const size_t per = (size_t)ksize * PXR_HPAIR_LANES;
 	uint32_t last = x0 + n - 1;
@@ -152,9 +153,9 @@ hrow3_taps(unsigned char *restrict dst, const unsigned char *restrict src,
 		__m256i ab = hpair(src, rowbytes,
 		    (size_t)(bounds[xx * 2] - xoff) * 3,
 		    (size_t)(bounds[b * 2] - xoff) * 3, kp + xx * per, taps);
-		__m256i cd = hpair(src, rowbytes,
-		    (size_t)(bounds[c * 2] - xoff) * 3,
-		    (size_t)(bounds[d * 2] - xoff) * 3, kp + c * per, taps);
+		__m256i cd =
+		    hpair(src, rowbytes, (size_t)(bounds[c * 2] - xoff) * 3,
+			(size_t)(bounds[d * 2] - xoff) * 3, kp + c * per, taps);
 
 		_mm_storeu_si128((void *)dst, pack4(ab, cd));
 	}
@@ -178,7 +179,8 @@ hpair_in(const unsigned char *in, size_t at, size_t bt, const __m256i *kw,
 #pragma GCC unroll 5
 	for (int j = 0; j < taps; j++)
 		acc = _mm256_add_epi32(acc,
-		    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, tap_lanes(j)), kw[j]));
+		    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, tap_lanes(j)),
+			kw[j]));
 	return _mm256_srai_epi32(acc, PXR_RESIZE_PRECISION);
 }
 
@@ -205,9 +207,8 @@ store12(unsigned char *o, __m128i px)
  */
 static inline __attribute__((always_inline)) void
 hrows3_block(unsigned char *restrict dst, const unsigned char *restrict src,
-    size_t sstride, size_t rows, size_t rowbytes, int xoff,
-    const int *bounds, const int32_t *kp, int ksize, uint32_t x0,
-    uint32_t n, int taps)
+    size_t sstride, size_t rows, size_t rowbytes, int xoff, const int *bounds,
+    const int32_t *kp, int ksize, uint32_t x0, uint32_t n, int taps)
 {
 	const size_t per = (size_t)ksize * PXR_HPAIR_LANES;
 	const size_t dstride = (size_t)n * 3;
@@ -231,8 +232,8 @@ hrows3_block(unsigned char *restrict dst, const unsigned char *restrict src,
 		__m256i kab[5], kcd[5];
 
 		for (int j = 0; j < taps; j++) {
-			kab[j] = _mm256_loadu_si256(
-			    (const void *)(kp + xx * per + j * PXR_HPAIR_LANES));
+			kab[j] = _mm256_loadu_si256((
+			    const void *)(kp + xx * per + j * PXR_HPAIR_LANES));
 			kcd[j] = _mm256_loadu_si256((const void *)(kp +
 			    (xx + 2) * per + j * PXR_HPAIR_LANES));
 		}
@@ -269,17 +270,17 @@ pxr_hrows3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
 		unsigned char *d = dst + r0 * n * 3;
 		const unsigned char *s = src + r0 * sstride;
 
-#define CASE(t) \
-	case t: \
-		hrows3_block(d, s, sstride, nr, rowbytes, xoff, bounds, kp, \
-		    ksize, x0, n, t); \
+#define CASE(t)                                                                \
+	case t:                                                                \
+		hrows3_block(d, s, sstride, nr, rowbytes, xoff, bounds, kp,    \
+		    ksize, x0, n, t);                                          \
 		break
 		switch (taps) {
-		CASE(1);
-		CASE(2);
-		CASE(3);
-		CASE(4);
-		CASE(5);
+			CASE(1);
+			CASE(2);
+			CASE(3);
+			CASE(4);
+			CASE(5);
 		default:
 			for (size_t r = 0; r < nr; r++)
 				hrow3_taps(d + r * n * 3, s + r * sstride,
@@ -314,8 +315,8 @@ pxr_vertical_avx2(unsigned char *restrict dst,
 			__m256i a0 = half, a1 = half, a2 = half, a3 = half;
 
 			for (int y = 0; y < ymax; y++) {
-				const unsigned char *s = base +
-				    (size_t)y * stride + i;
+				const unsigned char *s =
+				    base + (size_t)y * stride + i;
 				__m256i ky = _mm256_set1_epi32(k[y]);
 
 				a0 = madd8(a0, s, ky);

@@ -30,8 +30,9 @@ clip8x16(__m512i v)
 static inline __m512i
 madd16(__m512i acc, const unsigned char *s, __m512i k)
 {
-	return _mm512_add_epi32(acc, _mm512_mullo_epi32(
-	    _mm512_cvtepu8_epi32(_mm_loadu_si128((const void *)s)), k));
+	return _mm512_add_epi32(acc,
+	    _mm512_mullo_epi32(
+		_mm512_cvtepu8_epi32(_mm_loadu_si128((const void *)s)), k));
 }
 
 /*
@@ -69,8 +70,8 @@ pxr_hrow3_avx512(unsigned char *restrict dst, const unsigned char *restrict src,
 			/* Only the taps' bytes are read: the row may end
 			 * right after them. */
 			__mmask16 m = (__mmask16)((1u << (cnt * 3)) - 1);
-			__m512i px = _mm512_cvtepu8_epi32(
-			    _mm_maskz_loadu_epi8(m, s));
+			__m512i px =
+			    _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(m, s));
 
 			acc = _mm512_add_epi32(acc,
 			    _mm512_mullo_epi32(px, _mm512_loadu_si512(k)));
@@ -107,8 +108,8 @@ pxr_vertical_avx512(unsigned char *restrict dst,
 			__m512i a0 = half, a1 = half, a2 = half, a3 = half;
 
 			for (int y = 0; y < ymax; y++) {
-				const unsigned char *s = base +
-				    (size_t)y * stride + i;
+				const unsigned char *s =
+				    base + (size_t)y * stride + i;
 				__m512i ky = _mm512_set1_epi32(k[y]);
 
 				a0 = madd16(a0, s, ky);
@@ -123,18 +124,20 @@ pxr_vertical_avx512(unsigned char *restrict dst,
 		}
 		for (; i < rowlen; i += 16) {
 			size_t left = rowlen - i;
-			__mmask16 m = left >= 16 ? (__mmask16)0xffff
-						 : (__mmask16)((1u << left) - 1);
+			__mmask16 m = left >= 16
+			    ? (__mmask16)0xffff
+			    : (__mmask16)((1u << left) - 1);
 			__m512i a = half;
 
 			for (int y = 0; y < ymax; y++) {
-				const unsigned char *s = base +
-				    (size_t)y * stride + i;
+				const unsigned char *s =
+				    base + (size_t)y * stride + i;
 
-				a = _mm512_add_epi32(a, _mm512_mullo_epi32(
-				    _mm512_cvtepu8_epi32(
-					_mm_maskz_loadu_epi8(m, s)),
-				    _mm512_set1_epi32(k[y])));
+				a = _mm512_add_epi32(a,
+				    _mm512_mullo_epi32(
+					_mm512_cvtepu8_epi32(
+					    _mm_maskz_loadu_epi8(m, s)),
+					_mm512_set1_epi32(k[y])));
 			}
 			_mm_mask_storeu_epi8(dst + i, m, clip8x16(a));
 		}
@@ -147,8 +150,8 @@ pxr_hrow3_avx512(unsigned char *restrict dst, const unsigned char *restrict src,
     int xoff, const int *bounds, const int32_t *kx, int kchunks, uint32_t x0,
     uint32_t n)
 {
-	(void)dst, (void)src, (void)xoff, (void)bounds, (void)kx, (void)kchunks, (void)x0,
-	    (void)n;
+	(void)dst, (void)src, (void)xoff, (void)bounds, (void)kx, (void)kchunks,
+	    (void)x0, (void)n;
 }
 
 void

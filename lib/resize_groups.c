@@ -32,7 +32,9 @@ pxr_hgroups_build(struct pxr_hgroups *g, const int *bounds, const int32_t *kk,
 		if (last > x0 + n - 1)
 			last = x0 + n - 1;
 		if ((bounds[last * 2] + bounds[last * 2 + 1] -
-			bounds[first * 2]) * 3 > 128)
+			bounds[first * 2]) *
+			3 >
+		    128)
 			return -1;
 	}
 	g->base = calloc((size_t)ngroups, sizeof(*g->base));
@@ -56,12 +58,14 @@ pxr_hgroups_build(struct pxr_hgroups *g, const int *bounds, const int32_t *kk,
 			if (xmin + xmax > end)
 				end = xmin + xmax;
 			for (int t = 0; t < xmax; t++) {
-				unsigned char *ix = g->idx +
-				    ((size_t)gi * taps + t) * 64;
+				unsigned char *ix =
+				    g->idx + ((size_t)gi * taps + t) * 64;
 
 				for (int c = 0; c < 3; c++)
-					ix[c * 16 + l] = (unsigned char)((xmin -
-					    base + t) * 3 + c);
+					ix[c * 16 + l] =
+					    (unsigned char)((xmin - base + t) *
+						    3 +
+						c);
 				g->w[((size_t)gi * taps + t) * 16 + l] =
 				    kk[xx * (size_t)ksize + t];
 			}

@@ -26,15 +26,15 @@
 
 void pxr_hrows3_avx2(unsigned char *restrict dst,
     const unsigned char *restrict src, size_t sstride, size_t rows,
-    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp,
-    int ksize, int taps, uint32_t x0, uint32_t n);
+    size_t rowbytes, int xoff, const int *bounds, const int32_t *kp, int ksize,
+    int taps, uint32_t x0, uint32_t n);
 void pxr_vertical_avx2(unsigned char *restrict dst,
     const unsigned char *restrict src, size_t stride, size_t rowlen,
     const int *bounds, const int32_t *kk, int ksize, int first, uint32_t y0,
     uint32_t n);
 void pxr_hrow3_avx512(unsigned char *restrict dst,
-    const unsigned char *restrict src, int xoff, const int *bounds, const int32_t *kx,
-    int kchunks, uint32_t x0, uint32_t n);
+    const unsigned char *restrict src, int xoff, const int *bounds,
+    const int32_t *kx, int kchunks, uint32_t x0, uint32_t n);
 void pxr_vertical_avx512(unsigned char *restrict dst,
     const unsigned char *restrict src, size_t stride, size_t rowlen,
     const int *bounds, const int32_t *kk, int ksize, int first, uint32_t y0,
@@ -48,9 +48,9 @@ void pxr_vertical_avx512(unsigned char *restrict dst,
  * 16 pixels within the group's input) and 16 weights.
  */
 struct pxr_hgroups {
-	uint32_t x0, n;	  /* the output columns they are for */
-	int built;	  /* tried for x0, n */
-	int ok;		  /* usable */
+	uint32_t x0, n; /* the output columns they are for */
+	int built;      /* tried for x0, n */
+	int ok;         /* usable */
 	int ngroups, taps;
 	int *base, *span;
 	unsigned char *idx;

@@ -18,8 +18,8 @@
  */
 #include "resize_simd.h"
 
-#if defined(__AVX512F__) && defined(__AVX512BW__) && \
-    defined(__AVX512VL__) && defined(__AVX512VBMI__)
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__) &&  \
+    defined(__AVX512VBMI__)
 #include <immintrin.h>
 
 /* One mask bit per byte for the first n (<= 64) bytes. */
@@ -34,8 +34,8 @@ static inline __m128i
 clip8x16(__m512i v)
 {
 	v = _mm512_srai_epi32(v, PXR_RESIZE_PRECISION);
-	return _mm512_cvtusepi32_epi8(_mm512_max_epi32(v,
-	    _mm512_setzero_si512()));
+	return _mm512_cvtusepi32_epi8(
+	    _mm512_max_epi32(v, _mm512_setzero_si512()));
 }
 
 void
@@ -46,9 +46,54 @@ pxr_hrow3_vbmi(unsigned char *restrict dst, const unsigned char *restrict src,
 	/* Output byte j is pixel j/3's channel j%3, which sits at
 	 * (j%3)*16 + j/3 of the [R G B] vector. */
 	static const unsigned char rgb_order[64] = {
-		0, 16, 32, 1, 17, 33, 2, 18, 34, 3, 19, 35, 4, 20, 36, 5,
-		21, 37, 6, 22, 38, 7, 23, 39, 8, 24, 40, 9, 25, 41, 10, 26,
-		42, 11, 27, 43, 12, 28, 44, 13, 29, 45, 14, 30, 46, 15, 31, 47,
+		0,
+		16,
+		32,
+		1,
+		17,
+		33,
+		2,
+		18,
+		34,
+		3,
+		19,
+		35,
+		4,
+		20,
+		36,
+		5,
+		21,
+		37,
+		6,
+		22,
+		38,
+		7,
+		23,
+		39,
+		8,
+		24,
+		40,
+		9,
+		25,
+		41,
+		10,
+		26,
+		42,
+		11,
+		27,
+		43,
+		12,
+		28,
+		44,
+		13,
+		29,
+		45,
+		14,
+		30,
+		46,
+		15,
+		31,
+		47,
 	};
 	const __m512i order = _mm512_loadu_si512(rgb_order);
 
@@ -56,7 +101,8 @@ pxr_hrow3_vbmi(unsigned char *restrict dst, const unsigned char *restrict src,
 		const unsigned char *s = src + (size_t)(g->base[gi] - xoff) * 3;
 		int span = g->span[gi];
 		int lanes = g->n - (uint32_t)gi * 16 < 16
-		    ? (int)(g->n - (uint32_t)gi * 16) : 16;
+		    ? (int)(g->n - (uint32_t)gi * 16)
+		    : 16;
 		/* Only the group's input bytes are read: the row may end
 		 * right after them. */
 		__m512i lo = _mm512_maskz_loadu_epi8(first_bytes(span), s);
@@ -70,14 +116,18 @@ pxr_hrow3_vbmi(unsigned char *restrict dst, const unsigned char *restrict src,
 			px = _mm512_permutex2var_epi8(lo,
 			    _mm512_loadu_si512(ix), hi);
 			k = _mm512_loadu_si512(w);
-			r = _mm512_add_epi32(r, _mm512_mullo_epi32(k,
-			    _mm512_cvtepu8_epi32(_mm512_castsi512_si128(px))));
-			gr = _mm512_add_epi32(gr, _mm512_mullo_epi32(k,
-			    _mm512_cvtepu8_epi32(
-				_mm512_extracti32x4_epi32(px, 1))));
-			b = _mm512_add_epi32(b, _mm512_mullo_epi32(k,
-			    _mm512_cvtepu8_epi32(
-				_mm512_extracti32x4_epi32(px, 2))));
+			r = _mm512_add_epi32(r,
+			    _mm512_mullo_epi32(k,
+				_mm512_cvtepu8_epi32(
+				    _mm512_castsi512_si128(px))));
+			gr = _mm512_add_epi32(gr,
+			    _mm512_mullo_epi32(k,
+				_mm512_cvtepu8_epi32(
+				    _mm512_extracti32x4_epi32(px, 1))));
+			b = _mm512_add_epi32(b,
+			    _mm512_mullo_epi32(k,
+				_mm512_cvtepu8_epi32(
+				    _mm512_extracti32x4_epi32(px, 2))));
 		}
 		px = _mm512_castsi128_si512(clip8x16(r));
 		px = _mm512_inserti32x4(px, clip8x16(gr), 1);

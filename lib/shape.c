@@ -28,7 +28,7 @@ const char *
 pxr_like_name(enum pxr_like l)
 {
 	return l == PXR_LIKE_TORCHVISION ? "torchvision"
-	    : l == PXR_LIKE_NOTEBOOK	 ? "notebook"
+	    : l == PXR_LIKE_NOTEBOOK     ? "notebook"
 					 : "none";
 }
 
@@ -38,10 +38,10 @@ pxr_like_defaults(enum pxr_like l, struct pxr_shape *s)
 	if (l == PXR_LIKE_NONE)
 		return;
 	s->filter = PXR_FILTER_TRIANGLE;
-	s->round = l == PXR_LIKE_TORCHVISION ? PXR_ROUND_DOWN
-					     : PXR_ROUND_NOTEBOOK;
-	s->co.align = l == PXR_LIKE_TORCHVISION ? PXR_ALIGN_CENTER
-						: PXR_ALIGN_SEED;
+	s->round =
+	    l == PXR_LIKE_TORCHVISION ? PXR_ROUND_DOWN : PXR_ROUND_NOTEBOOK;
+	s->co.align =
+	    l == PXR_LIKE_TORCHVISION ? PXR_ALIGN_CENTER : PXR_ALIGN_SEED;
 }
 
 struct pxr_shaper {
@@ -94,8 +94,7 @@ window(const struct pxr_shape *s, uint32_t w, uint32_t h, uint32_t *ow,
 	pxr_crop_origin(&s->co, *ow, *oh, &x, &y);
 	if (x < 0 || y < 0 || x + s->co.w > *ow || y + s->co.h > *oh)
 		return 0;
-	*win = (struct pxr_rect){ (uint32_t)x, (uint32_t)y, s->co.w,
-		s->co.h };
+	*win = (struct pxr_rect){ (uint32_t)x, (uint32_t)y, s->co.w, s->co.h };
 	return 1;
 }
 

@@ -18,7 +18,7 @@ struct pxr_shape {
 	enum pxr_target target; /* the resize: see pxr_resize_target */
 	enum pxr_round round;
 	uint32_t n, tw, th;
-	int crop;		 /* then crop, as pxr-crop with co */
+	int crop; /* then crop, as pxr-crop with co */
 	struct pxr_crop_opts co;
 };
 
@@ -66,9 +66,8 @@ void pxr_shape_need(struct pxr_shaper *sh, uint32_t w, uint32_t h,
  * whole image.  rec's payload then points into the shaper's buffers.  0,
  * or -1 with err filled.
  */
-int pxr_shape_apply(struct pxr_shaper *sh, struct pxr_record *rec,
-    uint32_t w, uint32_t h, const struct pxr_rect *have,
-    struct pxr_err *err);
+int pxr_shape_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
+    uint32_t h, const struct pxr_rect *have, struct pxr_err *err);
 
 /*
  * Decodes the ENCODED record rec and, with sh (NULL: decoding only),

@@ -29,7 +29,8 @@ sums_rgb(const unsigned char *p, size_t n, uint64_t sum[3], uint64_t sq[3])
 		for (; i < end; i += LANES)
 			for (int j = 0; j < LANES; j++) {
 				s[j] += p[i + (size_t)j];
-				q[j] += (uint32_t)p[i + (size_t)j] * p[i + (size_t)j];
+				q[j] += (uint32_t)p[i + (size_t)j] *
+				    p[i + (size_t)j];
 			}
 		for (int j = 0; j < LANES; j++) {
 			sum[j % 3] += s[j];

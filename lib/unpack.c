@@ -42,8 +42,8 @@ pxr_image_write(const char *path, enum pxr_imgfmt fmt, const unsigned char *px,
 		fwrite(px, 1, (size_t)w * h * c, fp);
 		bad = ferror(fp);
 		if (fclose(fp) == EOF || bad)
-			return pxr_seterr(err, PXR_E_IO, "write error on %s: %s",
-			    path, strerror(errno));
+			return pxr_seterr(err, PXR_E_IO,
+			    "write error on %s: %s", path, strerror(errno));
 	}
 	return 0;
 }
@@ -152,8 +152,8 @@ pxr_tensor_read(struct pxr_tensor *t, uint64_t i, struct pxr_record *rec,
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "image %llu: the tensor holds %llu images",
 		    (unsigned long long)i, (unsigned long long)t->m.n);
-	if (pread(t->xfd, t->raw, t->imgbytes, (off_t)(t->m.header + i * t->imgbytes)) !=
-	    (ssize_t)t->imgbytes)
+	if (pread(t->xfd, t->raw, t->imgbytes,
+		(off_t)(t->m.header + i * t->imgbytes)) != (ssize_t)t->imgbytes)
 		return pxr_seterr(err, PXR_E_IO, "image %llu: short read",
 		    (unsigned long long)i);
 	pxr_pack_untranspose(t->px, t->raw, t->m.width, t->m.height,
@@ -165,7 +165,8 @@ pxr_tensor_read(struct pxr_tensor *t, uint64_t i, struct pxr_record *rec,
 			    "label %llu: short read", (unsigned long long)i);
 		for (size_t k = 0; k < ls; k++)
 			label |= (int64_t)lab[k] << (8 * k);
-		if (ls < 8 && (lab[ls - 1] & 0x80) && t->m.ltype != PXR_LTYPE_U16)
+		if (ls < 8 && (lab[ls - 1] & 0x80) &&
+		    t->m.ltype != PXR_LTYPE_U16)
 			label -= (int64_t)1 << (8 * ls);
 	}
 	pxr_record_init(rec);
@@ -205,12 +206,17 @@ pxr_draw_text(unsigned char *rgb, uint32_t w, uint32_t h, uint32_t x,
 {
 	for (; *text != '\0' && max_w >= PXR_FONT_W; text++) {
 		unsigned char c = (unsigned char)*text;
-		const unsigned char *g = pxr_font6x11[(c >= 32 && c < 127 ? c : '?') - 32];
+		const unsigned char *g =
+		    pxr_font6x11[(c >= 32 && c < 127 ? c : '?') - 32];
 
 		for (uint32_t gy = 0; gy < PXR_FONT_H && y + gy < h; gy++)
-			for (uint32_t gx = 0; gx < PXR_FONT_W && x + gx < w; gx++)
+			for (uint32_t gx = 0; gx < PXR_FONT_W && x + gx < w;
+			     gx++)
 				if (g[gy] & (0x20 >> gx))
-					memcpy(rgb + ((size_t)(y + gy) * w + x + gx) * 3,
+					memcpy(rgb +
+						((size_t)(y + gy) * w + x +
+						    gx) *
+						    3,
 					    fg, 3);
 		x += PXR_FONT_W;
 		max_w -= PXR_FONT_W;
@@ -276,10 +282,11 @@ pxr_sheet_add(struct pxr_sheet *s, const struct pxr_record *rec,
 	for (uint32_t y = 0; y < rec->height && y < s->ch; y++)
 		for (uint32_t x = 0; x < rec->width && x < s->cw; x++)
 			for (uint32_t c = 0; c < 3; c++)
-				s->px[((size_t)(y0 + y) * sw + x0 + x) * 3 + c] =
+				s->px[((size_t)(y0 + y) * sw + x0 + x) * 3 +
+				    c] =
 				    rec->payload[((size_t)y * rec->width + x) *
-					rec->channels +
-				    (rec->channels == 3 ? c : 0)];
+					    rec->channels +
+					(rec->channels == 3 ? c : 0)];
 	for (uint32_t y = s->ch; y < cellh; y++)
 		memset(s->px + ((size_t)(y0 + y) * sw + x0) * 3, 32,
 		    (size_t)s->cw * 3);
@@ -350,8 +357,7 @@ next_random(uint64_t *s)
 }
 
 int
-pxr_pick_next(struct pxr_pick *p, uint64_t n, uint64_t *i,
-    struct pxr_err *err)
+pxr_pick_next(struct pxr_pick *p, uint64_t n, uint64_t *i, struct pxr_err *err)
 {
 	if (p->list != NULL) {
 		char *end;
@@ -384,7 +390,7 @@ pxr_class_captions(char *text, size_t *n, struct pxr_err *err)
 
 	*n = 0;
 	for (line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
+	     line = strtok_r(NULL, "\n", &save)) {
 		char *words, *end;
 
 		/* A line is a class where pxr-label's readers count one:
@@ -429,8 +435,8 @@ pxr_class_captions_free(char **names, size_t n)
 }
 
 void
-pxr_sheet_caption(const struct pxr_record *rec, int base,
-    char *const *names, size_t nnames, char line[2][256])
+pxr_sheet_caption(const struct pxr_record *rec, int base, char *const *names,
+    size_t nnames, char line[2][256])
 {
 	int64_t cls = rec->label == PXR_LABEL_NONE ? -1 : rec->label - base;
 

@@ -44,9 +44,10 @@ int pxr_tensor_labels_for(const char *x, char *y, size_t size);
 struct pxr_pick {
 	const char *list; /* what is left of the list, or NULL */
 	uint64_t random;  /* > 0: so many at random */
-	uint64_t state;	  /* the generator's, from the seed */
-	uint64_t k;	  /* picked so far */
+	uint64_t state;   /* the generator's, from the seed */
+	uint64_t k;       /* picked so far */
 };
+
 void pxr_pick_init(struct pxr_pick *p, const char *list, uint64_t random,
     uint64_t seed);
 /* The next index into *i (of a tensor of n): 1; 0 at the end; -1 for a

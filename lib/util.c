@@ -49,7 +49,6 @@ pxr_simd_level(void)
 	return level;
 }
 
-
 void
 pxr_fput_escaped(FILE *fp, const char *s, size_t len, int json)
 {
@@ -84,4 +83,3 @@ pxr_fput_escaped(FILE *fp, const char *s, size_t len, int json)
 	if (json)
 		putc('"', fp);
 }
-

@@ -20,8 +20,8 @@
 
 static struct fe_opt help_opt = { FE_ROW("help", 'h', FE_FLAG, NULL, NULL,
     "print this help and exit") };
-static struct fe_opt version_opt = { FE_ROW("version", 'V', FE_FLAG, NULL,
-    NULL, "print the version and exit") };
+static struct fe_opt version_opt = { FE_ROW("version", 'V', FE_FLAG, NULL, NULL,
+    "print the version and exit") };
 
 /* The words each kind of value named by words knows. */
 static const char *const choices[] = {
@@ -102,8 +102,10 @@ take_value(const struct fe_opt *o, const char *s)
 		break;
 	case FE_SIDE:
 		if (pxr_parse_u64(s, 1, PXR_DIM_MAX, &v) == -1)
-			pxr_die(2, "--%s wants a side of 1 to %u pixels, not "
-				   "'%s'", o->name, PXR_DIM_MAX, s);
+			pxr_die(2,
+			    "--%s wants a side of 1 to %u pixels, not "
+			    "'%s'",
+			    o->name, PXR_DIM_MAX, s);
 		*(uint32_t *)o->to = (uint32_t)v;
 		break;
 	case FE_SIZE:
@@ -114,7 +116,8 @@ take_value(const struct fe_opt *o, const char *s)
 		break;
 	case FE_PAIR:
 		if (parse_pair(s, o->sep, o->to, o->to2) == -1)
-			pxr_die(2, "--%s wants %s, not '%s'", o->name, o->arg, s);
+			pxr_die(2, "--%s wants %s, not '%s'", o->name, o->arg,
+			    s);
 		break;
 	case FE_LIST:
 		if ((uint64_t)*n >= o->max)
@@ -213,8 +216,7 @@ print_help(const struct fe_prog *p, struct fe_opt *opts)
 }
 
 int
-fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc,
-    char **argv)
+fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc, char **argv)
 {
 	struct fe_opt *rows[FE_MAX_OPTS];
 	struct option longopts[FE_MAX_OPTS + 1] = { { NULL, 0, NULL, 0 } };
@@ -224,13 +226,13 @@ fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc,
 	int c;
 
 	for (size_t i = 0; i < n; i++) {
-		int arg = rows[i]->kind == FE_FLAG ? no_argument
-						   : required_argument;
+		int arg =
+		    rows[i]->kind == FE_FLAG ? no_argument : required_argument;
 
 		longopts[i].name = rows[i]->name;
 		longopts[i].has_arg = arg;
-		longopts[i].val = rows[i]->letter ? rows[i]->letter
-						  : 256 + (int)i;
+		longopts[i].val =
+		    rows[i]->letter ? rows[i]->letter : 256 + (int)i;
 		if (rows[i]->letter != 0) {
 			letters[used++] = (char)rows[i]->letter;
 			if (arg == required_argument)

@@ -71,33 +71,40 @@ enum fe_kind {
  */
 struct fe_opt {
 	const char *name; /* the long name, without "--" */
-	int letter;	  /* its letter, or 0 for a long option only */
+	int letter;       /* its letter, or 0 for a long option only */
 	enum fe_kind kind;
-	void *to;	   /* where the value goes */
+	void *to;          /* where the value goes */
 	const char *arg;   /* the value's name in --help (NULL: no value) */
 	const char *help;  /* its lines in --help, '\n' between lines */
-	void *to2;	   /* FE_SIZE, FE_PAIR, FE_LIST: see the kinds */
+	void *to2;         /* FE_SIZE, FE_PAIR, FE_LIST: see the kinds */
 	uint64_t min, max; /* FE_NUMBER: the range; FE_LIST: max values */
-	char sep;	   /* FE_PAIR: the separator */
+	char sep;          /* FE_PAIR: the separator */
 	void (*call)(void *to, const char *value); /* FE_CALL */
-	int given;	   /* set by fe_parse: how many times given */
+	int given; /* set by fe_parse: how many times given */
 };
 
 /*
  * A row's first fields, as designated initializers (the others, where a
  * kind needs them, follow by name: { FE_ROW(...), .to2 = &h }).
  */
-#define FE_ROW(name_, letter_, kind_, to_, arg_, help_)                 \
-	.name = (name_), .letter = (letter_), .kind = (kind_), .to = (to_), \
+#define FE_ROW(name_, letter_, kind_, to_, arg_, help_)                        \
+	.name = (name_), .letter = (letter_), .kind = (kind_), .to = (to_),    \
 	.arg = (arg_), .help = (help_)
 /* -f, as every program that writes records has it. */
-#define FE_FORCE(to_)                                        \
-	{ FE_ROW("force", 'f', FE_FLAG, (to_), NULL,          \
-	    "write records even to a terminal") }
+#define FE_FORCE(to_)                                                          \
+	{                                                                      \
+		FE_ROW("force", 'f', FE_FLAG, (to_), NULL,                     \
+		    "write records even to a terminal")                        \
+	}
 /* -b, the first class's label, as every program that reads labels has it. */
-#define FE_BASE_OPT(to_, help_) \
-	{ FE_ROW("base", 'b', FE_BASE, (to_), "B", (help_)) }
-#define FE_END { .name = NULL }
+#define FE_BASE_OPT(to_, help_)                                                \
+	{                                                                      \
+		FE_ROW("base", 'b', FE_BASE, (to_), "B", (help_))              \
+	}
+#define FE_END                                                                 \
+	{                                                                      \
+		.name = NULL                                                   \
+	}
 
 /*
  * Parses the command line by the table opts: each value is put where its
@@ -149,8 +156,8 @@ enum fe_takes {
  * (in err, reported as "warning: ..."); -1 failed (err's text becomes the
  * failure record's reason, reported).
  */
-typedef int (*fe_transform)(void *ctx, struct pxr_record *rec,
-    struct pxr_err *err);
+typedef int (
+    *fe_transform)(void *ctx, struct pxr_record *rec, struct pxr_err *err);
 
 struct fe_counts {
 	uint64_t records, warned, failed;
@@ -174,8 +181,7 @@ int fe_filter(const char *input, int force, enum fe_takes takes,
  * can); where fn returns -1, the record becomes a failure with err's
  * text, reported.  Returns 0, or 1 when some records are failures.
  */
-int fe_filter_heads(const char *input, int force, fe_transform fn,
-    void *ctx);
+int fe_filter_heads(const char *input, int force, fe_transform fn, void *ctx);
 
 /* A sink's step: takes one record (read whole); exits itself on an
  * error it cannot go on from. */

@@ -16,8 +16,8 @@ open_pair(const char *input, int force, struct pxr_reader **rd,
 	struct pxr_err err;
 
 	if ((*rd = pxr_reader_open(input, &err)) == NULL ||
-	    (*wr = pxr_writer_open(NULL, force ? PXR_WRITER_FORCE : 0,
-		 &err)) == NULL)
+	    (*wr = pxr_writer_open(NULL, force ? PXR_WRITER_FORCE : 0, &err)) ==
+		NULL)
 		pxr_die(2, "%s", err.msg);
 }
 
@@ -73,11 +73,11 @@ transform(fe_transform fn, void *ctx, struct pxr_record *rec,
 }
 
 int
-fe_filter(const char *input, int force, enum fe_takes takes,
-    fe_transform fn, void *ctx, struct fe_counts *counts)
+fe_filter(const char *input, int force, enum fe_takes takes, fe_transform fn,
+    void *ctx, struct fe_counts *counts)
 {
-	enum pxr_kind want = takes == FE_TAKES_PIXELS ? PXR_KIND_PIXELS
-						      : PXR_KIND_ENCODED;
+	enum pxr_kind want =
+	    takes == FE_TAKES_PIXELS ? PXR_KIND_PIXELS : PXR_KIND_ENCODED;
 	struct fe_counts c = { 0, 0, 0 };
 	struct pxr_reader *rd;
 	struct pxr_writer *wr;

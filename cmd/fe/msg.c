@@ -76,8 +76,8 @@ void
 pxr_warn_record(const struct pxr_record *rec, const char *what)
 {
 	fprintf(stderr, "%s: %s#%llu: %s\n", progname,
-	    rec->name != NULL ? rec->name : "",
-	    (unsigned long long)rec->index, what);
+	    rec->name != NULL ? rec->name : "", (unsigned long long)rec->index,
+	    what);
 }
 
 void

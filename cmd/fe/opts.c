@@ -120,8 +120,8 @@ pxr_read_all(const char *path, size_t max, size_t *len, struct pxr_err *err)
 				goto fail;
 			}
 			if ((p = realloc(buf, want)) == NULL) {
-				pxr_seterr(err, PXR_E_NOMEM, "%s: out of memory",
-				    path);
+				pxr_seterr(err, PXR_E_NOMEM,
+				    "%s: out of memory", path);
 				goto fail;
 			}
 			buf = p;

@@ -9,6 +9,7 @@ export TOP
 PXR_BUILD=${PXR_BUILD:-$TOP/build}
 PATH="$PXR_BUILD:$PATH"
 # The fixtures (tests/data/README.md).
+# shellcheck disable=SC2034 # read by the tests that load this file
 TESTDATA=$TOP/tests/data
 # Debian's python3, which has python3-numpy and python3-pil.
 PY=/usr/bin/python3

@@ -7,6 +7,7 @@
 #   stop_slurm DIR    ends the daemons it started
 #   wait_slurm SECS   until the queue is empty (1 on time-out)
 
+# shellcheck disable=SC2034 # SLURM_WHY is read by the test that calls this
 start_slurm() {
 	local d=$1 mem
 	SLURM_WHY=""

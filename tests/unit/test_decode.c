@@ -84,8 +84,8 @@ test_pick_scale(void)
 	EXPECT_INT(pxr_decode_pick_scale(500, 375, 256, 0x1fffe), 6);
 	EXPECT_INT(pxr_decode_pick_scale(500, 375, 1, 0x1fffe), 1);
 	EXPECT_INT(pxr_decode_pick_scale(1, 1, 1, 0), 1);
-	EXPECT_INT(
-	    pxr_decode_pick_scale(UINT32_MAX, UINT32_MAX, UINT32_MAX, 0), 8);
+	EXPECT_INT(pxr_decode_pick_scale(UINT32_MAX, UINT32_MAX, UINT32_MAX, 0),
+	    8);
 }
 
 static void
@@ -200,8 +200,8 @@ test_damage(int progressive)
 			oks++;
 	}
 	EXPECT_INT(bad, 0);
-	UNIT_CHECK(
-	    fails > 0 && oks > 0, "flips: %u failed, %u decoded", fails, oks);
+	UNIT_CHECK(fails > 0 && oks > 0, "flips: %u failed, %u decoded", fails,
+	    oks);
 	/* Strict: the first warning is a failure; lenient: a cut decodes. */
 	pxr_decoder_free(dec);
 	o.policy = PXR_DECODE_LENIENT;

@@ -19,12 +19,12 @@ labeler_with(const char *val, enum pxr_valform *form)
 	struct pxr_err err;
 
 	lb = pxr_labeler_new(&err);
-	EXPECT_INT(pxr_labeler_load_synsets(lb, "s", synsets, strlen(synsets),
-		       &err),
+	EXPECT_INT(
+	    pxr_labeler_load_synsets(lb, "s", synsets, strlen(synsets), &err),
 	    0);
 	if (val != NULL)
-		EXPECT_INT(pxr_labeler_load_val(lb, "v", val, strlen(val), form,
-			       &err),
+		EXPECT_INT(
+		    pxr_labeler_load_val(lb, "v", val, strlen(val), form, &err),
 		    0);
 	EXPECT_INT(pxr_labeler_derive_synsets(lb, &err), 0);
 	return lb;
@@ -58,6 +58,7 @@ test_val_forms(void)
 		"ILSVRC2012_val_00000002.JPEG n01440764\n"
 		"ILSVRC2012_val_00000001.JPEG n01751748\n",
 	};
+
 	static const enum pxr_valform want[] = { PXR_VAL_LINES, PXR_VAL_KAGGLE,
 		PXR_VAL_PAIRS };
 
@@ -67,12 +68,12 @@ test_val_forms(void)
 		struct pxr_err err;
 
 		EXPECT_INT(form, want[i]);
-		EXPECT_INT(pxr_label_of(lb, "ILSVRC2012_val_00000001.JPEG", &err),
-		    2);
-		EXPECT_INT(pxr_label_of(lb, "ILSVRC2012_val_00000002.JPEG", &err),
-		    0);
-		EXPECT_INT(pxr_label_of(lb, "ILSVRC2012_val_00000003.JPEG", &err),
-		    -1);
+		EXPECT_INT(
+		    pxr_label_of(lb, "ILSVRC2012_val_00000001.JPEG", &err), 2);
+		EXPECT_INT(
+		    pxr_label_of(lb, "ILSVRC2012_val_00000002.JPEG", &err), 0);
+		EXPECT_INT(
+		    pxr_label_of(lb, "ILSVRC2012_val_00000003.JPEG", &err), -1);
 		pxr_labeler_free(lb);
 	}
 }
@@ -80,13 +81,14 @@ test_val_forms(void)
 static void
 test_folders(void)
 {
-	static const char classes[] = "dog a good boy\ncat\nzebra\\ crossing x\n";
+	static const char classes[] =
+	    "dog a good boy\ncat\nzebra\\ crossing x\n";
 	struct pxr_labeler *lb;
 	struct pxr_err err;
 
 	lb = pxr_labeler_new(&err);
-	EXPECT_INT(pxr_labeler_load_folders(lb, "c", classes, strlen(classes),
-		       &err),
+	EXPECT_INT(
+	    pxr_labeler_load_folders(lb, "c", classes, strlen(classes), &err),
 	    0);
 	EXPECT_INT(pxr_labeler_nsynsets(lb), 3);
 	EXPECT_INT(strcmp(pxr_labeler_synset(lb, 2), "zebra crossing"), 0);

@@ -100,7 +100,8 @@ test_index_round_trip(void)
 	EXPECT_INT(pxr_list_read_index(r, idx, &err), 0);
 	EXPECT_INT(pxr_list_count(r), pxr_list_count(l));
 	for (uint64_t i = 0; i < pxr_list_count(l); i++)
-		EXPECT_INT(strcmp(pxr_list_name(l, i, &a), pxr_list_name(r, i, &b)),
+		EXPECT_INT(
+		    strcmp(pxr_list_name(l, i, &a), pxr_list_name(r, i, &b)),
 		    0);
 	EXPECT_INT(pxr_list_has_source(r, dir), 1);
 	EXPECT_INT(pxr_list_has_source(r, "/nowhere"), 0);
@@ -145,7 +146,9 @@ test_select(void)
 	pxr_list_select(10, &w, &sel);
 	EXPECT_INT(sel.lo, 0);
 	EXPECT_INT(sel.hi, 10);
-	w = (struct pxr_list_want){ .has_range = 1, .range_a = 4, .range_b = 99 };
+	w = (struct pxr_list_want){ .has_range = 1,
+		.range_a = 4,
+		.range_b = 99 };
 	pxr_list_select(10, &w, &sel);
 	EXPECT_INT(sel.lo, 4);
 	EXPECT_INT(sel.hi, 10); /* cut at the end */
@@ -153,7 +156,9 @@ test_select(void)
 	pxr_list_select(10, &w, &sel);
 	EXPECT_INT(sel.lo, 10); /* an empty range past the end */
 	EXPECT_INT(sel.hi, 10);
-	w = (struct pxr_list_want){ .has_shard = 1, .shard_k = 2, .shard_n = 3 };
+	w = (struct pxr_list_want){ .has_shard = 1,
+		.shard_k = 2,
+		.shard_n = 3 };
 	pxr_list_select(10, &w, &sel);
 	EXPECT_INT(sel.lo, 3);
 	EXPECT_INT(sel.hi, 6);
@@ -163,7 +168,9 @@ test_select(void)
 	EXPECT_STR_CONTAINS(err.msg, "--shard 4/3");
 	w.shard_k = 0;
 	EXPECT_INT(pxr_list_want_check(&w, &err), -1);
-	w = (struct pxr_list_want){ .has_range = 1, .range_a = 5, .range_b = 4 };
+	w = (struct pxr_list_want){ .has_range = 1,
+		.range_a = 5,
+		.range_b = 4 };
 	EXPECT_INT(pxr_list_want_check(&w, &err), -1);
 	EXPECT_STR_CONTAINS(err.msg, "--range 5:4");
 	w.range_b = 5;
@@ -186,7 +193,8 @@ test_load(void)
 {
 	struct pxr_list *l = pxr_list_new(quiet, NULL);
 	char dash[] = "-", nowhere[] = "/nowhere/x", etc[] = "/etc", idx[600];
-	char *two[2] = { dir, dash }, *none[1] = { nowhere }, *other[1] = { etc };
+	char *two[2] = { dir, dash }, *none[1] = { nowhere },
+	     *other[1] = { etc };
 	struct pxr_err err;
 
 	EXPECT_INT(pxr_list_load(l, NULL, 2, two, &err), -1);

@@ -21,6 +21,7 @@ static void
 test_layouts(void)
 {
 	enum { W = 37, H = 19, C = 3 };
+
 	static unsigned char src[W * H * C], dst[W * H * C], back[W * H * C];
 
 	for (size_t i = 0; i < sizeof(src); i++)
@@ -33,12 +34,15 @@ test_layouts(void)
 			for (uint32_t x = 0; x < W; x++)
 				for (uint32_t c = 0; c < C; c++) {
 					size_t at = l == PXR_LAYOUT_JULIA
-					    ? (size_t)c * W * H + (size_t)x * H + y
+					    ? (size_t)c * W * H +
+						(size_t)x * H + y
 					    : l == PXR_LAYOUT_NHWC
 					    ? ((size_t)y * W + x) * C + c
-					    : (size_t)c * W * H + (size_t)y * W + x;
+					    : (size_t)c * W * H +
+						(size_t)y * W + x;
 
-					bad += dst[at] != src[((size_t)y * W + x) * C + c];
+					bad += dst[at] !=
+					    src[((size_t)y * W + x) * C + c];
 				}
 		EXPECT_INT(bad, 0);
 		pxr_pack_untranspose(back, dst, W, H, C, (enum pxr_layout)l);
@@ -50,6 +54,7 @@ static void
 test_sums(void)
 {
 	enum { N = 1000 };
+
 	static unsigned char p[N * 3];
 	uint64_t sum[3], sq[3], ws[3] = { 0 }, wq[3] = { 0 };
 
@@ -80,8 +85,9 @@ test_recipe(void)
 	EXPECT_INT(strcmp(a, "size 224x224\nfilter triangle\n"), 0);
 	EXPECT_INT(pxr_recipe_parse("b", tb, strlen(tb), b, &err), 0);
 	EXPECT_INT(pxr_recipe_diff(a, b, diff, sizeof(diff)), 2);
-	EXPECT_INT(strcmp(diff, "size: '224x224' now '160x160'; layout: (none) "
-				"now 'nhwc'"),
+	EXPECT_INT(strcmp(diff,
+		       "size: '224x224' now '160x160'; layout: (none) "
+		       "now 'nhwc'"),
 	    0);
 	EXPECT_INT(pxr_recipe_diff(a, a, diff, sizeof(diff)), 0);
 	EXPECT_INT(pxr_recipe_parse("c", "size 1\nsize 2\n", 14, b, &err), -1);
@@ -117,7 +123,9 @@ static void
 test_packer_close(void)
 {
 	char dir[PATH_MAX], x[PATH_MAX + 8], y[PATH_MAX + 8];
-	struct pxr_pack_meta m = { .n = 2, .width = 4, .height = 3,
+	struct pxr_pack_meta m = { .n = 2,
+		.width = 4,
+		.height = 3,
 		.channels = 3 };
 	struct pxr_packer *pk;
 	struct pxr_err err;

@@ -128,8 +128,8 @@ test_round_trip(const unsigned char *buf, size_t len)
 /* Reads buf (len bytes) and expects the first failing read to give code
  * with a message containing what. */
 static void
-expect_error(const char *label, const unsigned char *buf, size_t len,
-    int code, const char *what)
+expect_error(const char *label, const unsigned char *buf, size_t len, int code,
+    const char *what)
 {
 	struct pxr_reader *rd;
 	struct pxr_record rec;
@@ -227,8 +227,8 @@ test_corruption(const unsigned char *good, size_t len)
 	    "inside a record name");
 
 	FRESH();
-	expect_error("truncated payload", b, r2 + 64 + 30 + 10,
-	    PXR_E_TRUNCATED, "inside the payload (10 of 36 bytes)");
+	expect_error("truncated payload", b, r2 + 64 + 30 + 10, PXR_E_TRUNCATED,
+	    "inside the payload (10 of 36 bytes)");
 
 	FRESH();
 	expect_error("byte offset named", b, r2 + 30, PXR_E_TRUNCATED,
@@ -371,7 +371,8 @@ test_crc32c_long(void)
 			bad++;
 		/* Split anywhere, the running CRC is the same. */
 		if (pxr_crc32c(pxr_crc32c(0, buf + 1, lens[k] / 3),
-			buf + 1 + lens[k] / 3, lens[k] - 1 - lens[k] / 3) != want)
+			buf + 1 + lens[k] / 3,
+			lens[k] - 1 - lens[k] / 3) != want)
 			bad++;
 	}
 	UNIT_CHECK(bad == 0, "%d CRC-32C mismatches on long buffers", bad);

@@ -14,12 +14,12 @@ test_targets(void)
 	uint32_t w, h;
 
 	/* 39x26 to 73: 109.5 exactly; in double a hair under. */
-	pxr_resize_target(39, 26, PXR_TARGET_SHORT, PXR_ROUND_EVEN, 73, 0, 0, &w,
-	    &h);
+	pxr_resize_target(39, 26, PXR_TARGET_SHORT, PXR_ROUND_EVEN, 73, 0, 0,
+	    &w, &h);
 	EXPECT_INT(w, 110);
 	EXPECT_INT(h, 73);
-	pxr_resize_target(39, 26, PXR_TARGET_SHORT, PXR_ROUND_NOTEBOOK, 73, 0, 0,
-	    &w, &h);
+	pxr_resize_target(39, 26, PXR_TARGET_SHORT, PXR_ROUND_NOTEBOOK, 73, 0,
+	    0, &w, &h);
 	EXPECT_INT(w, 109);
 	/* torchvision: int(256 * 500 / 375) = 341; 375x500 at 257: 342. */
 	pxr_resize_target(500, 375, PXR_TARGET_SHORT, PXR_ROUND_DOWN, 256, 0, 0,
@@ -34,8 +34,8 @@ test_targets(void)
 	    &w, &h);
 	EXPECT_INT(h, 343);
 	/* A square, the long side, an exact size, and never 0. */
-	pxr_resize_target(300, 300, PXR_TARGET_SHORT, PXR_ROUND_NOTEBOOK, 7, 0, 0,
-	    &w, &h);
+	pxr_resize_target(300, 300, PXR_TARGET_SHORT, PXR_ROUND_NOTEBOOK, 7, 0,
+	    0, &w, &h);
 	EXPECT_INT(w, 7);
 	EXPECT_INT(h, 7);
 	pxr_resize_target(500, 375, PXR_TARGET_LONG, PXR_ROUND_EVEN, 100, 0, 0,
@@ -46,8 +46,8 @@ test_targets(void)
 	    &w, &h);
 	EXPECT_INT(w, 32);
 	EXPECT_INT(h, 24);
-	pxr_resize_target(1, 1000, PXR_TARGET_LONG, PXR_ROUND_DOWN, 10, 0, 0, &w,
-	    &h);
+	pxr_resize_target(1, 1000, PXR_TARGET_LONG, PXR_ROUND_DOWN, 10, 0, 0,
+	    &w, &h);
 	EXPECT_INT(w, 1);
 	EXPECT_INT(h, 10);
 }
@@ -80,8 +80,9 @@ test_pixels(void)
 {
 	static const enum pxr_filter filters[] = { PXR_FILTER_TRIANGLE,
 		PXR_FILTER_LANCZOS3, PXR_FILTER_BOX, PXR_FILTER_GAUSSIAN };
-	unsigned char flat[37 * 23 * 3], box[2 * 2 * 3] = { 10, 20, 30, 30, 40,
-		50, 50, 60, 70, 70, 80, 90 };
+
+	unsigned char flat[37 * 23 * 3],
+	    box[2 * 2 * 3] = { 10, 20, 30, 30, 40, 50, 50, 60, 70, 70, 80, 90 };
 	struct pxr_err err;
 
 	memset(flat, 77, sizeof(flat));
@@ -91,9 +92,10 @@ test_pixels(void)
 			{ 40, 1 }, { 11, 7 }, { 80, 45 } };
 
 		for (size_t s = 0; s < 5; s++) {
-			const unsigned char *o = resized(rz, flat, 37, 23,
-			    sizes[s][0], sizes[s][1]);
-			size_t n = (size_t)sizes[s][0] * sizes[s][1] * 3, bad = 0;
+			const unsigned char *o =
+			    resized(rz, flat, 37, 23, sizes[s][0], sizes[s][1]);
+			size_t n = (size_t)sizes[s][0] * sizes[s][1] * 3,
+			       bad = 0;
 
 			for (size_t i = 0; i < n; i++)
 				bad += o[i] != 77;

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "unpack.h"
 #include "unit.h"
+#include "unpack.h"
 
 static void
 test_pick(void)

@@ -12,33 +12,33 @@
 
 static int unit_passed, unit_failed;
 
-#define UNIT_CHECK(cond, ...)                                                 \
-	do {                                                                  \
-		if (cond) {                                                   \
-			unit_passed++;                                        \
-		} else {                                                      \
-			unit_failed++;                                        \
-			fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);       \
-			fprintf(stderr, __VA_ARGS__);                         \
-			fputc('\n', stderr);                                  \
-		}                                                             \
+#define UNIT_CHECK(cond, ...)                                                  \
+	do {                                                                   \
+		if (cond) {                                                    \
+			unit_passed++;                                         \
+		} else {                                                       \
+			unit_failed++;                                         \
+			fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);        \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fputc('\n', stderr);                                   \
+		}                                                              \
 	} while (0)
 
-#define EXPECT_INT(a, b)                                                      \
-	UNIT_CHECK((long long)(a) == (long long)(b),                          \
-	    "%s != %s (a=%lld, b=%lld)", #a, #b, (long long)(a),              \
+#define EXPECT_INT(a, b)                                                       \
+	UNIT_CHECK((long long)(a) == (long long)(b),                           \
+	    "%s != %s (a=%lld, b=%lld)", #a, #b, (long long)(a),               \
 	    (long long)(b))
 
-#define EXPECT_STR_CONTAINS(hay, needle)                                      \
-	UNIT_CHECK(strstr((hay), (needle)) != NULL,                           \
+#define EXPECT_STR_CONTAINS(hay, needle)                                       \
+	UNIT_CHECK(strstr((hay), (needle)) != NULL,                            \
 	    "%s does not contain \"%s\" (it is \"%s\")", #hay, (needle),       \
 	    (hay))
 
-#define UNIT_DONE()                                                           \
-	do {                                                                  \
-		printf("%s: %d passed, %d failed\n", __FILE__, unit_passed,  \
-		    unit_failed);                                             \
-		return unit_failed == 0 ? 0 : 1;                              \
+#define UNIT_DONE()                                                            \
+	do {                                                                   \
+		printf("%s: %d passed, %d failed\n", __FILE__, unit_passed,    \
+		    unit_failed);                                              \
+		return unit_failed == 0 ? 0 : 1;                               \
 	} while (0)
 
 /* Makes a new folder "$TMPDIR/name-XXXXXX" (/tmp without TMPDIR) into dir,
