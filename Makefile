@@ -50,7 +50,7 @@ DEPS_BUILD = gcc make pkg-config libjpeg62-turbo-dev libarchive-dev libpng-dev \
 # to start, the system's services; no test needs those).
 DEPS_TEST = $(DEPS_BUILD) bats bats-assert bats-support bats-file \
             libjpeg-turbo-progs python3-torchvision mandoc zstd strace \
-            openssh-server openssh-client e2fsprogs util-linux \
+            openssh-server openssh-client e2fsprogs util-linux util-linux-extra \
             munge slurmctld slurmd slurm-client
 # To lint and fuzz (`make lint`, `make fuzz`).
 DEPS_LINT = $(DEPS_BUILD) cppcheck clang-tidy clang clang-format shellcheck \
@@ -176,7 +176,7 @@ FORMAT_SRC = $(wildcard lib/*.[ch] cmd/*.c cmd/fe/*.[ch] tests/unit/*.[ch] \
     tests/test_helper/*.c fuzz/*.c)
 # The shell that CI checks: the pipelines and every script the tests and
 # the sample run.
-SHELL_SRC = $(SCRIPTS) sample/dataset tests/run-bats $(wildcard tests/test_helper/*.bash)
+SHELL_SRC = $(SCRIPTS) sample/dataset tests/run-bats $(wildcard tests/*.bash tests/test_helper/*.bash)
 
 format:
 	clang-format -i $(FORMAT_SRC)

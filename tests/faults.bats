@@ -33,6 +33,10 @@ teardown() {
 	if [ -n "${MNT:-}" ]; then
 		umount "$MNT" 2>/dev/null || true
 	fi
+	# What a test started itself (with setsid: by process group).
+	for p in ${STARTED:-}; do
+		kill -KILL -- "-$p" 2>/dev/null || true
+	done
 }
 
 setup() {
@@ -78,8 +82,8 @@ descendants() {
 		}'
 }
 
-@test "pxr-imagenet: 20 kill -9 at random moments (a stage or the whole run): status never ahead of the data, re-runs give identical outputs" {
-	local n=16 log=$BATS_TEST_TMPDIR/kills.log sid victim st done procs want ms
+@test "pxr-imagenet: 24 kill -9 at random moments (a stage, the whole run, its watchdog too): status never ahead of the data, no process of the run left, re-runs give identical outputs" {
+	local n=16 log=$BATS_TEST_TMPDIR/kills.log sid token victim st done procs want ms sids
 	# Under make check: no leak check at exit here.  LeakSanitizer's exit
 	# check runs a tracer, a clone named as its program; a kill -9 that
 	# lands on it leaves the program spinning in StopTheWorld for ever (it
@@ -87,20 +91,28 @@ descendants() {
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 	ms=$(cat "$BATS_FILE_TMPDIR/run.ms")
 	RANDOM=9
-	for k in $(seq 20); do
+	for k in $(seq 24); do
 		setsid pxr-imagenet --jobs 2 --shards 4 --split train --out out \
 		    "$SAMPLE" 2>>runs.err &
 		sid=$!
+		token=$(run_token "$sid")
 		# A random moment of a run (resumed runs are shorter).
 		want=$((RANDOM * ms / 32768))
 		sleep "$((want / 1000)).$(printf %03d $((want % 1000)))"
 		# One stage of the run (a process started by it, in its session
-		# or in the process groups of its jobs), or all of them at once.
+		# or in the process groups of its jobs), or all of them at once,
+		# or all of them and the watchdog, which is nobody's child (it is
+		# found by the run's mark; the next run then ends what is left).
 		mapfile -t procs < <(descendants "$sid" | grep -E ' (pxr-[a-z]+|parallel|bash|perl)$')
+		sids=$(descendants "$sid" | cut -d' ' -f1 | xargs -r ps -o sid= -p | sort -u)
 		if [ ${#procs[@]} -eq 0 ]; then
 			victim="none (finished)"
 		elif [ $((RANDOM % 3)) -eq 0 ]; then
 			victim="all"
+			if [ $((RANDOM % 3)) -eq 0 ]; then
+				victim="all and the watchdog"
+				kill -9 $(run_procs "$token" | cut -d' ' -f1) 2>/dev/null || true
+			fi
 			kill -9 $(descendants "$sid" | cut -d' ' -f1) 2>/dev/null || true
 		else
 			victim=${procs[RANDOM % ${#procs[@]}]}
@@ -108,6 +120,13 @@ descendants() {
 		fi
 		st=0
 		wait "$sid" || st=$?
+		if [ "$victim" = "all and the watchdog" ]; then
+			# Nothing of the run can end the rest: the next run into
+			# the same folder does, before anything else.
+			pxr-imagenet plan --jobs 2 --shards 4 --split train --out out "$SAMPLE" \
+			    >/dev/null 2>>runs.err
+		fi
+		run_gone "$token" "$sid" $sids || { cat "$log"; fail "kill $k ($victim): processes of the run left"; }
 		done=$(check_done out)
 		echo "kill $k: at $want ms: $victim: run exit $st, $done/$n done" >> "$log"
 		if [ "$st" -eq 0 ]; then
@@ -122,8 +141,63 @@ descendants() {
 	run -0 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$SAMPLE"
 	cmp "$BATS_FILE_TMPDIR/ref/X_train.raw" out/X_train.raw
 	cmp "$BATS_FILE_TMPDIR/ref/Y_train.raw" out/Y_train.raw
-	# Most kill points hit a running job.
-	[ "$(grep -c 'none (finished)' "$log")" -le 10 ]
+	# Most kill points hit a running job; each kind of kill happened.
+	[ "$(grep -c 'none (finished)' "$log")" -le 12 ]
+	grep -q ': all: ' "$log"
+	grep -q ': all and the watchdog: ' "$log"
+}
+
+@test "pxr-imagenet: kill -9 of the run and of its GNU parallel while the jobs are busy: the run's watchdog ends every process of the run" {
+	# Jobs that would pack a minute late (pxr-pack X Y, not --create or
+	# --finish): none ends by itself in time.
+	mkdir -p stall
+	printf '#!/bin/sh\ncase $1 in -*) ;; *) touch %s/started.$$; sleep 60 ;; esac\nexec %s/pxr-pack "$@"\n' \
+	    "$BATS_TEST_TMPDIR" "$PXR_BUILD" > stall/pxr-pack
+	chmod +x stall/pxr-pack
+	PATH=$PWD/stall:$PATH setsid pxr-imagenet --jobs 2 --shards 4 --split train --out out \
+	    "$SAMPLE" 2>run.err &
+	local sid=$! token sids
+	STARTED=$sid
+	token=$(run_token "$sid")
+	for _ in $(seq 300); do
+		[ "$(ls started.* 2>/dev/null | wc -l)" -ge 2 ] && break
+		sleep 0.1
+	done
+	[ "$(ls started.* 2>/dev/null | wc -l)" -ge 2 ] || fail "no job started: $(cat run.err)"
+	sids=$(descendants "$sid" | cut -d' ' -f1 | xargs -r ps -o sid= -p | sort -u)
+	# No one is left to stop the jobs but the watchdog.
+	kill -9 "$sid" $(descendants "$sid" | awk '$2 == "parallel" { print $1 }')
+	wait "$sid" || true
+	run_gone "$token" "$sid" $sids
+	# What was done is done, and a run resumes it.
+	run -0 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$SAMPLE"
+	cmp "$BATS_FILE_TMPDIR/ref/X_train.raw" out/X_train.raw
+}
+
+@test "pxr-imagenet: a run ends what an earlier run into the same folder left running when that run is gone, and leaves a live run's processes alone" {
+	mkdir -p out/.pxr
+	# A gone run (no such pid) that left a process behind.
+	PXR_RUN=4194304.1 setsid sleep 1000 &
+	local orphan=$!
+	STARTED=$orphan
+	echo "4194304 1 4194304.1" > out/.pxr/run.4194304
+	# A live run: this test's shell, with its real start time.
+	local me
+	me=$(run_token $$)
+	PXR_RUN=$me setsid sleep 1000 &
+	local alive=$!
+	STARTED="$STARTED $alive"
+	echo "$$ ${me#*.} $me" > out/.pxr/run.$$
+	run -0 --separate-stderr pxr-imagenet plan --split train --out out "$SAMPLE"
+	run_gone 4194304.1 || fail "the gone run's process is still there"
+	[ ! -e out/.pxr/run.4194304 ]
+	kill -0 "$alive"
+	[ -e "out/.pxr/run.$$" ]
+	kill "$alive" "$orphan" 2>/dev/null || true
+	wait "$alive" "$orphan" 2>/dev/null || true
+	# Nothing of the plan run itself is left either: its mark file, its
+	# watchdog.
+	[ "$(ls out/.pxr/run.* | wc -l)" -eq 1 ]
 }
 
 @test "pxr-imagenet: a run killed while making the set (files made, .meta not yet) resumes" {

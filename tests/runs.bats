@@ -169,6 +169,89 @@ interrupt() {
 	[[ "$stderr" != *"val: "*" images, "* ]]
 }
 
+@test "runs: a disk that fills at any step of plan (no inode left) stops it naming the file, exit 2; plan never says it planned over a missing or short file" {
+	MOUNTS=("$BATS_TEST_TMPDIR/mnt")
+	mkdir -p mnt
+	# The reference: the same plan, at the same place, with room.
+	mount -t tmpfs -o size=64m tmpfs mnt 2>/dev/null || skip "cannot mount a tmpfs here"
+	run -0 --separate-stderr pxr-imagenet plan --no-space-check --split val --shards 3 --out mnt/o "$SAMPLE"
+	assert_equal "$output" "$BATS_TEST_TMPDIR/mnt/o/.pxr/jobs"
+	cp -r mnt/o/.pxr ref
+	umount mnt
+	# Every number of inodes from too few for the output folder to
+	# enough: each file plan makes, in turn, is the one that fails.
+	local n ok="" failed=() said=""
+	for n in $(seq 1 40); do
+		mount -t tmpfs -o size=64m,nr_inodes=$n tmpfs mnt
+		run --separate-stderr pxr-imagenet plan --no-space-check --split val --shards 3 --out mnt/o "$SAMPLE"
+		if [ "$status" -eq 0 ]; then
+			ok=$n
+			for f in jobs sets val.plan val.recipe val.finish val.index; do
+				cmp "ref/$f" "mnt/o/.pxr/$f" || fail "$n inodes: $f differs from a plan with room"
+			done
+			umount mnt
+			break
+		fi
+		[ "$status" -eq 2 ] || fail "$n inodes: exit $status: $stderr"
+		assert_equal "$output" ""
+		[[ "${stderr_lines[-1]}" == "pxr-imagenet: "*"mnt/o"* ]] ||
+			fail "$n inodes: the last line names no file of the output: $stderr"
+		[[ "$stderr" == *"No space left on device"* ]] || fail "$n inodes: no reason given: $stderr"
+		failed+=("${stderr_lines[-1]}")
+		said+=$stderr
+		umount mnt
+	done
+	[ -n "$ok" ] || fail "plan did not succeed with 40 inodes"
+	printf '# %s\n' "${failed[@]}" >&3
+	# Each file of the plan was the one that failed once.
+	for f in val.index.log val.index.skipped val.index.src val.recipe val.finish \
+		val.plan X_val.raw X_val.raw.status X_val.raw.stats X_val.raw.meta Y_val.raw \
+		val.shards sets jobs; do
+		[[ "$said" == *"/$f: "* ]] || fail "no run failed at $f"
+	done
+}
+
+@test "runs: --split takes one known split name, nothing else" {
+	run -2 --separate-stderr pxr-imagenet --split 'train val' --out o "$SAMPLE"
+	assert_equal "${stderr_lines[0]}" "pxr-imagenet: unknown --split 'train val' (train, val)"
+	run -2 --separate-stderr pxr-imagenet --split '*' --out o "$SAMPLE"
+	assert_equal "${stderr_lines[0]}" "pxr-imagenet: unknown --split '*' (train, val)"
+	run -2 --separate-stderr pxr-imagenet --split test --out o "$SAMPLE"
+	assert_equal "${stderr_lines[0]}" "pxr-imagenet: unknown --split 'test' (train, val)"
+	run -2 --separate-stderr pxr-folder --split ../train --out o "$SAMPLE"
+	assert_equal "${stderr_lines[0]}" "pxr-folder: unknown --split '../train' (train, val, test)"
+	[ ! -e o ]
+	run -0 --separate-stderr pxr-imagenet plan --split val --out o "$SAMPLE"
+	assert_equal "$(cat o/.pxr/sets)" "val"
+}
+
+@test "runs: GNU parallel's own messages reach the user as they are" {
+	# A GNU parallel that has something to say (a login it could not
+	# use, say) before it runs the jobs.
+	mkdir -p talk
+	printf '#!/bin/sh\necho "parallel: Warning: Could not figure out number of cpus on host.example. Using 1." >&2\nexec %s "$@"\n' \
+	    "$(command -v parallel)" > talk/parallel
+	chmod +x talk/parallel
+	PATH=$PWD/talk:$PATH run -0 --separate-stderr pxr-imagenet --split val --shards 2 --out o "$SAMPLE"
+	assert_equal "${stderr_lines[2]}" "parallel: Warning: Could not figure out number of cpus on host.example. Using 1."
+	assert_equal "$(count_done o/X_val.raw.status)" 12
+}
+
+@test "runs: a shard refuses to run with pxr programs of another version than the plan's, exit 2, and writes nothing" {
+	run -0 --separate-stderr pxr-imagenet plan --split val --shards 2 --out o "$SAMPLE"
+	# Another install: the same programs, but its pxr-pack says 9.9.9.
+	mkdir other
+	cp "$PXR_BUILD"/pxr-* other/
+	printf '#!/bin/sh\n[ "$1" = --version ] && { echo "pxr-pack 9.9.9"; exit 0; }\nexec %s/pxr-pack "$@"\n' "$PXR_BUILD" > other/pxr-pack
+	PATH=$PWD/other:$PATH run -2 --separate-stderr other/pxr-imagenet shard "$BATS_TEST_TMPDIR/o/.pxr/val.plan" 1/2
+	assert_equal "$stderr" "pxr-imagenet: val: shard 1/2: planned by pxr 0.1.0, but the pxr programs here are 9.9.9; install one version everywhere and plan again"
+	assert_equal "$(count_done o/X_val.raw.status)" 0
+	# The jobs name the pxr-imagenet that planned them, by its path.
+	[[ "$(head -1 o/.pxr/jobs)" == "$PXR_BUILD/pxr-imagenet shard "* ]]
+	run -0 --separate-stderr bash -c "$(head -1 o/.pxr/jobs)"
+	assert_equal "$(count_done o/X_val.raw.status)" 6
+}
+
 @test "runs: options without values, or with bad ones, are usage errors naming the option" {
 	run -2 --separate-stderr pxr-imagenet --size
 	assert_equal "${stderr_lines[0]}" "pxr-imagenet: --size wants a value"

@@ -73,3 +73,47 @@ make_small_sample() {
 	"$PY" "$TOP/sample/make-sample.py" "$SAMPLE" --classes 4 \
 	    --train-per-class 6 --val 12 2>/dev/null
 }
+
+# The processes of a pxr-imagenet run (pxr-imagenet(1), PROCESSES): every
+# one carries PXR_RUN=<pid>.<start> of the run in its environment.
+# run_token PID: that mark for the run PID (PID's start time in clock
+# ticks, field 22 of /proc/PID/stat).
+run_token() {
+	local f a
+	f=$(cat "/proc/$1/stat") || return 1
+	read -r -a a <<< "${f##*) }"
+	echo "$1.${a[19]}"
+}
+
+# run_procs TOKEN [SID...]: "pid args" of each live process that carries
+# the mark TOKEN or belongs to one of the sessions SID.
+run_procs() {
+	local token=$1 f p env stat a
+	shift
+	for f in /proc/[0-9]*/environ; do
+		p=${f#/proc/}
+		p=${p%/environ}
+		{ mapfile -d '' env < "$f" && read -r stat < "/proc/$p/stat"; } 2>/dev/null || continue
+		[ -n "${env[*]}" ] || continue	# a zombie, only to be reaped
+		read -r -a a <<< "${stat##*) }"	# a[3]: its session
+		if [[ " ${env[*]} " == *" PXR_RUN=$token "* || " $* " == *" ${a[3]} "* ]]; then
+			echo "$p $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)"
+		fi
+	done
+}
+
+# run_gone TOKEN [SID...]: waits (20 s at most) until no process of the
+# run is left; if some are, names them, ends them by pid and fails.
+run_gone() {
+	local left
+	for _ in $(seq 200); do
+		left=$(run_procs "$@")
+		[ -n "$left" ] || return 0
+		sleep 0.1
+	done
+	echo "# left running by the run ${1%%.*}:" >&3
+	echo "$left" | sed 's/^/#   /' >&3
+	# shellcheck disable=SC2046 # one pid a word
+	kill -KILL $(echo "$left" | cut -d' ' -f1) 2>/dev/null
+	return 1
+}
