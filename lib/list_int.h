@@ -175,8 +175,10 @@ void list_free_clone(struct pxr_list *c);
 
 /* list_emit.c */
 int list_grow_buf(struct pxr_list *l, size_t n);
+/* Reads the current member's data into l->buf (*got bytes); 0, or -1
+ * with the reason in the caller's why[whysize]. */
 int list_read_member(struct pxr_list *l, struct archive *a, uint64_t size,
-    size_t *got, const char **why);
+    size_t *got, char *why, size_t whysize);
 int list_emit_bytes(struct walk *w, uint64_t index, const char *name,
     const unsigned char *p, size_t n, const char *fail, int fd, int64_t off);
 void list_emit_member(struct walk *w, struct archive *a,
