@@ -149,6 +149,28 @@ int list_selected(const struct pxr_list_sel *sel, uint64_t index);
 int list_cmp_names(const struct pxr_list *l, size_t i, size_t j);
 
 /* list_walk.c: archives read in place */
+
+/*
+ * A window [start, end) of the file fd, read with pread: a whole archive
+ * file, or an inner archive lying whole inside one (0 <= start <= end).
+ * pos, the next byte read, stays within [start, end].  The callbacks are
+ * libarchive's (archive_read_set_*_callback): a read at the end returns 0;
+ * a skip or a seek past the end lands at the end; a seek to before the
+ * start fails (ARCHIVE_FATAL, pos kept), as lseek(2) refuses a negative
+ * offset.  Seek offsets and results count from start.
+ */
+struct window {
+	int fd;
+	int64_t start, end, pos;
+	unsigned char *buf; /* bufsize bytes, the reads' */
+	size_t bufsize;
+};
+
+la_ssize_t list_window_read(struct archive *a, void *p, const void **out);
+la_int64_t list_window_skip(struct archive *a, void *p, la_int64_t request);
+la_int64_t list_window_seek(struct archive *a, void *p, la_int64_t offset,
+    int whence);
+
 struct archive *list_new_reader(void);
 int list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
     const char *arcname, int direct, int64_t base, int64_t end, int depth);

@@ -333,3 +333,42 @@ file2"
 	# pxr-list names the folder by its real path.
 	assert_equal "$stderr" "pxr-list: $(pwd -P)/t/c: out of memory: the rest of this folder is not listed"
 }
+
+@test "pxr-list: a zip inside a tar is read in place, seeking inside its window and never reading past it" {
+	"$PY" - <<-'PY'
+	import io, tarfile, zipfile
+	def add(t, name, data):
+	    i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+	zb = io.BytesIO()
+	with zipfile.ZipFile(zb, "w") as z:
+	    z.writestr("a.jpg", b"zip a")
+	    z.writestr("sub/b.jpg", b"zip b" * 100)
+	    cd = z.start_dir
+	with tarfile.open("outer.tar", "w", format=tarfile.USTAR_FORMAT) as t:
+	    add(t, "first.jpg", b"first")
+	    add(t, "cls.zip", zb.getvalue())
+	    add(t, "last.jpg", b"last")
+	m = tarfile.open("outer.tar").getmember("cls.zip")
+	# the zip's bytes in the tar, and its central directory's offset
+	open("zip.at", "w").write("%d %d %d\n" % (m.offset_data, m.offset_data + m.size, m.offset_data + cd))
+	PY
+	ASAN_OPTIONS=detect_leaks=0 strace -e trace=pread64 -o trace pxr-list --names outer.tar > names.txt
+	assert_equal "$(cat names.txt)" "$(printf '0\tcls/a.jpg\n1\tcls/sub/b.jpg\n2\tfirst.jpg\n3\tlast.jpg')"
+	read -r start end cd < zip.at
+	# Every read that begins inside the zip ends inside it, and one
+	# reads its central directory: libarchive sought there.
+	run -0 awk -v s="$start" -v e="$end" -v cd="$cd" '
+		match($0, /, [0-9]+, [0-9]+\) = /) {
+			split(substr($0, RSTART + 2, RLENGTH - 6), f, ", ")
+			if (f[2] >= s && f[2] < e) { n++; if (f[2] + f[1] > e) bad++ }
+			if (f[2] == cd) sought++
+		}
+		END { print (n > 0), bad + 0, (sought > 0) }' trace
+	assert_output "1 0 1"
+	pxr-list outer.tar > out.pxr
+	run -0 payloads_of out.pxr
+	assert_output "0	encoded	cls/a.jpg	zip a
+1	encoded	cls/sub/b.jpg	$(printf 'zip b%.0s' {1..100})
+2	encoded	first.jpg	first
+3	encoded	last.jpg	last"
+}

@@ -30,3 +30,29 @@ mktars() {
 names_of() {
 	pxr-cat "$1" | cut -f1,5 | sort -n
 }
+
+# payloads_of STREAM: "index<TAB>kind<TAB>name<TAB>payload" of each record,
+# sorted by index, the payload as text (the tests' archives hold short
+# text payloads; a failure record's is its reason), read with the
+# independent reader's format (pxrstream.py).
+payloads_of() {
+	"$PY" - "$1" "$TOP/tests/test_helper" <<-'PY'
+	import sys
+	sys.path.insert(0, sys.argv[2])
+	import pxrstream as p
+	data = open(sys.argv[1], "rb").read()
+	off, out = 0, []
+	while off < len(data):
+	    f = p.HEADER.unpack_from(data, off)
+	    assert f[0] == b"PXRS", "bad magic at %d" % off
+	    kind, index, nlen, plen, pcrc = f[2], f[4], f[11], f[13], f[14]
+	    name = data[off + 64:off + 64 + nlen].decode()
+	    payload = data[off + 64 + nlen:off + 64 + nlen + plen]
+	    assert len(payload) == plen and p.crc32c(payload) == pcrc, name
+	    kname = {v: k for k, v in p.KINDS.items()}[kind]
+	    out.append((index, kname, name, payload.decode("ascii", "replace")))
+	    off += 64 + nlen + plen
+	for r in sorted(out):
+	    print("%d\t%s\t%s\t%s" % r)
+	PY
+}
