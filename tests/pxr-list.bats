@@ -372,3 +372,65 @@ file2"
 2	encoded	first.jpg	first
 3	encoded	last.jpg	last"
 }
+
+@test "pxr-list: an index cut short (in a line, at a line end, to its header) is refused, exit 2; the whole one is read" {
+	mktree tree
+	pxr-list --index idx tree
+	run -0 --separate-stderr pxr-list --from-index idx --names
+	assert_equal "${#lines[@]}" 5
+	assert_equal "$stderr" ""
+	size=$(stat -c %s idx)
+	# header, one source, five images: seven lines
+	assert_equal "$(wc -l < idx)" 7
+	line4=$(head -n 3 idx | wc -c)
+	refused() {	# refused CUT-FILE WHAT: "pxr-list: CUT-FILEWHAT"
+		run -2 --separate-stderr pxr-list --from-index "$1"
+		assert_output ""
+		assert_equal "$stderr" "pxr-list: $1$2"
+	}
+	head -c $((size - 1)) idx > no-newline
+	refused no-newline ": index cut short: line 7 ends without a newline"
+	head -c $((size - 6)) idx > in-name
+	refused in-name ": index cut short: line 7 ends without a newline"
+	head -c $((line4 + 3)) idx > in-line-4
+	refused in-line-4 ": index cut short: line 4 ends without a newline"
+	head -n 5 idx > at-line-end
+	refused at-line-end ": index cut short or damaged: it holds 1 sources and 3 images, its header says 1 and 5"
+	head -n 1 idx > header-only
+	refused header-only ": index cut short or damaged: it holds 0 sources and 0 images, its header says 1 and 5"
+	head -c 20 idx > in-header
+	refused in-header ": index cut short: line 1 ends without a newline"
+	: > empty
+	refused empty ": empty file: not a pxr-list index (version 1)"
+	{ cat idx; tail -n 1 idx; } > extra-line
+	refused extra-line ":8: malformed index line: images not numbered 0, 1, 2, ..."
+	sed '3s/^0\t0\t/0\t9\t/' idx > bad-source
+	refused bad-source ":3: malformed index line: a source number that no source line has"
+	sed '4s/\t[0-9]*\t\([^\t]*\)$/\tten\t\1/' idx > bad-size
+	refused bad-size ":4: malformed index line: a size that is not a number, or too large"
+	# --names and the records alike.
+	run -2 --separate-stderr pxr-list --from-index at-line-end --names
+	assert_output ""
+}
+
+@test "pxr-list: --index writes a temporary file, syncs it, renames it over the index, then syncs its folder" {
+	mktree tree
+	mkdir sub
+	echo old > sub/idx
+	ASAN_OPTIONS=detect_leaks=0 strace -e trace=openat,fsync,rename -o trace pxr-list --index sub/idx tree
+	run -0 awk '
+		/openat\(.*"sub\/idx\.[0-9]+\.tmp", O_WRONLY/ { tmp = $NF; print "open tmp" }
+		tmp != "" && $0 ~ "^fsync\\(" tmp "\\) += 0$" { print "sync tmp" }
+		/^rename\("sub\/idx\.[0-9]+\.tmp", "sub\/idx"\) += 0$/ { print "rename"; tmp = "" }
+		/openat\(AT_FDCWD, "sub", O_RDONLY.*O_DIRECTORY/ { dir = $NF; print "open folder" }
+		dir != "" && $0 ~ "^fsync\\(" dir "\\) += 0$" { print "sync folder"; dir = "" }' trace
+	assert_output "open tmp
+sync tmp
+rename
+open folder
+sync folder"
+	run -0 pxr-list --from-index sub/idx --count
+	assert_output 5
+	run -0 ls sub
+	assert_output idx
+}
