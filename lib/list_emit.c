@@ -248,7 +248,7 @@ emit_sequential(struct walk *w, uint32_t s)
 		list_lwarn(w->l, "%s: %s", src->path, archive_error_string(a));
 		w->l->st.damaged++;
 	} else {
-		list_walk_archive(w, a, "", src->path, 0, 0, -1, 0);
+		list_walk_archive(w, a, src->prefix, src->path, 0, 0, -1, 0);
 		r = w->write_failed ? -1 : 0;
 	}
 	archive_read_free(a);
@@ -319,15 +319,20 @@ pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
 		return -1;
 	if (nseq > 0) {
 		/* Sources read in sequence, each once. */
+		if ((w.met = calloc(l->nent, sizeof(*w.met))) == NULL)
+			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		for (uint32_t s = 0; s < l->nsrc; s++) {
 			int has = 0;
 
 			for (uint64_t i = sel->lo; i < hi && !has; i++)
 				has = l->ents[i].src == s &&
 				    l->ents[i].offset < 0;
-			if (has && emit_sequential(&w, s) == -1)
+			if (has && emit_sequential(&w, s) == -1) {
+				free(w.met);
 				return -1;
+			}
 		}
+		free(w.met);
 	}
 	return w.failures;
 }
@@ -348,18 +353,24 @@ pxr_list_stream(struct pxr_list *l, int fd, const char *name, int use_index,
 	struct archive *a = list_new_reader();
 	int r;
 
-	if (a == NULL)
+	if (a == NULL ||
+	    (use_index && l->nent > 0 &&
+		(w.met = calloc(l->nent, sizeof(*w.met))) == NULL)) {
+		archive_read_free(a);
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	}
 	if (archive_read_open_fd(a, fd, DATA_BLOCK) != ARCHIVE_OK) {
 		r = pxr_seterr(err, PXR_E_FORMAT, "%s: not an archive: %s",
 		    name,
 		    archive_error_string(a) ? archive_error_string(a)
 					    : "unrecognised format");
 		archive_read_free(a);
+		free(w.met);
 		return r;
 	}
 	list_walk_archive(&w, a, "", name, 0, 0, -1, 0);
 	archive_read_free(a);
+	free(w.met);
 	if (w.write_failed)
 		return -1;
 	if (!use_index)
@@ -388,10 +399,15 @@ list_emit_member(struct walk *w, struct archive *a, struct archive_entry *e,
 			w->l->st.skipped++;
 			return;
 		}
-		/* The copy that won, read by pread, is sent by the emitter. */
+		/* The copy that won, read by pread, is sent by the emitter;
+		 * that of another source, by that source's walk. */
 		if (w->src != UINT32_MAX &&
 		    (w->l->ents[index].offset >= 0 ||
 			w->l->ents[index].src != w->src))
+			return;
+		/* Of several members with this name, only the one that won:
+		 * the last (an earlier copy is neither sent nor counted). */
+		if (w->met != NULL && w->met[index]++ != w->l->ents[index].copy)
 			return;
 	} else {
 		index = (int64_t)w->counter++;

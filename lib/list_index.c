@@ -28,17 +28,20 @@
 static const char *const kind_names[] = { "dir", "file", "archive", "stdin" };
 
 #define HEADER_START "# pxr-list index "
+#define NOT_AN_INDEX "not a pxr-list index (version 1 or 2)"
 
 static void
 write_lines(const struct pxr_list *l, FILE *fp)
 {
-	fprintf(fp, HEADER_START "1: %zu sources, %zu images\n", l->nsrc,
+	fprintf(fp, HEADER_START "2: %zu sources, %zu images\n", l->nsrc,
 	    l->nent);
 	for (size_t i = 0; i < l->nsrc; i++) {
-		fprintf(fp, "source\t%zu\t%s\t", i,
-		    kind_names[l->srcs[i].kind]);
-		pxr_fput_escaped(fp, l->srcs[i].path, strlen(l->srcs[i].path),
-		    0);
+		const struct src *s = &l->srcs[i];
+
+		fprintf(fp, "source\t%zu\t%s\t", i, kind_names[s->kind]);
+		pxr_fput_escaped(fp, s->path, strlen(s->path), 0);
+		putc('\t', fp);
+		pxr_fput_escaped(fp, s->prefix, strlen(s->prefix), 0);
 		putc('\n', fp);
 	}
 	for (size_t i = 0; i < l->nent; i++) {
@@ -47,7 +50,7 @@ write_lines(const struct pxr_list *l, FILE *fp)
 		fprintf(fp, "%zu\t%u\t%lld\t%llu\t", i, e->src,
 		    (long long)e->offset, (unsigned long long)e->size);
 		pxr_fput_escaped(fp, l->names + e->name_off, e->name_len, 0);
-		putc('\n', fp);
+		fprintf(fp, "\t%u\n", e->copy);
 	}
 }
 
@@ -252,12 +255,13 @@ struct index_read {
 	uint64_t next;                        /* the next image's index */
 };
 
-/* A source line's fields: number, kind, path.  NULL, or what is wrong. */
+/* A source line's fields: number, kind, path and (version 2) the
+ * prefix of its images' names.  NULL, or what is wrong. */
 static const char *
-source_line(struct pxr_list *l, char **f)
+source_line(struct pxr_list *l, const struct index_read *rd, char **f)
 {
 	uint64_t id;
-	ssize_t n;
+	ssize_t n, np = 0;
 	uint32_t got;
 	int k;
 
@@ -273,18 +277,23 @@ source_line(struct pxr_list *l, char **f)
 	if ((n = unescape(f[3], strlen(f[3]))) <= 0 ||
 	    memchr(f[3], '\0', (size_t)n) != NULL)
 		return "a source path that is empty or badly escaped";
-	if (list_add_src(l, f[3], (enum src_kind)k, &got) == -1)
+	if (rd->version >= 2 &&
+	    ((np = unescape(f[4], strlen(f[4]))) < 0 ||
+		memchr(f[4], '\0', (size_t)np) != NULL))
+		return "a name prefix that is badly escaped";
+	if (list_add_src(l, f[3], np > 0 ? f[4] : "", (enum src_kind)k, &got) ==
+	    -1)
 		return "out of memory";
 	l->st.sources--; /* read, not scanned */
 	return NULL;
 }
 
-/* An image line's fields: index, source, offset, size, name.  NULL, or
- * what is wrong. */
+/* An image line's fields: index, source, offset, size, name and (version
+ * 2) the copy of the name that won.  NULL, or what is wrong. */
 static const char *
 image_line(struct pxr_list *l, struct index_read *rd, char **f)
 {
-	uint64_t idx, src, off, size;
+	uint64_t idx, src, off, size, copy = 0;
 	ssize_t n;
 
 	if (field_number(f[0], UINT64_MAX, &idx) == -1 || idx != rd->next)
@@ -302,25 +311,49 @@ image_line(struct pxr_list *l, struct index_read *rd, char **f)
 	if (n <= 0 || (size_t)n > PXR_NAME_MAX ||
 	    memchr(f[4], '\0', (size_t)n) != NULL)
 		return "a name that is empty, too long or badly escaped";
+	if (rd->version >= 2 && field_number(f[5], UINT32_MAX, &copy) == -1)
+		return "a copy number that is not a number";
 	if (list_add_entry(l, f[4], (size_t)n, (uint32_t)src,
 		off == UINT64_MAX ? -1 : (int64_t)off, size) == -1)
 		return "out of memory";
+	l->ents[l->nent - 1].copy = (uint32_t)copy;
 	if (l->nent > 1 && list_cmp_names(l, l->nent - 2, l->nent - 1) >= 0)
 		return "names not in strictly increasing bytewise order";
 	rd->next++;
 	return NULL;
 }
 
-/* The first line: "# pxr-list index 1: S sources, N images".  NULL, or
- * what is wrong. */
+/* A line after the header: a source or an image, its fields as the
+ * header's version has them.  NULL, or what is wrong. */
+static const char *
+data_line(struct pxr_list *l, struct index_read *rd, char *line, size_t n)
+{
+	char *f[6];
+	int v1 = rd->version == 1;
+
+	if (strncmp(line, "source\t", 7) == 0)
+		return split_fields(line, n, f, v1 ? 4 : 5) == -1
+		    ? (v1 ? "not 4 fields (source, number, kind, path)"
+			  : "not 5 fields (source, number, kind, path, "
+			    "prefix)")
+		    : source_line(l, rd, f);
+	return split_fields(line, n, f, v1 ? 5 : 6) == -1
+	    ? (v1 ? "not 5 fields (index, source, offset, size, name)"
+		  : "not 6 fields (index, source, offset, size, name, copy)")
+	    : image_line(l, rd, f);
+}
+
+/* The first line: "# pxr-list index V: S sources, N images", V 1 (no
+ * prefixes, no copy numbers) or 2.  NULL, or what is wrong. */
 static const char *
 header_line(struct index_read *rd, const char *line)
 {
 	const char *p = line;
 
 	if (take_text(&p, HEADER_START) == -1 ||
-	    take_number(&p, &rd->version) == -1 || rd->version != 1)
-		return "not a pxr-list index (version 1)";
+	    take_number(&p, &rd->version) == -1 || rd->version < 1 ||
+	    rd->version > 2)
+		return NOT_AN_INDEX;
 	if (take_text(&p, ": ") == -1 || take_number(&p, &rd->want_src) == -1 ||
 	    take_text(&p, " sources, ") == -1 ||
 	    take_number(&p, &rd->want_img) == -1 ||
@@ -350,7 +383,7 @@ pxr_list_read_index(struct pxr_list *l, const char *path, struct pxr_err *err)
 {
 	struct index_read rd = { 0 };
 	uint64_t lineno = 0;
-	char *line = NULL, *f[5];
+	char *line = NULL;
 	const char *why = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -367,7 +400,7 @@ pxr_list_read_index(struct pxr_list *l, const char *path, struct pxr_err *err)
 		if (!cut)
 			line[--n] = '\0';
 		if (lineno == 1 && !begins_as_header(line, (size_t)n))
-			why = "not a pxr-list index (version 1)";
+			why = NOT_AN_INDEX;
 		else if (cut)
 			r = pxr_seterr(err, PXR_E_FORMAT,
 			    "%s: index cut short: line %llu ends without a "
@@ -375,14 +408,8 @@ pxr_list_read_index(struct pxr_list *l, const char *path, struct pxr_err *err)
 			    path, (unsigned long long)lineno);
 		else if (lineno == 1)
 			why = header_line(&rd, line);
-		else if (strncmp(line, "source\t", 7) == 0)
-			why = split_fields(line, (size_t)n, f, 4) == -1
-			    ? "not 4 fields (source, number, kind, path)"
-			    : source_line(l, f);
 		else
-			why = split_fields(line, (size_t)n, f, 5) == -1
-			    ? "not 5 fields (index, source, offset, size, name)"
-			    : image_line(l, &rd, f);
+			why = data_line(l, &rd, line, (size_t)n);
 		if (r == -1)
 			break;
 	}
@@ -391,7 +418,7 @@ pxr_list_read_index(struct pxr_list *l, const char *path, struct pxr_err *err)
 		    strerror(errno));
 	else if (r == 0 && lineno == 0)
 		r = pxr_seterr(err, PXR_E_FORMAT,
-		    "%s: empty file: not a pxr-list index (version 1)", path);
+		    "%s: empty file: " NOT_AN_INDEX, path);
 	else if (r == 0 && why != NULL && lineno == 1)
 		r = pxr_seterr(err, PXR_E_FORMAT, "%s: %s", path, why);
 	else if (r == 0 && why != NULL)

@@ -40,7 +40,9 @@
 enum src_kind { SRC_DIR, SRC_FILE, SRC_ARCHIVE, SRC_STDIN };
 
 struct src {
-	char *path; /* absolute path of the file or directory */
+	char *path;   /* absolute path of the file or directory */
+	char *prefix; /* before its members' names: "" but for an archive
+			 found in a tree ("cls/" for cls.tar.gz) */
 	enum src_kind kind;
 };
 
@@ -53,7 +55,14 @@ struct entry {
 	uint32_t src;
 	int64_t offset;
 	uint64_t size;
-	uint64_t seq; /* order found, to let the later of two copies win */
+	/* The order found, to let the later of two copies win (32 bits, as
+	 * 2^32 entries would take 160 GB: the entry stays 40 bytes). */
+	uint32_t seq;
+	/* The members of this name in the same source before this one,
+	 * which it replaces (set by pxr_list_sort or read from an index): a
+	 * walk of the source in sequence sends the copy+1-th member of the
+	 * name, the last. */
+	uint32_t copy;
 };
 
 struct pxr_list {
@@ -129,6 +138,9 @@ struct walk {
 	int64_t failures;
 	int write_failed;
 	struct pxr_err *err;
+	/* With use_index: how many members of each index's name the walk
+	 * has met, to send only the copy that won (entry.copy). */
+	uint32_t *met;
 	char why[256]; /* list_walk_window's reason */
 };
 
@@ -138,8 +150,8 @@ void list_lwarn(struct pxr_list *l, const char *fmt, ...)
 int list_is_image(const struct pxr_list *l, const char *name);
 void list_skip_file(struct pxr_list *l, const char *name);
 size_t list_archive_suffix(const char *name);
-int list_add_src(struct pxr_list *l, const char *path, enum src_kind kind,
-    uint32_t *id);
+int list_add_src(struct pxr_list *l, const char *path, const char *prefix,
+    enum src_kind kind, uint32_t *id);
 int list_add_entry(struct pxr_list *l, const char *name, size_t len,
     uint32_t src, int64_t offset, uint64_t size);
 const char *list_clean_name(const char *name, const char **why);

@@ -56,3 +56,35 @@ payloads_of() {
 	    print("%d\t%s\t%s\t%s" % r)
 	PY
 }
+
+# mkdups: one archive of each kind (dup.tar, .tar.gz, .tar.bz2, .tar.xz,
+# .zip and a newc .cpio, which Python writes by hand) holding, in this
+# order, b.jpg "b1", a.jpg "a1", b.jpg "b2", c.jpg "c1", b.jpg "b3" and
+# a.jpg "a2": three names, the last copies a2, b3 and c1.
+mkdups() {
+	"$PY" - <<-'PY'
+	import io, tarfile, warnings, zipfile
+	members = [("b.jpg", b"b1"), ("a.jpg", b"a1"), ("b.jpg", b"b2"),
+	           ("c.jpg", b"c1"), ("b.jpg", b"b3"), ("a.jpg", b"a2")]
+	for mode, ext in [("w", "tar"), ("w:gz", "tar.gz"), ("w:bz2", "tar.bz2"),
+	                  ("w:xz", "tar.xz")]:
+	    with tarfile.open("dup." + ext, mode, format=tarfile.USTAR_FORMAT) as t:
+	        for name, data in members:
+	            i = tarfile.TarInfo(name); i.size = len(data)
+	            t.addfile(i, io.BytesIO(data))
+	warnings.simplefilter("ignore")  # zipfile warns of the duplicates
+	with zipfile.ZipFile("dup.zip", "w") as z:
+	    for name, data in members:
+	        z.writestr(name, data)
+	def newc(name, data, ino, mode=0o100644):
+	    name = name.encode() + b"\0"
+	    head = b"070701" + b"".join(b"%08X" % v for v in
+	        (ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name), 0))
+	    pad = lambda n: b"\0" * (-n % 4)
+	    return head + name + pad(len(head) + len(name)) + data + pad(len(data))
+	with open("dup.cpio", "wb") as f:
+	    for ino, (name, data) in enumerate(members, 1):
+	        f.write(newc(name, data, ino))
+	    f.write(newc("TRAILER!!!", b"", 0, 0))
+	PY
+}
