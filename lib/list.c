@@ -68,8 +68,10 @@ pxr_list_free(struct pxr_list *l)
 {
 	if (l == NULL)
 		return;
-	for (size_t i = 0; i < l->nsrc; i++)
+	for (size_t i = 0; i < l->nsrc; i++) {
 		free(l->srcs[i].path);
+		free(l->srcs[i].prefix);
+	}
 	for (size_t i = 0; i < l->nglobs; i++)
 		free(l->globs[i]);
 	free(l->globs);
@@ -207,9 +209,11 @@ list_archive_suffix(const char *name)
 }
 
 int
-list_add_src(struct pxr_list *l, const char *path, enum src_kind kind,
-    uint32_t *id)
+list_add_src(struct pxr_list *l, const char *path, const char *prefix,
+    enum src_kind kind, uint32_t *id)
 {
+	struct src *n;
+
 	if (l->nsrc == l->srccap) {
 		size_t cap = l->srccap ? l->srccap * 2 : 16;
 		struct src *s = realloc(l->srcs, cap * sizeof(*s));
@@ -219,9 +223,14 @@ list_add_src(struct pxr_list *l, const char *path, enum src_kind kind,
 		l->srcs = s;
 		l->srccap = cap;
 	}
-	if ((l->srcs[l->nsrc].path = strdup(path)) == NULL)
+	n = &l->srcs[l->nsrc];
+	if ((n->path = strdup(path)) == NULL)
 		return -1;
-	l->srcs[l->nsrc].kind = kind;
+	if ((n->prefix = strdup(prefix)) == NULL) {
+		free(n->path);
+		return -1;
+	}
+	n->kind = kind;
 	*id = (uint32_t)l->nsrc++;
 	l->st.sources++;
 	return 0;
@@ -260,7 +269,8 @@ list_add_entry(struct pxr_list *l, const char *name, size_t len, uint32_t src,
 	e->src = src;
 	e->offset = offset;
 	e->size = size;
-	e->seq = l->seq++;
+	e->seq = (uint32_t)l->seq++;
+	e->copy = 0;
 	l->names_len += len + 1;
 	return 0;
 }
@@ -331,26 +341,46 @@ cmp_entry(const void *pa, const void *pb, void *ctx)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/*
+ * Of the copies of a name, entries [first, last] in the sorted table, the
+ * last wins: it is told how many of the others lie in its own source
+ * (entry.copy), for a walk of that source to know which member to send.
+ */
+static void
+count_copies(struct pxr_list *l, size_t first, size_t last)
+{
+	struct entry *win = &l->ents[last];
+	uint32_t n = 0;
+
+	for (size_t i = first; i < last; i++)
+		if (l->ents[i].src == win->src && n < UINT32_MAX)
+			n++;
+	win->copy = n;
+}
+
 void
 pxr_list_sort(struct pxr_list *l)
 {
-	size_t out = 0;
+	size_t out = 0, first = 0;
 
 	if (l->nent == 0)
 		return;
 	qsort_r(l->ents, l->nent, sizeof(*l->ents), cmp_entry, l);
+	for (size_t i = 1; i <= l->nent; i++)
+		if (i == l->nent || list_cmp_names(l, i - 1, i) != 0) {
+			count_copies(l, first, i - 1);
+			first = i;
+		}
+	/* Only the last copy of each name stays: the one extracting the
+	 * sources in order would leave. */
 	for (size_t i = 0; i < l->nent; i++) {
-		const struct entry *e = &l->ents[i];
-
-		if (i + 1 < l->nent && e->name_len == l->ents[i + 1].name_len &&
-		    memcmp(l->names + e->name_off,
-			l->names + l->ents[i + 1].name_off, e->name_len) == 0) {
+		if (i + 1 < l->nent && list_cmp_names(l, i, i + 1) == 0) {
 			list_lwarn(l, "%s: duplicate name: the later copy wins",
-			    l->names + e->name_off);
+			    l->names + l->ents[i].name_off);
 			l->st.duplicates++;
 			continue;
 		}
-		l->ents[out++] = *e;
+		l->ents[out++] = l->ents[i];
 	}
 	l->nent = out;
 	l->st.images = out;

@@ -39,16 +39,16 @@ list_grow_buf(struct pxr_list *l, size_t n)
 }
 
 /* Reads the current member's data into l->buf, growing it as data arrives
- * (a header may declare 16 GiB and hold nothing).  -1 with why set. */
+ * (a header may declare 16 GiB and hold nothing).  -1 with the reason in
+ * why, the caller's. */
 int
 list_read_member(struct pxr_list *l, struct archive *a, uint64_t size,
-    size_t *got, const char **why)
+    size_t *got, char *why, size_t whysize)
 {
-	static char msg[256];
-
 	*got = 0;
 	if (size > MEMBER_MAX) {
-		*why = "member too large (over " MEMBER_MAX_TEXT ")";
+		snprintf(why, whysize, "member too large (over %s)",
+		    MEMBER_MAX_TEXT);
 		return -1;
 	}
 	for (;;) {
@@ -57,29 +57,28 @@ list_read_member(struct pxr_list *l, struct archive *a, uint64_t size,
 		if (*got == l->bufcap &&
 		    list_grow_buf(l, l->bufcap ? l->bufcap * 2 : DATA_BLOCK) ==
 			-1) {
-			*why = "out of memory";
+			snprintf(why, whysize, "out of memory");
 			return -1;
 		}
 		n = archive_read_data(a, l->buf + *got, l->bufcap - *got);
 		if (n == 0)
 			break;
 		if (n < 0) {
-			snprintf(msg, sizeof(msg), "%s",
+			snprintf(why, whysize, "%s",
 			    archive_error_string(a) ? archive_error_string(a)
 						    : "read error");
-			*why = msg;
 			return -1;
 		}
 		*got += (size_t)n;
 		if (*got > MEMBER_MAX) {
-			*why = "member too large (over " MEMBER_MAX_TEXT ")";
+			snprintf(why, whysize, "member too large (over %s)",
+			    MEMBER_MAX_TEXT);
 			return -1;
 		}
 	}
 	if (*got != size) {
-		snprintf(msg, sizeof(msg), "truncated: %zu of %llu bytes", *got,
+		snprintf(why, whysize, "truncated: %zu of %llu bytes", *got,
 		    (unsigned long long)size);
-		*why = msg;
 		return -1;
 	}
 	return 0;
@@ -142,14 +141,14 @@ open_regular(const char *path, const char **why)
 }
 
 /* Reads entry i of a file source (the whole file, or a range of an
- * archive) into l->buf; NULL or the reason it failed.  On success *datafd
- * and *dataoff say where its bytes lie, for list_emit_bytes; a file of a tree
- * is left open, and the caller closes it (*datafd != *fdp). */
+ * archive) into l->buf; NULL, or the reason it failed, written in the
+ * caller's why[whysize].  On success *datafd and *dataoff say where its
+ * bytes lie, for list_emit_bytes; a file of a tree is left open, and the
+ * caller closes it (*datafd != *fdp). */
 static const char *
 read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
-    int *datafd, int64_t *dataoff)
+    int *datafd, int64_t *dataoff, char *why, size_t whysize)
 {
-	static char why[512];
 	const struct entry *e = &l->ents[i];
 	const struct src *s = &l->srcs[e->src];
 	char path[PATH_MAX + PXR_NAME_MAX + 2];
@@ -158,13 +157,16 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
 	int64_t off = e->offset;
 	int fd = *fdp;
 
-	if (e->size > MEMBER_MAX)
-		return "image file too large (over " MEMBER_MAX_TEXT ")";
+	if (e->size > MEMBER_MAX) {
+		snprintf(why, whysize, "image file too large (over %s)",
+		    MEMBER_MAX_TEXT);
+		return why;
+	}
 	if (s->kind == SRC_DIR) {
 		snprintf(path, sizeof(path), "%s/%s", s->path,
 		    l->names + e->name_off);
 		if ((fd = open_regular(path, &reason)) == -1) {
-			snprintf(why, sizeof(why), "%s", reason);
+			snprintf(why, whysize, "%s", reason);
 			return why;
 		}
 		off = 0;
@@ -173,7 +175,7 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
 			close(fd);
 		if ((fd = open_regular(s->path, &reason)) == -1) {
 			*fdp = -1;
-			snprintf(why, sizeof(why), "%s: %s", s->path, reason);
+			snprintf(why, whysize, "%s: %s", s->path, reason);
 			return why;
 		}
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -181,7 +183,7 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
 		*fd_src = e->src;
 	}
 	if (list_grow_buf(l, e->size ? e->size : 1) == -1) {
-		snprintf(why, sizeof(why), "out of memory");
+		snprintf(why, whysize, "out of memory");
 		goto out;
 	}
 	while (got < e->size) {
@@ -191,12 +193,12 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
-			snprintf(why, sizeof(why), "read error: %s",
+			snprintf(why, whysize, "read error: %s",
 			    strerror(errno));
 			goto out;
 		}
 		if (n == 0) {
-			snprintf(why, sizeof(why),
+			snprintf(why, whysize,
 			    "truncated: the file ends %zu bytes into %llu", got,
 			    (unsigned long long)e->size);
 			goto out;
@@ -246,7 +248,7 @@ emit_sequential(struct walk *w, uint32_t s)
 		list_lwarn(w->l, "%s: %s", src->path, archive_error_string(a));
 		w->l->st.damaged++;
 	} else {
-		list_walk_archive(w, a, "", src->path, 0, 0, -1, 0);
+		list_walk_archive(w, a, src->prefix, src->path, 0, 0, -1, 0);
 		r = w->write_failed ? -1 : 0;
 	}
 	archive_read_free(a);
@@ -293,8 +295,9 @@ pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
 		size_t i = (size_t)ord[k].index;
 		int datafd = -1;
 		int64_t dataoff = 0;
-		const char *why =
-		    read_entry(l, i, &fd, &fd_src, &datafd, &dataoff);
+		char whybuf[512];
+		const char *why = read_entry(l, i, &fd, &fd_src, &datafd,
+		    &dataoff, whybuf, sizeof(whybuf));
 		int r;
 
 		if (why != NULL)
@@ -316,15 +319,20 @@ pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
 		return -1;
 	if (nseq > 0) {
 		/* Sources read in sequence, each once. */
+		if ((w.met = calloc(l->nent, sizeof(*w.met))) == NULL)
+			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		for (uint32_t s = 0; s < l->nsrc; s++) {
 			int has = 0;
 
 			for (uint64_t i = sel->lo; i < hi && !has; i++)
 				has = l->ents[i].src == s &&
 				    l->ents[i].offset < 0;
-			if (has && emit_sequential(&w, s) == -1)
+			if (has && emit_sequential(&w, s) == -1) {
+				free(w.met);
 				return -1;
+			}
 		}
+		free(w.met);
 	}
 	return w.failures;
 }
@@ -345,18 +353,24 @@ pxr_list_stream(struct pxr_list *l, int fd, const char *name, int use_index,
 	struct archive *a = list_new_reader();
 	int r;
 
-	if (a == NULL)
+	if (a == NULL ||
+	    (use_index && l->nent > 0 &&
+		(w.met = calloc(l->nent, sizeof(*w.met))) == NULL)) {
+		archive_read_free(a);
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	}
 	if (archive_read_open_fd(a, fd, DATA_BLOCK) != ARCHIVE_OK) {
 		r = pxr_seterr(err, PXR_E_FORMAT, "%s: not an archive: %s",
 		    name,
 		    archive_error_string(a) ? archive_error_string(a)
 					    : "unrecognised format");
 		archive_read_free(a);
+		free(w.met);
 		return r;
 	}
 	list_walk_archive(&w, a, "", name, 0, 0, -1, 0);
 	archive_read_free(a);
+	free(w.met);
 	if (w.write_failed)
 		return -1;
 	if (!use_index)
@@ -371,7 +385,8 @@ list_emit_member(struct walk *w, struct archive *a, struct archive_entry *e,
     const char *full, size_t len, int direct, int64_t base, int64_t end)
 {
 	int64_t size = archive_entry_size(e), index;
-	const char *why = NULL;
+	char why[256];
+	int bad;
 	size_t got = 0;
 
 	(void)direct;
@@ -384,21 +399,28 @@ list_emit_member(struct walk *w, struct archive *a, struct archive_entry *e,
 			w->l->st.skipped++;
 			return;
 		}
-		/* The copy that won, read by pread, is sent by the emitter. */
+		/* The copy that won, read by pread, is sent by the emitter;
+		 * that of another source, by that source's walk. */
 		if (w->src != UINT32_MAX &&
 		    (w->l->ents[index].offset >= 0 ||
 			w->l->ents[index].src != w->src))
+			return;
+		/* Of several members with this name, only the one that won:
+		 * the last (an earlier copy is neither sent nor counted). */
+		if (w->met != NULL && w->met[index]++ != w->l->ents[index].copy)
 			return;
 	} else {
 		index = (int64_t)w->counter++;
 	}
 	if (!list_selected(w->sel, (uint64_t)index))
 		return;
-	if (list_read_member(w->l, a, (uint64_t)size, &got, &why) == -1) {
+	bad = list_read_member(w->l, a, (uint64_t)size, &got, why,
+		  sizeof(why)) == -1;
+	if (bad) {
 		list_lwarn(w->l, "%s: %s", full, why);
 		w->l->st.damaged++;
 	}
-	if (list_emit_bytes(w, (uint64_t)index, full, w->l->buf, got, why, -1,
-		0) == -1)
+	if (list_emit_bytes(w, (uint64_t)index, full, w->l->buf, got,
+		bad ? why : NULL, -1, 0) == -1)
 		w->write_failed = 1;
 }

@@ -40,7 +40,9 @@
 enum src_kind { SRC_DIR, SRC_FILE, SRC_ARCHIVE, SRC_STDIN };
 
 struct src {
-	char *path; /* absolute path of the file or directory */
+	char *path;   /* absolute path of the file or directory */
+	char *prefix; /* before its members' names: "" but for an archive
+			 found in a tree ("cls/" for cls.tar.gz) */
 	enum src_kind kind;
 };
 
@@ -53,7 +55,14 @@ struct entry {
 	uint32_t src;
 	int64_t offset;
 	uint64_t size;
-	uint64_t seq; /* order found, to let the later of two copies win */
+	/* The order found, to let the later of two copies win (32 bits, as
+	 * 2^32 entries would take 160 GB: the entry stays 40 bytes). */
+	uint32_t seq;
+	/* The members of this name in the same source before this one,
+	 * which it replaces (set by pxr_list_sort or read from an index): a
+	 * walk of the source in sequence sends the copy+1-th member of the
+	 * name, the last. */
+	uint32_t copy;
 };
 
 struct pxr_list {
@@ -129,6 +138,9 @@ struct walk {
 	int64_t failures;
 	int write_failed;
 	struct pxr_err *err;
+	/* With use_index: how many members of each index's name the walk
+	 * has met, to send only the copy that won (entry.copy). */
+	uint32_t *met;
 	char why[256]; /* list_walk_window's reason */
 };
 
@@ -138,8 +150,8 @@ void list_lwarn(struct pxr_list *l, const char *fmt, ...)
 int list_is_image(const struct pxr_list *l, const char *name);
 void list_skip_file(struct pxr_list *l, const char *name);
 size_t list_archive_suffix(const char *name);
-int list_add_src(struct pxr_list *l, const char *path, enum src_kind kind,
-    uint32_t *id);
+int list_add_src(struct pxr_list *l, const char *path, const char *prefix,
+    enum src_kind kind, uint32_t *id);
 int list_add_entry(struct pxr_list *l, const char *name, size_t len,
     uint32_t src, int64_t offset, uint64_t size);
 const char *list_clean_name(const char *name, const char **why);
@@ -149,6 +161,28 @@ int list_selected(const struct pxr_list_sel *sel, uint64_t index);
 int list_cmp_names(const struct pxr_list *l, size_t i, size_t j);
 
 /* list_walk.c: archives read in place */
+
+/*
+ * A window [start, end) of the file fd, read with pread: a whole archive
+ * file, or an inner archive lying whole inside one (0 <= start <= end).
+ * pos, the next byte read, stays within [start, end].  The callbacks are
+ * libarchive's (archive_read_set_*_callback): a read at the end returns 0;
+ * a skip or a seek past the end lands at the end; a seek to before the
+ * start fails (ARCHIVE_FATAL, pos kept), as lseek(2) refuses a negative
+ * offset.  Seek offsets and results count from start.
+ */
+struct window {
+	int fd;
+	int64_t start, end, pos;
+	unsigned char *buf; /* bufsize bytes, the reads' */
+	size_t bufsize;
+};
+
+la_ssize_t list_window_read(struct archive *a, void *p, const void **out);
+la_int64_t list_window_skip(struct archive *a, void *p, la_int64_t request);
+la_int64_t list_window_seek(struct archive *a, void *p, la_int64_t offset,
+    int whence);
+
 struct archive *list_new_reader(void);
 int list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
     const char *arcname, int direct, int64_t base, int64_t end, int depth);
@@ -175,8 +209,10 @@ void list_free_clone(struct pxr_list *c);
 
 /* list_emit.c */
 int list_grow_buf(struct pxr_list *l, size_t n);
+/* Reads the current member's data into l->buf (*got bytes); 0, or -1
+ * with the reason in the caller's why[whysize]. */
 int list_read_member(struct pxr_list *l, struct archive *a, uint64_t size,
-    size_t *got, const char **why);
+    size_t *got, char *why, size_t whysize);
 int list_emit_bytes(struct walk *w, uint64_t index, const char *name,
     const unsigned char *p, size_t n, const char *fail, int fd, int64_t off);
 void list_emit_member(struct walk *w, struct archive *a,

@@ -107,7 +107,7 @@ scan_archive(struct pxr_list *l, const char *path, const char *prefix,
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
 	if (fstat(fd, &st) == -1 ||
-	    list_add_src(l, path, SRC_ARCHIVE, &id) == -1) {
+	    list_add_src(l, path, prefix, SRC_ARCHIVE, &id) == -1) {
 		close(fd);
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
@@ -298,7 +298,7 @@ pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err)
 	if (S_ISDIR(st.st_mode)) {
 		struct dirstack top = { st.st_dev, st.st_ino, NULL };
 
-		if (list_add_src(l, abs, SRC_DIR, &id) == -1)
+		if (list_add_src(l, abs, "", SRC_DIR, &id) == -1)
 			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		scan_dir(l, abs, id, "", &top);
 		return 0;
@@ -318,7 +318,7 @@ pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err)
 		strcpy(dir, abs);
 		slash = strrchr(dir, '/');
 		*slash = '\0';
-		if (list_add_src(l, *dir ? dir : "/", SRC_DIR, &id) == -1 ||
+		if (list_add_src(l, *dir ? dir : "/", "", SRC_DIR, &id) == -1 ||
 		    list_add_entry(l, slash + 1, strlen(slash + 1), id, 0,
 			(uint64_t)st.st_size) == -1)
 			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");

@@ -27,24 +27,25 @@
 
 /* ---- reading archives ---- */
 
-/* A window [start, end) of a file, read with pread: the outer archive, or
- * an inner tar inside it. */
-struct window {
-	int fd;
-	int64_t start, end, pos;
-	unsigned char *buf;
-	size_t bufsize;
-};
-
-static la_ssize_t
-window_read(struct archive *a, void *p, const void **out)
+la_ssize_t
+list_window_read(struct archive *a, void *p, const void **out)
 {
 	struct window *w = p;
 	size_t want = w->bufsize;
 	ssize_t n;
 
-	if (w->end >= 0 && (int64_t)want > w->end - w->pos)
+	*out = w->buf;
+	if (w->pos < w->start || w->pos > w->end) {
+		/* The callbacks never put it there. */
+		archive_set_error(a, EINVAL,
+		    "read at %lld, outside the archive's bytes [%lld, %lld)",
+		    (long long)w->pos, (long long)w->start, (long long)w->end);
+		return -1;
+	}
+	if ((uint64_t)(w->end - w->pos) < want)
 		want = (size_t)(w->end - w->pos);
+	if (want == 0)
+		return 0;
 	do
 		n = pread(w->fd, w->buf, want, w->pos);
 	while (n == -1 && errno == EINTR);
@@ -53,36 +54,61 @@ window_read(struct archive *a, void *p, const void **out)
 		return -1;
 	}
 	w->pos += n;
-	*out = w->buf;
 	return n;
 }
 
-static la_int64_t
-window_skip(struct archive *a, void *p, la_int64_t request)
+la_int64_t
+list_window_skip(struct archive *a, void *p, la_int64_t request)
 {
 	struct window *w = p;
 
 	(void)a;
-	if (w->end >= 0 && request > w->end - w->pos)
+	/* Forward only, and never past the end: libarchive reads what a
+	 * short skip leaves, and finds the end there. */
+	if (request <= 0 || w->pos < w->start || w->pos >= w->end)
+		return 0;
+	if (request > w->end - w->pos)
 		request = w->end - w->pos;
 	w->pos += request;
 	return request;
 }
 
-static la_int64_t
-window_seek(struct archive *a, void *p, la_int64_t offset, int whence)
+la_int64_t
+list_window_seek(struct archive *a, void *p, la_int64_t offset, int whence)
 {
 	struct window *w = p;
-	int64_t base = whence == SEEK_SET ? w->start
-	    : whence == SEEK_CUR          ? w->pos
-					  : w->end;
+	int64_t len = w->end - w->start, at;
 
-	if (whence == SEEK_END && w->end < 0) {
-		archive_set_error(a, EINVAL, "cannot seek from the end");
+	switch (whence) {
+	case SEEK_SET:
+		at = 0;
+		break;
+	case SEEK_CUR:
+		at = w->pos - w->start;
+		break;
+	case SEEK_END:
+		at = len;
+		break;
+	default:
+		archive_set_error(a, EINVAL, "seek with whence %d", whence);
 		return ARCHIVE_FATAL;
 	}
-	w->pos = base + offset;
-	return w->pos - w->start;
+	if (at < 0 || at > len) {
+		archive_set_error(a, EINVAL,
+		    "seek from %lld, outside the archive's %lld bytes",
+		    (long long)at, (long long)len);
+		return ARCHIVE_FATAL;
+	}
+	/* at + offset, in [0, len], without overflow: before the start is
+	 * an error, past the end is the end. */
+	if (offset < -at) {
+		archive_set_error(a, EINVAL,
+		    "seek before the start of the archive");
+		return ARCHIVE_FATAL;
+	}
+	at = offset > len - at ? len : at + offset;
+	w->pos = w->start + at;
+	return at;
 }
 
 /* An inner archive read sequentially from its outer archive's data. */
@@ -370,7 +396,8 @@ int
 list_walk_window(struct walk *w, int64_t start, int64_t end, const char *prefix,
     const char *arcname, int depth, const char **why)
 {
-	struct window win = { w->fd, start, end, start, NULL, w->bufsize };
+	struct window win = { w->fd, start, end < start ? start : end, start,
+		NULL, w->bufsize };
 	struct archive *a;
 	int r = 0;
 
@@ -382,9 +409,9 @@ list_walk_window(struct walk *w, int64_t start, int64_t end, const char *prefix,
 		return -1;
 	}
 	archive_read_set_callback_data(a, &win);
-	archive_read_set_read_callback(a, window_read);
-	archive_read_set_skip_callback(a, window_skip);
-	archive_read_set_seek_callback(a, window_seek);
+	archive_read_set_read_callback(a, list_window_read);
+	archive_read_set_skip_callback(a, list_window_skip);
+	archive_read_set_seek_callback(a, list_window_seek);
 	if (archive_read_open1(a) != ARCHIVE_OK) {
 		*why = archive_error_string(a) ? archive_error_string(a)
 					       : "unrecognised format";

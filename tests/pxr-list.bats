@@ -333,3 +333,206 @@ file2"
 	# pxr-list names the folder by its real path.
 	assert_equal "$stderr" "pxr-list: $(pwd -P)/t/c: out of memory: the rest of this folder is not listed"
 }
+
+@test "pxr-list: a zip inside a tar is read in place, seeking inside its window and never reading past it" {
+	"$PY" - <<-'PY'
+	import io, tarfile, zipfile
+	def add(t, name, data):
+	    i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+	zb = io.BytesIO()
+	with zipfile.ZipFile(zb, "w") as z:
+	    z.writestr("a.jpg", b"zip a")
+	    z.writestr("sub/b.jpg", b"zip b" * 100)
+	    cd = z.start_dir
+	with tarfile.open("outer.tar", "w", format=tarfile.USTAR_FORMAT) as t:
+	    add(t, "first.jpg", b"first")
+	    add(t, "cls.zip", zb.getvalue())
+	    add(t, "last.jpg", b"last")
+	m = tarfile.open("outer.tar").getmember("cls.zip")
+	# the zip's bytes in the tar, and its central directory's offset
+	open("zip.at", "w").write("%d %d %d\n" % (m.offset_data, m.offset_data + m.size, m.offset_data + cd))
+	PY
+	ASAN_OPTIONS=detect_leaks=0 strace -e trace=pread64 -o trace pxr-list --names outer.tar > names.txt
+	assert_equal "$(cat names.txt)" "$(printf '0\tcls/a.jpg\n1\tcls/sub/b.jpg\n2\tfirst.jpg\n3\tlast.jpg')"
+	read -r start end cd < zip.at
+	# Every read that begins inside the zip ends inside it, and one
+	# reads its central directory: libarchive sought there.
+	run -0 awk -v s="$start" -v e="$end" -v cd="$cd" '
+		match($0, /, [0-9]+, [0-9]+\) = /) {
+			split(substr($0, RSTART + 2, RLENGTH - 6), f, ", ")
+			if (f[2] >= s && f[2] < e) { n++; if (f[2] + f[1] > e) bad++ }
+			if (f[2] == cd) sought++
+		}
+		END { print (n > 0), bad + 0, (sought > 0) }' trace
+	assert_output "1 0 1"
+	pxr-list outer.tar > out.pxr
+	run -0 payloads_of out.pxr
+	assert_output "0	encoded	cls/a.jpg	zip a
+1	encoded	cls/sub/b.jpg	$(printf 'zip b%.0s' {1..100})
+2	encoded	first.jpg	first
+3	encoded	last.jpg	last"
+}
+
+@test "pxr-list: an index cut short (in a line, at a line end, to its header) is refused, exit 2; the whole one is read" {
+	mktree tree
+	pxr-list --index idx tree
+	run -0 --separate-stderr pxr-list --from-index idx --names
+	assert_equal "${#lines[@]}" 5
+	assert_equal "$stderr" ""
+	size=$(stat -c %s idx)
+	# header, one source, five images: seven lines
+	assert_equal "$(wc -l < idx)" 7
+	line4=$(head -n 3 idx | wc -c)
+	refused() {	# refused CUT-FILE WHAT: "pxr-list: CUT-FILEWHAT"
+		run -2 --separate-stderr pxr-list --from-index "$1"
+		assert_output ""
+		assert_equal "$stderr" "pxr-list: $1$2"
+	}
+	head -c $((size - 1)) idx > no-newline
+	refused no-newline ": index cut short: line 7 ends without a newline"
+	head -c $((size - 6)) idx > in-name
+	refused in-name ": index cut short: line 7 ends without a newline"
+	head -c $((line4 + 3)) idx > in-line-4
+	refused in-line-4 ": index cut short: line 4 ends without a newline"
+	head -n 5 idx > at-line-end
+	refused at-line-end ": index cut short or damaged: it holds 1 sources and 3 images, its header says 1 and 5"
+	head -n 1 idx > header-only
+	refused header-only ": index cut short or damaged: it holds 0 sources and 0 images, its header says 1 and 5"
+	head -c 20 idx > in-header
+	refused in-header ": index cut short: line 1 ends without a newline"
+	: > empty
+	refused empty ": empty file: not a pxr-list index (version 1 or 2)"
+	{ cat idx; tail -n 1 idx; } > extra-line
+	refused extra-line ":8: malformed index line: images not numbered 0, 1, 2, ..."
+	sed '3s/^0\t0\t/0\t9\t/' idx > bad-source
+	refused bad-source ":3: malformed index line: a source number that no source line has"
+	awk 'BEGIN { FS = OFS = "\t" } NR == 4 { $4 = "ten" } 1' idx > bad-size
+	refused bad-size ":4: malformed index line: a size that is not a number, or too large"
+	cut -f 1-5 idx > no-copy
+	refused no-copy ":3: malformed index line: not 6 fields (index, source, offset, size, name, copy)"
+	# --names and the records alike.
+	run -2 --separate-stderr pxr-list --from-index at-line-end --names
+	assert_output ""
+	# An index of version 1 (no prefix, no copy fields) is still read.
+	sed '1s/index 2:/index 1:/; s/\t[^\t]*$//' idx > v1
+	run -0 --separate-stderr pxr-list --from-index v1 --names
+	assert_output "$(pxr-list --from-index idx --names)"
+	assert_equal "$stderr" ""
+}
+
+@test "pxr-list: --index writes a temporary file, syncs it, renames it over the index, then syncs its folder" {
+	mktree tree
+	mkdir sub
+	echo old > sub/idx
+	ASAN_OPTIONS=detect_leaks=0 strace -e trace=openat,fsync,rename -o trace pxr-list --index sub/idx tree
+	run -0 awk '
+		/openat\(.*"sub\/idx\.[0-9]+\.tmp", O_WRONLY/ { tmp = $NF; print "open tmp" }
+		tmp != "" && $0 ~ "^fsync\\(" tmp "\\) += 0$" { print "sync tmp" }
+		/^rename\("sub\/idx\.[0-9]+\.tmp", "sub\/idx"\) += 0$/ { print "rename"; tmp = "" }
+		/openat\(AT_FDCWD, "sub", O_RDONLY.*O_DIRECTORY/ { dir = $NF; print "open folder" }
+		dir != "" && $0 ~ "^fsync\\(" dir "\\) += 0$" { print "sync folder"; dir = "" }' trace
+	assert_output "open tmp
+sync tmp
+rename
+open folder
+sync folder"
+	run -0 pxr-list --from-index sub/idx --count
+	assert_output 5
+	run -0 ls sub
+	assert_output idx
+}
+
+@test "pxr-list: of members with one name the last wins in a tar, tar.gz, tar.bz2, tar.xz, zip and cpio: one record each, dense indices, a warning per earlier copy" {
+	mkdups
+	want="0	encoded	a.jpg	a2
+1	encoded	b.jpg	b3
+2	encoded	c.jpg	c1"
+	warn="pxr-list: a.jpg: duplicate name: the later copy wins
+pxr-list: b.jpg: duplicate name: the later copy wins
+pxr-list: b.jpg: duplicate name: the later copy wins"
+	for f in dup.tar dup.tar.gz dup.tar.bz2 dup.tar.xz dup.zip dup.cpio; do
+		run -0 --separate-stderr bash -c "pxr-list $f > $f.pxr"
+		assert_equal "$stderr" "$warn"
+		run -0 payloads_of "$f.pxr"
+		assert_output "$want"
+		# The earlier copies are not counted either.
+		run -0 --separate-stderr bash -c "pxr-list -v $f > /dev/null"
+		assert_equal "${stderr##*$'\n'}" "pxr-list: 3 images, 0 members skipped (not images, directories, links), 0 names refused, 3 duplicates, 0 damaged places, 0 failure records"
+		# The index says the same, once; what it sends, from the
+		# file, from the standard input or in shards, too.
+		run -0 --separate-stderr pxr-list --index "$f.idx" "$f"
+		assert_equal "$stderr" "$warn"
+		run -0 --separate-stderr pxr-list --from-index "$f.idx" --names
+		assert_output "$(printf '0\ta.jpg\n1\tb.jpg\n2\tc.jpg')"
+		assert_equal "$stderr" ""
+		for how in "" "- < $f"; do
+			run -0 --separate-stderr bash -c "pxr-list --from-index $f.idx $how > from.pxr"
+			assert_equal "$stderr" ""
+			run -0 payloads_of from.pxr
+			assert_output "$want"
+		done
+		pxr-list --from-index "$f.idx" --shard 1/2 > shards.pxr
+		pxr-list --from-index "$f.idx" --shard 2/2 >> shards.pxr
+		run -0 payloads_of shards.pxr
+		assert_output "$want"
+	done
+	# The one exception (pxr-list(1)): the standard input without an
+	# index is sent as it comes, every copy numbered in turn.
+	run -0 --separate-stderr bash -c 'pxr-list - < dup.tar.gz > stdin.pxr'
+	assert_equal "$stderr" ""
+	run -0 payloads_of stdin.pxr
+	assert_output "0	encoded	b.jpg	b1
+1	encoded	a.jpg	a1
+2	encoded	b.jpg	b2
+3	encoded	c.jpg	c1
+4	encoded	b.jpg	b3
+5	encoded	a.jpg	a2"
+}
+
+@test "pxr-list: the last copy of a name wins across the archives inside a tar or a tree, read in place or in sequence" {
+	"$PY" - <<-'PY'
+	import io, os, tarfile, zipfile
+	def tar(path, members, mode="w"):
+	    with tarfile.open(path, mode, format=tarfile.USTAR_FORMAT) as t:
+	        for name, data in members:
+	            i = tarfile.TarInfo(name); i.size = len(data)
+	            t.addfile(i, io.BytesIO(data))
+	os.makedirs("in")
+	tar("in/x.tar", [("a.jpg", b"p1"), ("b.jpg", b"p2")])
+	tar("in/x.tar.gz", [("a.jpg", b"g1"), ("d.jpg", b"g2")], "w:gz")
+	with zipfile.ZipFile("in/x.zip", "w") as z:
+	    z.writestr("a.jpg", b"z1")
+	    z.writestr("c.jpg", b"z2")
+	# x.tar is read in place, x.tar.gz and x.zip in sequence; all three
+	# name their images x/...
+	tar("zip-last.tar", [(n, open("in/" + n, "rb").read()) for n in ["x.tar", "x.tar.gz", "x.zip"]])
+	tar("tar-last.tar", [(n, open("in/" + n, "rb").read()) for n in ["x.tar.gz", "x.zip", "x.tar"]])
+	PY
+	run -0 --separate-stderr bash -c 'pxr-list zip-last.tar > zip-last.pxr'
+	assert_equal "$stderr" "pxr-list: x/a.jpg: duplicate name: the later copy wins
+pxr-list: x/a.jpg: duplicate name: the later copy wins"
+	run -0 payloads_of zip-last.pxr
+	assert_output "0	encoded	x/a.jpg	z1
+1	encoded	x/b.jpg	p2
+2	encoded	x/c.jpg	z2
+3	encoded	x/d.jpg	g2"
+	pxr-list tar-last.tar > tar-last.pxr
+	run -0 payloads_of tar-last.pxr
+	assert_output "0	encoded	x/a.jpg	p1
+1	encoded	x/b.jpg	p2
+2	encoded	x/c.jpg	z2
+3	encoded	x/d.jpg	g2"
+	# A tree: x/a.jpg itself, then x.tar.gz's and x.zip's (the walk's
+	# sorted order), each archive a source of its own.
+	mkdir -p tree/x
+	printf f1 > tree/x/a.jpg
+	cp in/x.tar.gz in/x.zip tree/
+	pxr-list --index idx tree 2> /dev/null
+	for how in "tree" "--from-index idx"; do
+		run -0 --separate-stderr bash -c "pxr-list $how > tree.pxr"
+		run -0 payloads_of tree.pxr
+		assert_output "0	encoded	x/a.jpg	z1
+1	encoded	x/c.jpg	z2
+2	encoded	x/d.jpg	g2"
+	done
+}

@@ -30,3 +30,61 @@ mktars() {
 names_of() {
 	pxr-cat "$1" | cut -f1,5 | sort -n
 }
+
+# payloads_of STREAM: "index<TAB>kind<TAB>name<TAB>payload" of each record,
+# sorted by index, the payload as text (the tests' archives hold short
+# text payloads; a failure record's is its reason), read with the
+# independent reader's format (pxrstream.py).
+payloads_of() {
+	"$PY" - "$1" "$TOP/tests/test_helper" <<-'PY'
+	import sys
+	sys.path.insert(0, sys.argv[2])
+	import pxrstream as p
+	data = open(sys.argv[1], "rb").read()
+	off, out = 0, []
+	while off < len(data):
+	    f = p.HEADER.unpack_from(data, off)
+	    assert f[0] == b"PXRS", "bad magic at %d" % off
+	    kind, index, nlen, plen, pcrc = f[2], f[4], f[11], f[13], f[14]
+	    name = data[off + 64:off + 64 + nlen].decode()
+	    payload = data[off + 64 + nlen:off + 64 + nlen + plen]
+	    assert len(payload) == plen and p.crc32c(payload) == pcrc, name
+	    kname = {v: k for k, v in p.KINDS.items()}[kind]
+	    out.append((index, kname, name, payload.decode("ascii", "replace")))
+	    off += 64 + nlen + plen
+	for r in sorted(out):
+	    print("%d\t%s\t%s\t%s" % r)
+	PY
+}
+
+# mkdups: one archive of each kind (dup.tar, .tar.gz, .tar.bz2, .tar.xz,
+# .zip and a newc .cpio, which Python writes by hand) holding, in this
+# order, b.jpg "b1", a.jpg "a1", b.jpg "b2", c.jpg "c1", b.jpg "b3" and
+# a.jpg "a2": three names, the last copies a2, b3 and c1.
+mkdups() {
+	"$PY" - <<-'PY'
+	import io, tarfile, warnings, zipfile
+	members = [("b.jpg", b"b1"), ("a.jpg", b"a1"), ("b.jpg", b"b2"),
+	           ("c.jpg", b"c1"), ("b.jpg", b"b3"), ("a.jpg", b"a2")]
+	for mode, ext in [("w", "tar"), ("w:gz", "tar.gz"), ("w:bz2", "tar.bz2"),
+	                  ("w:xz", "tar.xz")]:
+	    with tarfile.open("dup." + ext, mode, format=tarfile.USTAR_FORMAT) as t:
+	        for name, data in members:
+	            i = tarfile.TarInfo(name); i.size = len(data)
+	            t.addfile(i, io.BytesIO(data))
+	warnings.simplefilter("ignore")  # zipfile warns of the duplicates
+	with zipfile.ZipFile("dup.zip", "w") as z:
+	    for name, data in members:
+	        z.writestr(name, data)
+	def newc(name, data, ino, mode=0o100644):
+	    name = name.encode() + b"\0"
+	    head = b"070701" + b"".join(b"%08X" % v for v in
+	        (ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name), 0))
+	    pad = lambda n: b"\0" * (-n % 4)
+	    return head + name + pad(len(head) + len(name)) + data + pad(len(data))
+	with open("dup.cpio", "wb") as f:
+	    for ino, (name, data) in enumerate(members, 1):
+	        f.write(newc(name, data, ino))
+	    f.write(newc("TRAILER!!!", b"", 0, 0))
+	PY
+}

@@ -3,13 +3,15 @@
  * first, names as extraction gives them, the index file read back as it
  * was written, and shards that hold every image once.
  */
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "list.h"
+#include "list_int.h"
 #include "unit.h"
 
 static char dir[256];
@@ -218,6 +220,80 @@ test_load(void)
 	pxr_list_free(l);
 }
 
+/*
+ * The window callbacks libarchive calls to read an archive in place: every
+ * position stays in [0, length] of the window, whatever the request.  The
+ * file holds 100 bytes before the window, its 1000, and 300 after: a read
+ * that left the window would return bytes of those.
+ */
+static void
+test_window(void)
+{
+	unsigned char file[1400], buf[512];
+	struct archive *a = archive_read_new();
+	struct window w = { -1, 100, 1100, 100, buf, sizeof(buf) };
+	const void *out;
+	char path[600];
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(file); i++)
+		file[i] = (unsigned char)(i * 7 + i / 256);
+	snprintf(path, sizeof(path), "%s/window", dir);
+	if ((f = fopen(path, "wb")) == NULL ||
+	    fwrite(file, 1, sizeof(file), f) != sizeof(file) ||
+	    fclose(f) != 0 || (w.fd = open(path, O_RDONLY)) == -1) {
+		perror(path);
+		exit(2);
+	}
+	/* From the start: whole blocks, then the rest, then the end. */
+	EXPECT_INT(list_window_read(a, &w, &out), 512);
+	EXPECT_INT(memcmp(out, file + 100, 512), 0);
+	EXPECT_INT(list_window_read(a, &w, &out), 488);
+	EXPECT_INT(memcmp(out, file + 612, 488), 0);
+	EXPECT_INT(list_window_read(a, &w, &out), 0);
+	EXPECT_INT(list_window_read(a, &w, &out), 0);
+	/* SEEK_END: the length; back from it; past it is the end. */
+	EXPECT_INT(list_window_seek(a, &w, 0, SEEK_END), 1000);
+	EXPECT_INT(list_window_read(a, &w, &out), 0);
+	EXPECT_INT(list_window_seek(a, &w, -10, SEEK_END), 990);
+	EXPECT_INT(list_window_read(a, &w, &out), 10);
+	EXPECT_INT(memcmp(out, file + 1090, 10), 0);
+	EXPECT_INT(list_window_read(a, &w, &out), 0);
+	EXPECT_INT(list_window_seek(a, &w, 10, SEEK_END), 1000);
+	EXPECT_INT(list_window_read(a, &w, &out), 0);
+	/* Past the end, from the start or from here: the end, where a
+	 * read gives nothing (not the 300 bytes after the window). */
+	EXPECT_INT(list_window_seek(a, &w, 1200, SEEK_SET), 1000);
+	EXPECT_INT(list_window_read(a, &w, &out), 0);
+	EXPECT_INT(list_window_seek(a, &w, 500, SEEK_SET), 500);
+	EXPECT_INT(list_window_seek(a, &w, 700, SEEK_CUR), 1000);
+	EXPECT_INT(list_window_read(a, &w, &out), 0);
+	EXPECT_INT(list_window_seek(a, &w, INT64_MAX, SEEK_CUR), 1000);
+	EXPECT_INT(list_window_seek(a, &w, INT64_MAX, SEEK_END), 1000);
+	EXPECT_INT(list_window_read(a, &w, &out), 0);
+	/* Before the start: refused, and the position kept. */
+	EXPECT_INT(list_window_seek(a, &w, 40, SEEK_SET), 40);
+	EXPECT_INT(list_window_seek(a, &w, -1, SEEK_SET), ARCHIVE_FATAL);
+	EXPECT_INT(list_window_seek(a, &w, -41, SEEK_CUR), ARCHIVE_FATAL);
+	EXPECT_INT(list_window_seek(a, &w, -1001, SEEK_END), ARCHIVE_FATAL);
+	EXPECT_INT(list_window_seek(a, &w, INT64_MIN, SEEK_END), ARCHIVE_FATAL);
+	EXPECT_INT(list_window_seek(a, &w, 0, 12345), ARCHIVE_FATAL);
+	EXPECT_INT(list_window_seek(a, &w, 0, SEEK_CUR), 40);
+	EXPECT_INT(list_window_read(a, &w, &out), 512);
+	EXPECT_INT(memcmp(out, file + 140, 512), 0);
+	EXPECT_INT(list_window_seek(a, &w, -1000, SEEK_END), 0);
+	/* Skips go forward, and no further than the end. */
+	EXPECT_INT(list_window_skip(a, &w, 990), 990);
+	EXPECT_INT(list_window_skip(a, &w, 100), 10);
+	EXPECT_INT(list_window_skip(a, &w, 100), 0);
+	EXPECT_INT(list_window_skip(a, &w, -5), 0);
+	EXPECT_INT(list_window_seek(a, &w, 0, SEEK_CUR), 1000);
+	EXPECT_INT(list_window_read(a, &w, &out), 0);
+	close(w.fd);
+	unlink(path);
+	archive_read_free(a);
+}
+
 int
 main(void)
 {
@@ -229,6 +305,7 @@ main(void)
 	test_shards();
 	test_select();
 	test_load();
+	test_window();
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir); /* this run's only */
 	if (system(rm) != 0)
 		return 2;
