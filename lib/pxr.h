@@ -5,8 +5,10 @@
  * Rules (IJG, libarchive): the library never prints and never exits.  A
  * function that can fail fills a caller-owned struct pxr_err and returns -1
  * (or NULL); the programs print it (cmd/fe).  Signals are the programs'.
- * There is no global state but constant tables, the CRC tables built on
- * first use, and the CPU's vector level, found once (util.c).
+ * There is no global state but constant tables (CRC-32C's among them,
+ * made by lib/mkcrc32c.py), the CPU's vector level, found once (util.c),
+ * and the two buffers of pxr-list's reasons for a member it cannot read
+ * (list_emit.c).
  */
 #ifndef PXR_H
 #define PXR_H
