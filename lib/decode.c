@@ -1,14 +1,18 @@
 /*
- * decode.c: JPEG (libjpeg-turbo, the classic jpeg_* API) and PNG (libpng)
- * bytes to u8 pixels, RGB or gray, written straight into one reused buffer.
+ * decode.c: JPEG bytes (libjpeg-turbo, the classic jpeg_* API) to u8
+ * pixels, RGB or gray, written straight into one reused buffer; and what
+ * the PNG decoder (decode_png.c, libpng) shares with it: the decoder, the
+ * format sniffing, the size checks and the buffers.
  *
- * libjpeg's and libpng's error handlers longjmp back here; that is the only
- * use of setjmp in pxr (STYLE.md 3.9).  libjpeg's warnings are collected
- * through the emit_message hook and judged by the policy: "Premature end of
- * JPEG file" (JWRN_JPEG_EOF: the data ends early and libjpeg fills the rest
- * with gray) fails unless the policy is lenient; under the strict policy
- * every warning fails.  Both cases stop decoding at once, so a truncated
- * image costs no more than the data it holds.
+ * libjpeg's error handler longjmps back here, and libpng's to decode_png.c:
+ * the two libraries report errors no other way, and these two files are
+ * the only ones in lib/ and cmd/ that use setjmp and longjmp.  libjpeg's
+ * warnings are collected through the emit_message hook and judged by the
+ * policy: "Premature end of JPEG file" (JWRN_JPEG_EOF: the data ends early
+ * and libjpeg fills the rest with gray) fails unless the policy is
+ * lenient; under the strict policy every warning fails.  Both cases stop
+ * decoding at once, so a truncated image costs no more than the data it
+ * holds.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -209,7 +213,8 @@ pxr_decode_describe(const unsigned char *p, size_t n, char *buf, size_t size)
 	return buf;
 }
 
-/* Grows the output buffer to hold len bytes (never shrinks it). */
+/* Grows *bufp, of *capp bytes, to hold len bytes (never shrinks it); 0,
+ * or -1 if out of memory. */
 int
 decode_reserve(unsigned char **bufp, size_t *capp, size_t len)
 {

@@ -190,7 +190,9 @@ int pxr_forward(struct pxr_reader *rd, struct pxr_writer *wr,
  */
 int pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec,
     int fd, int64_t off, struct pxr_err *err);
-/* Flushes and closes; reports a failed close.  Always frees wr. */
+/* Closes the file pxr_writer_open opened (stdout stays open), reporting
+ * a failed close; nothing is buffered (each record goes out as it is
+ * written).  Always frees wr. */
 int pxr_writer_close(struct pxr_writer *wr, struct pxr_err *err);
 
 /* util.c */
