@@ -2,43 +2,22 @@
  * crc32c.c: CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the
  * checksum of pxr(5).  The SSE4.2 crc32 instruction does 8 bytes a step
  * where the CPU has it (checked once per call through the cpu-features
- * cache of the compiler runtime); elsewhere a slice-by-8 table.
+ * cache of the compiler runtime); elsewhere a slice-by-8 table.  Every
+ * table is constant (lib/crc32c_tables.c, made by lib/mkcrc32c.py): the
+ * checksum keeps no state, and threads may run it at once.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "crc32c_int.h"
 #include "pxr.h"
 
-#define POLY 0x82F63B78u
-
-/* Built on first use, idempotent (a race rebuilds the same values): with
- * the shift tables below and the CPU's vector level (util.c), the only
- * statics of lib that are not constant. */
-static uint32_t table[8][256];
-static int table_ready;
-
-static void
-make_table(void)
-{
-	for (uint32_t n = 0; n < 256; n++) {
-		uint32_t c = n;
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ POLY : c >> 1;
-		table[0][n] = c;
-	}
-	for (uint32_t n = 0; n < 256; n++)
-		for (int k = 1; k < 8; k++)
-			table[k][n] = (table[k - 1][n] >> 8) ^
-			    table[0][table[k - 1][n] & 0xff];
-	table_ready = 1;
-}
-
-static uint32_t
+uint32_t
 crc32c_sw(uint32_t crc, const unsigned char *p, size_t len)
 {
-	if (!table_ready)
-		make_table();
+	const uint32_t(*table)[256] = crc32c_table;
+
 	while (len >= 8) {
 		uint64_t w;
 
@@ -68,34 +47,11 @@ crc32c_sw(uint32_t crc, const unsigned char *p, size_t len)
  * where shift(x, n) runs x through n zero bytes; shift is linear in x, so
  * it is a table lookup per byte of x.
  */
-#define STRIPE 4096
+#define STRIPE CRC32C_STRIPE
 
-static uint32_t shift1[4][256], shift2[4][256]; /* by STRIPE, 2*STRIPE */
-static int shift_ready;
-
-__attribute__((target("sse4.2"))) static uint32_t
-zeros_hw(uint32_t c, size_t n)
-{
-	uint64_t c64 = c;
-
-	for (size_t i = 0; i < n; i += 8)
-		c64 = __builtin_ia32_crc32di(c64, 0);
-	return (uint32_t)c64;
-}
-
-static void
-make_shift_tables(void)
-{
-	for (int k = 0; k < 4; k++)
-		for (uint32_t v = 0; v < 256; v++) {
-			shift1[k][v] = zeros_hw(v << (8 * k), STRIPE);
-			shift2[k][v] = zeros_hw(shift1[k][v], STRIPE);
-		}
-	shift_ready = 1;
-}
-
+/* shift(x, STRIPE) with t crc32c_shift[0], shift(x, 2*STRIPE) with [1]. */
 static uint32_t
-shift(uint32_t t[4][256], uint32_t c)
+shift(const uint32_t t[4][256], uint32_t c)
 {
 	return t[0][c & 0xff] ^ t[1][(c >> 8) & 0xff] ^ t[2][(c >> 16) & 0xff] ^
 	    t[3][c >> 24];
@@ -106,8 +62,6 @@ crc32c_hw(uint32_t crc, const unsigned char *p, size_t len)
 {
 	uint64_t c = crc;
 
-	if (len >= 3 * STRIPE && !shift_ready)
-		make_shift_tables();
 	while (len >= 3 * STRIPE) {
 		uint64_t c1 = 0, c2 = 0;
 
@@ -121,8 +75,8 @@ crc32c_hw(uint32_t crc, const unsigned char *p, size_t len)
 			c1 = __builtin_ia32_crc32di(c1, w1);
 			c2 = __builtin_ia32_crc32di(c2, w2);
 		}
-		c = shift(shift2, (uint32_t)c) ^ shift(shift1, (uint32_t)c1) ^
-		    (uint32_t)c2;
+		c = shift(crc32c_shift[1], (uint32_t)c) ^
+		    shift(crc32c_shift[0], (uint32_t)c1) ^ (uint32_t)c2;
 		p += 3 * STRIPE;
 		len -= 3 * STRIPE;
 	}

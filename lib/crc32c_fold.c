@@ -22,37 +22,21 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "crc32c_int.h"
 #include "pxr.h"
 
 #if defined(__x86_64__) && defined(__VPCLMULQDQ__) && defined(__AVX512F__)
 #include <immintrin.h>
 
-#define POLY_NORMAL 0x11EDC6F41ull /* x^32 + ..., Castagnoli */
+/* The two constants that move a block D bytes on, low half first, from
+ * crc32c_fold_keys (K256 is D = 256, and so on). */
+enum { K256, K192, K128, K64, K48, K32, K16 };
 
-/* x^n mod P as a reflected 64-bit half: the coefficient of x^j at bit
- * 63-j. */
-static uint64_t
-xpow(unsigned n)
-{
-	uint64_t r = 1, out = 0;
-
-	while (n-- > 0) {
-		r <<= 1;
-		if (r & (1ull << 32))
-			r ^= POLY_NORMAL;
-	}
-	for (int j = 0; j < 32; j++)
-		if (r >> j & 1)
-			out |= 1ull << (63 - j);
-	return out;
-}
-
-/* The two constants that move a block D bytes on, low half first. */
 static __m128i
-fold_key(unsigned d)
+fold_key(int d)
 {
-	return _mm_set_epi64x((long long)xpow(8 * d - 1),
-	    (long long)xpow(8 * d + 63));
+	return _mm_set_epi64x((long long)crc32c_fold_keys[d][1],
+	    (long long)crc32c_fold_keys[d][0]);
 }
 
 static __m128i
@@ -73,8 +57,6 @@ uint32_t
 pxr_crc32c_fold(uint32_t state, const unsigned char *p, size_t len,
     size_t *done)
 {
-	static __m128i k256, k192, k128, k64, k48, k32, k16;
-	static int ready;
 	__m512i x0, x1, x2, x3, k;
 	__m128i r;
 	size_t n = len & ~(size_t)255;
@@ -83,18 +65,12 @@ pxr_crc32c_fold(uint32_t state, const unsigned char *p, size_t len,
 	*done = 0;
 	if (n < 512)
 		return state;
-	if (!ready) {
-		k256 = fold_key(256), k192 = fold_key(192);
-		k128 = fold_key(128), k64 = fold_key(64);
-		k48 = fold_key(48), k32 = fold_key(32), k16 = fold_key(16);
-		ready = 1;
-	}
 	x0 = _mm512_xor_si512(_mm512_loadu_si512(p),
 	    _mm512_castsi128_si512(_mm_cvtsi32_si128((int)state)));
 	x1 = _mm512_loadu_si512(p + 64);
 	x2 = _mm512_loadu_si512(p + 128);
 	x3 = _mm512_loadu_si512(p + 192);
-	k = _mm512_broadcast_i32x4(k256);
+	k = _mm512_broadcast_i32x4(fold_key(K256));
 	for (size_t i = 256; i < n; i += 256) {
 		x0 =
 		    _mm512_xor_si512(fold512(x0, k), _mm512_loadu_si512(p + i));
@@ -107,13 +83,19 @@ pxr_crc32c_fold(uint32_t state, const unsigned char *p, size_t len,
 	}
 	/* The four vectors onto the last one, then its four blocks onto its
 	 * last block. */
-	x3 = _mm512_xor_si512(x3, fold512(x0, _mm512_broadcast_i32x4(k192)));
-	x3 = _mm512_xor_si512(x3, fold512(x1, _mm512_broadcast_i32x4(k128)));
-	x3 = _mm512_xor_si512(x3, fold512(x2, _mm512_broadcast_i32x4(k64)));
+	x3 = _mm512_xor_si512(x3,
+	    fold512(x0, _mm512_broadcast_i32x4(fold_key(K192))));
+	x3 = _mm512_xor_si512(x3,
+	    fold512(x1, _mm512_broadcast_i32x4(fold_key(K128))));
+	x3 = _mm512_xor_si512(x3,
+	    fold512(x2, _mm512_broadcast_i32x4(fold_key(K64))));
 	r = _mm512_extracti32x4_epi32(x3, 3);
-	r = _mm_xor_si128(r, fold128(_mm512_castsi512_si128(x3), k48));
-	r = _mm_xor_si128(r, fold128(_mm512_extracti32x4_epi32(x3, 1), k32));
-	r = _mm_xor_si128(r, fold128(_mm512_extracti32x4_epi32(x3, 2), k16));
+	r = _mm_xor_si128(r,
+	    fold128(_mm512_castsi512_si128(x3), fold_key(K48)));
+	r = _mm_xor_si128(r,
+	    fold128(_mm512_extracti32x4_epi32(x3, 1), fold_key(K32)));
+	r = _mm_xor_si128(r,
+	    fold128(_mm512_extracti32x4_epi32(x3, 2), fold_key(K16)));
 	lo = (uint64_t)_mm_cvtsi128_si64(r);
 	hi = (uint64_t)_mm_extract_epi64(r, 1);
 	*done = n;

@@ -1,14 +1,18 @@
 /*
- * decode.c: JPEG (libjpeg-turbo, the classic jpeg_* API) and PNG (libpng)
- * bytes to u8 pixels, RGB or gray, written straight into one reused buffer.
+ * decode.c: JPEG bytes (libjpeg-turbo, the classic jpeg_* API) to u8
+ * pixels, RGB or gray, written straight into one reused buffer; and what
+ * the PNG decoder (decode_png.c, libpng) shares with it: the decoder, the
+ * format sniffing, the size checks and the buffers.
  *
- * libjpeg's and libpng's error handlers longjmp back here; that is the only
- * use of setjmp in pxr (STYLE.md 3.9).  libjpeg's warnings are collected
- * through the emit_message hook and judged by the policy: "Premature end of
- * JPEG file" (JWRN_JPEG_EOF: the data ends early and libjpeg fills the rest
- * with gray) fails unless the policy is lenient; under the strict policy
- * every warning fails.  Both cases stop decoding at once, so a truncated
- * image costs no more than the data it holds.
+ * libjpeg's error handler longjmps back here, and libpng's to decode_png.c:
+ * the two libraries report errors no other way, and these two files are
+ * the only ones in lib/ and cmd/ that use setjmp and longjmp.  libjpeg's
+ * warnings are collected through the emit_message hook and judged by the
+ * policy: "Premature end of JPEG file" (JWRN_JPEG_EOF: the data ends early
+ * and libjpeg fills the rest with gray) fails unless the policy is
+ * lenient; under the strict policy every warning fails.  Both cases stop
+ * decoding at once, so a truncated image costs no more than the data it
+ * holds.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -209,7 +213,8 @@ pxr_decode_describe(const unsigned char *p, size_t n, char *buf, size_t size)
 	return buf;
 }
 
-/* Grows the output buffer to hold len bytes (never shrinks it). */
+/* Grows *bufp, of *capp bytes, to hold len bytes (never shrinks it); 0,
+ * or -1 if out of memory. */
 int
 decode_reserve(unsigned char **bufp, size_t *capp, size_t len)
 {
@@ -409,10 +414,17 @@ orient(unsigned char *dst, const unsigned char *src, uint32_t w, uint32_t h,
 	}
 }
 
-/* Reads scanlines of a started decompression, up to but not including
- * row end, into dec->buf (the first one read goes to its first row). */
-static void
-read_rows(struct pxr_decoder *dec, unsigned ch, int cmyk, unsigned end)
+/*
+ * Reads scanlines of a started decompression, up to but not including
+ * row end (at most the output height), into dec->buf (the first one read
+ * goes to its first row).  0, or -1 with dec->fail set when libjpeg gives
+ * no row: its source has suspended, for want of data.  jpeg_mem_src never
+ * does (at the end of the data it inserts an EOI and warns, and the rows
+ * come out gray), but the loop must not wait for ever on a source that
+ * does.
+ */
+int
+decode_jpeg_rows(struct pxr_decoder *dec, unsigned ch, int cmyk, unsigned end)
 {
 	struct jpeg_decompress_struct *ci = &dec->cinfo;
 	size_t stride = (size_t)ci->output_width * ch;
@@ -424,18 +436,26 @@ read_rows(struct pxr_decoder *dec, unsigned ch, int cmyk, unsigned end)
 
 		if (cmyk) {
 			rows[0] = dec->row;
-			if (jpeg_read_scanlines(ci, rows, 1) == 1)
+			n = jpeg_read_scanlines(ci, rows, 1);
+			if (n == 1)
 				cmyk_to_rgb(dec->buf + y * stride, dec->row,
 				    ci->output_width);
-			continue;
+		} else {
+			n = end - ci->output_scanline;
+			if (n > 16)
+				n = 16;
+			for (unsigned i = 0; i < n; i++)
+				rows[i] = dec->buf + (y + i) * stride;
+			n = jpeg_read_scanlines(ci, rows, n);
 		}
-		n = end - ci->output_scanline;
-		if (n > 16)
-			n = 16;
-		for (unsigned i = 0; i < n; i++)
-			rows[i] = dec->buf + (y + i) * stride;
-		jpeg_read_scanlines(ci, rows, n);
+		if (n == 0) {
+			snprintf(dec->fail, sizeof(dec->fail),
+			    "JPEG data ends early (no rows after row %u of %u)",
+			    ci->output_scanline, ci->output_height);
+			return -1;
+		}
 	}
+	return 0;
 }
 
 /*
@@ -444,9 +464,10 @@ read_rows(struct pxr_decoder *dec, unsigned ch, int cmyk, unsigned end)
  * jpeg_crop_scanline, the rows above and below are skipped.  Skipped rows
  * are still entropy-decoded, so damage anywhere in the file is found as a
  * whole decode finds it; only their IDCT, upsampling and colour
- * conversion are saved.  *have is what was decoded.
+ * conversion are saved.  *have is what was decoded.  0, or -1 with
+ * dec->fail set.
  */
-static void
+static int
 read_part(struct pxr_decoder *dec, unsigned ch, int cmyk,
     const struct pxr_rect *need, struct pxr_rect *have)
 {
@@ -474,11 +495,13 @@ read_part(struct pxr_decoder *dec, unsigned ch, int cmyk,
 	if (need->y > 0)
 		jpeg_skip_scanlines(ci, need->y);
 	have->y = ci->output_scanline;
-	read_rows(dec, ch, cmyk, need->y + need->h);
+	if (decode_jpeg_rows(dec, ch, cmyk, need->y + need->h) == -1)
+		return -1;
 	have->h = ci->output_scanline - have->y;
 	if (ci->output_scanline < ci->output_height)
 		jpeg_skip_scanlines(ci,
 		    ci->output_height - ci->output_scanline);
+	return 0;
 }
 
 /* Chooses libjpeg's output space for the image's colour space; returns
@@ -520,30 +543,44 @@ jpeg_reserve(struct pxr_decoder *dec, unsigned ch, int cmyk,
 	return 0;
 }
 
-/* Reads the pixels (of the part asked for, if part) into dec->buf; their
- * bytes. */
-static size_t
+/*
+ * Whether need lies inside a w x h image and is not empty.  Each test
+ * subtracts only what it has just shown to be smaller, so that no sum
+ * wraps (need.x + need.w may exceed 2^32).
+ */
+static int
+part_inside(const struct pxr_rect *need, uint32_t w, uint32_t h)
+{
+	return need->w > 0 && need->h > 0 && need->w <= w && need->h <= h &&
+	    need->x <= w - need->w && need->y <= h - need->h;
+}
+
+/* Reads the pixels (of the part asked for, if part) into dec->buf, *len
+ * their bytes.  0, or -1 with dec->fail set. */
+static int
 jpeg_read_image(struct pxr_decoder *dec, unsigned ch, int cmyk,
-    unsigned orientation, struct pxr_decode_part *part)
+    unsigned orientation, struct pxr_decode_part *part, size_t *len)
 {
 	struct jpeg_decompress_struct *ci = &dec->cinfo;
 	struct pxr_rect need = { 0, 0, ci->output_width, ci->output_height };
 
 	if (part == NULL) {
-		read_rows(dec, ch, cmyk, ci->output_height);
-		return (size_t)ci->output_width * ci->output_height * ch;
+		*len = (size_t)ci->output_width * ci->output_height * ch;
+		return decode_jpeg_rows(dec, ch, cmyk, ci->output_height);
 	}
 	part->fw = ci->output_width;
 	part->fh = ci->output_height;
 	/* The part is asked in the decoded image's frame; an EXIF rotation
-	 * turns it, so rotated images are decoded whole. */
+	 * turns it, so rotated images are decoded whole.  So is a part that
+	 * is empty or not inside the image. */
 	if (orientation == 1)
 		part->need(part->ctx, part->fw, part->fh, &need);
-	if (need.w == 0 || need.h == 0 || need.x > part->fw - need.w ||
-	    need.y > part->fh - need.h)
+	if (!part_inside(&need, part->fw, part->fh))
 		need = (struct pxr_rect){ 0, 0, part->fw, part->fh };
-	read_part(dec, ch, cmyk, &need, &part->have);
-	return (size_t)part->have.w * part->have.h * ch;
+	if (read_part(dec, ch, cmyk, &need, &part->have) == -1)
+		return -1;
+	*len = (size_t)part->have.w * part->have.h * ch;
+	return 0;
 }
 
 /* Makes rec the decoded image (turned by its EXIF orientation). */
@@ -644,7 +681,10 @@ decode_jpeg(struct pxr_decoder *dec, struct pxr_record *rec,
 		    ci->output_height);
 	}
 	jpeg_start_decompress(ci);
-	len = jpeg_read_image(dec, ch, cmyk, orientation, part);
+	if (jpeg_read_image(dec, ch, cmyk, orientation, part, &len) == -1) {
+		jpeg_abort_decompress(ci);
+		return pxr_seterr(err, PXR_E_IMAGE, "%s", dec->fail);
+	}
 	jpeg_finish_decompress(ci);
 	jpeg_to_record(dec, rec, ch, len, orientation, part);
 	return decode_warned(dec, rec, err);

@@ -7,8 +7,10 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jpeglib.h>
+#include <png.h>
 
 #include "decode.h"
 
@@ -49,6 +51,11 @@ int decode_check_size(struct pxr_decoder *dec, uint64_t w, uint64_t h,
     unsigned ch, const char *what);
 int decode_reserve(unsigned char **bufp, size_t *capp, size_t len);
 int decode_reserve_rows(struct pxr_decoder *dec, size_t h);
+/* decode.c: the rows of a started JPEG decompression up to end into
+ * dec->buf; 0, or -1 with dec->fail set.  Only decode.c calls it, and
+ * the unit test, with a source that suspends, which pxr's never does. */
+int decode_jpeg_rows(struct pxr_decoder *dec, unsigned ch, int cmyk,
+    unsigned end);
 /* decode_png.c: a PNG record (rec's payload) to RGB or gray pixels. */
 int decode_png_image(struct pxr_decoder *dec, struct pxr_record *rec,
     struct pxr_err *err);

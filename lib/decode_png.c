@@ -16,7 +16,6 @@
 
 #include "decode.h"
 
-#define WARN_MAX 200 /* JMSG_LENGTH_MAX is 200 */
 #include "decode_int.h"
 
 struct memsrc {

@@ -1,11 +1,14 @@
 /*
- * pack.c: writing records into the tensors at their index.
+ * pack.c: the packed set's files, its metadata and recipe, and making it
+ * (pxr_pack_create); pack_write.c writes records into it, pack_finish.c
+ * checks it and writes its manifest.
  *
  * Files of a set, for X_FILE "X_val.raw":
  *   X_val.raw            N images, in the layout, u8
  *   Y_val.raw            N labels, little-endian (u16 by default)
  *   X_val.raw.status     N bytes: 0 missing, 1 written, 2 failed
- *   X_val.raw.meta       the shape, one "key value" a line, then the
+ *   X_val.raw.meta       "pxr-pack 1", the shape, one "key value" a
+ *                        line ("base 0" for labels from 0), then the
  *                        recipe, each line as "recipe key value"
  *   X_val.raw.stats      N x 48 bytes: per image, the per-channel sums of
  *                        the samples and of their squares (3 + 3 u64, LE)
@@ -17,12 +20,12 @@
  * Order of writes for an image: pixels, label, sums, then the status byte, each
  * with pwrite.  A killed writer leaves the kernel's page cache holding
  * whatever it wrote, in order, so a status byte of 1 always means that the
- * pixels and the label are there.  (Against power loss, --finish fsyncs
+ * pixels and the label are there.  Against power loss, --finish fsyncs
  * before it reports success; a crash of the whole machine before --finish
- * may lose writes, and the status bytes with them, so a resumed run redoes
- * them.)
+ * may lose any of the writes since the last fsync, in any order (a status
+ * byte of 1 may then outlive its pixels), so such a set is made again.
  */
-#define _GNU_SOURCE /* gethostname's HOST_NAME_MAX, fallocate */
+#define _GNU_SOURCE /* fallocate */
 #include "pack_int.h"
 
 const char *const pack_layouts[] = { "julia", "nhwc", "nchw" };
@@ -63,15 +66,37 @@ pack_path(char *buf, size_t size, const char *x, const char *suffix)
 	return (size_t)snprintf(buf, size, "%s%s", x, suffix) < size ? 0 : -1;
 }
 
+int
+pack_fclose(FILE *fp, const char *name, int sync, struct pxr_err *err)
+{
+	int r = 0;
+
+	if (fflush(fp) == EOF)
+		r = pxr_seterr(err, PXR_E_IO, "write error on %s: %s", name,
+		    strerror(errno));
+	else if (ferror(fp))
+		/* An earlier write failed, and its errno is long gone. */
+		r = pxr_seterr(err, PXR_E_IO, "write error on %s", name);
+	else if (sync && fsync(fileno(fp)) == -1)
+		r = pxr_seterr(err, PXR_E_IO, "%s: fsync: %s", name,
+		    strerror(errno));
+	if (fclose(fp) == EOF && r == 0)
+		r = pxr_seterr(err, PXR_E_IO, "%s: close: %s", name,
+		    strerror(errno));
+	return r;
+}
+
+/* Writes m into path through path.tmp, fsynced, then renamed. */
 static int
 write_meta(const char *path, const struct pxr_pack_meta *m, struct pxr_err *err)
 {
 	char tmp[PATH_MAX];
 	FILE *fp;
 
-	if (pack_path(tmp, sizeof(tmp), path, ".tmp") == -1 ||
-	    (fp = fopen(tmp, "w")) == NULL)
-		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+	if (pack_path(tmp, sizeof(tmp), path, ".tmp") == -1)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", path);
+	if ((fp = fopen(tmp, "w")) == NULL)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", tmp,
 		    strerror(errno));
 	fprintf(fp,
 	    "pxr-pack 1\nimages %llu\nwidth %u\nheight %u\n"
@@ -86,10 +111,16 @@ write_meta(const char *path, const struct pxr_pack_meta *m, struct pxr_err *err)
 		fprintf(fp, "recipe %.*s\n", (int)(nl - r), r);
 		r = nl + 1;
 	}
-	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1 || fclose(fp) == EOF ||
-	    rename(tmp, path) == -1)
-		return pxr_seterr(err, PXR_E_IO, "write error on %s: %s", path,
+	if (pack_fclose(fp, tmp, 1, err) == -1) {
+		(void)unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: rename to %s: %s", tmp, path,
 		    strerror(errno));
+		(void)unlink(tmp);
+		return -1;
+	}
 	return 0;
 }
 
@@ -115,6 +146,9 @@ read_recipe(FILE *fp, const char *path, struct pxr_pack_meta *m,
 		memcpy(text + used, line + 7, ln - 7);
 		used += ln - 7;
 	}
+	if (ferror(fp))
+		return pxr_seterr(err, PXR_E_IO, "read error on %s: %s", path,
+		    strerror(errno));
 	return pxr_recipe_parse(path, text, used, m->recipe, err);
 }
 
@@ -132,8 +166,9 @@ pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m, struct pxr_err *err)
 	m->ltype = PXR_LTYPE_U16;
 	m->base = 1;
 	m->recipe[0] = '\0';
-	if (pack_path(path, sizeof(path), x, ".meta") == -1 ||
-	    (fp = fopen(path, "r")) == NULL)
+	if (pack_path(path, sizeof(path), x, ".meta") == -1)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
+	if ((fp = fopen(path, "r")) == NULL)
 		return pxr_seterr(err, PXR_E_IO,
 		    "%s: %s (make the set with pxr-pack --create first)", path,
 		    strerror(errno));
@@ -141,7 +176,11 @@ pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m, struct pxr_err *err)
 	    "pxr-pack 1\nimages %llu\nwidth %u\nheight %u\n"
 	    "channels %u\nlayout %15s\nlabels %15s\nheader %u\n",
 	    &n, &m->width, &m->height, &m->channels, lay, lt, &m->header);
-	r = got == 7 ? read_recipe(fp, path, m, err) : 0;
+	if (got != 7 && ferror(fp))
+		r = pxr_seterr(err, PXR_E_IO, "read error on %s: %s", path,
+		    strerror(errno));
+	else
+		r = got == 7 ? read_recipe(fp, path, m, err) : 0;
 	fclose(fp);
 	m->n = n;
 	if (r == -1)
@@ -201,18 +240,21 @@ make_file(const char *path, uint64_t size, int allocate, struct pxr_err *err,
 	/* Emptied first: nothing of an earlier set's bytes stays. */
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 
-	if (fd == -1 || ftruncate(fd, (off_t)size) == -1) {
-		int e = errno;
-
-		if (fd != -1)
-			close(fd);
-		return pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(e));
+	if (fd == -1)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+		    strerror(errno));
+	if (ftruncate(fd, (off_t)size) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: cannot make it %llu bytes: %s",
+		    path, (unsigned long long)size, strerror(errno));
+		(void)close(fd);
+		return -1;
 	}
 	if (allocate && size > 0)
 		(void)allocate_blocks(fd, path, size, warn);
-	return close(fd) == -1
-	    ? pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno))
-	    : 0;
+	if (close(fd) == -1)
+		return pxr_seterr(err, PXR_E_IO, "%s: close: %s", path,
+		    strerror(errno));
+	return 0;
 }
 
 /*
@@ -259,12 +301,14 @@ write_npy_header(const char *path, const struct pxr_pack_meta *m, int labels,
 	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
-	if (pwrite(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h)) {
-		close(fd);
-		return pxr_seterr(err, PXR_E_IO, "write error on %s: %s", path,
-		    strerror(errno));
+	if (pack_pwrite_all(fd, h, sizeof(h), 0, path, err) == -1) {
+		(void)close(fd);
+		return -1;
 	}
-	return close(fd);
+	if (close(fd) == -1)
+		return pxr_seterr(err, PXR_E_IO, "%s: close: %s", path,
+		    strerror(errno));
+	return 0;
 }
 
 /* The bytes each file of a set of this shape holds. */
@@ -395,7 +439,9 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 	if (r <= 0)
 		return r;
 	if (m->n > 0 && img > UINT64_MAX / m->n)
-		return pxr_seterr(err, PXR_E_USAGE, "tensor too large");
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "%s: tensor too large (%llu images of %ux%ux%u)", x,
+		    (unsigned long long)m->n, m->width, m->height, m->channels);
 	/* The metadata goes first and comes back last: until it does, the
 	 * set is being made, and a later --create makes it again. */
 	if (unlink(meta) == -1 && errno != ENOENT)

@@ -2,7 +2,6 @@
  * pack_finish.c: the end of a set: synced, counted, its statistics from
  * the images' sums, and its manifest written.
  */
-#define _GNU_SOURCE /* gethostname's HOST_NAME_MAX, fallocate */
 #include "pack_int.h"
 
 static int
@@ -10,15 +9,18 @@ sync_file(const char *path, struct pxr_err *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd == -1 || fsync(fd) == -1) {
-		int e = errno;
-
-		if (fd != -1)
-			close(fd);
-		return pxr_seterr(err, PXR_E_IO, "%s: fsync: %s", path,
-		    strerror(e));
+	if (fd == -1)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+		    strerror(errno));
+	if (fsync(fd) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: fsync: %s", path,
+		    strerror(errno));
+		(void)close(fd);
+		return -1;
 	}
-	close(fd);
+	if (close(fd) == -1)
+		return pxr_seterr(err, PXR_E_IO, "%s: close: %s", path,
+		    strerror(errno));
 	return 0;
 }
 
@@ -28,27 +30,44 @@ json_str(FILE *fp, const char *s, size_t n)
 	pxr_fput_escaped(fp, s, n, 1);
 }
 
-/* Writes the failures of every writer's file whose status byte is still 2
- * (a later run may have done the image), the last line of an index
- * winning.  Returns how many were written. */
-static uint64_t
-json_failures(FILE *fp, const char *x, unsigned char *status, uint64_t n)
+/*
+ * Writes the failures listed in the writers' files (X.failures.<host>.<pid>)
+ * whose status byte is still 2 (a later run may have done the image), each
+ * index once: from the last file, in name order, that lists it, and its
+ * first line there.  *count is how many were written; 0, or -1 with err
+ * set when a file cannot be read.
+ */
+static int
+json_failures(FILE *fp, const char *x, unsigned char *status, uint64_t n,
+    uint64_t *count, struct pxr_err *err)
 {
 	char pattern[PATH_MAX], *line = NULL;
-	uint64_t count = 0;
 	size_t cap = 0;
 	glob_t g;
+	int r = 0;
 
-	snprintf(pattern, sizeof(pattern), "%s.failures.*", x);
-	if (glob(pattern, 0, NULL, &g) != 0)
+	*count = 0;
+	if (pack_path(pattern, sizeof(pattern), x, ".failures.*") == -1)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
+	switch (glob(pattern, 0, NULL, &g)) {
+	case 0:
+		break;
+	case GLOB_NOMATCH:
 		return 0;
+	default:
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory listing %s",
+		    pattern);
+	}
 	/* Mark each failed index once: the byte 2 becomes 3 when listed. */
-	for (size_t f = g.gl_pathc; f-- > 0;) {
+	for (size_t f = g.gl_pathc; f-- > 0 && r == 0;) {
 		FILE *in = fopen(g.gl_pathv[f], "r");
 		ssize_t len;
 
-		if (in == NULL)
-			continue;
+		if (in == NULL) {
+			r = pxr_seterr(err, PXR_E_IO, "%s: %s", g.gl_pathv[f],
+			    strerror(errno));
+			break;
+		}
 		while ((len = getline(&line, &cap, in)) > 0) {
 			char *t1 = strchr(line, '\t'), *t2;
 			unsigned long long idx;
@@ -61,37 +80,54 @@ json_failures(FILE *fp, const char *x, unsigned char *status, uint64_t n)
 			if (line[len - 1] == '\n')
 				line[--len] = '\0';
 			fprintf(fp, "%s\n    {\"index\": %llu, \"name\": ",
-			    count ? "," : "", idx);
+			    *count ? "," : "", idx);
 			json_str(fp, t1 + 1, (size_t)(t2 - t1 - 1));
 			fputs(", \"reason\": ", fp);
 			json_str(fp, t2 + 1, strlen(t2 + 1));
 			fputc('}', fp);
 			status[idx] = 3;
-			count++;
+			(*count)++;
 		}
+		if (ferror(in))
+			r = pxr_seterr(err, PXR_E_IO, "read error on %s: %s",
+			    g.gl_pathv[f], strerror(errno));
 		fclose(in);
 	}
 	free(line);
 	globfree(&g);
-	return count;
+	return r;
 }
 
 unsigned char *
 pack_read_whole(const char *path, uint64_t n, struct pxr_err *err)
 {
-	unsigned char *buf = malloc(n ? n : 1);
+	unsigned char *buf;
 	uint64_t got = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (buf == NULL || fd == -1) {
+	if (fd == -1) {
 		pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(n ? n : 1)) == NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "%s: out of memory for %llu bytes",
+		    path, (unsigned long long)n);
 		goto fail;
 	}
 	while (got < n) {
 		ssize_t r = read(fd, buf + got, n - got);
 
-		if (r <= 0) {
-			pxr_seterr(err, PXR_E_IO, "%s: short read", path);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			pxr_seterr(err, PXR_E_IO, "read error on %s: %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		if (r == 0) {
+			pxr_seterr(err, PXR_E_IO,
+			    "%s: ends after %llu of its %llu bytes", path,
+			    (unsigned long long)got, (unsigned long long)n);
 			goto fail;
 		}
 		got += (uint64_t)r;
@@ -99,20 +135,19 @@ pack_read_whole(const char *path, uint64_t n, struct pxr_err *err)
 	close(fd);
 	return buf;
 fail:
-	if (fd != -1)
-		close(fd);
+	close(fd);
 	free(buf);
 	return NULL;
 }
+
+/* 128-bit sums: a whole ImageNet's squares overflow nothing. */
+__extension__ typedef unsigned __int128 u128;
 
 /*
  * The mean and standard deviation of the ok images' samples, per channel,
  * from the sums in X_FILE.stats: exact integer sums (128 bits), divided
  * once at the end.
  */
-/* 128-bit sums: a whole ImageNet's squares overflow nothing. */
-__extension__ typedef unsigned __int128 u128;
-
 static int
 set_stats(const char *x, const struct pxr_pack_meta *m, const unsigned char *st,
     struct pxr_pack_report *rep, struct pxr_err *err)
@@ -121,7 +156,8 @@ set_stats(const char *x, const struct pxr_pack_meta *m, const unsigned char *st,
 	u128 sum[3] = { 0 }, sq[3] = { 0 }, count;
 	unsigned char *t;
 
-	pack_path(path, sizeof(path), x, ".stats");
+	if (pack_path(path, sizeof(path), x, ".stats") == -1)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
 	if ((t = pack_read_whole(path, m->n * PXR_STATS_BYTES, err)) == NULL)
 		return -1;
 	for (uint64_t i = 0; i < m->n; i++)
@@ -224,6 +260,12 @@ json_classes(FILE *fp, const char *synsets, struct pxr_err *err)
 				json_str(fp, w, rest);
 			first = 0;
 			start++;
+		}
+		if (ferror(in)) {
+			pxr_seterr(err, PXR_E_IO, "read error on %s: %s",
+			    synsets, strerror(errno));
+			fclose(in);
+			return -1;
 		}
 		fputc(']', fp);
 		if (pass == 0 && !words)
@@ -331,7 +373,8 @@ write_manifest(FILE *fp, const char *x, const char *y,
 	if (json_classes(fp, synsets, err) == -1)
 		return -1;
 	fputs(",\n  \"failures\": [", fp);
-	listed = json_failures(fp, x, st, m->n);
+	if (json_failures(fp, x, st, m->n, &listed, err) == -1)
+		return -1;
 	fprintf(fp, "%s]\n}\n", listed ? "\n  " : "");
 	return 0;
 }
@@ -341,7 +384,8 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
     int label_base, struct pxr_pack_report *rep, pxr_warn_fn warn,
     void *warn_ctx, struct pxr_err *err)
 {
-	char status_path[PATH_MAX], man[PATH_MAX], tmp[PATH_MAX];
+	char status_path[PATH_MAX], stats_path[PATH_MAX], man[PATH_MAX],
+	    tmp[PATH_MAX];
 	struct pxr_pack_meta *m;
 	unsigned char *st = NULL;
 	FILE *fp = NULL;
@@ -356,11 +400,16 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 	if (pxr_pack_read_meta(x, m, err) == -1)
 		goto out;
-	pack_path(status_path, sizeof(status_path), x, ".status");
-	pack_path(man, sizeof(man), x, ".manifest.json");
-	pack_path(tmp, sizeof(tmp), x, ".manifest.json.tmp");
+	if (pack_path(status_path, sizeof(status_path), x, ".status") == -1 ||
+	    pack_path(stats_path, sizeof(stats_path), x, ".stats") == -1 ||
+	    pack_path(man, sizeof(man), x, ".manifest.json") == -1 ||
+	    pack_path(tmp, sizeof(tmp), x, ".manifest.json.tmp") == -1) {
+		pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
+		goto out;
+	}
 	if (sync_file(x, err) == -1 || sync_file(y, err) == -1 ||
 	    sync_file(status_path, err) == -1 ||
+	    sync_file(stats_path, err) == -1 ||
 	    (st = pack_read_whole(status_path, m->n, err)) == NULL)
 		goto out;
 	count_status(x, st, m->n, rep, warn, warn_ctx);
@@ -373,15 +422,13 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 	if (write_manifest(fp, x, y, m, synsets,
 		label_base < 0 ? m->base : label_base, st, rep, err) == -1)
 		goto out;
-	if (fflush(fp) == EOF || fsync(fileno(fp)) == -1 || ferror(fp)) {
-		pxr_seterr(err, PXR_E_IO, "write error on %s: %s", tmp,
-		    strerror(errno));
-		goto out;
-	}
-	r = fclose(fp);
+	r = pack_fclose(fp, tmp, 1, err);
 	fp = NULL;
-	if (r == EOF || rename(tmp, man) == -1)
-		r = pxr_seterr(err, PXR_E_IO, "%s: %s", man, strerror(errno));
+	if (r == 0 && rename(tmp, man) == -1)
+		r = pxr_seterr(err, PXR_E_IO, "%s: rename to %s: %s", tmp, man,
+		    strerror(errno));
+	if (r == -1)
+		(void)unlink(tmp);
 out:
 	if (fp != NULL) {
 		fclose(fp);

@@ -10,8 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pack.h"
-
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
@@ -30,8 +28,10 @@
 
 struct pxr_packer {
 	struct pxr_pack_meta m;
+	/* The files: X, Y, the status, failures and statistics files; the
+	 * failures file is opened at the first failure. */
 	int xfd, yfd, sfd, ffd, tfd;
-	char *x;
+	char *x, *y, *status, *failures, *stats;
 	size_t imgbytes;
 	unsigned char *buf;
 };
@@ -46,9 +46,13 @@ int pack_path(char *buf, size_t size, const char *x, const char *suffix);
 /* The first n bytes of the file at path, in a malloc'ed buffer. */
 unsigned char *pack_read_whole(const char *path, uint64_t n,
     struct pxr_err *err);
-/* pwrite(2) of n bytes until done; name for the message. */
+/* pwrite(2) of n bytes until done; 0, or -1 with err naming the file
+ * name and the error. */
 int pack_pwrite_all(int fd, const void *buf, size_t n, uint64_t off,
     const char *name, struct pxr_err *err);
+/* Flushes fp, fsyncs it (with sync) and closes it, whatever fails; 0, or
+ * -1 with err naming the file name and the step that failed. */
+int pack_fclose(FILE *fp, const char *name, int sync, struct pxr_err *err);
 /* A little-endian u64. */
 uint64_t pack_get_le64(const unsigned char *p);
 

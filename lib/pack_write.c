@@ -2,14 +2,37 @@
  * pack_write.c: records written into the set at their index: the image in
  * its layout, the label, the image's sums, then the status byte.
  */
-#define _GNU_SOURCE /* gethostname's HOST_NAME_MAX, fallocate */
+#define _GNU_SOURCE /* gethostname */
 #include "pack_int.h"
+
+/* x followed by suffix, in malloc'ed memory; NULL if out of memory. */
+static char *
+path_dup(const char *x, const char *suffix)
+{
+	size_t nx = strlen(x), ns = strlen(suffix);
+	char *p = malloc(nx + ns + 1);
+
+	if (p != NULL) {
+		memcpy(p, x, nx);
+		memcpy(p + nx, suffix, ns + 1);
+	}
+	return p;
+}
+
+/* Opens path for reading and writing into *fd; 0, or -1 with err set. */
+static int
+open_rw(const char *path, int *fd, struct pxr_err *err)
+{
+	if ((*fd = open(path, O_RDWR | O_CLOEXEC)) == -1)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+		    strerror(errno));
+	return 0;
+}
 
 struct pxr_packer *
 pxr_packer_open(const char *x, const char *y, struct pxr_err *err)
 {
 	struct pxr_packer *pk = calloc(1, sizeof(*pk));
-	char status[PATH_MAX];
 
 	if (pk == NULL) {
 		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
@@ -19,29 +42,18 @@ pxr_packer_open(const char *x, const char *y, struct pxr_err *err)
 	if (pxr_pack_read_meta(x, &pk->m, err) == -1)
 		goto fail;
 	pk->imgbytes = (size_t)pk->m.width * pk->m.height * pk->m.channels;
-	if ((pk->x = strdup(x)) == NULL ||
+	if ((pk->x = strdup(x)) == NULL || (pk->y = strdup(y)) == NULL ||
+	    (pk->status = path_dup(x, ".status")) == NULL ||
+	    (pk->stats = path_dup(x, ".stats")) == NULL ||
 	    (pk->buf = malloc(pk->imgbytes ? pk->imgbytes : 1)) == NULL) {
 		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	pack_path(status, sizeof(status), x, ".status");
-	if ((pk->xfd = open(x, O_RDWR | O_CLOEXEC)) == -1) {
-		pxr_seterr(err, PXR_E_IO, "%s: %s", x, strerror(errno));
+	if (open_rw(x, &pk->xfd, err) == -1 ||
+	    open_rw(y, &pk->yfd, err) == -1 ||
+	    open_rw(pk->status, &pk->sfd, err) == -1 ||
+	    open_rw(pk->stats, &pk->tfd, err) == -1)
 		goto fail;
-	}
-	if ((pk->yfd = open(y, O_RDWR | O_CLOEXEC)) == -1) {
-		pxr_seterr(err, PXR_E_IO, "%s: %s", y, strerror(errno));
-		goto fail;
-	}
-	if ((pk->sfd = open(status, O_RDWR | O_CLOEXEC)) == -1) {
-		pxr_seterr(err, PXR_E_IO, "%s: %s", status, strerror(errno));
-		goto fail;
-	}
-	pack_path(status, sizeof(status), x, ".stats");
-	if ((pk->tfd = open(status, O_RDWR | O_CLOEXEC)) == -1) {
-		pxr_seterr(err, PXR_E_IO, "%s: %s", status, strerror(errno));
-		goto fail;
-	}
 	return pk;
 fail:
 	pxr_packer_close(pk, NULL);
@@ -142,6 +154,8 @@ pack_pwrite_all(int fd, const void *buf, size_t n, uint64_t off,
 {
 	const unsigned char *p = buf;
 
+	/* A short write (the disk filling, a signal) goes on with the
+	 * rest: the next pwrite says why it stopped. */
 	while (n > 0) {
 		ssize_t r = pwrite(fd, p, n, (off_t)off);
 
@@ -150,6 +164,9 @@ pack_pwrite_all(int fd, const void *buf, size_t n, uint64_t off,
 		if (r == -1)
 			return pxr_seterr(err, PXR_E_IO,
 			    "write error on %s: %s", name, strerror(errno));
+		if (r == 0)
+			return pxr_seterr(err, PXR_E_IO,
+			    "write error on %s: short write", name);
 		p += r;
 		n -= (size_t)r;
 		off += (uint64_t)r;
@@ -166,15 +183,18 @@ log_failure(struct pxr_packer *pk, const struct pxr_record *rec,
 	int n;
 
 	if (pk->ffd == -1) {
-		char host[256] = "host", path[PATH_MAX];
+		char host[256] = "host", tail[300];
 
 		(void)gethostname(host, sizeof(host) - 1);
-		snprintf(path, sizeof(path), "%s.failures.%s.%ld", pk->x, host,
+		snprintf(tail, sizeof(tail), ".failures.%s.%ld", host,
 		    (long)getpid());
-		if ((pk->ffd = open(path,
+		free(pk->failures);
+		if ((pk->failures = path_dup(pk->x, tail)) == NULL)
+			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		if ((pk->ffd = open(pk->failures,
 			 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666)) ==
 		    -1)
-			return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+			return pxr_seterr(err, PXR_E_IO, "%s: %s", pk->failures,
 			    strerror(errno));
 	}
 	/* Tabs and newlines in names and reasons would break the lines. */
@@ -191,10 +211,22 @@ log_failure(struct pxr_packer *pk, const struct pxr_record *rec,
 		    ? ' '
 		    : (char)rec->payload[i];
 	line[n++] = '\n';
-	return write(pk->ffd, line, (size_t)n) == n
-	    ? 0
-	    : pxr_seterr(err, PXR_E_IO, "write error on the failures file: %s",
-		  strerror(errno));
+	/* O_APPEND: the rest of a short write goes after what it wrote. */
+	for (int done = 0; done < n;) {
+		ssize_t r = write(pk->ffd, line + done, (size_t)(n - done));
+
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return pxr_seterr(err, PXR_E_IO,
+			    "write error on %s: %s", pk->failures,
+			    strerror(errno));
+		if (r == 0)
+			return pxr_seterr(err, PXR_E_IO,
+			    "write error on %s: short write", pk->failures);
+		done += (int)r;
+	}
+	return 0;
 }
 
 static void
@@ -235,14 +267,20 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 	unsigned char st, lab[8], sums[PXR_STATS_BYTES] = { 0 };
 	const unsigned char *img;
 	int64_t label;
+	ssize_t got;
 
 	if (rec->index >= pk->m.n)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "%s#%llu: index beyond the tensor's %llu images", rec->name,
 		    (unsigned long long)rec->index,
 		    (unsigned long long)pk->m.n);
-	if (pread(pk->sfd, &st, 1, (off_t)rec->index) == 1 &&
-	    st == PXR_STATUS_OK)
+	while ((got = pread(pk->sfd, &st, 1, (off_t)rec->index)) == -1 &&
+	    errno == EINTR)
+		;
+	if (got == -1)
+		return pxr_seterr(err, PXR_E_IO, "read error on %s: %s",
+		    pk->status, strerror(errno));
+	if (got == 1 && st == PXR_STATUS_OK)
 		return 1; /* done in an earlier run */
 	if (rec->kind == PXR_KIND_ENCODED)
 		pxr_record_fail(rec, "not decoded (run pxr-decode first)");
@@ -274,42 +312,45 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 	if (pack_pwrite_all(pk->xfd, img, pk->imgbytes,
 		pk->m.header + rec->index * pk->imgbytes, pk->x, err) == -1 ||
 	    pack_pwrite_all(pk->yfd, lab, pack_lsizes[pk->m.ltype],
-		pk->m.header + rec->index * pack_lsizes[pk->m.ltype],
-		"the labels", err) == -1 ||
-	    pack_pwrite_all(pk->tfd, sums, sizeof(sums),
-		rec->index * PXR_STATS_BYTES, "the statistics file",
+		pk->m.header + rec->index * pack_lsizes[pk->m.ltype], pk->y,
 		err) == -1 ||
-	    pack_pwrite_all(pk->sfd, &st, 1, rec->index, "the status file",
-		err) == -1)
+	    pack_pwrite_all(pk->tfd, sums, sizeof(sums),
+		rec->index * PXR_STATS_BYTES, pk->stats, err) == -1 ||
+	    pack_pwrite_all(pk->sfd, &st, 1, rec->index, pk->status, err) == -1)
 		return -1;
 	return 0;
 }
 
-/* Closes fd if open; the first failure's errno into *first. */
+/* Closes fd, the file name, if open; the first failure into err (r,
+ * then -1). */
 static void
-close_fd(int fd, int *first)
+close_fd(int fd, const char *name, int *r, struct pxr_err *err)
 {
-	if (fd != -1 && close(fd) == -1 && *first == 0)
-		*first = errno;
+	if (fd != -1 && close(fd) == -1 && *r == 0)
+		*r = pxr_seterr(err, PXR_E_IO, "%s: close: %s", name,
+		    strerror(errno));
 }
 
 int
 pxr_packer_close(struct pxr_packer *pk, struct pxr_err *err)
 {
-	int e = 0;
+	int r = 0;
 
 	if (pk == NULL)
 		return 0;
-	/* Every file is closed, whatever the others do. */
-	close_fd(pk->xfd, &e);
-	close_fd(pk->yfd, &e);
-	close_fd(pk->sfd, &e);
-	close_fd(pk->ffd, &e);
-	close_fd(pk->tfd, &e);
-	if (e != 0)
-		pxr_seterr(err, PXR_E_IO, "%s: close: %s", pk->x, strerror(e));
+	/* Every file is closed, whatever the others do.  An fd is open
+	 * only if its name was made. */
+	close_fd(pk->xfd, pk->x, &r, err);
+	close_fd(pk->yfd, pk->y, &r, err);
+	close_fd(pk->sfd, pk->status, &r, err);
+	close_fd(pk->ffd, pk->failures, &r, err);
+	close_fd(pk->tfd, pk->stats, &r, err);
 	free(pk->buf);
 	free(pk->x);
+	free(pk->y);
+	free(pk->status);
+	free(pk->failures);
+	free(pk->stats);
 	free(pk);
-	return e != 0 ? -1 : 0;
+	return r;
 }

@@ -5,8 +5,10 @@
  * Rules (IJG, libarchive): the library never prints and never exits.  A
  * function that can fail fills a caller-owned struct pxr_err and returns -1
  * (or NULL); the programs print it (cmd/fe).  Signals are the programs'.
- * There is no global state but constant tables, the CRC tables built on
- * first use, and the CPU's vector level, found once (util.c).
+ * There is no global state but constant tables (CRC-32C's among them,
+ * made by lib/mkcrc32c.py), the CPU's vector level, found once (util.c),
+ * and the two buffers of pxr-list's reasons for a member it cannot read
+ * (list_emit.c).
  */
 #ifndef PXR_H
 #define PXR_H
@@ -188,7 +190,9 @@ int pxr_forward(struct pxr_reader *rd, struct pxr_writer *wr,
  */
 int pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec,
     int fd, int64_t off, struct pxr_err *err);
-/* Flushes and closes; reports a failed close.  Always frees wr. */
+/* Closes the file pxr_writer_open opened (stdout stays open), reporting
+ * a failed close; nothing is buffered (each record goes out as it is
+ * written).  Always frees wr. */
 int pxr_writer_close(struct pxr_writer *wr, struct pxr_err *err);
 
 /* util.c */

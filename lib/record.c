@@ -1,10 +1,10 @@
 /*
- * record.c: the pxr stream (pxr(5)): encoding, validating, reading and
- * writing records.  A reader checks every field against the bounds in pxr.h
- * before it allocates or trusts anything, and names the stream, the byte
- * offset and the record in every error.
+ * record.c: records of the pxr stream (pxr(5)): made empty or made
+ * failures, their fields checked against the bounds in pxr.h (the reader
+ * checks them before it allocates or trusts anything, the writer before it
+ * writes), their header encoded.  The reader is record_read.c, the writer
+ * record_write.c.
  */
-#define _GNU_SOURCE /* F_SETPIPE_SZ, splice */
 #include "record_int.h"
 
 void

@@ -131,6 +131,7 @@ get64(const unsigned char *p)
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
+/* Fills err with a stream error: "<stream>: byte N: " and the message. */
 #define STREAM_ERR(rd, err, code, off, fmt, ...)                               \
 	pxr_seterr((err), (code), "%s: byte %llu: " fmt, (rd)->name,           \
 	    (unsigned long long)(off), __VA_ARGS__)

@@ -3,7 +3,7 @@
  * at a time, its CRCs checked, the payload handed out in place where it
  * fits the input buffer.
  */
-#define _GNU_SOURCE /* F_SETPIPE_SZ, splice */
+#define _GNU_SOURCE /* memmem */
 #include "record_int.h"
 
 struct pxr_reader *
@@ -124,9 +124,10 @@ record_consume(struct pxr_reader *rd, size_t n)
 }
 
 /*
- * Copies len bytes of input to dst: first what the buffer holds, then
- * straight from the fd (big payloads skip the buffer).  Returns the bytes
- * copied (less than len at end of input) or -1.
+ * Copies len bytes of input to dst: first what the buffer holds, then the
+ * rest through the buffer when it is under half of it, else straight from
+ * the fd (big payloads skip the buffer).  Returns the bytes copied (less
+ * than len at end of input) or -1.
  */
 ssize_t
 record_read_into(struct pxr_reader *rd, unsigned char *dst, size_t len,
@@ -165,7 +166,6 @@ record_read_into(struct pxr_reader *rd, unsigned char *dst, size_t len,
 	return (ssize_t)got;
 }
 
-/* Prefix of every stream error: "<stream>: byte N: ". */
 /*
  * Checks the header at ibuf[ipos] (magic, version, name length, header
  * CRC) without consuming it.  Returns 1 if good, 0 at a clean end, -1.

@@ -5,8 +5,9 @@
 #define _GNU_SOURCE /* F_SETPIPE_SZ, splice */
 #include "record_int.h"
 
-/* ---- reader ---- */
-
+/* The reader's and the writer's: a pipe's buffer made PIPE_SIZE
+ * (F_SETPIPE_SZ) where the kernel allows; anything else is left as it
+ * is. */
 void
 record_grow_pipe(int fd)
 {
@@ -37,8 +38,9 @@ pxr_writer_fdopen(int fd, const char *name, int flags, struct pxr_err *err)
 		return NULL;
 	}
 	wr->fd = fd;
-	/* A closed reader gives "write error: Broken pipe" where the program
-	 * ignores SIGPIPE, as every pxr program does (cmd/fe: fe_start). */
+	/* A closed reader gives "write error on <name>: Broken pipe" where
+	 * the program ignores SIGPIPE, as every pxr program does (cmd/fe:
+	 * fe_start). */
 	record_grow_pipe(fd);
 	return wr;
 }

@@ -199,6 +199,26 @@ for i in range(0, len(d), 65536):
 	umount small
 }
 
+@test "pxr-pack: a close that fails after writes (NFS's delayed write error) names its file, exit 2" {
+	# failclose.c makes close fail with EIO for a written "pxr-eio" file.
+	cc -shared -fPIC -o failclose.so "$TOP/tests/test_helper/failclose.c"
+	# An ASan build wants its runtime first; this shim only replaces close
+	# and pwrite.
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	# --create -N writes X's .npy header, then closes it.
+	run -2 --separate-stderr env LD_PRELOAD="$PWD/failclose.so" \
+	    pxr-pack --create 2 --size 4x3 -N X.pxr-eio Y.npy
+	assert_output ""
+	assert_equal "$stderr" "pxr-pack: X.pxr-eio: close: Input/output error"
+	# Packing writes Y's labels; Y's close fails, not X's.
+	pxr-pack --create 2 --size 4x3 X.raw Y.pxr-eio
+	mkpixels in.pxr 4x3x3 4x3x3
+	run -2 --separate-stderr env LD_PRELOAD="$PWD/failclose.so" \
+	    pxr-pack X.raw Y.pxr-eio < in.pxr
+	assert_output ""
+	assert_equal "$stderr" "pxr-pack: Y.pxr-eio: close: Input/output error"
+}
+
 @test "pxr-pack: --create without room on ext4 leaves X sparse and the disk as it was" {
 	# ext4 keeps what a failed fallocate got; pxr-pack must not fill the
 	# disk with it.

@@ -1,35 +1,44 @@
 /*
  * test_decode.c: the scale choice at its boundaries, format sniffing and
- * the description of non-images, and decoding every prefix and many
- * damaged copies of a JPEG made here (none may crash, leak or hang; each
- * gives pixels of the declared size or a failure).
+ * the description of non-images, decoding every prefix and many damaged
+ * copies of a JPEG made here (none may crash, leak or hang; each gives
+ * pixels of the declared size or a failure), parts asked outside the
+ * image (decoded whole), and the row loop's end when libjpeg's source
+ * suspends.
  */
+#include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jerror.h>
 #include <jpeglib.h>
 
 #include "decode.h"
+#include "decode_int.h"
 #include "pxr.h"
 #include "unit.h"
 
-/* A w x h RGB JPEG of a smooth pattern, in malloc'd memory. */
+/* A w x h JPEG of a smooth pattern, RGB or (cmyk) CMYK, in malloc'd
+ * memory. */
 static unsigned char *
-make_jpeg(unsigned w, unsigned h, int progressive, unsigned long *len)
+make_jpeg_cs(unsigned w, unsigned h, int progressive, int cmyk,
+    unsigned long *len)
 {
 	struct jpeg_compress_struct c;
 	struct jpeg_error_mgr jerr;
 	unsigned char *out = NULL, *row;
+	int comps = cmyk ? 4 : 3;
 
-	row = malloc((size_t)w * 3);
+	row = malloc((size_t)w * comps);
 	c.err = jpeg_std_error(&jerr);
 	jpeg_create_compress(&c);
 	jpeg_mem_dest(&c, &out, len);
 	c.image_width = w;
 	c.image_height = h;
-	c.input_components = 3;
-	c.in_color_space = JCS_RGB;
+	c.input_components = comps;
+	c.in_color_space = cmyk ? JCS_CMYK : JCS_RGB;
 	jpeg_set_defaults(&c);
 	jpeg_set_quality(&c, 90, TRUE);
 	if (progressive)
@@ -37,11 +46,13 @@ make_jpeg(unsigned w, unsigned h, int progressive, unsigned long *len)
 	jpeg_start_compress(&c, TRUE);
 	while (c.next_scanline < h) {
 		for (unsigned x = 0; x < w; x++) {
-			row[3 * x] = (unsigned char)(x * 255 / w);
-			row[3 * x + 1] =
-			    (unsigned char)(c.next_scanline * 255 / h);
-			row[3 * x + 2] =
-			    (unsigned char)((x ^ c.next_scanline) * 7);
+			unsigned char *p = row + (size_t)comps * x;
+
+			p[0] = (unsigned char)(x * 255 / w);
+			p[1] = (unsigned char)(c.next_scanline * 255 / h);
+			p[2] = (unsigned char)((x ^ c.next_scanline) * 7);
+			if (cmyk)
+				p[3] = (unsigned char)(x + c.next_scanline);
 		}
 		jpeg_write_scanlines(&c, &row, 1);
 	}
@@ -49,6 +60,12 @@ make_jpeg(unsigned w, unsigned h, int progressive, unsigned long *len)
 	jpeg_destroy_compress(&c);
 	free(row);
 	return out;
+}
+
+static unsigned char *
+make_jpeg(unsigned w, unsigned h, int progressive, unsigned long *len)
+{
+	return make_jpeg_cs(w, h, progressive, 0, len);
 }
 
 static int
@@ -215,6 +232,202 @@ test_damage(int progressive)
 	free(jpg);
 }
 
+/* pxr_decode_part's need: the rectangle in ctx, whatever the size. */
+static void
+need_fixed(void *ctx, uint32_t w, uint32_t h, struct pxr_rect *need)
+{
+	(void)w;
+	(void)h;
+	*need = *(const struct pxr_rect *)ctx;
+}
+
+/*
+ * A part asked outside the image, or empty, is decoded whole: wider or
+ * taller than the image, or with x + w or y + h past 2^32 (in 32 bits
+ * they would wrap to a small end).  A part inside it, even at the far
+ * edge, is decoded as a part.
+ */
+static void
+test_part_outside(void)
+{
+	enum { W = 128, H = 64 };
+
+	const struct {
+		struct pxr_rect need;
+		int whole;
+		enum pxr_decode_policy policy;
+	} cases[] = {
+		{ { 64, 16, 16, 16 }, 0, PXR_DECODE_DEFAULT },
+		{ { W - 16, 0, 16, H }, 0, PXR_DECODE_DEFAULT },
+		{ { W - 8, 0, W + 8, H }, 1, PXR_DECODE_DEFAULT },
+		{ { 0, 0, W + 1, H }, 1, PXR_DECODE_DEFAULT },
+		{ { 16, 0, UINT32_MAX - 8, H }, 1, PXR_DECODE_DEFAULT },
+		{ { 0, 8, W, UINT32_MAX - 4 }, 1, PXR_DECODE_DEFAULT },
+		{ { UINT32_MAX, 0, 16, H }, 1, PXR_DECODE_DEFAULT },
+		{ { 0, 0, 0, H }, 1, PXR_DECODE_DEFAULT },
+		/* Under the default policy the old check read rows past the
+		 * last for ever; strict made libjpeg's warning a failure. */
+		{ { 0, 0, W, H + 1 }, 1, PXR_DECODE_STRICT },
+	};
+
+	unsigned long len = 0;
+	unsigned char *jpg = make_jpeg(W, H, 0, &len);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pxr_decode_opts o = { .max_pixels =
+						 PXR_DECODE_MAX_PIXELS,
+			.policy = cases[i].policy };
+		struct pxr_rect need = cases[i].need;
+		struct pxr_decode_part part = { .need = need_fixed,
+			.ctx = &need };
+		struct pxr_decoder *dec = pxr_decoder_new(&o, NULL);
+		struct pxr_record rec;
+		struct pxr_err err;
+		int r;
+
+		pxr_record_init(&rec);
+		rec.kind = PXR_KIND_ENCODED;
+		rec.payload = jpg;
+		rec.payload_len = len;
+		r = pxr_decode_part(dec, &rec, &part, &err);
+		UNIT_CHECK(r == 0, "case %zu: %d, %s", i, r,
+		    r == -1 ? err.msg : "");
+		if (r != 0) {
+			pxr_decoder_free(dec);
+			continue;
+		}
+		EXPECT_INT(part.fw, W);
+		EXPECT_INT(part.fh, H);
+		if (cases[i].whole) {
+			UNIT_CHECK(part.have.x == 0 && part.have.y == 0 &&
+				part.have.w == W && part.have.h == H,
+			    "case %zu: have %u,%u %ux%u, not the whole image",
+			    i, part.have.x, part.have.y, part.have.w,
+			    part.have.h);
+			EXPECT_INT(rec.payload_len, W * H * 3);
+		} else {
+			UNIT_CHECK(part.have.w < W && part.have.x <= need.x &&
+				part.have.x + part.have.w >= need.x + need.w &&
+				part.have.y == need.y && part.have.h == need.h,
+			    "case %zu: have %u,%u %ux%u, not a part around "
+			    "the need",
+			    i, part.have.x, part.have.y, part.have.w,
+			    part.have.h);
+			EXPECT_INT(rec.payload_len,
+			    (size_t)part.have.w * part.have.h * 3);
+		}
+		EXPECT_INT(rec.width, part.have.w);
+		EXPECT_INT(rec.height, part.have.h);
+		pxr_decoder_free(dec);
+	}
+	free(jpg);
+}
+
+/* A source of the first n bytes of a JPEG that suspends at their end, as
+ * a source that waits for more data does; pxr's own (jpeg_mem_src) never
+ * suspends. */
+struct suspending_src {
+	struct jpeg_source_mgr pub;
+	unsigned suspended;
+};
+
+static void
+src_init(j_decompress_ptr ci)
+{
+	(void)ci;
+}
+
+static boolean
+src_fill(j_decompress_ptr ci)
+{
+	struct suspending_src *s = (struct suspending_src *)ci->src;
+
+	/* Asked again and again with nothing new: the caller loops. */
+	if (++s->suspended > 100)
+		ERREXIT(ci, JERR_INPUT_EMPTY);
+	return FALSE;
+}
+
+static void
+src_skip(j_decompress_ptr ci, long n)
+{
+	struct jpeg_source_mgr *s = ci->src;
+	size_t k = n > 0 ? (size_t)n : 0;
+
+	if (k > s->bytes_in_buffer)
+		k = s->bytes_in_buffer;
+	s->next_input_byte += k;
+	s->bytes_in_buffer -= k;
+}
+
+static void
+src_term(j_decompress_ptr ci)
+{
+	(void)ci;
+}
+
+/*
+ * decode_jpeg_rows over a source that suspends half way through the scan
+ * data: jpeg_read_scanlines then returns 0 rows.  The loop must stop with
+ * "JPEG data ends early" after the rows the data held, not ask again for
+ * ever (src_fill stops it, through libjpeg's error exit, at its 101st
+ * call).  RGB and CMYK take different loops.
+ */
+static void
+test_rows_suspend(int cmyk)
+{
+	struct pxr_decode_opts o = { .max_pixels = PXR_DECODE_MAX_PIXELS };
+	/* Static: read after libjpeg's error exit (longjmp). */
+	static struct suspending_src src;
+	struct pxr_decoder *dec = pxr_decoder_new(&o, NULL);
+	struct jpeg_decompress_struct *ci = &dec->cinfo;
+	unsigned long len = 0;
+	unsigned char *jpg = make_jpeg_cs(256, 128, 0, cmyk, &len);
+	size_t sos = 2;
+	int r;
+
+	while (sos + 1 < len && !(jpg[sos] == 0xff && jpg[sos + 1] == 0xda))
+		sos++;
+	src = (struct suspending_src){ .pub = { .init_source = src_init,
+					   .fill_input_buffer = src_fill,
+					   .skip_input_data = src_skip,
+					   .resync_to_restart =
+					       jpeg_resync_to_restart,
+					   .term_source = src_term } };
+	src.pub.next_input_byte = jpg;
+	src.pub.bytes_in_buffer = sos + (len - sos) / 2;
+	if (setjmp(dec->jerr.jb)) {
+		UNIT_CHECK(0,
+		    "%s: the row loop went on after the source "
+		    "suspended (%u times): %s",
+		    cmyk ? "CMYK" : "RGB", src.suspended, dec->fail);
+		goto out;
+	}
+	ci->src = &src.pub;
+	EXPECT_INT(jpeg_read_header(ci, TRUE), JPEG_HEADER_OK);
+	ci->out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
+	EXPECT_INT(jpeg_start_decompress(ci), TRUE);
+	if (decode_reserve(&dec->buf, &dec->cap,
+		(size_t)ci->output_width * ci->output_height * 3) == -1 ||
+	    decode_reserve(&dec->row, &dec->rowcap,
+		(size_t)ci->output_width * 4) == -1) {
+		UNIT_CHECK(0, "out of memory");
+		goto out;
+	}
+	r = decode_jpeg_rows(dec, 3, cmyk, ci->output_height);
+	EXPECT_INT(r, -1);
+	EXPECT_STR_CONTAINS(dec->fail, "JPEG data ends early");
+	UNIT_CHECK(ci->output_scanline > 0 &&
+		ci->output_scanline < ci->output_height,
+	    "%u of %u rows before the cut", ci->output_scanline,
+	    ci->output_height);
+out:
+	jpeg_abort_decompress(ci);
+	ci->src = NULL;
+	pxr_decoder_free(dec);
+	free(jpg);
+}
+
 int
 main(void)
 {
@@ -223,5 +436,8 @@ main(void)
 	test_exif();
 	test_damage(0);
 	test_damage(1);
+	test_part_outside();
+	test_rows_suspend(0);
+	test_rows_suspend(1);
 	UNIT_DONE();
 }

@@ -1,9 +1,15 @@
 /*
  * test_pack.c: where each sample goes in each layout (the julia layout is
  * [N][C][W][H] in C order), the way back, the per-channel sums, and the
- * recipe's parsing and differences, and a packer's files all closed
- * when one of them fails to close.
+ * recipe's parsing and differences; a packer's files all closed when one
+ * of them fails to close; and the message of every failed write, close
+ * and rename of a set's files (made to fail here, see "Faults").
  */
+#define _GNU_SOURCE /* syscall */
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +22,102 @@
 #include "pack_int.h"
 #include "recipe.h"
 #include "unit.h"
+
+/* err's message is want, exactly. */
+#define EXPECT_MSG(err, want)                                                  \
+	UNIT_CHECK(strcmp((err).msg, (want)) == 0,                             \
+	    "message \"%s\", not \"%s\"", (err).msg, (want))
+
+/*
+ * Faults.  This program has its own close(2), write(2) and pwrite(2):
+ * libpxr.a, linked into it, calls them (libc's own calls, fclose's close
+ * among them, do not).  They are the system's, but on the one file that
+ * fault_set names (by device and inode, so that the file must exist):
+ *   FAULT_CLOSE  a close after a write to it fails with EIO (the fd is
+ *                closed all the same), as NFS reports a lost write-back;
+ *   FAULT_FULL   the first write stores half its bytes (none of one
+ *                byte), the next fails with ENOSPC, as a disk fills.
+ */
+enum fault_kind { FAULT_NONE, FAULT_CLOSE, FAULT_FULL };
+
+static struct {
+	enum fault_kind kind;
+	dev_t dev;
+	ino_t ino;
+	int wrote, cut;
+} fault;
+
+static void
+fault_set(enum fault_kind kind, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1) {
+		perror(path);
+		exit(2);
+	}
+	fault.kind = kind;
+	fault.dev = st.st_dev;
+	fault.ino = st.st_ino;
+	fault.wrote = fault.cut = 0;
+}
+
+static int
+fault_on(int fd)
+{
+	struct stat st;
+
+	return fault.kind != FAULT_NONE && fstat(fd, &st) == 0 &&
+	    st.st_dev == fault.dev && st.st_ino == fault.ino;
+}
+
+/* How many of n bytes a write to fd may store; -1 with errno set. */
+static ssize_t
+fault_write(int fd, size_t *n)
+{
+	if (!fault_on(fd))
+		return 0;
+	fault.wrote = 1;
+	if (fault.kind != FAULT_FULL)
+		return 0;
+	if (fault.cut || *n < 2) {
+		errno = ENOSPC;
+		return -1;
+	}
+	fault.cut = 1;
+	*n /= 2;
+	return 0;
+}
+
+int
+close(int fd)
+{
+	int fail = fault.kind == FAULT_CLOSE && fault.wrote && fault_on(fd);
+
+	if (syscall(SYS_close, fd) == -1)
+		return -1;
+	if (fail) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+ssize_t
+write(int fd, const void *buf, size_t n)
+{
+	if (fault_write(fd, &n) == -1)
+		return -1;
+	return syscall(SYS_write, fd, buf, n);
+}
+
+ssize_t
+pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	if (fault_write(fd, &n) == -1)
+		return -1;
+	return syscall(SYS_pwrite64, fd, buf, n, off);
+}
 
 static void
 test_layouts(void)
@@ -102,18 +204,24 @@ is_open(int fd)
 	return fcntl(fd, F_GETFD) != -1 || errno != EBADF;
 }
 
-/* Removes the set's files in dir, and dir. */
+/* Removes dir and everything in it (files and folders of files). */
 static void
 remove_set(const char *dir)
 {
-	static const char *const files[] = { "X.raw", "Y.raw", "X.raw.status",
-		"X.raw.stats", "X.raw.meta" };
-	char path[PATH_MAX + 16];
+	DIR *d = opendir(dir);
+	struct dirent *e;
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		char path[PATH_MAX + 256];
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path) == -1 && errno == EISDIR)
+			remove_set(path);
 	}
+	if (d != NULL)
+		closedir(d);
 	rmdir(dir);
 }
 
@@ -122,7 +230,8 @@ remove_set(const char *dir)
 static void
 test_packer_close(void)
 {
-	char dir[PATH_MAX], x[PATH_MAX + 8], y[PATH_MAX + 8];
+	char dir[PATH_MAX], x[PATH_MAX + 8], y[PATH_MAX + 8],
+	    want[3 * PATH_MAX];
 	struct pxr_pack_meta m = { .n = 2,
 		.width = 4,
 		.height = 3,
@@ -142,12 +251,214 @@ test_packer_close(void)
 	fds[0] = pk->yfd, fds[1] = pk->sfd, fds[2] = pk->ffd, fds[3] = pk->tfd;
 	close(pk->xfd);
 	EXPECT_INT(pxr_packer_close(pk, &err), -1);
-	EXPECT_STR_CONTAINS(err.msg, "close");
+	snprintf(want, sizeof(want), "%s: close: Bad file descriptor", x);
+	EXPECT_MSG(err, want);
 	EXPECT_INT(fds[0] != -1 && fds[1] != -1, 1);
 	for (int i = 0; i < 4; i++)
 		if (fds[i] != -1)
 			EXPECT_INT(is_open(fds[i]), 0);
+	/* The message names the file whose close failed. */
+	if ((pk = pxr_packer_open(x, y, &err)) == NULL)
+		goto out;
+	close(pk->yfd);
+	EXPECT_INT(pxr_packer_close(pk, &err), -1);
+	snprintf(want, sizeof(want), "%s: close: Bad file descriptor", y);
+	EXPECT_MSG(err, want);
 out:
+	remove_set(dir);
+}
+
+/* A pixel record of m's size, its samples 0, 1, 2... */
+static void
+pixel_record(struct pxr_record *rec, const struct pxr_pack_meta *m,
+    uint64_t index, unsigned char *pix)
+{
+	size_t n = (size_t)m->width * m->height * m->channels;
+
+	for (size_t i = 0; i < n; i++)
+		pix[i] = (unsigned char)i;
+	pxr_record_init(rec);
+	rec->kind = PXR_KIND_PIXELS;
+	rec->index = index;
+	rec->label = 7;
+	rec->name = "img.JPEG";
+	rec->name_len = 8;
+	rec->width = m->width;
+	rec->height = m->height;
+	rec->channels = m->channels;
+	rec->payload = pix;
+	rec->payload_len = n;
+}
+
+/* The status byte of image i of the set x. */
+static int
+status_of(const char *x, uint64_t i)
+{
+	char path[PATH_MAX + 16];
+	unsigned char st = 0xff;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.status", x);
+	if ((fd = open(path, O_RDONLY)) != -1) {
+		if (pread(fd, &st, 1, (off_t)i) != 1)
+			st = 0xff;
+		close(fd);
+	}
+	return st;
+}
+
+/*
+ * --create's .npy headers: a close of X that fails after the header's
+ * write, and a disk that fills in the middle of it, each say so with the
+ * file's name and the real error (once, the close's failure returned -1
+ * with err never filled: pxr-pack printed what the stack held).
+ */
+static void
+test_create_faults(void)
+{
+	char dir[PATH_MAX], x[PATH_MAX + 8], y[PATH_MAX + 8],
+	    want[3 * PATH_MAX];
+	struct pxr_pack_meta m = { .n = 2,
+		.width = 4,
+		.height = 3,
+		.channels = 3,
+		.header = PXR_NPY_HEADER,
+		.base = 1 };
+	struct pxr_err err;
+
+	unit_tmpdir(dir, sizeof(dir), "pxr-unit-pack");
+	snprintf(x, sizeof(x), "%s/X.npy", dir);
+	snprintf(y, sizeof(y), "%s/Y.npy", dir);
+	EXPECT_INT(pxr_pack_create(x, y, &m, 0, &err), 0);
+
+	fault_set(FAULT_CLOSE, x);
+	strcpy(err.msg, "(not filled)");
+	EXPECT_INT(pxr_pack_create(x, y, &m, PXR_PACK_OVERWRITE, &err), -1);
+	snprintf(want, sizeof(want), "%s: close: Input/output error", x);
+	EXPECT_MSG(err, want);
+
+	fault_set(FAULT_FULL, x);
+	strcpy(err.msg, "(not filled)");
+	EXPECT_INT(pxr_pack_create(x, y, &m, PXR_PACK_OVERWRITE, &err), -1);
+	snprintf(want, sizeof(want),
+	    "write error on %s: No space left on device", x);
+	EXPECT_MSG(err, want);
+
+	fault_set(FAULT_FULL, y);
+	EXPECT_INT(pxr_pack_create(x, y, &m, PXR_PACK_OVERWRITE, &err), -1);
+	snprintf(want, sizeof(want),
+	    "write error on %s: No space left on device", y);
+	EXPECT_MSG(err, want);
+	fault.kind = FAULT_NONE;
+	remove_set(dir);
+}
+
+/*
+ * A record's writes: each file that fills names itself (not "the
+ * labels"), with ENOSPC, and leaves the image not done; a close that
+ * fails names its file.
+ */
+static void
+test_put_faults(void)
+{
+	char dir[PATH_MAX], x[PATH_MAX + 8], y[PATH_MAX + 8],
+	    path[2 * PATH_MAX + 512], want[3 * PATH_MAX + 512];
+	char host[256] = "host";
+	struct pxr_pack_meta m = { .n = 2,
+		.width = 4,
+		.height = 3,
+		.channels = 3,
+		.base = 1 };
+	static const char *const files[] = { "Y", ".stats", ".status" };
+	unsigned char pix[4 * 3 * 3];
+	struct pxr_packer *pk;
+	struct pxr_record rec;
+	struct pxr_err err;
+	int fd;
+
+	unit_tmpdir(dir, sizeof(dir), "pxr-unit-pack");
+	snprintf(x, sizeof(x), "%s/X.raw", dir);
+	snprintf(y, sizeof(y), "%s/Y.raw", dir);
+	EXPECT_INT(pxr_pack_create(x, y, &m, 0, &err), 0);
+	pk = pxr_packer_open(x, y, &err);
+	UNIT_CHECK(pk != NULL, "pxr_packer_open: %s", err.msg);
+	if (pk == NULL)
+		goto out;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (strcmp(files[i], "Y") == 0)
+			snprintf(path, sizeof(path), "%s", y);
+		else
+			snprintf(path, sizeof(path), "%s%s", x, files[i]);
+		fault_set(FAULT_FULL, path);
+		pixel_record(&rec, &m, 0, pix);
+		strcpy(err.msg, "(not filled)");
+		EXPECT_INT(pxr_packer_put(pk, &rec, &err), -1);
+		snprintf(want, sizeof(want),
+		    "write error on %s: No space left on device", path);
+		EXPECT_MSG(err, want);
+		EXPECT_INT(status_of(x, 0), PXR_STATUS_MISSING);
+	}
+	/* The failures file, made beforehand so that it has an inode. */
+	(void)gethostname(host, sizeof(host) - 1);
+	snprintf(path, sizeof(path), "%s.failures.%s.%ld", x, host,
+	    (long)getpid());
+	if ((fd = open(path, O_WRONLY | O_CREAT, 0666)) != -1)
+		close(fd);
+	fault_set(FAULT_FULL, path);
+	pixel_record(&rec, &m, 1, pix);
+	pxr_record_fail(&rec, "a reason long enough to be cut in two");
+	EXPECT_INT(pxr_packer_put(pk, &rec, &err), -1);
+	snprintf(want, sizeof(want),
+	    "write error on %s: No space left on device", path);
+	EXPECT_MSG(err, want);
+	EXPECT_INT(status_of(x, 1), PXR_STATUS_MISSING);
+	/* Y's close, after a record's write, fails. */
+	fault_set(FAULT_CLOSE, y);
+	pixel_record(&rec, &m, 0, pix);
+	EXPECT_INT(pxr_packer_put(pk, &rec, &err), 0);
+	EXPECT_INT(status_of(x, 0), PXR_STATUS_OK);
+	strcpy(err.msg, "(not filled)");
+	EXPECT_INT(pxr_packer_close(pk, &err), -1);
+	snprintf(want, sizeof(want), "%s: close: Input/output error", y);
+	EXPECT_MSG(err, want);
+out:
+	fault.kind = FAULT_NONE;
+	remove_set(dir);
+}
+
+/*
+ * --finish's manifest: when its rename fails (a folder is in the way),
+ * the message says so, and the temporary file is not left behind.
+ */
+static void
+test_finish_rename(void)
+{
+	char dir[PATH_MAX], x[PATH_MAX + 8], y[PATH_MAX + 8],
+	    man[PATH_MAX + 32], tmp[PATH_MAX + 32], want[3 * PATH_MAX];
+	struct pxr_pack_meta m = { .n = 1,
+		.width = 4,
+		.height = 3,
+		.channels = 3,
+		.base = 1 };
+	struct pxr_pack_report rep;
+	struct pxr_err err;
+
+	unit_tmpdir(dir, sizeof(dir), "pxr-unit-pack");
+	snprintf(x, sizeof(x), "%s/X.raw", dir);
+	snprintf(y, sizeof(y), "%s/Y.raw", dir);
+	snprintf(man, sizeof(man), "%s.manifest.json", x);
+	snprintf(tmp, sizeof(tmp), "%s.manifest.json.tmp", x);
+	EXPECT_INT(pxr_pack_create(x, y, &m, 0, &err), 0);
+	snprintf(want, sizeof(want), "%s/in-the-way", man);
+	if (mkdir(man, 0777) == -1 || mkdir(want, 0777) == -1) {
+		perror(man);
+		exit(2);
+	}
+	EXPECT_INT(pxr_pack_finish(x, y, NULL, -1, &rep, NULL, NULL, &err), -1);
+	snprintf(want, sizeof(want), "%s: rename to %s: Is a directory", tmp,
+	    man);
+	EXPECT_MSG(err, want);
+	EXPECT_INT(access(tmp, F_OK) == -1 && errno == ENOENT, 1);
 	remove_set(dir);
 }
 
@@ -158,5 +469,8 @@ main(void)
 	test_sums();
 	test_recipe();
 	test_packer_close();
+	test_create_faults();
+	test_put_faults();
+	test_finish_rename();
 	UNIT_DONE();
 }
