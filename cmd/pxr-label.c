@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classes.h"
 #include "fe.h"
 #include "label.h"
 
@@ -39,7 +40,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ FE_ROW("print-synsets", 0, FE_FLAG, &o->print, NULL,
 		    "print the synset list used and exit") },
 		{ FE_ROW("synsets", 0, FE_TEXT, &o->synsets, "F",
-		    "the class list: first token per line\n"
+		    "the class list: a WNID first per line\n"
 		    "(default: the val labels' sorted WNIDs)") },
 		{ FE_ROW("val-labels", 0, FE_TEXT, &o->val_labels, "F",
 		    "validation labels: one WNID per line,\n"
@@ -146,8 +147,16 @@ main(int argc, char **argv)
 	l.lb = load(&o);
 	l.base = o.base;
 	if (o.print) {
-		for (size_t i = 0; i < pxr_labeler_nsynsets(l.lb); i++)
-			puts(pxr_labeler_synset(l.lb, i));
+		char esc[PXR_CLASS_ESC_SIZE];
+		struct pxr_err err;
+
+		/* A class list again, folder names escaped. */
+		for (size_t i = 0; i < pxr_labeler_nsynsets(l.lb); i++) {
+			if (pxr_class_escape(esc, sizeof(esc),
+				pxr_labeler_synset(l.lb, i), &err) == -1)
+				pxr_die(2, "%s", err.msg);
+			puts(esc);
+		}
 		pxr_labeler_free(l.lb);
 		if (fflush(stdout) == EOF || ferror(stdout))
 			pxr_die(2, "write error on <stdout>");

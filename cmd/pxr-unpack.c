@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classes.h"
 #include "fe.h"
 #include "unpack.h"
 
@@ -46,7 +47,7 @@ parse_args(int argc, char **argv, struct options *o)
 		    "with --classes: the first class's label (1)"),
 		{ FE_ROW("classes", 0, FE_TEXT, &o->classes, "FILE",
 		    "with --sheet: the class list, to caption each\n"
-		    "image with its class's words (or WNID)") },
+		    "image with its class's words (or name)") },
 		{ FE_ROW("force", 'f', FE_FLAG, &o->force, NULL,
 		    "with --tensor, write records even to a terminal") },
 		{ FE_ROW("format", 0, FE_CALL, &o->fmt, "F",
@@ -183,9 +184,10 @@ main(int argc, char **argv)
 	if (o.tensor)
 		return from_tensor(&o);
 	if (o.classes &&
-	    ((text = pxr_read_all(o.classes, (size_t)1 << 26, &len, &err)) ==
-		    NULL ||
-		(u.names = pxr_class_captions(text, &u.nnames, &err)) == NULL))
+	    ((text = pxr_read_all(o.classes, PXR_CLASSES_FILE_MAX, &len,
+		  &err)) == NULL ||
+		(u.names = pxr_class_captions(o.classes, text, len, &u.nnames,
+		     &err)) == NULL))
 		pxr_die(2, "%s", err.msg);
 	if (o.cols && (u.sheet = pxr_sheet_new(o.cols, o.rows, &err)) == NULL)
 		pxr_die(2, "%s", err.msg);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classes.h"
 #include "label.h"
 #include "pxr.h"
 
@@ -27,10 +28,9 @@ struct pxr_labeler {
 	size_t nsyn;
 	char (*val)[PXR_WNID_LEN + 1]; /* val[i]: WNID of image i+1 */
 	size_t nval;
-	char **folders; /* folder mode: class names, sorted for lookup */
-	uint32_t *folder_cls;
-	char **folder_order;
-	size_t nfolders;
+	struct pxr_classes folders; /* folder mode: the class list */
+	uint32_t *folder_cls;       /* its indices sorted by id, for lookup */
+	size_t nfolders;            /* folders.n once it is loaded */
 };
 
 struct pxr_labeler *
@@ -51,10 +51,7 @@ pxr_labeler_free(struct pxr_labeler *lb)
 	free(lb->syn);
 	free(lb->order);
 	free(lb->val);
-	for (size_t i = 0; i < lb->nfolders; i++)
-		free(lb->folder_order[i]);
-	free(lb->folder_order);
-	free(lb->folders);
+	pxr_classes_free(&lb->folders);
 	free(lb->folder_cls);
 	free(lb);
 }
@@ -135,39 +132,35 @@ pxr_labeler_load_synsets(struct pxr_labeler *lb, const char *name,
     const char *buf, size_t len, struct pxr_err *err)
 {
 	char(*ids)[PXR_WNID_LEN + 1] = NULL;
-	size_t pos = 0, n = 0, cap = 0, lineno = 0, ln;
-	const char *s, *t;
+	struct pxr_classes cl;
+	size_t n;
 
-	while (next_line(buf, len, &pos, &s, &ln)) {
-		size_t tl = token(s, ln, &t);
-
-		lineno++;
-		if (tl == 0 || t[0] == '#')
-			continue;
-		if (!is_wnid(t, tl)) {
-			free(ids);
-			return pxr_seterr(err, PXR_E_FORMAT,
-			    "%s:%zu: not a WNID (n and 8 digits): '%.*s'", name,
-			    lineno, (int)(tl > 40 ? 40 : tl), t);
-		}
-		if (n == cap) {
-			void *p = realloc(ids,
-			    (cap = cap ? cap * 2 : 1024) * sizeof(*ids));
-
-			if (p == NULL) {
-				free(ids);
-				return pxr_seterr(err, PXR_E_NOMEM,
-				    "out of memory");
-			}
-			ids = p;
-		}
-		memcpy(ids[n], t, PXR_WNID_LEN);
-		ids[n++][PXR_WNID_LEN] = '\0';
-	}
-	if (n == 0) {
-		free(ids);
+	if (pxr_classes_parse(&cl, name, buf, len, err) == -1)
+		return -1;
+	if (cl.n == 0) {
+		pxr_classes_free(&cl);
 		return pxr_seterr(err, PXR_E_FORMAT, "%s: no synsets", name);
 	}
+	if ((ids = malloc(cl.n * sizeof(*ids))) == NULL) {
+		pxr_classes_free(&cl);
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < cl.n; i++) {
+		const char *t = cl.v[i].id;
+		size_t tl = strlen(t);
+
+		if (!is_wnid(t, tl)) {
+			pxr_seterr(err, PXR_E_FORMAT,
+			    "%s:%zu: not a WNID (n and 8 digits): '%.*s'", name,
+			    cl.v[i].line, (int)(tl > 40 ? 40 : tl), t);
+			free(ids);
+			pxr_classes_free(&cl);
+			return -1;
+		}
+		memcpy(ids[i], t, PXR_WNID_LEN + 1);
+	}
+	n = cl.n;
+	pxr_classes_free(&cl);
 	return set_synsets(lb, ids, n, name, err);
 }
 
@@ -320,74 +313,50 @@ pxr_labeler_derive_synsets(struct pxr_labeler *lb, struct pxr_err *err)
 	return set_synsets(lb, ids, n, "validation labels", err);
 }
 
-/* qsort_r's order of folder indices by their names (ctx). */
+/* qsort_r's order of folder indices by their names (ctx: the classes). */
 static int
 cmp_folder(const void *a, const void *b, void *ctx)
 {
-	char *const *names = ctx;
+	const struct pxr_class *c = ctx;
 
-	return strcmp(names[*(const uint32_t *)a], names[*(const uint32_t *)b]);
+	return strcmp(c[*(const uint32_t *)a].id, c[*(const uint32_t *)b].id);
 }
 
 int
 pxr_labeler_load_folders(struct pxr_labeler *lb, const char *name,
     const char *buf, size_t len, struct pxr_err *err)
 {
-	size_t pos = 0, lineno = 0, ln, cap = 0;
-	const char *s, *t;
+	struct pxr_classes *cl = &lb->folders;
 
-	while (next_line(buf, len, &pos, &s, &ln)) {
-		/* The first word, as --synsets reads it, so that a synset
-		 * list with words serves too; a folder name's spaces and
-		 * backslashes are written "\ " and "\\". */
-		char word[256];
-		size_t tl = 0, i = 0;
-
-		t = s;
-		lineno++;
-		while (i < ln && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r'))
-			i++;
-		for (; i < ln && t[i] != ' ' && t[i] != '\t' && t[i] != '\r';
-		     i++) {
-			if (t[i] == '\\' && i + 1 < ln)
-				i++;
-			if (tl == sizeof(word) - 1 || t[i] == '/')
-				return pxr_seterr(err, PXR_E_FORMAT,
-				    "%s:%zu: not a folder name: '%.*s'", name,
-				    lineno, (int)(ln > 40 ? 40 : ln), t);
-			word[tl++] = t[i];
-		}
-		if (tl == 0)
-			continue;
-		if (lb->nfolders == cap) {
-			char **p = realloc(lb->folder_order,
-			    (cap = cap ? cap * 2 : 64) * sizeof(*p));
-
-			if (p == NULL)
-				return pxr_seterr(err, PXR_E_NOMEM,
-				    "out of memory");
-			lb->folder_order = p;
-		}
-		if ((lb->folder_order[lb->nfolders] = strndup(word, tl)) ==
-		    NULL)
-			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-		lb->nfolders++;
-	}
-	if (lb->nfolders == 0)
+	pxr_classes_free(cl);
+	free(lb->folder_cls);
+	lb->folder_cls = NULL;
+	lb->nfolders = 0;
+	if (pxr_classes_parse(cl, name, buf, len, err) == -1)
+		return -1;
+	for (size_t i = 0; i < cl->n; i++)
+		if (strchr(cl->v[i].id, '/') != NULL)
+			return pxr_seterr(err, PXR_E_FORMAT,
+			    "%s:%zu: not a folder name: '%.40s'", name,
+			    cl->v[i].line, cl->v[i].id);
+	if (cl->n == 0)
 		return pxr_seterr(err, PXR_E_FORMAT, "%s: no classes", name);
+	if (cl->n > UINT32_MAX)
+		return pxr_seterr(err, PXR_E_FORMAT, "%s: too many classes",
+		    name);
 	/* A sorted permutation, for bsearch by name. */
-	if ((lb->folder_cls = malloc(lb->nfolders * sizeof(uint32_t))) == NULL)
+	if ((lb->folder_cls = malloc(cl->n * sizeof(uint32_t))) == NULL)
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-	for (size_t i = 0; i < lb->nfolders; i++)
+	for (size_t i = 0; i < cl->n; i++)
 		lb->folder_cls[i] = (uint32_t)i;
-	qsort_r(lb->folder_cls, lb->nfolders, sizeof(uint32_t), cmp_folder,
-	    lb->folder_order);
-	for (size_t i = 1; i < lb->nfolders; i++)
-		if (strcmp(lb->folder_order[lb->folder_cls[i - 1]],
-			lb->folder_order[lb->folder_cls[i]]) == 0)
+	qsort_r(lb->folder_cls, cl->n, sizeof(uint32_t), cmp_folder, cl->v);
+	for (size_t i = 1; i < cl->n; i++)
+		if (strcmp(cl->v[lb->folder_cls[i - 1]].id,
+			cl->v[lb->folder_cls[i]].id) == 0)
 			return pxr_seterr(err, PXR_E_FORMAT,
 			    "%s: class '%s' is listed twice", name,
-			    lb->folder_order[lb->folder_cls[i]]);
+			    cl->v[lb->folder_cls[i]].id);
+	lb->nfolders = cl->n;
 	return 0;
 }
 
@@ -405,7 +374,7 @@ folder_class(const struct pxr_labeler *lb, const char *name,
 	n = (size_t)(slash - name);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *c = lb->folder_order[lb->folder_cls[mid]];
+		const char *c = lb->folders.v[lb->folder_cls[mid]].id;
 		int r = strncmp(c, name, n);
 
 		if (r == 0 && c[n] != '\0')
@@ -432,7 +401,7 @@ pxr_labeler_nsynsets(const struct pxr_labeler *lb)
 const char *
 pxr_labeler_synset(const struct pxr_labeler *lb, size_t i)
 {
-	return lb->nfolders ? lb->folder_order[i] : lb->order[i];
+	return lb->nfolders ? lb->folders.v[i].id : lb->order[i];
 }
 
 /* The WNID a training name carries: the file name's n<8 digits>_ prefix,

@@ -18,9 +18,9 @@ struct pxr_labeler;
 struct pxr_labeler *pxr_labeler_new(struct pxr_err *err);
 void pxr_labeler_free(struct pxr_labeler *lb);
 
-/* Reads the synset list: the first token of each non-empty line, in order
- * (line i is class i).  buf need not be NUL-terminated.  0 or -1 with the
- * line number in err. */
+/* Reads the synset list, a class list (lib/classes.h) whose ids are WNIDs,
+ * class i its i-th class line.  buf need not be NUL-terminated.  0 or -1
+ * with the line number in err. */
 int pxr_labeler_load_synsets(struct pxr_labeler *lb, const char *name,
     const char *buf, size_t len, struct pxr_err *err);
 
@@ -37,8 +37,9 @@ int pxr_labeler_derive_synsets(struct pxr_labeler *lb, struct pxr_err *err);
 
 /*
  * Folder mode (torchvision's ImageFolder): an image's class is the first
- * folder of its name, looked up in the list given here (one class name per
- * line, the whole line, no '/'); 0 or -1 with name:line in err.
+ * folder of its name, looked up in the class list given here
+ * (lib/classes.h: each line's first word, unescaped, a folder name with
+ * no '/'); 0 or -1 with name:line in err.
  */
 int pxr_labeler_load_folders(struct pxr_labeler *lb, const char *name,
     const char *buf, size_t len, struct pxr_err *err);

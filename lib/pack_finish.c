@@ -2,6 +2,7 @@
  * pack_finish.c: the end of a set: synced, counted, its statistics from
  * the images' sums, and its manifest written.
  */
+#include "classes.h"
 #include "pack_int.h"
 
 static int
@@ -219,64 +220,29 @@ json_numbers(FILE *fp, const char *key, const double *v, uint32_t n,
 	fputc(']', fp);
 }
 
-/* The classes of the synset file: "synsets" (first words) and, where
- * the lines have them, "words" (the rest of each line). */
-static int
-json_classes(FILE *fp, const char *synsets, struct pxr_err *err)
+/* The classes of the class list (lib/classes.h), if one was given:
+ * "synsets", the ids, and, where a line has a description, "words", the
+ * descriptions, an empty one for a line without. */
+static void
+json_classes(FILE *fp, const struct pxr_classes *cl)
 {
-	FILE *in;
-	char line[1024];
-	int first = 1, words = 0;
-	long start;
+	int words = 0;
 
 	fputs(",\n  \"synsets\": [", fp);
-	if (synsets == NULL) {
-		fputc(']', fp);
-		return 0;
+	for (size_t i = 0; i < cl->n; i++) {
+		fputs(i ? ", " : "", fp);
+		json_str(fp, cl->v[i].id, strlen(cl->v[i].id));
+		words |= cl->v[i].desc[0] != '\0';
 	}
-	if ((in = fopen(synsets, "r")) == NULL)
-		return pxr_seterr(err, PXR_E_IO, "%s: %s", synsets,
-		    strerror(errno));
-	for (int pass = 0; pass < 2; pass++) {
-		rewind(in);
-		first = 1;
-		start = 0;
-		while (fgets(line, sizeof(line), in) != NULL) {
-			/* Leading blanks skipped, as pxr-label skips them,
-			 * so that entry k is class k. */
-			char *id = line + strspn(line, " \t");
-			size_t n = strcspn(id, " \t\r\n,"), rest;
-			char *w = id + n;
-
-			if (n == 0)
-				continue;
-			w += strspn(w, " \t,");
-			rest = strcspn(w, "\r\n");
-			words |= rest > 0;
-			fputs(first ? "" : ", ", fp);
-			if (pass == 0)
-				json_str(fp, id, n);
-			else
-				json_str(fp, w, rest);
-			first = 0;
-			start++;
-		}
-		if (ferror(in)) {
-			pxr_seterr(err, PXR_E_IO, "read error on %s: %s",
-			    synsets, strerror(errno));
-			fclose(in);
-			return -1;
-		}
-		fputc(']', fp);
-		if (pass == 0 && !words)
-			break;
-		if (pass == 0)
-			fputs(",\n  \"words\": [", fp);
+	fputc(']', fp);
+	if (!words)
+		return;
+	fputs(",\n  \"words\": [", fp);
+	for (size_t i = 0; i < cl->n; i++) {
+		fputs(i ? ", " : "", fp);
+		json_str(fp, cl->v[i].desc, strlen(cl->v[i].desc));
 	}
-	fclose(in);
-	if (start == 0)
-		return pxr_seterr(err, PXR_E_FORMAT, "%s: no classes", synsets);
-	return 0;
+	fputc(']', fp);
 }
 
 /* Counts the status bytes; missing ranges go to warn. */
@@ -346,7 +312,7 @@ json_stats(FILE *fp, const struct pxr_pack_meta *m,
 
 static int
 write_manifest(FILE *fp, const char *x, const char *y,
-    const struct pxr_pack_meta *m, const char *synsets, int label_base,
+    const struct pxr_pack_meta *m, const struct pxr_classes *cl, int label_base,
     unsigned char *st, const struct pxr_pack_report *rep, struct pxr_err *err)
 {
 	uint64_t listed;
@@ -370,8 +336,7 @@ write_manifest(FILE *fp, const char *x, const char *y,
 	    (unsigned long long)rep->failed, (unsigned long long)rep->missing);
 	json_stats(fp, m, rep);
 	json_recipe(fp, m->recipe);
-	if (json_classes(fp, synsets, err) == -1)
-		return -1;
+	json_classes(fp, cl);
 	fputs(",\n  \"failures\": [", fp);
 	if (json_failures(fp, x, st, m->n, &listed, err) == -1)
 		return -1;
@@ -386,18 +351,27 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 {
 	char status_path[PATH_MAX], stats_path[PATH_MAX], man[PATH_MAX],
 	    tmp[PATH_MAX];
-	struct pxr_pack_meta *m;
+	struct pxr_classes cl = { NULL, 0, NULL };
+	struct pxr_pack_meta *m = NULL;
 	unsigned char *st = NULL;
 	FILE *fp = NULL;
 	int r = -1;
 
 	memset(rep, 0, sizeof(*rep));
-	/* Refused before the long part (syncing, counting). */
-	if (synsets != NULL && access(synsets, R_OK) == -1)
-		return pxr_seterr(err, PXR_E_IO, "%s: %s", synsets,
-		    strerror(errno));
-	if ((m = malloc(sizeof(*m))) == NULL)
-		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	/* Read, and refused, before the long part (syncing, counting). */
+	if (synsets != NULL) {
+		if (pxr_classes_read(&cl, synsets, err) == -1)
+			return -1;
+		if (cl.n == 0) {
+			pxr_seterr(err, PXR_E_FORMAT, "%s: no classes",
+			    synsets);
+			goto out;
+		}
+	}
+	if ((m = malloc(sizeof(*m))) == NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		goto out;
+	}
 	if (pxr_pack_read_meta(x, m, err) == -1)
 		goto out;
 	if (pack_path(status_path, sizeof(status_path), x, ".status") == -1 ||
@@ -419,7 +393,7 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 		pxr_seterr(err, PXR_E_IO, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (write_manifest(fp, x, y, m, synsets,
+	if (write_manifest(fp, x, y, m, &cl,
 		label_base < 0 ? m->base : label_base, st, rep, err) == -1)
 		goto out;
 	r = pack_fclose(fp, tmp, 1, err);
@@ -436,5 +410,6 @@ out:
 	}
 	free(st);
 	free(m);
+	pxr_classes_free(&cl);
 	return r;
 }

@@ -6,9 +6,8 @@
  * function that can fail fills a caller-owned struct pxr_err and returns -1
  * (or NULL); the programs print it (cmd/fe).  Signals are the programs'.
  * There is no global state but constant tables (CRC-32C's among them,
- * made by lib/mkcrc32c.py), the CPU's vector level, found once (util.c),
- * and the two buffers of pxr-list's reasons for a member it cannot read
- * (list_emit.c).
+ * made by lib/mkcrc32c.py) and the CPU's vector level, found once and
+ * kept in an atomic (util.c).
  */
 #ifndef PXR_H
 #define PXR_H

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "classes.h"
 #include "pack.h"
 #include "pxr.h"
 #include "unpack.h"
@@ -383,45 +384,28 @@ pxr_pick_next(struct pxr_pick *p, uint64_t n, uint64_t *i, struct pxr_err *err)
 }
 
 char **
-pxr_class_captions(char *text, size_t *n, struct pxr_err *err)
+pxr_class_captions(const char *name, const char *text, size_t len, size_t *n,
+    struct pxr_err *err)
 {
-	size_t cap = 0;
-	char **names = NULL, *line, *save;
+	struct pxr_classes cl;
+	char **names = NULL, cap[256];
 
 	*n = 0;
-	for (line = strtok_r(text, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *words, *end;
-
-		/* A line is a class where pxr-label's readers count one:
-		 * its first word not empty, so caption k is class k. */
-		line += strspn(line, " \t\r");
-		if (*line == '\0')
-			continue;
-		words = line + strcspn(line, " \t\r");
-		if (*words != '\0') {
-			*words++ = '\0';
-			words += strspn(words, " \t");
-		}
-		if ((end = strpbrk(words, ",\r")) != NULL)
-			*end = '\0';
-		if (*n == cap) {
-			char **more = realloc(names,
-			    (cap = cap ? 2 * cap : 1024) * sizeof(*names));
-
-			if (more == NULL)
-				goto nomem;
-			names = more;
-		}
-		if ((names[*n] = strdup(*words ? words : line)) == NULL)
+	if (pxr_classes_parse(&cl, name, text, len, err) == -1)
+		return NULL;
+	/* One more, so that an empty list is a list. */
+	if ((names = malloc((cl.n + 1) * sizeof(*names))) == NULL)
+		goto nomem;
+	for (size_t i = 0; i < cl.n; i++, (*n)++) {
+		pxr_class_caption(&cl.v[i], cap, sizeof(cap));
+		if ((names[i] = strdup(cap)) == NULL)
 			goto nomem;
-		(*n)++;
 	}
-	if (names == NULL && (names = malloc(sizeof(*names))) == NULL)
-		goto nomem; /* an empty list is a list */
+	pxr_classes_free(&cl);
 	return names;
 nomem:
 	pxr_class_captions_free(names, *n);
+	pxr_classes_free(&cl);
 	pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 	return NULL;
 }

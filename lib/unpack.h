@@ -56,11 +56,14 @@ int pxr_pick_next(struct pxr_pick *p, uint64_t n, uint64_t *i,
     struct pxr_err *err);
 
 /*
- * A class list's captions, one a line of text (changed in place): the
- * words after the first, up to a comma ("n01440764 tench, Tinca tinca"
- * -> "tench"), or the first word alone.  *n of them; NULL with err.
+ * The captions of a class list (lib/classes.h), text of len bytes read
+ * from the file name: each class's pxr_class_caption, its description up
+ * to a comma ("n01440764 tench, Tinca tinca" -> "tench"), or its whole id
+ * ("zebra\ crossing" -> "zebra crossing").  *n of them, caption k for
+ * class k; NULL with err (name:line for a bad line).
  */
-char **pxr_class_captions(char *text, size_t *n, struct pxr_err *err);
+char **pxr_class_captions(const char *name, const char *text, size_t len,
+    size_t *n, struct pxr_err *err);
 void pxr_class_captions_free(char **names, size_t n);
 
 /* A sheet cell's two caption lines for rec: its index and label, then its

@@ -3,6 +3,7 @@
  * and JSON.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,23 +31,25 @@ cpu_simd_level(void)
 
 /* The CPU's level, capped by PXR_SIMD=N in the environment (a digit; for
  * the tests that compare the paths, and to measure each one's gain).
- * Asked once: the one cache of it (every caller asks here; two threads
- * asking at once both store the same value). */
+ * Asked once: the one cache of it (every caller asks here).  An atomic,
+ * so that two threads asking at once, which both store the same value,
+ * are no data race. */
 int
 pxr_simd_level(void)
 {
-	static volatile int level = -1;
+	static atomic_int level = -1;
+	int l = atomic_load_explicit(&level, memory_order_relaxed);
 
-	if (level == -1) {
+	if (l == -1) {
 		const char *e = getenv("PXR_SIMD");
-		int cpu = cpu_simd_level();
 
+		l = cpu_simd_level();
 		if (e != NULL && e[0] >= '0' && e[0] <= '9' && e[1] == '\0' &&
-		    e[0] - '0' < cpu)
-			cpu = e[0] - '0';
-		level = cpu;
+		    e[0] - '0' < l)
+			l = e[0] - '0';
+		atomic_store_explicit(&level, l, memory_order_relaxed);
 	}
-	return level;
+	return l;
 }
 
 void

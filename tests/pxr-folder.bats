@@ -59,3 +59,38 @@ zebra\ crossing'
 	assert_equal "$(cat out/synsets.txt)" 'n01440764
 n01443537'
 }
+
+@test "pxr-folder: class folders named with a space or a comma keep their names whole in the manifest's synsets, and label their images" {
+	mkdir -p odd/dog 'odd/zebra crossing' odd/a,b
+	mkjpeg 300 200 odd/dog/d.jpg
+	mkjpeg 260 260 'odd/zebra crossing/z1.jpg'
+	mkpng 280 250 'odd/zebra crossing/z2.png'
+	mkjpeg 250 300 odd/a,b/a.jpg
+	run -0 --separate-stderr pxr-folder --jobs 1 --out out odd
+	assert_equal "$stderr" "pxr-folder: data: indexing $BATS_TEST_TMPDIR/odd
+pxr-folder: data: 4 images (0 done before), 1 shards, 1 jobs
+pxr-pack: $BATS_TEST_TMPDIR/out/X_data.raw: 4 images ok, 0 failed, 0 missing; manifest $BATS_TEST_TMPDIR/out/X_data.raw.manifest.json"
+	assert_equal "$(cat out/classes.txt)" 'a,b
+dog
+zebra\ crossing'
+	# a,b/a, dog/d, zebra crossing/z1 and z2 in name order.
+	run -0 "$PY" -c 'import json, numpy as np
+m = json.load(open("out/X_data.raw.manifest.json"))
+print(*m["synsets"], "words" in m, *np.fromfile("out/Y_data.raw", "<u2"), sep="|")'
+	assert_output "a,b|dog|zebra crossing|False|1|2|3|3"
+}
+
+@test "pxr-folder: a class folder named with a backslash keeps its name whole in the manifest's synsets, and labels its images" {
+	skip "pipelines/imagenet escapes the backslash that pxr-list's index has escaped already (its class is 'back\\\\slash')"
+	mkdir -p odd/dog 'odd/back\slash'
+	mkjpeg 300 200 odd/dog/d.jpg
+	mkjpeg 260 260 'odd/back\slash/b.jpg'
+	run -0 --separate-stderr pxr-folder --jobs 1 --out out odd
+	[[ "$stderr" != *"gives no image"* ]] || fail "$stderr"
+	assert_equal "$(cat out/classes.txt)" 'back\\slash
+dog'
+	run -0 "$PY" -c 'import json, numpy as np
+m = json.load(open("out/X_data.raw.manifest.json"))
+print(*m["synsets"], *np.fromfile("out/Y_data.raw", "<u2"), sep="|")'
+	assert_output 'back\slash|dog|1|2'
+}

@@ -105,3 +105,28 @@ pxr-label: other/photo.jpg#3: no label: no WNID (n and 8 digits) in the name"
 	run -2 bash -c 'cat bad.pxr | pxr-label --synsets syn.txt | pxr-cat --check 2>&1 >/dev/null'
 	assert_output --partial 'n01440763_1.JPEG#1: payload checksum mismatch'
 }
+
+@test "pxr-label: --classes takes folder names with a space, a backslash, a comma or a leading '#' escaped; --print-synsets writes them back so" {
+	printf '%s\n' '# folders of the set' 'zebra\ crossing' 'back\\slash striped' ' a,b' '\#hash' > classes.txt
+	mkstream > in.pxr <<-'EOF2'
+	{"kind": "encoded", "index": 0, "name": "a,b/1.jpg", "payload_hex": "ff"}
+	{"kind": "encoded", "index": 1, "name": "back\\slash/2.jpg", "payload_hex": "ff"}
+	{"kind": "encoded", "index": 2, "name": "zebra crossing/3.jpg", "payload_hex": "ff"}
+	{"kind": "encoded", "index": 3, "name": "#hash/4.jpg", "payload_hex": "ff"}
+	{"kind": "encoded", "index": 4, "name": "a/5.jpg", "payload_hex": "ff"}
+	EOF2
+	run -1 --separate-stderr bash -c 'set -o pipefail; pxr-label --classes classes.txt in.pxr | pxr-cat | cut -f4 | xargs'
+	assert_output "3 2 1 4 -"
+	assert_equal "$stderr" "pxr-label: a/5.jpg#4: no label: class folder 'a' is not in the class list"
+	run -0 --separate-stderr pxr-label --classes classes.txt --print-synsets
+	assert_output 'zebra\ crossing
+back\\slash
+a,b
+\#hash'
+	assert_equal "$stderr" ""
+	# An unescaped backslash is refused, never read as another name.
+	printf 'dog\nback\\slash\n' > bad.txt
+	run -2 --separate-stderr pxr-label --classes bad.txt in.pxr
+	assert_output ""
+	assert_equal "$stderr" "pxr-label: bad.txt:2: '\\' before 's' is not an escape (write '\\\\' for a backslash)"
+}

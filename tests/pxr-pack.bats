@@ -415,3 +415,38 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 		done
 	done
 }
+
+@test "pxr-pack: --finish --synsets keeps class names with a space, a backslash or a comma whole in the manifest, in pxr-label's numbering" {
+	mkdir -p tree/dog 'tree/zebra crossing' 'tree/back\slash' tree/a,b
+	for d in dog 'zebra crossing' 'back\slash' a,b; do
+		mkpng 100 60 "tree/$d/i.png"
+	done
+	# As pxr-folder writes them, with words as LOC_synset_mapping.txt has.
+	printf '%s\n' dog 'zebra\ crossing striped, black and white' 'back\\slash' a,b > classes.txt
+	pxr-pack --create 4 --size 100x60 X.raw Y.raw
+	run -0 --separate-stderr bash -c 'set -o pipefail; pxr-list tree | pxr-decode | pxr-label --classes classes.txt | pxr-pack X.raw Y.raw'
+	assert_output ""
+	assert_equal "$stderr" ""
+	run -0 --separate-stderr pxr-pack --finish --synsets classes.txt X.raw Y.raw
+	assert_output ""
+	assert_equal "$stderr" "pxr-pack: X.raw: 4 images ok, 0 failed, 0 missing; manifest X.raw.manifest.json"
+	# a,b/i, back\slash/i, dog/i, zebra crossing/i in name order.
+	run -0 "$PY" -c 'import json, numpy as np
+m = json.load(open("X.raw.manifest.json"))
+print(*m["synsets"], *m["words"], *np.fromfile("Y.raw", "<u2"), sep="|")'
+	assert_output 'dog|zebra crossing|back\slash|a,b||striped, black and white|||4|3|1|2'
+}
+
+@test "pxr-pack: --finish refuses a class list with a bad line before it syncs or counts, naming the line" {
+	mkpixels in.pxr 8x8x3
+	pxr-pack --create 1 --size 8x8 X.raw Y.raw
+	pxr-pack X.raw Y.raw < in.pxr 2>/dev/null
+	printf 'dog\nback\\slash\n' > bad.txt
+	run -2 --separate-stderr pxr-pack --finish --synsets bad.txt X.raw Y.raw
+	assert_output ""
+	assert_equal "$stderr" "pxr-pack: bad.txt:2: '\\' before 's' is not an escape (write '\\\\' for a backslash)"
+	[ ! -e X.raw.manifest.json ]
+	printf '# no class\n\n' > none.txt
+	run -2 --separate-stderr pxr-pack --finish --synsets none.txt X.raw Y.raw
+	assert_equal "$stderr" "pxr-pack: none.txt: no classes"
+}

@@ -133,3 +133,28 @@ print("ok")'
 	run -0 pxr-unpack --help
 	assert_line --index 0 --partial "usage: pxr-unpack"
 }
+
+@test "pxr-unpack: a sheet captions a class folder named with a space, a backslash or a comma with its whole name" {
+	mkdir -p tree/dog 'tree/zebra crossing' 'tree/back\slash' tree/a,b
+	for d in dog 'zebra crossing' 'back\slash' a,b; do
+		mkpng 100 60 "tree/$d/i.png"
+	done
+	printf '%s\n' dog 'zebra\ crossing' 'back\\slash' a,b > classes.txt
+	pxr-list tree | pxr-decode | pxr-label --classes classes.txt > lab.pxr
+	run -0 --separate-stderr pxr-unpack --sheet 4x1 --classes classes.txt -o sheet.png lab.pxr
+	assert_output ""
+	assert_equal "$stderr" ""
+	# The same captions as words of other ids: the same sheet.
+	printf '%s\n' 'c1 dog' 'c2 zebra crossing' 'c3 back\slash' a,b > words.txt
+	pxr-unpack --sheet 4x1 --classes words.txt -o words.png lab.pxr
+	run -0 cmp sheet.png words.png
+	# And not the sheet of the name cut at its escaped space.
+	printf '%s\n' 'c1 dog' 'c2 crossing' 'c3 back\slash' a,b > cut.txt
+	pxr-unpack --sheet 4x1 --classes cut.txt -o cut.png lab.pxr
+	run -1 cmp -s sheet.png cut.png
+	# A class list with a bad line: exit 2, naming it, no sheet.
+	printf 'dog\nback\\slash\n' > bad.txt
+	run -2 --separate-stderr pxr-unpack --sheet 4x1 --classes bad.txt -o bad.png lab.pxr
+	assert_equal "$stderr" "pxr-unpack: bad.txt:2: '\\' before 's' is not an escape (write '\\\\' for a backslash)"
+	[ ! -e bad.png ]
+}

@@ -99,11 +99,61 @@ test_folders(void)
 	pxr_labeler_free(lb);
 }
 
+/* Both lists read by lib/classes.c's one rule: a comment is no class in
+ * either, a comma is part of an id, a bad escape is refused. */
+static void
+test_class_list_rule(void)
+{
+	static const char folders[] = "# the set's folders\n"
+				      "a,b\n"
+				      "back\\\\slash x\n"
+				      "\\#hash\n";
+	static const char syn[] = "# ILSVRC2012\n"
+				  "n01440764 tench, Tinca tinca\n";
+	struct pxr_labeler *lb;
+	struct pxr_err err;
+
+	lb = pxr_labeler_new(&err);
+	EXPECT_INT(
+	    pxr_labeler_load_folders(lb, "c", folders, strlen(folders), &err),
+	    0);
+	EXPECT_INT(pxr_labeler_nsynsets(lb), 3);
+	EXPECT_INT(pxr_label_of(lb, "a,b/x.jpg", &err), 0);
+	EXPECT_INT(pxr_label_of(lb, "back\\slash/x.jpg", &err), 1);
+	EXPECT_INT(pxr_label_of(lb, "#hash/x.jpg", &err), 2);
+	EXPECT_INT(pxr_label_of(lb, "a/x.jpg", &err), -1);
+	pxr_labeler_free(lb);
+
+	lb = pxr_labeler_new(&err);
+	EXPECT_INT(
+	    pxr_labeler_load_folders(lb, "c", "ok\nback\\slash\n", 14, &err),
+	    -1);
+	EXPECT_STR_CONTAINS(err.msg, "c:2: '\\' before 's' is not an escape");
+	EXPECT_INT(pxr_labeler_load_folders(lb, "c", "a/b\n", 4, &err), -1);
+	EXPECT_STR_CONTAINS(err.msg, "c:1: not a folder name: 'a/b'");
+	EXPECT_INT(
+	    pxr_labeler_load_folders(lb, "c", "a\n#b\n\\ \\ \n  a\n", 14, &err),
+	    -1);
+	EXPECT_STR_CONTAINS(err.msg, "c: class 'a' is listed twice");
+	EXPECT_INT(pxr_labeler_load_folders(lb, "c", "# none\n", 7, &err), -1);
+	EXPECT_STR_CONTAINS(err.msg, "c: no classes");
+	EXPECT_INT(pxr_labeler_load_synsets(lb, "s", syn, strlen(syn), &err),
+	    0);
+	EXPECT_INT(strcmp(pxr_labeler_synset(lb, 0), "n01440764"), 0);
+	EXPECT_INT(
+	    pxr_labeler_load_synsets(lb, "s", "n01440764,tench\n", 16, &err),
+	    -1);
+	EXPECT_STR_CONTAINS(err.msg,
+	    "s:1: not a WNID (n and 8 digits): 'n01440764,tench'");
+	pxr_labeler_free(lb);
+}
+
 int
 main(void)
 {
 	test_train_names();
 	test_val_forms();
 	test_folders();
+	test_class_list_rule();
 	UNIT_DONE();
 }

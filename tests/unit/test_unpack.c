@@ -105,7 +105,7 @@ test_captions(void)
 	struct pxr_record rec;
 	struct pxr_err err;
 	size_t n;
-	char **names = pxr_class_captions(text, &n, &err);
+	char **names = pxr_class_captions("c", text, strlen(text), &n, &err);
 
 	EXPECT_INT(n, 4);
 	EXPECT_INT(strcmp(names[0], "tench"), 0);
@@ -132,7 +132,7 @@ test_captions(void)
 	EXPECT_INT(strcmp(line[1], "train/n01443537/x.JPEG"), 0);
 	pxr_class_captions_free(names, n);
 
-	names = pxr_class_captions(none, &n, &err); /* empty, not an error */
+	names = pxr_class_captions("c", none, 0, &n, &err); /* empty, fine */
 	EXPECT_INT(names != NULL, 1);
 	EXPECT_INT(n, 0);
 	pxr_class_captions_free(names, n);
