@@ -80,17 +80,18 @@ print(*m["synsets"], "words" in m, *np.fromfile("out/Y_data.raw", "<u2"), sep="|
 	assert_output "a,b|dog|zebra crossing|False|1|2|3|3"
 }
 
-@test "pxr-folder: a class folder named with a backslash keeps its name whole in the manifest's synsets, and labels its images" {
-	skip "pipelines/imagenet escapes the backslash that pxr-list's index has escaped already (its class is 'back\\\\slash')"
-	mkdir -p odd/dog 'odd/back\slash'
+@test "pxr-folder: class folders named with a backslash or a leading # keep their names whole in the manifest's synsets, and label their images" {
+	mkdir -p odd/dog 'odd/back\slash' 'odd/#hash'
 	mkjpeg 300 200 odd/dog/d.jpg
 	mkjpeg 260 260 'odd/back\slash/b.jpg'
+	mkjpeg 200 260 'odd/#hash/h.jpg'
 	run -0 --separate-stderr pxr-folder --jobs 1 --out out odd
 	[[ "$stderr" != *"gives no image"* ]] || fail "$stderr"
-	assert_equal "$(cat out/classes.txt)" 'back\\slash
+	assert_equal "$(cat out/classes.txt)" '\#hash
+back\\slash
 dog'
 	run -0 "$PY" -c 'import json, numpy as np
 m = json.load(open("out/X_data.raw.manifest.json"))
 print(*m["synsets"], *np.fromfile("out/Y_data.raw", "<u2"), sep="|")'
-	assert_output 'back\slash|dog|1|2'
+	assert_output '#hash|back\slash|dog|1|2|3'
 }
