@@ -207,7 +207,7 @@ interrupt() {
 	for f in val.index.log val.index.skipped val.index.src val.recipe val.finish \
 		val.plan X_val.raw X_val.raw.status X_val.raw.stats X_val.raw.meta Y_val.raw \
 		val.shards sets jobs; do
-		[[ "$said" == *"/$f: "* ]] || fail "no run failed at $f"
+		[[ "$said" == *"/$f: "* || "$said" == *"/$f.tmp: "* ]] || fail "no run failed at $f"
 	done
 }
 
