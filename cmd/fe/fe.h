@@ -152,9 +152,17 @@ enum fe_takes {
 
 /*
  * A transform: changes rec in place (its payload may point into the
- * transform's buffers until the next call).  0 done; 1 done with a warning
- * (in err, reported as "warning: ..."); -1 failed (err's text becomes the
- * failure record's reason, reported).
+ * transform's buffers until the next call).  It returns
+ *    0  done;
+ *    1  done with a warning, in err: the record goes on as a done one,
+ *       with the flags the transform gave it (PXR_FLAG_WARNING where
+ *       pxr(5)'s flag means it), and the warning is reported,
+ *       "prog: name#index: warning: ..."; a warning is not a failure and
+ *       leaves the exit status as it is;
+ *   -1  failed: the record becomes a failure record whose reason is err's
+ *       text, reported, and the exit status is 1.
+ * Any other value is a bug (PXR_BUG).  fe_filter and fe_filter_heads
+ * both read these values so.
  */
 typedef int (
     *fe_transform)(void *ctx, struct pxr_record *rec, struct pxr_err *err);
@@ -176,10 +184,12 @@ int fe_filter(const char *input, int force, enum fe_takes takes,
 /*
  * The loop of a filter that changes only records' headers (pxr-label):
  * fn sees each record with its header read and its payload not (rec's
- * payload is not there); where fn returns 0, or the record is a failure,
+ * payload is not there).  Where fn returns 0 or 1 (a warning, reported),
  * the record goes on with its payload forwarded unread (spliced where it
  * can); where fn returns -1, the record becomes a failure with err's
- * text, reported.  Returns 0, or 1 when some records are failures.
+ * text, reported.  A failure record is handed to fn too (pxr-label labels
+ * it, for Y), and goes on whatever fn returns, with nothing reported.
+ * Returns 0, or 1 when some records are failures.
  */
 int fe_filter_heads(const char *input, int force, fe_transform fn, void *ctx);
 
