@@ -47,6 +47,12 @@ val_names() {
 	run -0 cmp want got
 }
 
+@test "pxr-label: -b and -f with --print-synsets, which labels and writes no records, are refused with the usage, exit 2" {
+	load test_helper/usage
+	refused "pxr-label: --base does not go with --print-synsets" pxr-label --val-labels "$IL/validation_labels.txt" -b 0 --print-synsets
+	refused "pxr-label: --force does not go with --print-synsets" pxr-label --print-synsets -f --synsets "$IL/LOC_synset_mapping.txt"
+}
+
 @test "pxr-label: an image decoded with a warning is labelled and keeps its warning flag, exit 0" {
 	mkdir n01440764
 	cp "$TESTDATA/jpeg/jd-extraneous-data.jpg" n01440764/n01440764_1.JPEG

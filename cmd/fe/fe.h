@@ -80,6 +80,15 @@ struct fe_opt {
 	uint64_t min, max; /* FE_NUMBER: the range; FE_LIST: max values */
 	char sep;          /* FE_PAIR: the separator */
 	void (*call)(void *to, const char *value); /* FE_CALL */
+	/*
+	 * The "goes with" rule, for an option that does something only in
+	 * some modes: the long names, ' ' between, of the options one of
+	 * which it goes with (with), or none of which (not_with); a row has
+	 * one or the other.  Given otherwise, it is a usage error, "--x goes
+	 * with --a or --b" or "--x does not go with --a"; --help says the
+	 * rule before the option's help ("with --a or --b: ...").
+	 */
+	const char *with, *not_with;
 	int given; /* set by fe_parse: how many times given */
 };
 
@@ -90,29 +99,27 @@ struct fe_opt {
 #define FE_ROW(name_, letter_, kind_, to_, arg_, help_)                        \
 	.name = (name_), .letter = (letter_), .kind = (kind_), .to = (to_),    \
 	.arg = (arg_), .help = (help_)
-/* -f, as every program that writes records has it. */
+/* -f, as every program that writes records has it: { FE_FORCE(&f) }. */
 #define FE_FORCE(to_)                                                          \
-	{                                                                      \
-		FE_ROW("force", 'f', FE_FLAG, (to_), NULL,                     \
-		    "write records even to a terminal")                        \
-	}
+	FE_ROW("force", 'f', FE_FLAG, (to_), NULL,                             \
+	    "write records even to a terminal")
 /* -b, the first class's label, as every program that reads labels has it. */
 #define FE_BASE_OPT(to_, help_)                                                \
-	{                                                                      \
-		FE_ROW("base", 'b', FE_BASE, (to_), "B", (help_))              \
-	}
+	FE_ROW("base", 'b', FE_BASE, (to_), "B", (help_))
 #define FE_END                                                                 \
 	{                                                                      \
 		.name = NULL                                                   \
 	}
 
 /*
- * Parses the command line by the table opts: each value is put where its
- * row says (a bad one is a usage error, exit 2, naming the option and
- * what it wants); -h prints the usage, about, the options (from the table)
- * and the exit status to stdout and exits 0; -V prints the version and
- * exits 0; an unknown option prints the usage to stderr and exits 2.
- * Returns the index of the first operand.
+ * Parses the command line by the table opts: -h prints the usage, about,
+ * the options (from the table) and the exit status to stdout and exits 0;
+ * -V prints the version and exits 0; an unknown option prints the usage
+ * to stderr and exits 2.  Then the rows' "goes with" rules are checked
+ * (one broken is a usage error: the message, then the usage, exit 2),
+ * and only then each value is put where its row says (a bad one is a
+ * usage error, exit 2, naming the option and what it wants).  Returns the
+ * index of the first operand.
  */
 int fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc,
     char **argv);
