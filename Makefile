@@ -108,6 +108,12 @@ $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $(B)/libpxr.a | $(B)/unit
 	$(CC) $(PXR_CFLAGS) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
 	    $(B)/libpxr.a $(LDLIBS)
 
+# The front end's own test links it too.
+$(B)/unit/test_fe: tests/unit/test_fe.c tests/unit/unit.h cmd/fe/fe.h \
+    $(B)/libpxrfe.a $(B)/libpxr.a | $(B)/unit
+	$(CC) $(PXR_CFLAGS) $(CFLAGS) -Icmd/fe -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(B)/libpxrfe.a $(B)/libpxr.a $(LDLIBS)
+
 # The pipeline scripts are installed without their directory prefix, as
 # pxr-<name>; in the build directory they sit beside the programs.
 $(B)/scripts.stamp: $(SCRIPTS) | $(B)/lib

@@ -28,8 +28,7 @@ parse_args(int argc, char **argv, struct options *o)
 	struct fe_opt opts[] = {
 		{ FE_ROW("check", 0, FE_FLAG, &o->check, NULL,
 		    "validate every record, report every problem") },
-		{ FE_ROW("force", 'f', FE_FLAG, &o->force, NULL,
-		    "with --pass, write records even to a terminal") },
+		{ FE_FORCE(&o->force), .with = "pass" },
 		{ FE_ROW("json", 'j', FE_FLAG, &o->json, NULL,
 		    "print JSON lines instead of tab-separated text") },
 		{ FE_ROW("pass", 0, FE_FLAG, &o->pass, NULL,
@@ -40,8 +39,6 @@ parse_args(int argc, char **argv, struct options *o)
 
 	if (o->check + o->json + o->pass > 1)
 		pxr_die(2, "--check, --json and --pass cannot be combined");
-	if (o->force && !o->pass)
-		pxr_die(2, "--force goes with --pass only");
 	return first;
 }
 

@@ -12,7 +12,7 @@
 
 static const struct fe_prog prog = {
 	"usage: pxr-crop [-fhV] [--like preset] [-a center|seed | --at x,y]\n"
-	"                [--fill v] [--no-pad] [--size n|wxh] [file]\n",
+	"                [--fill v | --no-pad] [--size n|wxh] [file]\n",
 	"Crop pixel records (stdin if no file) to stdout.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
 	"2 usage error or a damaged or unreadable stream.\n",
@@ -52,8 +52,8 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 		    .call = parse_at },
 		{ FE_ROW("fill", 0, FE_NUMBER, &fill, "V",
 		      "the value of padding (0)"),
-		    .max = 255 },
-		FE_FORCE(force),
+		    .max = 255, .not_with = "no-pad" },
+		{ FE_FORCE(force) },
 		{ FE_ROW("like", 0, FE_LIKE, &like, "P",
 		    "the window of a reference: torchvision\n"
 		    "(center) or notebook (seed); --align\n"

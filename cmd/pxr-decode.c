@@ -11,8 +11,8 @@
 static const struct fe_prog prog = {
 	"usage: pxr-decode [-efghV] [--lenient | --strict] [--max-pixels n]\n"
 	"                  [--min-side n] [--like preset] [--exif-rotate]\n"
-	"                  [-s n [-c n|wxh] | --size wxh] [-a center|seed]\n"
-	"                  [-F filter] [--round rule] [file]\n",
+	"                  [-s n [-c n|wxh [-a center|seed]] [--round rule] |\n"
+	"                  --size wxh] [-F filter] [file]\n",
 	"Decode JPEG and PNG records (stdin if no file) to RGB pixel records "
 	"on stdout.\n",
 	"Exit status: 0 all images decoded, 1 some records are failures "
@@ -33,10 +33,6 @@ struct options {
 static void
 settle(struct options *o, const struct fe_opt *opts)
 {
-	int shaping = fe_given(opts, "align") + fe_given(opts, "crop") +
-	    fe_given(opts, "filter") + fe_given(opts, "round") +
-	    (o->like != PXR_LIKE_NONE);
-
 	if (o->lenient && o->strict)
 		pxr_die(2, "--lenient and --strict cannot be combined");
 	if (o->exact && fe_given(opts, "min-side"))
@@ -50,12 +46,6 @@ settle(struct options *o, const struct fe_opt *opts)
 	o->s.target =
 	    fe_given(opts, "size") ? PXR_TARGET_SIZE : PXR_TARGET_SHORT;
 	o->s.crop = fe_given(opts, "crop") > 0;
-	if (shaping && !o->fused)
-		pxr_die(2,
-		    "--crop, --align, --filter, --like and --round need "
-		    "--short (or --size)");
-	if (o->s.target == PXR_TARGET_SIZE && o->s.crop)
-		pxr_die(2, "--size resizes the whole image: no --crop");
 	fe_like(opts, o->like, &o->s);
 }
 
@@ -66,25 +56,28 @@ parse_args(int argc, char **argv, struct options *o)
 	struct pxr_shape *s = &o->s;
 	struct fe_opt opts[] = {
 		{ FE_ROW("align", 'a', FE_ALIGN, &s->co.align, "A",
-		    "with --crop: center (default) or seed") },
+		      "center (default) or seed"),
+		    .with = "crop" },
 		{ FE_ROW("crop", 'c', FE_SIZE, &s->co.w, "S",
-		      "with --short: then crop to S (N or WxH) as pxr-crop"),
-		    .to2 = &s->co.h },
+		      "then crop to S (N or WxH) as pxr-crop"),
+		    .to2 = &s->co.h, .with = "short" },
 		{ FE_ROW("exact", 'e', FE_FLAG, &o->exact, NULL,
 		    "decode at full size (the default)") },
 		{ FE_ROW("exif-rotate", 0, FE_FLAG, &o->d.exif_rotate, NULL,
 		    "apply the EXIF orientation of JPEGs (default: ignore "
 		    "it)") },
 		{ FE_ROW("filter", 'F', FE_FILTER, &s->filter, "F",
-		    "with --short: the resize filter, as pxr-resize's") },
-		FE_FORCE(&o->force),
+		      "the resize filter, as pxr-resize's"),
+		    .with = "short size" },
+		{ FE_FORCE(&o->force) },
 		{ FE_ROW("gray", 'g', FE_FLAG, &o->d.gray, NULL,
 		    "keep grayscale images as one channel") },
 		{ FE_ROW("lenient", 0, FE_FLAG, &o->lenient, NULL,
 		    "accept truncated JPEGs, with a warning") },
 		{ FE_ROW("like", 0, FE_LIKE, &o->like, "P",
-		    "with --short: the geometry of a reference, which\n"
-		    "the options override: torchvision or notebook") },
+		      "the geometry of a reference,\n"
+		      "which the options override: torchvision or notebook"),
+		    .with = "short size" },
 		{ FE_ROW("max-pixels", 0, FE_NUMBER, &o->d.max_pixels, "N",
 		      "refuse images declaring more pixels (178956970)"),
 		    .min = 1, .max = UINT64_C(1) << 40 },
@@ -92,7 +85,8 @@ parse_args(int argc, char **argv, struct options *o)
 		    "decode JPEGs at the smallest scale 1/8, 2/8, 4/8 or "
 		    "8/8\nwhose shorter side is still >= S") },
 		{ FE_ROW("round", 0, FE_ROUND, &s->round, "R",
-		    "with --short: even, down or notebook, as pxr-resize's") },
+		      "even, down or notebook, as pxr-resize's"),
+		    .with = "short" },
 		{ FE_ROW("short", 's', FE_SIDE, &s->n, "N",
 		    "also resize the shortest side to N as pxr-resize\n"
 		    "--short does, decoding only the part of a JPEG\n"

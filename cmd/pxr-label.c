@@ -11,10 +11,12 @@
 #include "label.h"
 
 static const struct fe_prog prog = {
-	"usage: pxr-label [-fhvV] [-b 0|1] [--print-synsets]\n"
+	"usage: pxr-label [-fhvV] [-b 0|1]\n"
 	"                 [--classes file | [--val-labels file] [--synsets "
-	"file]] "
-	"[file]\n",
+	"file]] [file]\n"
+	"       pxr-label --print-synsets [-v]\n"
+	"                 [--classes file | [--val-labels file] [--synsets "
+	"file]]\n",
 	"Label records (stdin if no file) with the index of their WNID.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
 	"2 usage error, a bad label file or a damaged or unreadable stream.\n",
@@ -30,13 +32,14 @@ static int
 parse_args(int argc, char **argv, struct options *o)
 {
 	struct fe_opt opts[] = {
-		FE_BASE_OPT(&o->base,
-		    "the first class's index: 1 (default) or 0"),
+		{ FE_BASE_OPT(&o->base,
+		      "the first class's index: 1 (default) or 0"),
+		    .not_with = "print-synsets" },
 		{ FE_ROW("classes", 0, FE_TEXT, &o->folders, "F",
 		    "folder mode: the class is the name's first\n"
 		    "folder, its index the line in F whose\n"
 		    "first word it is") },
-		FE_FORCE(&o->force),
+		{ FE_FORCE(&o->force), .not_with = "print-synsets" },
 		{ FE_ROW("print-synsets", 0, FE_FLAG, &o->print, NULL,
 		    "print the synset list used and exit") },
 		{ FE_ROW("synsets", 0, FE_TEXT, &o->synsets, "F",

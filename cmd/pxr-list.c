@@ -19,9 +19,11 @@ struct options {
 };
 
 static const struct fe_prog prog = {
-	"usage: pxr-list [-fhvV] [--count | --names | --index file]\n"
-	"                [-I index] [-k status] [--match glob]\n"
-	"                [--range a:b | --shard k/n] [source ...]\n",
+	"usage: pxr-list [-fhvV] [-I index] [-k status] [--match glob]\n"
+	"                [--range a:b | --shard k/n] [source ...]\n"
+	"       pxr-list --count | --names | --index file [-v] [-I index]\n"
+	"                [--match glob] [--range a:b | --shard k/n] "
+	"[source ...]\n",
 	"List the images of directories, image files and archives (stdin if\n"
 	"no source, or -) as pxr records, numbered in sorted-name order.\n",
 	"Exit status: 0 every image listed, 1 some images or archive\n"
@@ -47,7 +49,7 @@ parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
 	struct fe_opt opts[] = {
 		{ FE_ROW("count", 0, FE_FLAG, &o->count, NULL,
 		    "print the number of images selected") },
-		FE_FORCE(&o->force),
+		{ FE_FORCE(&o->force), .not_with = "count index names" },
 		{ FE_ROW("from-index", 'I', FE_TEXT, &o->from_index, "FILE",
 		    "read the image list from an index file") },
 		{ FE_ROW("index", 0, FE_TEXT, &o->index, "FILE",
@@ -67,7 +69,8 @@ parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
 		{ FE_ROW("skip-done", 'k', FE_LIST, o->skip_done, "FILE",
 		      "skip images whose status byte is 1\n"
 		      "(given more than once: 1 in every file)"),
-		    .to2 = &o->nskip, .max = 8 },
+		    .to2 = &o->nskip, .max = 8,
+		    .not_with = "count index names" },
 		{ FE_ROW("verbose", 'v', FE_FLAG, &o->verbose, NULL,
 		    "say what was skipped and why") },
 		FE_END,

@@ -17,7 +17,7 @@ struct options {
 };
 
 static const struct fe_prog prog = {
-	"usage: pxr-pack [-hqV] [-b 0|1] [--input file] x_file y_file\n"
+	"usage: pxr-pack [-hqV] [--input file] x_file y_file\n"
 	"       pxr-pack --create n [-N] [-b 0|1] [-L layout] [--size wxh]\n"
 	"                [--label-type type] [--recipe file] [--overwrite] "
 	"x_file y_file\n"
@@ -34,9 +34,10 @@ static int
 parse_args(int argc, char **argv, struct options *o)
 {
 	struct fe_opt opts[] = {
-		FE_BASE_OPT(&o->base,
-		    "with --create, the set's label base, 0 or 1\n"
-		    "(1); with --finish, the manifest's (the set's)"),
+		{ FE_BASE_OPT(&o->base,
+		      "the label base, 0 or 1:\n"
+		      "the new set's (1), or its manifest's (the set's)"),
+		    .with = "create finish" },
 		{ FE_ROW("create", 0, FE_NUMBER, &o->m.n, "N",
 		      "make the set for N images and exit"),
 		    .max = PXR_INDEX_MAX },
@@ -44,36 +45,39 @@ parse_args(int argc, char **argv, struct options *o)
 		    "check that every image is done, fsync,\n"
 		    "write X_FILE.manifest.json") },
 		{ FE_ROW("input", 0, FE_TEXT, &o->input, "FILE",
-		    "read records from FILE, not stdin") },
+		      "read records from FILE, not stdin"),
+		    .not_with = "create finish" },
 		{ FE_ROW("label-type", 0, FE_LTYPE, &o->m.ltype, "T",
-		    "with --create: u16 (default), i32 or i64") },
+		      "u16 (default), i32 or i64"),
+		    .with = "create" },
 		{ FE_ROW("layout", 'L', FE_LAYOUT, &o->m.layout, "L",
-		    "with --create: julia (default: (H,W,C,N)\n"
-		    "column-major), nhwc or nchw") },
+		      "julia (default: (H,W,C,N)\n"
+		      "column-major), nhwc or nchw"),
+		    .with = "create" },
 		{ FE_ROW("npy", 'N', FE_FLAG, &o->npy, NULL,
-		    "with --create, X_FILE and Y_FILE as .npy\n"
-		    "files (numpy.load(f, mmap_mode='r') maps them)") },
+		      "X_FILE and Y_FILE as .npy files\n"
+		      "(numpy.load(f, mmap_mode='r') maps them)"),
+		    .with = "create" },
 		{ FE_ROW("overwrite", 0, FE_FLAG, &o->overwrite, NULL,
-		    "with --create, make the set anew over\n"
-		    "whatever is there (another shape or recipe)") },
+		      "make the set anew over whatever\n"
+		      "is there (another shape or recipe)"),
+		    .with = "create" },
 		{ FE_ROW("quiet", 'q', FE_FLAG, &o->quiet, NULL,
-		    "no summary on stderr") },
+		      "no summary on stderr"),
+		    .not_with = "create" },
 		{ FE_ROW("recipe", 0, FE_TEXT, &o->recipe, "FILE",
-		    "with --create, the set's recipe ('key value'\n"
-		    "lines): kept in X_FILE.meta and the\n"
-		    "manifest; a set made with another is\n"
-		    "refused") },
+		      "the set's recipe ('key value'\n"
+		      "lines): kept in X_FILE.meta and the manifest;\n"
+		      "a set made with another is refused"),
+		    .with = "create" },
 		{ FE_ROW("size", 0, FE_SIZE, &o->m.width, "WxH",
-		      "with --create: image size (224x224; N: NxN);\n"
-		      "3 channels"),
-		    .to2 = &o->m.height },
+		      "image size (224x224; N: NxN); 3 channels"),
+		    .to2 = &o->m.height, .with = "create" },
 		{ FE_ROW("synsets", 0, FE_TEXT, &o->synsets, "FILE",
-		    "with --finish: list these classes in the\n"
-		    "manifest") },
+		      "list these classes in the manifest"),
+		    .with = "finish" },
 		FE_END,
 	};
-	static const char *const set_opts[] = { "label-type", "layout", "npy",
-		"overwrite", "recipe", "size" };
 	int first;
 
 	o->base = -1; /* --finish: the set's own */
@@ -85,12 +89,6 @@ parse_args(int argc, char **argv, struct options *o)
 	o->m.header = o->npy ? PXR_NPY_HEADER : 0;
 	if (o->create && o->finish)
 		pxr_die(2, "--create and --finish cannot be combined");
-	for (size_t i = 0; i < sizeof(set_opts) / sizeof(*set_opts); i++)
-		if (fe_given(opts, set_opts[i]) && !o->create)
-			pxr_die(2,
-			    "--layout, --npy, --size, --label-type, "
-			    "--recipe and --overwrite go with --create "
-			    "(the set's metadata holds them)");
 	if (argc - first != 2)
 		fe_usage(&prog, NULL);
 	return first;

@@ -8,8 +8,8 @@
 #include "shape.h"
 
 static const struct fe_prog prog = {
-	"usage: pxr-resize [-fhV] [--like preset] [-a center|seed] [-c n|wxh]\n"
-	"                  [-F filter] [--round rule] [-l n | -s n | -S wxh] "
+	"usage: pxr-resize [-fhV] [--like preset] [-c n|wxh [-a center|seed]]\n"
+	"                  [-F filter] [[--round rule] [-l n | -s n] | -S wxh] "
 	"[file]\n",
 	"Resample pixel records (stdin if no file) to stdout.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
@@ -30,8 +30,9 @@ parse_args(int argc, char **argv, struct options *o)
 	int first;
 	struct fe_opt opts[] = {
 		{ FE_ROW("align", 'a', FE_ALIGN, &s->co.align, "A",
-		    "where --crop's window goes: center (the\n"
-		    "default) or seed, as pxr-crop's --align") },
+		      "where the window goes: center\n"
+		      "(the default) or seed, as pxr-crop's --align"),
+		    .with = "crop" },
 		{ FE_ROW("crop", 'c', FE_SIZE, &s->co.w, "S",
 		      "then crop to S (N or WxH) as pxr-crop does,\n"
 		      "resampling only the window's pixels"),
@@ -39,7 +40,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ FE_ROW("filter", 'F', FE_FILTER, &s->filter, "F",
 		    "triangle (Pillow's BILINEAR, the default),\n"
 		    "lanczos3, box or gaussian") },
-		FE_FORCE(&o->force),
+		{ FE_FORCE(&o->force) },
 		{ FE_ROW("like", 0, FE_LIKE, &like, "P",
 		    "the geometry of a reference, which the options\n"
 		    "above and below override: torchvision\n"
@@ -47,8 +48,10 @@ parse_args(int argc, char **argv, struct options *o)
 		{ FE_ROW("long", 'l', FE_SIDE, &s->n, "N",
 		    "longest side to N, keeping the aspect") },
 		{ FE_ROW("round", 0, FE_ROUND, &s->round, "R",
-		    "the other side: even (round, ties to even;\n"
-		    "the default), down (torchvision) or notebook") },
+		      "the other side: even (round,\n"
+		      "ties to even; the default), down (torchvision)\n"
+		      "or notebook"),
+		    .not_with = "size" },
 		{ FE_ROW("short", 's', FE_SIDE, &s->n, "N",
 		    "shortest side to N, keeping the aspect (256)") },
 		{ FE_ROW("size", 'S', FE_SIZE, &s->tw, "WxH",
@@ -67,8 +70,6 @@ parse_args(int argc, char **argv, struct options *o)
 	if (argc - first > 1)
 		fe_usage(&prog, NULL);
 	s->crop = fe_given(opts, "crop") > 0;
-	if (fe_given(opts, "align") && !s->crop)
-		pxr_die(2, "--align needs --crop");
 	s->target = fe_given(opts, "long") ? PXR_TARGET_LONG
 	    : fe_given(opts, "size")       ? PXR_TARGET_SIZE
 					   : PXR_TARGET_SHORT;

@@ -20,7 +20,7 @@ struct options {
 
 static const struct fe_prog prog = {
 	"usage: pxr-unpack [-hV] [--format png|ppm] [-o pattern]\n"
-	"                  [--sheet colsxrows [--classes file] [-b 0|1]] "
+	"                  [--sheet colsxrows [--classes file [-b 0|1]]] "
 	"[file]\n"
 	"       pxr-unpack --tensor x_file [-f] [--labels y_file]\n"
 	"                  [--pick list | --random k [--seed n]]\n",
@@ -43,33 +43,36 @@ static int
 parse_args(int argc, char **argv, struct options *o)
 {
 	struct fe_opt opts[] = {
-		FE_BASE_OPT(&o->base,
-		    "with --classes: the first class's label (1)"),
+		{ FE_BASE_OPT(&o->base, "the first class's label (1)"),
+		    .with = "classes" },
 		{ FE_ROW("classes", 0, FE_TEXT, &o->classes, "FILE",
-		    "with --sheet: the class list, to caption each\n"
-		    "image with its class's words (or name)") },
-		{ FE_ROW("force", 'f', FE_FLAG, &o->force, NULL,
-		    "with --tensor, write records even to a terminal") },
+		      "the class list, to caption each\n"
+		      "image with its class's words (or name)"),
+		    .with = "sheet" },
+		{ FE_FORCE(&o->force), .with = "tensor" },
 		{ FE_ROW("format", 0, FE_CALL, &o->fmt, "F",
 		      "png (default) or ppm"),
-		    .call = parse_format },
+		    .call = parse_format, .not_with = "tensor" },
 		{ FE_ROW("labels", 0, FE_TEXT, &o->labels, "FILE",
-		    "with --tensor: the labels (default: X_ -> Y_)") },
+		      "the labels (default: X_ -> Y_)"),
+		    .with = "tensor" },
 		{ FE_ROW("output", 'o', FE_TEXT, &o->output, "PAT",
-		    "file names: %i index, %n name's basename,\n"
-		    "%l label, %% a percent sign (%i.png);\n"
-		    "with --sheet the sheet's file (sheet.png)") },
+		      "file names: %i index, %n name's\n"
+		      "basename, %l label, %% a percent sign (%i.png);\n"
+		      "with --sheet the sheet's file (sheet.png)"),
+		    .not_with = "tensor" },
 		{ FE_ROW("pick", 0, FE_TEXT, &o->pick, "LIST",
-		    "with --tensor: these indices, as 1,5,7") },
+		      "these indices, as 1,5,7"),
+		    .with = "tensor" },
 		{ FE_ROW("random", 0, FE_NUMBER, &o->random, "K",
-		      "with --tensor: K random images"),
-		    .min = 1, .max = 1u << 24 },
-		{ FE_ROW("seed", 0, FE_NUMBER, &o->seed, "N",
-		      "the seed of --random (1)"),
-		    .max = UINT64_MAX },
+		      "K random images"),
+		    .min = 1, .max = 1u << 24, .with = "tensor" },
+		{ FE_ROW("seed", 0, FE_NUMBER, &o->seed, "N", "its seed (1)"),
+		    .max = UINT64_MAX, .with = "random" },
 		{ FE_ROW("sheet", 0, FE_SIZE, &o->cols, "CxR",
-		      "one contact sheet of the first C*R images (N: NxN)"),
-		    .to2 = &o->rows },
+		      "one contact sheet of the first\n"
+		      "C*R images (N: NxN)"),
+		    .to2 = &o->rows, .not_with = "tensor" },
 		{ FE_ROW("tensor", 0, FE_TEXT, &o->tensor, "FILE",
 		    "read a pxr-pack tensor as records") },
 		FE_END,
@@ -83,14 +86,6 @@ parse_args(int argc, char **argv, struct options *o)
 		pxr_die(2, "--sheet %ux%u: at most 64x64", o->cols, o->rows);
 	if (o->pick && o->random)
 		pxr_die(2, "--pick and --random cannot be combined");
-	if (!o->tensor && (o->pick || o->random || o->labels))
-		pxr_die(2, "--pick, --random and --labels go with --tensor");
-	if (o->classes && !o->cols)
-		pxr_die(2, "--classes goes with --sheet");
-	if (o->tensor && (o->cols || o->output || fe_given(opts, "format")))
-		pxr_die(2,
-		    "--tensor writes records: pipe them to another "
-		    "pxr-unpack for files or a sheet");
 	if (argc - first > (o->tensor ? 0 : 1))
 		fe_usage(&prog, NULL);
 	if (!fe_given(opts, "format") && o->output && strlen(o->output) > 4 &&

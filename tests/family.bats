@@ -79,3 +79,47 @@ norm() {
 	run -0 script -qec "pxr-decode -f a.pxr" /dev/null
 	[[ "$output" != *"refusing"* ]]
 }
+
+@test "family: every goes-with rule that --help states is enforced: refused with the usage, exit 2, and only so" {
+	for p in $PROGS; do
+		pxr-$p --help > help.txt
+		# "  -b, --base B   with --create or --finish: ..." -> "base|B|with|--create or --finish"
+		sed -nE 's/^  (-[A-Za-z], |    )--([a-z-]+)( [A-Z][^ ]*)? +(not with|with) (--[a-z-]+((, | or )--[a-z-]+)*):( .*)?$/\2|\3|\4|\5/p' help.txt > rules.txt
+		[ -s rules.txt ] || fail "pxr-$p: no rule read from --help"
+		while IFS='|' read -r opt arg kind words; do
+			given=(--"$opt")
+			[ -z "$arg" ] || given+=(x)
+			# The partners, each with a value x if its --help line has one
+			# (a run may then fail on the value, but not for the rule).
+			partners=()
+			for w in $(sed 's/,//g; s/ or / /g' <<< "$words"); do
+				if grep -qE "^  (-[A-Za-z], |    )$w [A-Z]" help.txt; then
+					partners+=("$w x")
+				else
+					partners+=("$w")
+				fi
+			done
+			if [ "$kind" = with ]; then
+				run -2 --separate-stderr pxr-$p "${given[@]}" < /dev/null
+				assert_output ""
+				assert_equal "${stderr_lines[0]}" "pxr-$p: --$opt goes with $words"
+				[[ "${stderr_lines[1]}" == "usage: pxr-$p "* ]] || fail "pxr-$p --$opt: no usage"
+				for partner in "${partners[@]}"; do
+					read -ra with <<< "$partner"
+					run --separate-stderr pxr-$p "${given[@]}" "${with[@]}" < /dev/null
+					[[ "$stderr" != *"--$opt goes with"* ]] || fail "pxr-$p --$opt $partner: refused ($stderr)"
+				done
+			else
+				for partner in "${partners[@]}"; do
+					read -ra with <<< "$partner"
+					run -2 --separate-stderr pxr-$p "${given[@]}" "${with[@]}" < /dev/null
+					assert_output ""
+					assert_equal "${stderr_lines[0]}" "pxr-$p: --$opt does not go with ${with[0]}"
+					[[ "${stderr_lines[1]}" == "usage: pxr-$p "* ]] || fail "pxr-$p --$opt $partner: no usage"
+				done
+				run --separate-stderr pxr-$p "${given[@]}" < /dev/null
+				[[ "$stderr" != *"--$opt does not go with"* ]] || fail "pxr-$p --$opt: refused alone ($stderr)"
+			fi
+		done < rules.txt
+	done
+}

@@ -204,7 +204,7 @@ descendants() {
 	# pxr-pack --create makes the status file, X and Y, then the .meta
 	# last; a kill before the .meta leaves a set pxr-pack cannot open.
 	mkdir out
-	pxr-pack --quiet --create 16 --size 224x224 out/X_train.raw out/Y_train.raw
+	pxr-pack --create 16 --size 224x224 out/X_train.raw out/Y_train.raw
 	rm out/X_train.raw.meta
 	run -0 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$SAMPLE"
 	cmp "$BATS_FILE_TMPDIR/ref/X_train.raw" out/X_train.raw
@@ -316,7 +316,7 @@ shard_hook() {
 }
 
 @test "pxr-pack: a stream cut at a record boundary exits 0 but --finish reports the missing images, exit 2" {
-	pxr-pack --quiet --create 3 --size 2x2 X.raw Y.raw
+	pxr-pack --create 3 --size 2x2 X.raw Y.raw
 	for i in 0 1 2; do
 		printf '{"kind": "pixels", "index": %d, "width": 2, "height": 2, "channels": 3, "name": "%d", "payload_hex": "000102030405060708090a0b"}\n' $i $i
 	done | mkstream > s.pxr

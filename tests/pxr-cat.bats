@@ -143,9 +143,9 @@ assert recs[0]["label"] == -1
 }
 
 @test "pxr-cat: --pass refuses a terminal, and --force without --pass is a usage error" {
-	run -2 --separate-stderr pxr-cat --force three.pxr
-	assert_output ""
-	assert_equal "$stderr" "pxr-cat: --force goes with --pass only"
+	load test_helper/usage
+	refused "pxr-cat: --force goes with --pass" pxr-cat --force three.pxr
+	refused "pxr-cat: --force goes with --pass" pxr-cat --check -f three.pxr
 	if ! script -qc true /dev/null >/dev/null 2>&1; then skip "script(1) missing"; fi
 	run -2 script -qec "$PXR_BUILD/pxr-cat --pass three.pxr" /dev/null
 	assert_output --partial "refusing to write binary records to a terminal"

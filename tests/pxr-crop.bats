@@ -76,6 +76,12 @@ window_of() {
 	run -0 cmp a b
 }
 
+@test "pxr-crop: --fill with --no-pad, which pads nothing, is refused with the usage, exit 2" {
+	load test_helper/usage
+	refused "pxr-crop: --fill does not go with --no-pad" pxr-crop --no-pad --fill 9 in.pxr
+	refused "pxr-crop: --fill does not go with --no-pad" pxr-crop --fill 0 --size 8 --no-pad in.pxr
+}
+
 @test "pxr-crop: usage errors" {
 	run -2 --separate-stderr pxr-crop --align left
 	assert_equal "$stderr" "pxr-crop: unknown --align 'left' (center, seed)"

@@ -48,7 +48,7 @@ setup() {
 @test "pxr-decode: --help to stdout exit 0; bad option: usage on stderr, exit 2" {
 	run -0 --separate-stderr pxr-decode --help
 	assert_line --index 0 "usage: pxr-decode [-efghV] [--lenient | --strict] [--max-pixels n]"
-	assert_line --index 2 "                  [-s n [-c n|wxh] | --size wxh] [-a center|seed]"
+	assert_line --index 2 "                  [-s n [-c n|wxh [-a center|seed]] [--round rule] |"
 	assert_output --partial "--min-side S"
 	assert_equal "$stderr" ""
 	run -0 --separate-stderr pxr-decode --version
@@ -393,9 +393,16 @@ Image.open("l420.jpg").save("rot6.jpg", quality=90, exif=ex.tobytes())'
  13 pixels 600x600x3"
 }
 
-@test "pxr-decode: --crop, --align and --filter need --short" {
-	run -2 --separate-stderr pxr-decode --crop 224
-	assert_equal "$stderr" "pxr-decode: --crop, --align, --filter, --like and --round need --short (or --size)"
+@test "pxr-decode: the shaping options without the resize they shape are refused with the usage, exit 2" {
+	load test_helper/usage
+	refused "pxr-decode: --crop goes with --short" pxr-decode --crop 224
+	refused "pxr-decode: --crop goes with --short" pxr-decode --size 8x8 --crop 4
+	refused "pxr-decode: --align goes with --crop" pxr-decode --short 256 --align seed
+	refused "pxr-decode: --align goes with --crop" pxr-decode -a center
+	refused "pxr-decode: --filter goes with --short or --size" pxr-decode -F box
+	refused "pxr-decode: --like goes with --short or --size" pxr-decode --like torchvision
+	refused "pxr-decode: --round goes with --short" pxr-decode --round down
+	refused "pxr-decode: --round goes with --short" pxr-decode --size 32 --round notebook
 	run -2 --separate-stderr pxr-decode --short 0
 	assert_equal "$stderr" "pxr-decode: --short wants a side of 1 to 1048576 pixels, not '0'"
 }

@@ -47,6 +47,25 @@ val_names() {
 	run -0 cmp want got
 }
 
+@test "pxr-label: -b and -f with --print-synsets, which labels and writes no records, are refused with the usage, exit 2" {
+	load test_helper/usage
+	refused "pxr-label: --base does not go with --print-synsets" pxr-label --val-labels "$IL/validation_labels.txt" -b 0 --print-synsets
+	refused "pxr-label: --force does not go with --print-synsets" pxr-label --print-synsets -f --synsets "$IL/LOC_synset_mapping.txt"
+}
+
+@test "pxr-label: an image decoded with a warning is labelled and keeps its warning flag, exit 0" {
+	mkdir n01440764
+	cp "$TESTDATA/jpeg/jd-extraneous-data.jpg" n01440764/n01440764_1.JPEG
+	pxr-list n01440764 > enc.pxr
+	pxr-decode enc.pxr > px.pxr 2> decode.err
+	run -0 grep -c ': warning: Corrupt JPEG data' decode.err
+	echo n01440764 > syn.txt
+	run -0 --separate-stderr bash -c 'pxr-label --synsets syn.txt px.pxr > lab.pxr'
+	assert_equal "$stderr" ""
+	run -0 pxr-cat -j lab.pxr
+	assert_output '{"index":0,"kind":"pixels","width":16,"height":16,"channels":3,"orig_width":16,"orig_height":16,"label":1,"warning":true,"name":"n01440764_1.JPEG","bytes":768}'
+}
+
 @test "pxr-label: training names by file prefix or class folder; unknown WNIDs and unnamed images fail" {
 	names_stream n01440764/n01440764_10026.JPEG train/n01443537/x.jpg n99999999_1.JPEG other/photo.jpg > t.pxr
 	run -1 --separate-stderr bash -c "pxr-label --synsets $IL/LOC_synset_mapping.txt < t.pxr > o.pxr"

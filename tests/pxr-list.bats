@@ -241,6 +241,19 @@ file2"
 	assert_line --index 0 --partial "usage: pxr-list"
 }
 
+@test "pxr-list: -f and --skip-done, which only records use, are refused with --count, --names and --index, exit 2" {
+	load test_helper/usage
+	mktree tree
+	printf '\001\000\002\001\000' > X.status
+	refused "pxr-list: --force does not go with --count" pxr-list --count -f tree
+	refused "pxr-list: --force does not go with --names" pxr-list -f --names tree
+	refused "pxr-list: --force does not go with --index" pxr-list -f --index idx tree
+	refused "pxr-list: --skip-done does not go with --count" pxr-list --count -k X.status tree
+	refused "pxr-list: --skip-done does not go with --names" pxr-list --names --skip-done X.status tree
+	refused "pxr-list: --skip-done does not go with --index" pxr-list --index idx -k X.status tree
+	[ ! -e idx ]
+}
+
 @test "pxr-list: --shard of the standard input without an index is refused; --range of it works" {
 	run -2 --separate-stderr bash -c "pxr-list --shard 2/2 - < '$BAD/syn-val-mini.tar'"
 	assert_output ""

@@ -268,10 +268,36 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 	run -0 pxr-pack --create 5 --size 8x8 X.raw Y.raw
 	run -2 --separate-stderr pxr-pack --create 6 --size 8x8 X.raw Y.raw
 	assert_equal "$stderr" "pxr-pack: X.raw: made as 5 images of 8x8x3, julia, u16 labels from 1, not 6 images of 8x8x3, julia, u16 labels from 1; give --overwrite to make it anew"
-	run -2 --separate-stderr pxr-pack --layout nhwc X.raw Y.raw
-	assert_equal "$stderr" "pxr-pack: --layout, --npy, --size, --label-type, --recipe and --overwrite go with --create (the set's metadata holds them)"
 	run -2 --separate-stderr pxr-pack nosuch.raw Y.raw < /dev/null
 	[[ "$stderr" == *"nosuch.raw.meta: No such file or directory"* ]]
+}
+
+@test "pxr-pack: an option given in a mode where it does nothing is refused with the usage, exit 2, and nothing is made" {
+	load test_helper/usage
+	echo n01440764 > syn.txt
+	echo 'size 8' > r.txt
+	mkdir set
+	# Packing: the set's metadata and the manifest's options.
+	refused "pxr-pack: --base goes with --create or --finish" pxr-pack -b 0 set/X set/Y
+	refused "pxr-pack: --synsets goes with --finish" pxr-pack --synsets syn.txt set/X set/Y
+	for o in "--label-type i32" "--layout nhwc" "--npy" "--overwrite" \
+	    "--recipe r.txt" "--size 8x8"; do
+		# shellcheck disable=SC2086 # the option and its value
+		refused "pxr-pack: ${o%% *} goes with --create" pxr-pack $o set/X set/Y
+		# shellcheck disable=SC2086
+		refused "pxr-pack: ${o%% *} goes with --create" pxr-pack --finish $o set/X set/Y
+	done
+	# --create reads no records and writes no summary.
+	refused "pxr-pack: --synsets goes with --finish" pxr-pack --create 5 --synsets syn.txt set/X set/Y
+	refused "pxr-pack: --quiet does not go with --create" pxr-pack --create 5 -q set/X set/Y
+	refused "pxr-pack: --input does not go with --create" pxr-pack --create 5 --input px.pxr set/X set/Y
+	# --finish reads no records.
+	refused "pxr-pack: --input does not go with --finish" pxr-pack --finish --input px.pxr set/X set/Y
+	run -0 ls -A set
+	assert_output ""
+	# Where each does something, it is taken.
+	run -0 pxr-pack --create 2 --size 8 --base 0 --layout nhwc set/X set/Y
+	run -0 pxr-pack -q --input /dev/null set/X set/Y
 }
 
 @test "pxr-pack: list|decode|resize|crop|label|pack over ILSVRC-shaped tarballs equals a model built with Pillow and numpy, for every label form" {

@@ -120,8 +120,11 @@ compare_pillow() {
 	assert_equal "$stderr" "pxr-resize: --short wants a side of 1 to 1048576 pixels, not '0'"
 	run -2 --separate-stderr pxr-resize --short 5 --long 6
 	assert_equal "$stderr" "pxr-resize: give one of --long, --short and --size"
-	run -2 --separate-stderr pxr-resize --align seed
-	assert_equal "$stderr" "pxr-resize: --align needs --crop"
+	load test_helper/usage
+	refused "pxr-resize: --align goes with --crop" pxr-resize --align seed
+	refused "pxr-resize: --align goes with --crop" pxr-resize --like torchvision -s 256 -a seed
+	refused "pxr-resize: --round does not go with --size" pxr-resize --size 8x8 --round down
+	refused "pxr-resize: --round does not go with --size" pxr-resize --round notebook -S 8 --crop 4
 	run -2 --separate-stderr pxr-resize --crop 0x5
 	assert_equal "$stderr" "pxr-resize: --crop wants N or WxH, not '0x5'"
 	run -2 --separate-stderr pxr-resize --like pytorch
@@ -129,7 +132,7 @@ compare_pillow() {
 	run -2 --separate-stderr pxr-resize --round up
 	assert_equal "$stderr" "pxr-resize: unknown --round 'up' (even, down, notebook)"
 	run -0 pxr-resize --help
-	assert_line --index 0 "usage: pxr-resize [-fhV] [--like preset] [-a center|seed] [-c n|wxh]"
+	assert_line --index 0 "usage: pxr-resize [-fhV] [--like preset] [-c n|wxh [-a center|seed]]"
 }
 
 @test "pxr-resize: --round: even (exact, ties to even), down (torchvision's int) and notebook (Julia's round in double)" {

@@ -115,11 +115,25 @@ print("ok")'
 	[ -e 0.png ] && [ ! -e 1.png ]
 }
 
+@test "pxr-unpack: an option given in a mode where it does nothing is refused with the usage, exit 2" {
+	load test_helper/usage
+	echo n01440764 > c.txt
+	# Files and sheets: the tensor's options.
+	refused "pxr-unpack: --classes goes with --sheet" pxr-unpack --classes c.txt in.pxr
+	refused "pxr-unpack: --base goes with --classes" pxr-unpack --sheet 2x1 -b 0 in.pxr
+	refused "pxr-unpack: --force goes with --tensor" pxr-unpack -f in.pxr
+	refused "pxr-unpack: --labels goes with --tensor" pxr-unpack --labels Y_ in.pxr
+	refused "pxr-unpack: --pick goes with --tensor" pxr-unpack --pick 1 in.pxr
+	refused "pxr-unpack: --random goes with --tensor" pxr-unpack --random 3 in.pxr
+	# --tensor writes records, no files.
+	refused "pxr-unpack: --format does not go with --tensor" pxr-unpack --tensor X_ --format ppm
+	refused "pxr-unpack: --output does not go with --tensor" pxr-unpack --tensor X_ -o %i.png
+	refused "pxr-unpack: --sheet does not go with --tensor" pxr-unpack --tensor X_ --sheet 2x1
+	refused "pxr-unpack: --seed goes with --random" pxr-unpack --tensor X_ --seed 5
+	refused "pxr-unpack: --seed goes with --random" pxr-unpack --tensor X_ --pick 1 --seed 5
+}
+
 @test "pxr-unpack: usage errors" {
-	run -2 --separate-stderr pxr-unpack --classes c.txt
-	assert_equal "$stderr" "pxr-unpack: --classes goes with --sheet"
-	run -2 --separate-stderr pxr-unpack --pick 1
-	assert_equal "$stderr" "pxr-unpack: --pick, --random and --labels go with --tensor"
 	run -2 --separate-stderr pxr-unpack --format gif
 	assert_equal "$stderr" "pxr-unpack: unknown --format 'gif' (png, ppm)"
 	run -2 --separate-stderr pxr-unpack --sheet 65x1
@@ -128,7 +142,7 @@ print("ok")'
 	assert_equal "$stderr" "pxr-unpack: --sheet wants N or CxR, not '3by2'"
 	run -2 --separate-stderr pxr-unpack --tensor X_ --random 0
 	assert_equal "$stderr" "pxr-unpack: --random wants a number from 1 to 16777216, not '0'"
-	run -2 --separate-stderr pxr-unpack --tensor X_ --seed -1
+	run -2 --separate-stderr pxr-unpack --tensor X_ --random 1 --seed -1
 	assert_equal "$stderr" "pxr-unpack: --seed wants a whole number, not '-1'"
 	run -0 pxr-unpack --help
 	assert_line --index 0 --partial "usage: pxr-unpack"

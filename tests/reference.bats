@@ -37,7 +37,7 @@ reference() {
 
 # pack SIDE OUT < stream: the records into OUT (NHWC) and OUT.y.
 pack() {
-	pxr-pack --quiet --create "${#FILES[@]}" --size "$1" --layout nhwc --overwrite "$2" "$2.y"
+	pxr-pack --create "${#FILES[@]}" --size "$1" --layout nhwc --overwrite "$2" "$2.y"
 	pxr-pack --quiet "$2" "$2.y"
 }
 

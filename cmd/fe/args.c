@@ -3,9 +3,12 @@
  * option's long name, letter, kind of value, destination and help text are
  * written once, in the program's table, and the getopt_long table, the
  * option letters, the parsing of values and the options part of --help
- * are made from it here.  The values the family shares (sides, sizes,
- * numbers, filters, alignments, rounding rules, presets, layouts, label
- * types and bases) are parsed and refused here only, one message each.
+ * are made from it here, and its "goes with" rules checked: an option
+ * that does something only with another, or only without, is refused
+ * otherwise, in one form of message.  The values the family shares
+ * (sides, sizes, numbers, filters, alignments, rounding rules, presets,
+ * layouts, label types and bases) are parsed and refused here only, one
+ * message each.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -172,6 +175,93 @@ exit_flushed(void)
 	exit(fflush(stdout) == 0 && !ferror(stdout) ? 0 : 2);
 }
 
+/* The row of the option called name, or NULL. */
+static const struct fe_opt *
+find(const struct fe_opt *opts, const char *name)
+{
+	for (const struct fe_opt *o = opts; o->name != NULL; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+/* The next name of a rule's list (fe.h: names, ' ' between) into name,
+ * and s past it; 0 at the list's end. */
+static int
+next_name(const char **s, char *name, size_t size)
+{
+	size_t len = strcspn(*s, " ");
+
+	if (len == 0)
+		return 0;
+	if (len >= size)
+		PXR_BUG("a goes-with rule names too long an option");
+	memcpy(name, *s, len);
+	name[len] = '\0';
+	*s += len + ((*s)[len] == ' ');
+	return 1;
+}
+
+/* The row a rule names; one not in the table is a bug. */
+static const struct fe_opt *
+rule_row(const struct fe_opt *opts, const char *name)
+{
+	const struct fe_opt *o = find(opts, name);
+
+	if (o == NULL)
+		PXR_BUG("a goes-with rule names an option not in the table");
+	return o;
+}
+
+/* A rule's names as words: "--a", "--a or --b", "--a, --b or --c". */
+static void
+rule_words(const char *names, char *buf, size_t size)
+{
+	size_t used = 0;
+	char name[32];
+
+	buf[0] = '\0';
+	for (const char *s = names; next_name(&s, name, sizeof(name));) {
+		const char *sep = ", ";
+
+		if (used == 0)
+			sep = "";
+		else if (*s == '\0') /* the last */
+			sep = " or ";
+		used += (size_t)snprintf(buf + used, size - used, "%s--%s", sep,
+		    name);
+		if (used >= size)
+			PXR_BUG("a goes-with rule too long");
+	}
+}
+
+/* Each option's "goes with" rule (fe.h), checked where the option is
+ * given: exit 2, the message and the usage, where it is broken. */
+static void
+check_rules(const struct fe_prog *p, const struct fe_opt *opts)
+{
+	char name[32], words[160];
+
+	for (const struct fe_opt *o = opts; o->name != NULL; o++) {
+		const char *s = o->with;
+		int with = s == NULL;
+
+		if (o->with != NULL && o->not_with != NULL)
+			PXR_BUG("a row with both kinds of goes-with rule");
+		while (s != NULL && next_name(&s, name, sizeof(name)))
+			with |= rule_row(opts, name)->given > 0;
+		if (o->given > 0 && !with) {
+			rule_words(o->with, words, sizeof(words));
+			fe_usage(p, "--%s goes with %s", o->name, words);
+		}
+		for (s = o->not_with;
+		     s != NULL && next_name(&s, name, sizeof(name));)
+			if (rule_row(opts, name)->given > 0 && o->given > 0)
+				fe_usage(p, "--%s does not go with --%s",
+				    o->name, name);
+	}
+}
+
 /* "  -a, --align A" or "      --at X,Y": an option's head in --help. */
 static int
 head(const struct fe_opt *o, char *buf, size_t size)
@@ -184,13 +274,29 @@ head(const struct fe_opt *o, char *buf, size_t size)
 	    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
 }
 
+/* The rule of row o as --help says it, "with --a:" or "not with --b:",
+ * into buf (empty for a row with none). */
+static void
+rule_help(const struct fe_opt *o, char *buf, size_t size)
+{
+	char words[160];
+
+	buf[0] = '\0';
+	if (o->with != NULL || o->not_with != NULL) {
+		rule_words(o->with != NULL ? o->with : o->not_with, words,
+		    sizeof(words));
+		snprintf(buf, size, "%swith %s:", o->with != NULL ? "" : "not ",
+		    words);
+	}
+}
+
 static void
 print_help(const struct fe_prog *p, struct fe_opt *opts)
 {
 	struct fe_opt *rows[FE_MAX_OPTS];
 	size_t n = all_rows(opts, rows);
 	int width = 0;
-	char buf[80];
+	char buf[80], rule[192];
 
 	qsort(rows, n, sizeof(struct fe_opt *), by_name);
 	for (size_t i = 0; i < n; i++)
@@ -202,7 +308,13 @@ print_help(const struct fe_prog *p, struct fe_opt *opts)
 		const char *line = rows[i]->help;
 
 		head(rows[i], buf, sizeof(buf));
-		printf("%-*s", width + 2, buf);
+		rule_help(rows[i], rule, sizeof(rule));
+		printf("%-*s%s", width + 2, buf, rule);
+		/* A rule too long for the first line has a line of its own. */
+		if (width + 3 + strlen(rule) + strcspn(line, "\n") > 80)
+			printf("\n%*s", width + 2, "");
+		else if (rule[0] != '\0')
+			putchar(' ');
 		for (size_t len; *line != '\0'; line += len + 1) {
 			len = strcspn(line, "\n");
 			printf("%.*s\n", (int)len, line);
@@ -215,16 +327,27 @@ print_help(const struct fe_prog *p, struct fe_opt *opts)
 	exit_flushed();
 }
 
+/* An option given, and its value, which is taken once the rules hold. */
+struct taken {
+	struct fe_opt *o;
+	const char *value;
+};
+
 int
 fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc, char **argv)
 {
 	struct fe_opt *rows[FE_MAX_OPTS];
 	struct option longopts[FE_MAX_OPTS + 1] = { { NULL, 0, NULL, 0 } };
 	char letters[2 * FE_MAX_OPTS + 1];
-	size_t n = all_rows(opts, rows), used = 0;
+	size_t n = all_rows(opts, rows), used = 0, ntaken = 0, most = 1;
+	struct taken *taken;
 	char *slash;
 	int c;
 
+	for (int i = 1; i < argc; i++) /* each option takes a letter at least */
+		most += strlen(argv[i]);
+	if ((taken = calloc(most, sizeof(*taken))) == NULL)
+		pxr_die(2, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		int arg =
 		    rows[i]->kind == FE_FLAG ? no_argument : required_argument;
@@ -257,20 +380,15 @@ fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc, char **argv)
 			pxr_print_version();
 			exit_flushed();
 		}
-		take_value(rows[i], optarg);
+		taken[ntaken].o = rows[i];
+		taken[ntaken++].value = optarg;
 		rows[i]->given++;
 	}
+	check_rules(p, opts);
+	for (size_t i = 0; i < ntaken; i++)
+		take_value(taken[i].o, taken[i].value);
+	free(taken);
 	return optind;
-}
-
-/* The row of the option called name, or NULL. */
-static const struct fe_opt *
-find(const struct fe_opt *opts, const char *name)
-{
-	for (const struct fe_opt *o = opts; o->name != NULL; o++)
-		if (strcmp(o->name, name) == 0)
-			return o;
-	return NULL;
 }
 
 int

@@ -80,6 +80,15 @@ struct fe_opt {
 	uint64_t min, max; /* FE_NUMBER: the range; FE_LIST: max values */
 	char sep;          /* FE_PAIR: the separator */
 	void (*call)(void *to, const char *value); /* FE_CALL */
+	/*
+	 * The "goes with" rule, for an option that does something only in
+	 * some modes: the long names, ' ' between, of the options one of
+	 * which it goes with (with), or none of which (not_with); a row has
+	 * one or the other.  Given otherwise, it is a usage error, "--x goes
+	 * with --a or --b" or "--x does not go with --a"; --help says the
+	 * rule before the option's help ("with --a or --b: ...").
+	 */
+	const char *with, *not_with;
 	int given; /* set by fe_parse: how many times given */
 };
 
@@ -90,29 +99,27 @@ struct fe_opt {
 #define FE_ROW(name_, letter_, kind_, to_, arg_, help_)                        \
 	.name = (name_), .letter = (letter_), .kind = (kind_), .to = (to_),    \
 	.arg = (arg_), .help = (help_)
-/* -f, as every program that writes records has it. */
+/* -f, as every program that writes records has it: { FE_FORCE(&f) }. */
 #define FE_FORCE(to_)                                                          \
-	{                                                                      \
-		FE_ROW("force", 'f', FE_FLAG, (to_), NULL,                     \
-		    "write records even to a terminal")                        \
-	}
+	FE_ROW("force", 'f', FE_FLAG, (to_), NULL,                             \
+	    "write records even to a terminal")
 /* -b, the first class's label, as every program that reads labels has it. */
 #define FE_BASE_OPT(to_, help_)                                                \
-	{                                                                      \
-		FE_ROW("base", 'b', FE_BASE, (to_), "B", (help_))              \
-	}
+	FE_ROW("base", 'b', FE_BASE, (to_), "B", (help_))
 #define FE_END                                                                 \
 	{                                                                      \
 		.name = NULL                                                   \
 	}
 
 /*
- * Parses the command line by the table opts: each value is put where its
- * row says (a bad one is a usage error, exit 2, naming the option and
- * what it wants); -h prints the usage, about, the options (from the table)
- * and the exit status to stdout and exits 0; -V prints the version and
- * exits 0; an unknown option prints the usage to stderr and exits 2.
- * Returns the index of the first operand.
+ * Parses the command line by the table opts: -h prints the usage, about,
+ * the options (from the table) and the exit status to stdout and exits 0;
+ * -V prints the version and exits 0; an unknown option prints the usage
+ * to stderr and exits 2.  Then the rows' "goes with" rules are checked
+ * (one broken is a usage error: the message, then the usage, exit 2),
+ * and only then each value is put where its row says (a bad one is a
+ * usage error, exit 2, naming the option and what it wants).  Returns the
+ * index of the first operand.
  */
 int fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc,
     char **argv);
@@ -152,9 +159,17 @@ enum fe_takes {
 
 /*
  * A transform: changes rec in place (its payload may point into the
- * transform's buffers until the next call).  0 done; 1 done with a warning
- * (in err, reported as "warning: ..."); -1 failed (err's text becomes the
- * failure record's reason, reported).
+ * transform's buffers until the next call).  It returns
+ *    0  done;
+ *    1  done with a warning, in err: the record goes on as a done one,
+ *       with the flags the transform gave it (PXR_FLAG_WARNING where
+ *       pxr(5)'s flag means it), and the warning is reported,
+ *       "prog: name#index: warning: ..."; a warning is not a failure and
+ *       leaves the exit status as it is;
+ *   -1  failed: the record becomes a failure record whose reason is err's
+ *       text, reported, and the exit status is 1.
+ * Any other value is a bug (PXR_BUG).  fe_filter and fe_filter_heads
+ * both read these values so.
  */
 typedef int (
     *fe_transform)(void *ctx, struct pxr_record *rec, struct pxr_err *err);
@@ -176,10 +191,12 @@ int fe_filter(const char *input, int force, enum fe_takes takes,
 /*
  * The loop of a filter that changes only records' headers (pxr-label):
  * fn sees each record with its header read and its payload not (rec's
- * payload is not there); where fn returns 0, or the record is a failure,
+ * payload is not there).  Where fn returns 0 or 1 (a warning, reported),
  * the record goes on with its payload forwarded unread (spliced where it
  * can); where fn returns -1, the record becomes a failure with err's
- * text, reported.  Returns 0, or 1 when some records are failures.
+ * text, reported.  A failure record is handed to fn too (pxr-label labels
+ * it, for Y), and goes on whatever fn returns, with nothing reported.
+ * Returns 0, or 1 when some records are failures.
  */
 int fe_filter_heads(const char *input, int force, fe_transform fn, void *ctx);
 

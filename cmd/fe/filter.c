@@ -49,27 +49,36 @@ pass_by(enum fe_takes takes, struct pxr_record *rec)
 	return 0;
 }
 
-/* Runs fn on rec; 1 if rec is now a failure. */
+/* Runs fn on rec and reports a warning; what fn returned, 0 for a warning
+ * (fe.h: a warned record is a done one). */
 static int
-transform(fe_transform fn, void *ctx, struct pxr_record *rec,
+run(fe_transform fn, void *ctx, struct pxr_record *rec, struct pxr_err *err,
     struct fe_counts *c)
 {
 	char what[PXR_ERR_MSG_MAX + 16];
-	struct pxr_err err;
 
-	switch (fn(ctx, rec, &err)) {
+	switch (fn(ctx, rec, err)) {
+	case 0:
+		return 0;
 	case 1:
-		snprintf(what, sizeof(what), "warning: %s", err.msg);
+		snprintf(what, sizeof(what), "warning: %s", err->msg);
 		pxr_warn_record(rec, what);
 		c->warned++;
 		return 0;
 	case -1:
-		pxr_record_fail(rec, "%s", err.msg);
-		pxr_warn_record(rec, rec->reason);
-		return 1;
+		return -1;
 	default:
-		return 0;
+		PXR_BUG("a transform returned other than 0, 1 or -1");
 	}
+}
+
+/* rec, which fn failed on, made a failure record with err's text. */
+static void
+fail(struct pxr_record *rec, const struct pxr_err *err, struct fe_counts *c)
+{
+	pxr_record_fail(rec, "%s", err->msg);
+	pxr_warn_record(rec, rec->reason);
+	c->failed++;
 }
 
 int
@@ -82,17 +91,17 @@ fe_filter(const char *input, int force, enum fe_takes takes, fe_transform fn,
 	struct pxr_reader *rd;
 	struct pxr_writer *wr;
 	struct pxr_record rec;
-	struct pxr_err err;
+	struct pxr_err err, why;
 	int r;
 
 	open_pair(input, force, &rd, &wr);
 	pxr_record_init(&rec);
 	while ((r = pxr_read(rd, &rec, &err)) == 1) {
-		int failed = rec.kind == want ? transform(fn, ctx, &rec, &c)
-					      : pass_by(takes, &rec);
-
 		c.records++;
-		c.failed += failed;
+		if (rec.kind != want)
+			c.failed += pass_by(takes, &rec);
+		else if (run(fn, ctx, &rec, &why, &c) == -1)
+			fail(&rec, &why, &c);
 		if (pxr_write(wr, &rec, &err) == -1)
 			pxr_die(2, "%s", err.msg);
 	}
@@ -123,35 +132,34 @@ fe_sink(const char *input, fe_take fn, void *ctx, struct pxr_err *err)
 int
 fe_filter_heads(const char *input, int force, fe_transform fn, void *ctx)
 {
+	struct fe_counts c = { 0, 0, 0 };
 	struct pxr_reader *rd;
 	struct pxr_writer *wr;
 	struct pxr_record rec;
 	struct pxr_err err, why;
-	int r, status = 0;
+	int r;
 
 	open_pair(input, force, &rd, &wr);
 	pxr_record_init(&rec);
 	/* The payload goes on unread (pxr_forward), and what reads it
 	 * downstream checks it. */
 	while ((r = pxr_read_head(rd, &rec, &err)) == 1) {
-		int ok = fn(ctx, &rec, &why) == 0;
-
-		if (rec.kind == PXR_KIND_FAILURE || ok) {
-			status |= rec.kind == PXR_KIND_FAILURE;
-			if (pxr_forward(rd, wr, &rec, &err) == -1)
+		if (rec.kind == PXR_KIND_FAILURE) {
+			fn(ctx, &rec, &why); /* its label, for Y */
+			c.failed++;
+		} else if (run(fn, ctx, &rec, &why, &c) == -1) {
+			if (pxr_read_payload(rd, &rec, &err) == -1)
+				pxr_die(2, "%s", err.msg);
+			fail(&rec, &why, &c);
+			if (pxr_write(wr, &rec, &err) == -1)
 				pxr_die(2, "%s", err.msg);
 			continue;
 		}
-		if (pxr_read_payload(rd, &rec, &err) == -1)
-			pxr_die(2, "%s", err.msg);
-		pxr_record_fail(&rec, "%s", why.msg);
-		pxr_warn_record(&rec, rec.reason);
-		status = 1;
-		if (pxr_write(wr, &rec, &err) == -1)
+		if (pxr_forward(rd, wr, &rec, &err) == -1)
 			pxr_die(2, "%s", err.msg);
 	}
 	if (r == -1)
 		pxr_die(2, "%s", err.msg);
 	close_pair(rd, wr);
-	return status;
+	return c.failed > 0 ? 1 : 0;
 }

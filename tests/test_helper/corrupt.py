@@ -213,7 +213,7 @@ def main():
     os.mkdir(pristine)
     size = "%dx%d" % H.unpack_from(data)[7:9]
     if flt == "pack":
-        subprocess.run(["pxr-pack", "--quiet", "--create", str(len(recs)),
+        subprocess.run(["pxr-pack", "--create", str(len(recs)),
                         "--size", size, os.path.join(pristine, "X.raw"),
                         os.path.join(pristine, "Y.raw")], check=True)
     prog = "pxr-cat" if flt.startswith("cat") else "pxr-" + flt
