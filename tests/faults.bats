@@ -33,6 +33,12 @@ teardown() {
 	if [ -n "${MNT:-}" ]; then
 		umount "$MNT" 2>/dev/null || true
 	fi
+	# A source file a test damaged, as it was (the file's other tests
+	# read it).
+	if [ -n "${RESTORE:-}" ]; then
+		rm -f "$RESTORE"
+		cp "$BATS_TEST_TMPDIR/orig.jpg" "$RESTORE"
+	fi
 	# What a test started itself (with setsid: by process group).
 	for p in ${STARTED:-}; do
 		kill -KILL -- "-$p" 2>/dev/null || true
@@ -237,13 +243,18 @@ descendants() {
 }
 
 # shard_hook CMD: a pxr-list first on PATH that runs CMD (once in the whole
-# run) before the first shard job reads the source, i.e. after the index.
+# run) before any shard job reads the source, i.e. after the index: every
+# shard's pxr-list waits on one lock until CMD has run.
 shard_hook() {
 	mkdir -p hook
 	cat > hook/pxr-list <<-SH
 	#!/bin/bash
 	case " \$* " in
-	*" --shard "*) mkdir "$BATS_TEST_TMPDIR/hook/ran" 2>/dev/null && { $1; } ;;
+	*" --shard "*)
+		exec 9> "$BATS_TEST_TMPDIR/hook/lock"
+		flock 9
+		[ -e "$BATS_TEST_TMPDIR/hook/ran" ] || { $1; touch "$BATS_TEST_TMPDIR/hook/ran"; }
+		exec 9>&- ;;
 	esac
 	exec "$PXR_BUILD/pxr-list" "\$@"
 	SH
@@ -252,6 +263,8 @@ shard_hook() {
 
 @test "pxr-imagenet: a source file removed between index and read: its name in the message, a failure, the others packed; back again, a re-run completes" {
 	local f=n02110185/n02110185_1037.JPEG
+	cp "$TREE/train/$f" orig.jpg
+	RESTORE=$TREE/train/$f
 	shard_hook "mv $TREE/train/$f $BATS_TEST_TMPDIR/moved.jpg"
 	PATH=$PWD/hook:$PATH run -1 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$TREE"
 	mv moved.jpg "$TREE/train/$f"
@@ -268,6 +281,7 @@ shard_hook() {
 @test "pxr-imagenet: a source file truncated mid-run: a failure record naming it, the others packed" {
 	local f=n02110185/n02110185_1037.JPEG
 	cp "$TREE/train/$f" orig.jpg
+	RESTORE=$TREE/train/$f
 	shard_hook "truncate -s 2000 $TREE/train/$f"
 	PATH=$PWD/hook:$PATH run -1 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$TREE"
 	cp orig.jpg "$TREE/train/$f"
@@ -279,6 +293,8 @@ shard_hook() {
 @test "pxr-list: a FIFO where the index had a file is a failure record, not a hang" {
 	local f=n02110185/n02110185_1037.JPEG
 	pxr-list --index idx --count "$TREE/train" > /dev/null
+	cp "$TREE/train/$f" orig.jpg
+	RESTORE=$TREE/train/$f
 	mv "$TREE/train/$f" moved.jpg
 	mkfifo "$TREE/train/$f"
 	run -1 --separate-stderr bash -c 'timeout 20 pxr-list --from-index idx "$1" > out.pxr' _ "$TREE/train"
