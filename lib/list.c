@@ -477,38 +477,6 @@ pxr_list_print_names(const struct pxr_list *l, const struct pxr_list_sel *sel,
 	}
 }
 
-int
-pxr_list_load(struct pxr_list *l, const char *from_index, int argc,
-    char *const *argv, struct pxr_err *err)
-{
-	int status = 0;
-
-	for (int i = 0; i < argc && argc > 1; i++)
-		if (strcmp(argv[i], "-") == 0)
-			return pxr_seterr(err, PXR_E_USAGE,
-			    "- (stdin) cannot be mixed with other sources");
-	if (from_index != NULL) {
-		if (pxr_list_read_index(l, from_index, err) == -1)
-			return -1;
-		/* The index holds where the bytes are: a source given again
-		 * must be one it was made from. */
-		for (int i = 0; i < argc; i++)
-			if (strcmp(argv[i], "-") != 0 &&
-			    !pxr_list_has_source(l, argv[i]))
-				return pxr_seterr(err, PXR_E_USAGE,
-				    "%s: not a source of the index %s", argv[i],
-				    from_index);
-		return 0;
-	}
-	for (int i = 0; i < argc; i++)
-		if (pxr_list_scan(l, argv[i], err) == -1) {
-			list_lwarn(l, "%s", err->msg);
-			status = 1;
-		}
-	pxr_list_sort(l);
-	return status;
-}
-
 void
 pxr_list_report(struct pxr_list *l, int64_t failures)
 {

@@ -2,9 +2,14 @@
  * list_int.h: what the parts of the image list share (lib/list*.c):
  *   list.c        the table of entries, the order, the selection
  *   list_walk.c   archives read in place, tars in tars as windows
+ *   list_prefetch.c  a tarball's inner tars' headers read ahead
  *   list_scan.c   trees and archives scanned into the table
  *   list_index.c  the index file written and read
  *   list_emit.c   the selected images sent as records
+ *   list_load.c   a command line's list: an index read, or sources scanned
+ * Each calls only files listed before it, so that none calls back up:
+ * list.c, the table, calls none of them; list_load.c, at the top, calls
+ * the scan, the index and the table.
  */
 #ifndef PXR_LIST_INT_H
 #define PXR_LIST_INT_H
