@@ -2,9 +2,11 @@
  * record.c: records of the pxr stream (pxr(5)): made empty or made
  * failures, their fields checked against the bounds in pxr.h (the reader
  * checks them before it allocates or trusts anything, the writer before it
- * writes), their header encoded.  The reader is record_read.c, the writer
- * record_write.c.
+ * writes), their header encoded; and what the reader and the writer
+ * share.  The reader is record_read.c, the writer record_write.c, and
+ * record_forward.c writes what a reader read with its payload unread.
  */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
 #include "record_int.h"
 
 void
@@ -138,4 +140,16 @@ pxr_header_encode(unsigned char hdr[PXR_HEADER_SIZE],
 	crc = pxr_crc32c(0, hdr, OFF_HEADER_CRC);
 	crc = pxr_crc32c(crc, rec->name, rec->name_len);
 	put32(hdr + OFF_HEADER_CRC, crc);
+}
+
+/* The reader's and the writer's: a pipe's buffer made PIPE_SIZE
+ * (F_SETPIPE_SZ) where the kernel allows; anything else is left as it
+ * is. */
+void
+record_grow_pipe(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
 }

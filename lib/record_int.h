@@ -1,8 +1,12 @@
 /*
  * record_int.h: what the parts of the stream code share (lib/record*.c):
- *   record.c        records: their checks, the header's bytes
- *   record_read.c   the validating reader
- *   record_write.c  the writer, and forwarding a payload unread
+ *   record.c          records: their checks, the header's bytes; a pipe
+ *                     grown, for the reader and the writer
+ *   record_read.c     the validating reader
+ *   record_write.c    the writer
+ *   record_forward.c  a reader's record written on, its payload unread
+ * The reader and the writer call only record.c; record_forward.c calls
+ * both, and none of them calls it.
  */
 #ifndef PXR_RECORD_INT_H
 #define PXR_RECORD_INT_H
@@ -136,12 +140,22 @@ get64(const unsigned char *p)
 	pxr_seterr((err), (code), "%s: byte %llu: " fmt, (rd)->name,           \
 	    (unsigned long long)(off), __VA_ARGS__)
 
-/* record_read.c: the reader's parts the forwarding writer uses. */
+/* record.c: a pipe made as large as it may be. */
+void record_grow_pipe(int fd);
+/* record_read.c: the reader's parts that forwarding uses. */
 void record_consume(struct pxr_reader *rd, size_t n);
 int record_grow_payload(struct pxr_reader *rd, size_t n, struct pxr_err *err);
 ssize_t record_read_into(struct pxr_reader *rd, unsigned char *dst, size_t n,
     struct pxr_err *err);
-/* record_write.c: a pipe made as large as it may be. */
-void record_grow_pipe(int fd);
+/* record_write.c: the writer's parts that forwarding uses. */
+/* writev(2) of iov[0..cnt) until every byte is out (iov is changed); 0,
+ * or -1 with err filled. */
+int record_write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,
+    struct pxr_err *err);
+/* Checks rec and writes its header (with payload_crc) and name, then the
+ * n bytes at p, in one writev; 0, or -1 with err filled. */
+int record_write_head(struct pxr_writer *wr, const struct pxr_record *rec,
+    uint32_t payload_crc, const unsigned char *p, size_t n,
+    struct pxr_err *err);
 
 #endif

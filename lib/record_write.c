@@ -1,23 +1,10 @@
 /*
- * record_write.c: the writer of pxr streams, and the forwarding of a
- * payload unread (spliced from pipe to pipe where it can).
+ * record_write.c: the writer of pxr streams: records written whole, or a
+ * payload spliced from a file.  Forwarding a reader's payload unread is
+ * record_forward.c's.
  */
-#define _GNU_SOURCE /* F_SETPIPE_SZ, splice */
+#define _GNU_SOURCE /* splice */
 #include "record_int.h"
-
-/* The reader's and the writer's: a pipe's buffer made PIPE_SIZE
- * (F_SETPIPE_SZ) where the kernel allows; anything else is left as it
- * is. */
-void
-record_grow_pipe(int fd)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
-		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
-}
-
-/* ---- writer ---- */
 
 struct pxr_writer *
 pxr_writer_fdopen(int fd, const char *name, int flags, struct pxr_err *err)
@@ -69,8 +56,8 @@ pxr_writer_open(const char *path, int flags, struct pxr_err *err)
 
 /* writev(2) until every byte is out; EINTR and short writes retried, and
  * a non-blocking output (one the caller inherited so) waited for. */
-static int
-write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,
+int
+record_write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,
     struct pxr_err *err)
 {
 	while (cnt > 0) {
@@ -105,8 +92,8 @@ write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,
  * Checks rec and writes its header (with payload_crc) and name, then the n
  * bytes at p, the payload or its first part, in one writev.
  */
-static int
-write_head(struct pxr_writer *wr, const struct pxr_record *rec,
+int
+record_write_head(struct pxr_writer *wr, const struct pxr_record *rec,
     uint32_t payload_crc, const unsigned char *p, size_t n, struct pxr_err *err)
 {
 	unsigned char hdr[PXR_HEADER_SIZE];
@@ -123,135 +110,16 @@ write_head(struct pxr_writer *wr, const struct pxr_record *rec,
 	iov[1].iov_len = rec->name_len;
 	iov[2].iov_base = (void *)(uintptr_t)p;
 	iov[2].iov_len = n;
-	return write_all(wr, iov, n > 0 ? 3 : 2, err);
+	return record_write_all(wr, iov, n > 0 ? 3 : 2, err);
 }
 
 int
 pxr_write(struct pxr_writer *wr, const struct pxr_record *rec,
     struct pxr_err *err)
 {
-	return write_head(wr, rec,
+	return record_write_head(wr, rec,
 	    pxr_crc32c(0, rec->payload, rec->payload_len), rec->payload,
 	    rec->payload_len, err);
-}
-
-/*
- * Moves n bytes from the reader's fd to the writer's with splice(2), in
- * the kernel: no copy at all from pipe to pipe.  Returns the bytes moved
- * (fewer at the end of the input), or -1: *nosplice is set when the fds
- * do not allow it (neither is a pipe), before anything moved.
- */
-static ssize_t
-splice_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
-    int *nosplice, struct pxr_err *err)
-{
-	uint64_t moved = 0;
-
-	while (moved < n) {
-		uint64_t left = n - moved;
-		ssize_t r = splice(rd->fd, NULL, wr->fd, NULL,
-		    left > (1u << 30) ? (1u << 30) : (size_t)left,
-		    SPLICE_F_MOVE | SPLICE_F_MORE);
-
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1 && moved == 0 &&
-		    (errno == EINVAL || errno == ENOSYS)) {
-			*nosplice = 1;
-			return -1;
-		}
-		/* Either end non-blocking makes splice so: wait for both. */
-		if (r == -1 && errno == EAGAIN) {
-			struct pollfd p[2] = { { wr->fd, POLLOUT, 0 },
-				{ rd->fd, POLLIN, 0 } };
-
-			(void)poll(&p[0], 1, -1);
-			(void)poll(&p[1], 1, -1);
-			continue;
-		}
-		if (r == -1 &&
-		    (errno == EPIPE || errno == ENOSPC || errno == EDQUOT ||
-			errno == EFBIG))
-			return pxr_seterr(err, PXR_E_IO,
-			    "write error on %s: %s", wr->name, strerror(errno));
-		if (r == -1)
-			return pxr_seterr(err, PXR_E_IO,
-			    "passing %s on to %s: %s", rd->name, wr->name,
-			    strerror(errno));
-		if (r == 0)
-			break;
-		moved += (uint64_t)r;
-		rd->offset += (uint64_t)r;
-	}
-	return (ssize_t)moved;
-}
-
-/* The same through the reader's payload buffer, when splice cannot. */
-static ssize_t
-copy_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
-    struct pxr_err *err)
-{
-	uint64_t moved = 0;
-
-	/* A buffer of up to PAYLOAD_STEP, no bigger than the payload. */
-	if (rd->payload_cap < n && rd->payload_cap < PAYLOAD_STEP &&
-	    record_grow_payload(rd, (size_t)n, err) == -1)
-		return -1;
-	while (moved < n) {
-		uint64_t left = n - moved;
-		size_t want =
-		    left < rd->payload_cap ? (size_t)left : rd->payload_cap;
-		ssize_t got = record_read_into(rd, rd->payload, want, err);
-		struct iovec iov;
-
-		if (got == -1)
-			return -1;
-		iov.iov_base = rd->payload;
-		iov.iov_len = (size_t)got;
-		if (got > 0 && write_all(wr, &iov, 1, err) == -1)
-			return -1;
-		moved += (uint64_t)got;
-		if ((size_t)got < want)
-			break;
-	}
-	return (ssize_t)moved;
-}
-
-int
-pxr_forward(struct pxr_reader *rd, struct pxr_writer *wr,
-    const struct pxr_record *rec, struct pxr_err *err)
-{
-	uint64_t len = rd->pending_len, done;
-	size_t held = rd->iend - rd->ipos;
-	ssize_t n;
-	int nosplice = 0;
-
-	if (!rd->pending || rec->payload_len != len)
-		PXR_BUG("pxr_forward without the record's payload pending");
-	rd->pending = 0;
-	if (held > len)
-		held = (size_t)len;
-	/* What the input buffer holds of the payload goes with the header. */
-	if (write_head(wr, rec, rd->pending_crc, rd->ibuf + rd->ipos, held,
-		err) == -1)
-		return -1;
-	record_consume(rd, held);
-	done = held;
-	if (done < len) {
-		n = splice_all(rd, wr, len - done, &nosplice, err);
-		if (n == -1 && nosplice)
-			n = copy_all(rd, wr, len - done, err);
-		if (n == -1)
-			return -1;
-		done += (uint64_t)n;
-	}
-	if (done < len)
-		return STREAM_ERR(rd, err, PXR_E_TRUNCATED, rd->pending_off,
-		    "%s#%llu: truncated: the stream ends inside the payload "
-		    "(%llu of %llu bytes)",
-		    rec->name, (unsigned long long)rec->index,
-		    (unsigned long long)done, (unsigned long long)len);
-	return 0;
 }
 
 int
@@ -262,8 +130,9 @@ pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec, int fd,
 	loff_t at = off;
 	size_t moved = 0;
 
-	if (write_head(wr, rec, pxr_crc32c(0, rec->payload, rec->payload_len),
-		NULL, 0, err) == -1)
+	if (record_write_head(wr, rec,
+		pxr_crc32c(0, rec->payload, rec->payload_len), NULL, 0,
+		err) == -1)
 		return -1;
 	while (moved < rec->payload_len) {
 		ssize_t r = splice(fd, &at, wr->fd, NULL,
@@ -282,7 +151,7 @@ pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec, int fd,
 	}
 	rest.iov_base = (void *)(uintptr_t)(rec->payload + moved);
 	rest.iov_len = rec->payload_len - moved;
-	return rest.iov_len > 0 ? write_all(wr, &rest, 1, err) : 0;
+	return rest.iov_len > 0 ? record_write_all(wr, &rest, 1, err) : 0;
 }
 
 int
