@@ -1,7 +1,8 @@
 /*
  * pack.c: the packed set's files, its metadata and recipe, and making it
  * (pxr_pack_create); pack_write.c writes records into it, pack_finish.c
- * checks it and writes its manifest.
+ * checks it and writes its manifest.  Both call this file's helpers
+ * (pack_int.h), and it calls neither.
  *
  * Files of a set, for X_FILE "X_val.raw":
  *   X_val.raw            N images, in the layout, u8
@@ -84,6 +85,32 @@ pack_fclose(FILE *fp, const char *name, int sync, struct pxr_err *err)
 		r = pxr_seterr(err, PXR_E_IO, "%s: close: %s", name,
 		    strerror(errno));
 	return r;
+}
+
+int
+pack_pwrite_all(int fd, const void *buf, size_t n, uint64_t off,
+    const char *name, struct pxr_err *err)
+{
+	const unsigned char *p = buf;
+
+	/* A short write (the disk filling, a signal) goes on with the
+	 * rest: the next pwrite says why it stopped. */
+	while (n > 0) {
+		ssize_t r = pwrite(fd, p, n, (off_t)off);
+
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return pxr_seterr(err, PXR_E_IO,
+			    "write error on %s: %s", name, strerror(errno));
+		if (r == 0)
+			return pxr_seterr(err, PXR_E_IO,
+			    "write error on %s: short write", name);
+		p += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return 0;
 }
 
 /* Writes m into path through path.tmp, fsynced, then renamed. */

@@ -3,6 +3,7 @@
  *   pack.c         the set's files, its metadata and recipe; making it
  *   pack_write.c   records written at their index, in a layout
  *   pack_finish.c  the set checked and its manifest written
+ * pack.c calls neither of the others.
  */
 #ifndef PXR_PACK_INT_H
 #define PXR_PACK_INT_H

@@ -148,32 +148,6 @@ pxr_ltype_size(enum pxr_ltype t)
 	return pack_lsizes[t];
 }
 
-int
-pack_pwrite_all(int fd, const void *buf, size_t n, uint64_t off,
-    const char *name, struct pxr_err *err)
-{
-	const unsigned char *p = buf;
-
-	/* A short write (the disk filling, a signal) goes on with the
-	 * rest: the next pwrite says why it stopped. */
-	while (n > 0) {
-		ssize_t r = pwrite(fd, p, n, (off_t)off);
-
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return pxr_seterr(err, PXR_E_IO,
-			    "write error on %s: %s", name, strerror(errno));
-		if (r == 0)
-			return pxr_seterr(err, PXR_E_IO,
-			    "write error on %s: short write", name);
-		p += r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
-}
-
 /* Appends a failure line to this writer's own failures file. */
 static int
 log_failure(struct pxr_packer *pk, const struct pxr_record *rec,
