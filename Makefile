@@ -193,6 +193,11 @@ format-check:
 shellcheck:
 	shellcheck -S warning $(SHELL_SRC)
 
+# No cycle in the graph of which lib file calls (nm of the objects) or
+# includes which, but the one tests/lint/graph.py allows, with its reason.
+graph-check: $(LIB_OBJ)
+	/usr/bin/python3 tests/lint/graph.py $(B)/lib lib
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
@@ -251,7 +256,7 @@ fuzz-run: fuzz
 lint: deps-lint
 	$(MAKE) lint-built
 
-lint-built: format-check shellcheck
+lint-built: format-check shellcheck graph-check
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --inline-suppr --std=c11 -Ilib -Icmd/fe cmd lib
 	clang-tidy --quiet $(LIB_SRC) $(FE_SRC) $(CMD_SRC) -- $(PXR_CFLAGS) -Icmd/fe
@@ -259,4 +264,4 @@ lint-built: format-check shellcheck
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all bench unit bats test test-built check dataset fuzz fuzz-run lint lint-built deps deps-test deps-lint lint-man format format-check shellcheck install clean
+.PHONY: all bench unit bats test test-built check dataset fuzz fuzz-run lint lint-built deps deps-test deps-lint lint-man format format-check shellcheck graph-check install clean
