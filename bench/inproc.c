@@ -60,12 +60,12 @@ main(int argc, char **argv)
 			synsets = optarg;
 			break;
 		default:
-			pxr_die(2, "usage: inproc [-t] [-S n] -R n -c n -s synsets X Y");
+			fe_die(2, "usage: inproc [-t] [-S n] -R n -c n -s synsets X Y");
 		}
 	}
 	if (argc - optind != 2 || synsets == NULL)
-		pxr_die(2, "usage: inproc [-t] [-S n] -R n -c n -s synsets X Y");
-	if ((buf = pxr_read_all(synsets, (size_t)1 << 28, &len, &err)) == NULL ||
+		fe_die(2, "usage: inproc [-t] [-S n] -R n -c n -s synsets X Y");
+	if ((buf = fe_read_all(synsets, (size_t)1 << 28, &len, &err)) == NULL ||
 	    (dec = pxr_decoder_new(&d, &err)) == NULL ||
 	    (sh = pxr_shaper_new(&s, &err)) == NULL ||
 	    (lb = pxr_labeler_new(&err)) == NULL ||
@@ -73,7 +73,7 @@ main(int argc, char **argv)
 	    (pk = pxr_packer_open(argv[optind], argv[optind + 1], &err)) ==
 		NULL ||
 	    (rd = pxr_reader_open(NULL, &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	pxr_record_init(&rec);
 	while ((r = pxr_read(rd, &rec, &err)) == 1) {
 		int64_t cls;
@@ -84,10 +84,10 @@ main(int argc, char **argv)
 		if ((cls = pxr_label_of(lb, rec.name, &err)) >= 0)
 			rec.label = (int32_t)cls + 1;
 		if (pxr_packer_put(pk, &rec, &err) == -1)
-			pxr_die(2, "%s", err.msg);
+			fe_die(2, "%s", err.msg);
 	}
 	if (r == -1 || pxr_packer_close(pk, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	pxr_reader_close(rd);
 	pxr_labeler_free(lb);
 	pxr_shaper_free(sh);

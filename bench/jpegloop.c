@@ -92,10 +92,10 @@ write_stream(int argc, char **argv)
 	ssize_t n;
 
 	if ((wr = pxr_writer_open(NULL, 0, &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	for (int i = 0; i < argc; i++) {
 		if ((n = slurp(argv[i], &buf, &cap)) == -1)
-			pxr_die(2, "%s: cannot read", argv[i]);
+			fe_die(2, "%s: cannot read", argv[i]);
 		pxr_record_init(&rec);
 		rec.kind = PXR_KIND_ENCODED;
 		rec.index = (uint64_t)i;
@@ -104,10 +104,10 @@ write_stream(int argc, char **argv)
 		rec.payload = buf;
 		rec.payload_len = (size_t)n;
 		if (pxr_write(wr, &rec, &err) == -1)
-			pxr_die(2, "%s", err.msg);
+			fe_die(2, "%s", err.msg);
 	}
 	if (pxr_writer_close(wr, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	free(buf);
 	return 0;
 }

@@ -38,7 +38,7 @@ parse_args(int argc, char **argv, struct options *o)
 	int first = fe_parse(&prog, opts, argc, argv);
 
 	if (o->check + o->json + o->pass > 1)
-		pxr_die(2, "--check, --json and --pass cannot be combined");
+		fe_die(2, "--check, --json and --pass cannot be combined");
 	return first;
 }
 
@@ -96,7 +96,7 @@ cat_stream(const char *path, const struct options *o, struct pxr_writer *wr)
 	int r;
 
 	if ((rd = pxr_reader_open(path, &err)) == NULL) {
-		pxr_warnx("%s", err.msg);
+		fe_warnx("%s", err.msg);
 		return 2;
 	}
 	pxr_record_init(&rec);
@@ -105,7 +105,7 @@ cat_stream(const char *path, const struct options *o, struct pxr_writer *wr)
 		if (r == 0)
 			break;
 		if (r == -1) {
-			pxr_warnx("%s", err.msg);
+			fe_warnx("%s", err.msg);
 			problems++;
 			if (!o->check || err.code == PXR_E_IO)
 				break;
@@ -122,7 +122,7 @@ cat_stream(const char *path, const struct options *o, struct pxr_writer *wr)
 			continue;
 		if (wr != NULL) {
 			if (pxr_write(wr, &rec, &err) == -1)
-				pxr_die(2, "%s", err.msg);
+				fe_die(2, "%s", err.msg);
 		} else if (o->json)
 			print_json(&rec);
 		else
@@ -151,7 +151,7 @@ main(int argc, char **argv)
 	if (o.pass &&
 	    (wr = pxr_writer_open(NULL, o.force ? PXR_WRITER_FORCE : 0,
 		 &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (first == argc)
 		status = cat_stream(NULL, &o, wr);
 	for (int i = first; i < argc; i++) {
@@ -161,8 +161,8 @@ main(int argc, char **argv)
 			status = s;
 	}
 	if (pxr_writer_close(wr, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (fflush(stdout) == EOF || ferror(stdout))
-		pxr_die(2, "write error on <stdout>");
+		fe_die(2, "write error on <stdout>");
 	return status;
 }

@@ -29,7 +29,7 @@ parse_at(void *to, const char *s)
 	if (sscanf(s, "%lld,%lld%c", &x, &y, &end) != 2 ||
 	    x < -(long long)PXR_DIM_MAX || y < -(long long)PXR_DIM_MAX ||
 	    x > PXR_DIM_MAX || y > PXR_DIM_MAX)
-		pxr_die(2, "--at wants X,Y, not '%s'", s);
+		fe_die(2, "--at wants X,Y, not '%s'", s);
 	o->x = x;
 	o->y = y;
 	o->align = PXR_ALIGN_AT;
@@ -71,7 +71,7 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 	o->fill = (unsigned char)fill;
 	o->pad = !no_pad;
 	if (fe_given(opts, "align") && fe_given(opts, "at"))
-		pxr_die(2, "--at and --align cannot be combined");
+		fe_die(2, "--at and --align cannot be combined");
 	if (argc - first > 1)
 		fe_usage(&prog, NULL);
 	pxr_like_defaults(like, &preset);
@@ -98,7 +98,7 @@ main(int argc, char **argv)
 	fe_start(argv[0]);
 	first = parse_args(argc, argv, &o, &force);
 	if ((cr = pxr_cropper_new(&o, &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	status = fe_filter(argv[first], force, FE_TAKES_PIXELS, crop, cr, NULL);
 	pxr_cropper_free(cr);
 	return status;

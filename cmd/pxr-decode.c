@@ -34,11 +34,11 @@ static void
 settle(struct options *o, const struct fe_opt *opts)
 {
 	if (o->lenient && o->strict)
-		pxr_die(2, "--lenient and --strict cannot be combined");
+		fe_die(2, "--lenient and --strict cannot be combined");
 	if (o->exact && fe_given(opts, "min-side"))
-		pxr_die(2, "--exact and --min-side cannot be combined");
+		fe_die(2, "--exact and --min-side cannot be combined");
 	if (fe_given(opts, "short") + fe_given(opts, "size") > 1)
-		pxr_die(2, "give one of --short and --size");
+		fe_die(2, "give one of --short and --size");
 	o->d.policy = o->strict ? PXR_DECODE_STRICT
 	    : o->lenient        ? PXR_DECODE_LENIENT
 				: PXR_DECODE_DEFAULT;
@@ -136,14 +136,14 @@ main(int argc, char **argv)
 	first = parse_args(argc, argv, &o);
 	if ((d.dec = pxr_decoder_new(&o.d, &err)) == NULL ||
 	    (o.fused && (d.sh = pxr_shaper_new(&o.s, &err)) == NULL))
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	status =
 	    fe_filter(argv[first], o.force, FE_TAKES_ENCODED, decode, &d, &n);
 	pxr_decoder_free(d.dec);
 	pxr_shaper_free(d.sh);
 	if (n.warned > 0 || n.failed > 0)
-		pxr_warnx("%llu records: %llu decoded with warnings, %llu "
-			  "failures",
+		fe_warnx("%llu records: %llu decoded with warnings, %llu "
+			 "failures",
 		    (unsigned long long)n.records, (unsigned long long)n.warned,
 		    (unsigned long long)n.failed);
 	return status;

@@ -58,7 +58,7 @@ parse_args(int argc, char **argv, struct options *o)
 	o->base = 1;
 	first = fe_parse(&prog, opts, argc, argv);
 	if (o->folders && (o->synsets || o->val_labels))
-		pxr_die(2,
+		fe_die(2,
 		    "--classes cannot be combined with --synsets or "
 		    "--val-labels");
 	if (argc - first > 1)
@@ -74,10 +74,10 @@ load_file(struct pxr_labeler *lb, const char *path,
 {
 	struct pxr_err err;
 	size_t len;
-	char *buf = pxr_read_all(path, (size_t)1 << 28, &len, &err);
+	char *buf = fe_read_all(path, (size_t)1 << 28, &len, &err);
 
 	if (buf == NULL || fn(lb, path, buf, len, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	free(buf);
 }
 
@@ -93,25 +93,25 @@ load(const struct options *o)
 	char *buf;
 
 	if ((lb = pxr_labeler_new(&err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (o->folders)
 		load_file(lb, o->folders, pxr_labeler_load_folders);
 	if (o->synsets)
 		load_file(lb, o->synsets, pxr_labeler_load_synsets);
 	if (o->val_labels) {
-		if ((buf = pxr_read_all(o->val_labels, (size_t)1 << 28, &len,
+		if ((buf = fe_read_all(o->val_labels, (size_t)1 << 28, &len,
 			 &err)) == NULL ||
 		    pxr_labeler_load_val(lb, o->val_labels, buf, len, &form,
 			&err) == -1)
-			pxr_die(2, "%s", err.msg);
+			fe_die(2, "%s", err.msg);
 		free(buf);
 		if (o->verbose)
-			pxr_warnx("%s: read as %s", o->val_labels, forms[form]);
+			fe_warnx("%s: read as %s", o->val_labels, forms[form]);
 	}
 	if (pxr_labeler_derive_synsets(lb, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (o->verbose)
-		pxr_warnx("%zu classes, %s", pxr_labeler_nsynsets(lb),
+		fe_warnx("%zu classes, %s", pxr_labeler_nsynsets(lb),
 		    o->folders       ? o->folders
 			: o->synsets ? o->synsets
 				     : "from the validation labels");
@@ -157,12 +157,12 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < pxr_labeler_nsynsets(l.lb); i++) {
 			if (pxr_class_escape(esc, sizeof(esc),
 				pxr_labeler_synset(l.lb, i), &err) == -1)
-				pxr_die(2, "%s", err.msg);
+				fe_die(2, "%s", err.msg);
 			puts(esc);
 		}
 		pxr_labeler_free(l.lb);
 		if (fflush(stdout) == EOF || ferror(stdout))
-			pxr_die(2, "write error on <stdout>");
+			fe_die(2, "write error on <stdout>");
 		return 0;
 	}
 	status = fe_filter_heads(argv[first], o.force, label, &l);

@@ -37,7 +37,7 @@ add_match(void *to, const char *s)
 	struct pxr_err err;
 
 	if (pxr_list_add_match(to, s, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 }
 
 /* Returns the index of the first operand. */
@@ -80,9 +80,9 @@ parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
 	w->has_range = fe_given(opts, "range") > 0;
 	w->has_shard = fe_given(opts, "shard") > 0;
 	if (pxr_list_want_check(w, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (o->index && o->from_index)
-		pxr_die(2, "--index and --from-index cannot be combined");
+		fe_die(2, "--index and --from-index cannot be combined");
 	return first;
 }
 
@@ -98,10 +98,10 @@ read_done(const struct options *o, struct pxr_list_sel *sel)
 	for (int f = 0; f < o->nskip; f++) {
 		size_t n;
 		char *st =
-		    pxr_read_all(o->skip_done[f], (size_t)1 << 40, &n, &err);
+		    fe_read_all(o->skip_done[f], (size_t)1 << 40, &n, &err);
 
 		if (st == NULL)
-			pxr_die(2, "%s", err.msg);
+			fe_die(2, "%s", err.msg);
 		if (all == NULL) {
 			all = (unsigned char *)st;
 			sel->done_len = n;
@@ -124,14 +124,14 @@ emit(struct pxr_list *l, const struct options *o, int from_stdin,
 
 	if ((wr = pxr_writer_open(NULL, o->force ? PXR_WRITER_FORCE : 0,
 		 &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (from_stdin)
 		failures = pxr_list_stream(l, STDIN_FILENO, "<stdin>",
 		    o->from_index != NULL, sel, wr, &err);
 	else
 		failures = pxr_list_emit(l, sel, wr, &err);
 	if (failures == -1 || pxr_writer_close(wr, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	return failures;
 }
 
@@ -147,7 +147,7 @@ main(int argc, char **argv)
 
 	fe_start(argv[0]);
 	if ((l = pxr_list_new(fe_warn_line, NULL)) == NULL)
-		pxr_die(2, "out of memory");
+		fe_die(2, "out of memory");
 	first = parse_args(argc, argv, &o, l);
 	argc -= first;
 	argv += first;
@@ -155,20 +155,20 @@ main(int argc, char **argv)
 	from_stdin = argc == 1 ? strcmp(argv[0], "-") == 0
 			       : argc == 0 && o.from_index == NULL;
 	if (from_stdin && o.index)
-		pxr_die(2, "--index needs seekable sources, not stdin");
+		fe_die(2, "--index needs seekable sources, not stdin");
 	if ((o.from_index || !from_stdin) &&
 	    (status = pxr_list_load(l, o.from_index, argc, argv, &err)) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	status *= 2; /* 1: a source could not be read, which is exit 2 */
 	if (o.index && pxr_list_write_index(l, o.index, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 
 	/* A stream with no index: its images are numbered as they come, and
 	 * their count is known only at the end, so no shard of it can be
 	 * told ahead (--range can: it counts from the first). */
 	counted = !from_stdin || o.from_index;
 	if (!counted && o.want.has_shard)
-		pxr_die(2,
+		fe_die(2,
 		    "--shard of the standard input needs its index "
 		    "(--from-index): the number of images is not known "
 		    "before the end");
@@ -178,7 +178,7 @@ main(int argc, char **argv)
 
 	if (o.count || o.names || o.index) {
 		if (!counted)
-			pxr_die(2,
+			fe_die(2,
 			    "--count and --names need seekable sources "
 			    "or --from-index");
 		if (o.count)
@@ -195,6 +195,6 @@ main(int argc, char **argv)
 	free((void *)(uintptr_t)sel.done);
 	pxr_list_free(l);
 	if (fflush(stdout) == EOF || ferror(stdout))
-		pxr_die(2, "write error on <stdout>");
+		fe_die(2, "write error on <stdout>");
 	return status;
 }

@@ -88,7 +88,7 @@ parse_args(int argc, char **argv, struct options *o)
 	o->m.base = o->base == -1 ? 1 : o->base;
 	o->m.header = o->npy ? PXR_NPY_HEADER : 0;
 	if (o->create && o->finish)
-		pxr_die(2, "--create and --finish cannot be combined");
+		fe_die(2, "--create and --finish cannot be combined");
 	if (argc - first != 2)
 		fe_usage(&prog, NULL);
 	return first;
@@ -101,21 +101,20 @@ create(struct options *o, const char *x, const char *y)
 
 	if (o->recipe != NULL) {
 		size_t len;
-		char *text =
-		    pxr_read_all(o->recipe, PXR_RECIPE_MAX, &len, &err);
+		char *text = fe_read_all(o->recipe, PXR_RECIPE_MAX, &len, &err);
 
 		if (text == NULL ||
 		    pxr_recipe_parse(o->recipe, text, len, o->m.recipe, &err) ==
 			-1)
-			pxr_die(2, "%s", err.msg);
+			fe_die(2, "%s", err.msg);
 		free(text);
 	}
 	switch (pxr_pack_create(x, y, &o->m,
 	    o->overwrite ? PXR_PACK_OVERWRITE : 0, &err)) {
 	case -1:
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	case 1:
-		pxr_warnx("%s", err.msg); /* made, without its blocks */
+		fe_warnx("%s", err.msg); /* made, without its blocks */
 		break;
 	}
 	return 0;
@@ -129,10 +128,10 @@ finish(const struct options *o, const char *x, const char *y)
 
 	if (pxr_pack_finish(x, y, o->synsets, o->base, &rep, fe_warn_line, NULL,
 		&err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (!o->quiet)
-		pxr_warnx("%s: %llu images ok, %llu failed, %llu missing; "
-			  "manifest %s.manifest.json",
+		fe_warnx("%s: %llu images ok, %llu failed, %llu missing; "
+			 "manifest %s.manifest.json",
 		    x, (unsigned long long)rep.ok,
 		    (unsigned long long)rep.failed,
 		    (unsigned long long)rep.missing, x);
@@ -158,13 +157,13 @@ put(void *ctx, struct pxr_record *rec)
 	case -1:
 		/* Disk full or an I/O error: nothing more is marked done,
 		 * so a run after the fix redoes the rest. */
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	case 1:
 		p->skipped++;
 		return;
 	}
 	if (rec->kind == PXR_KIND_FAILURE && !was_failure)
-		pxr_warn_record(rec, rec->reason);
+		fe_warn_record(rec, rec->reason);
 	p->failed += rec->kind == PXR_KIND_FAILURE;
 	p->written += rec->kind != PXR_KIND_FAILURE;
 }
@@ -187,14 +186,14 @@ main(int argc, char **argv)
 	if (o.finish)
 		return finish(&o, x, y);
 	if ((p.pk = pxr_packer_open(x, y, &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (fe_sink(o.input, put, &p, &err) == -1)
-		pxr_die(2, "%s (the records before it are written)", err.msg);
+		fe_die(2, "%s (the records before it are written)", err.msg);
 	if (pxr_packer_close(p.pk, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (!o.quiet && (p.failed > 0 || p.skipped > 0))
-		pxr_warnx("%s: %llu images written, %llu failed (written as "
-			  "zeros), %llu already done",
+		fe_warnx("%s: %llu images written, %llu failed (written as "
+			 "zeros), %llu already done",
 		    x, p.written, p.failed, p.skipped);
 	return p.failed > 0 ? 1 : 0;
 }

@@ -66,7 +66,7 @@ parse_args(int argc, char **argv, struct options *o)
 	if (fe_given(opts, "long") + fe_given(opts, "short") +
 		fe_given(opts, "size") >
 	    1)
-		pxr_die(2, "give one of --long, --short and --size");
+		fe_die(2, "give one of --long, --short and --size");
 	if (argc - first > 1)
 		fe_usage(&prog, NULL);
 	s->crop = fe_given(opts, "crop") > 0;
@@ -94,7 +94,7 @@ main(int argc, char **argv)
 	fe_start(argv[0]);
 	first = parse_args(argc, argv, &o);
 	if ((sh = pxr_shaper_new(&o.s, &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	status =
 	    fe_filter(argv[first], o.force, FE_TAKES_PIXELS, resize, sh, NULL);
 	pxr_shaper_free(sh);

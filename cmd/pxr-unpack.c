@@ -34,7 +34,7 @@ static void
 parse_format(void *to, const char *s)
 {
 	if (strcmp(s, "png") != 0 && strcmp(s, "ppm") != 0)
-		pxr_die(2, "unknown --format '%s' (png, ppm)", s);
+		fe_die(2, "unknown --format '%s' (png, ppm)", s);
 	*(enum pxr_imgfmt *)to = s[1] == 'n' ? PXR_IMG_PNG : PXR_IMG_PPM;
 }
 
@@ -83,9 +83,9 @@ parse_args(int argc, char **argv, struct options *o)
 	o->base = 1;
 	first = fe_parse(&prog, opts, argc, argv);
 	if (o->cols > 64 || o->rows > 64)
-		pxr_die(2, "--sheet %ux%u: at most 64x64", o->cols, o->rows);
+		fe_die(2, "--sheet %ux%u: at most 64x64", o->cols, o->rows);
 	if (o->pick && o->random)
-		pxr_die(2, "--pick and --random cannot be combined");
+		fe_die(2, "--pick and --random cannot be combined");
 	if (argc - first > (o->tensor ? 0 : 1))
 		fe_usage(&prog, NULL);
 	if (!fe_given(opts, "format") && o->output && strlen(o->output) > 4 &&
@@ -113,14 +113,14 @@ from_tensor(const struct options *o)
 	if ((t = pxr_tensor_open(o->tensor, labels, &err)) == NULL ||
 	    (wr = pxr_writer_open(NULL, o->force ? PXR_WRITER_FORCE : 0,
 		 &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	pxr_pick_init(&pick, o->pick, o->random, o->seed);
 	while ((r = pxr_pick_next(&pick, pxr_tensor_count(t), &i, &err)) == 1)
 		if (pxr_tensor_read(t, i, &rec, &err) == -1 ||
 		    pxr_write(wr, &rec, &err) == -1)
-			pxr_die(2, "%s: %s", o->tensor, err.msg);
+			fe_die(2, "%s: %s", o->tensor, err.msg);
 	if (r == -1 || pxr_writer_close(wr, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	pxr_tensor_close(t);
 	return 0;
 }
@@ -143,7 +143,7 @@ take(void *ctx, struct pxr_record *rec)
 	char path[4096], line[2][256];
 
 	if (rec->kind != PXR_KIND_PIXELS) {
-		pxr_warn_record(rec,
+		fe_warn_record(rec,
 		    rec->kind == PXR_KIND_FAILURE
 			? "failure record: no image to write"
 			: "not decoded: no image to write");
@@ -153,15 +153,15 @@ take(void *ctx, struct pxr_record *rec)
 	if (u->sheet != NULL) {
 		pxr_sheet_caption(rec, o->base, u->names, u->nnames, line);
 		if (pxr_sheet_add(u->sheet, rec, line[0], line[1], &err) == -1)
-			pxr_die(2, "%s", err.msg);
+			fe_die(2, "%s", err.msg);
 		return;
 	}
 	if (pxr_unpack_name(path, sizeof(path),
 		o->output ? o->output : "%i.png", rec) == -1)
-		pxr_die(2, "output name too long");
+		fe_die(2, "output name too long");
 	if (pxr_image_write(path, o->fmt, rec->payload, rec->width, rec->height,
 		rec->channels, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 }
 
 int
@@ -179,19 +179,19 @@ main(int argc, char **argv)
 	if (o.tensor)
 		return from_tensor(&o);
 	if (o.classes &&
-	    ((text = pxr_read_all(o.classes, PXR_CLASSES_FILE_MAX, &len,
+	    ((text = fe_read_all(o.classes, PXR_CLASSES_FILE_MAX, &len,
 		  &err)) == NULL ||
 		(u.names = pxr_class_captions(o.classes, text, len, &u.nnames,
 		     &err)) == NULL))
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (o.cols && (u.sheet = pxr_sheet_new(o.cols, o.rows, &err)) == NULL)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (fe_sink(argv[first], take, &u, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	if (u.sheet != NULL) {
 		if (pxr_sheet_write(u.sheet, o.output ? o.output : "sheet.png",
 			o.fmt, &err) == -1)
-			pxr_die(err.code == PXR_E_USAGE ? 1 : 2, "%s", err.msg);
+			fe_die(err.code == PXR_E_USAGE ? 1 : 2, "%s", err.msg);
 		pxr_sheet_free(u.sheet);
 	}
 	pxr_class_captions_free(u.names, u.nnames);

@@ -68,8 +68,8 @@ parse_pair(const char *s, char sep, uint64_t *a, uint64_t *b)
 	if ((p = strchr(buf, sep)) == NULL)
 		return -1;
 	*p++ = '\0';
-	if (pxr_parse_u64(buf, 0, UINT64_MAX, a) == -1 ||
-	    pxr_parse_u64(p, 0, UINT64_MAX, b) == -1)
+	if (fe_parse_u64(buf, 0, UINT64_MAX, a) == -1 ||
+	    fe_parse_u64(p, 0, UINT64_MAX, b) == -1)
 		return -1;
 	return 0;
 }
@@ -80,8 +80,8 @@ static _Noreturn void
 bad_number(const struct fe_opt *o, const char *s)
 {
 	if (o->min == 0 && o->max == UINT64_MAX)
-		pxr_die(2, "--%s wants a whole number, not '%s'", o->name, s);
-	pxr_die(2, "--%s wants a number from %llu to %llu, not '%s'", o->name,
+		fe_die(2, "--%s wants a whole number, not '%s'", o->name, s);
+	fe_die(2, "--%s wants a number from %llu to %llu, not '%s'", o->name,
 	    (unsigned long long)o->min, (unsigned long long)o->max, s);
 }
 
@@ -100,12 +100,12 @@ take_value(const struct fe_opt *o, const char *s)
 		*(const char **)o->to = s;
 		break;
 	case FE_NUMBER:
-		if (pxr_parse_u64(s, o->min, o->max, o->to) == -1)
+		if (fe_parse_u64(s, o->min, o->max, o->to) == -1)
 			bad_number(o, s);
 		break;
 	case FE_SIDE:
-		if (pxr_parse_u64(s, 1, PXR_DIM_MAX, &v) == -1)
-			pxr_die(2,
+		if (fe_parse_u64(s, 1, PXR_DIM_MAX, &v) == -1)
+			fe_die(2,
 			    "--%s wants a side of 1 to %u pixels, not "
 			    "'%s'",
 			    o->name, PXR_DIM_MAX, s);
@@ -113,24 +113,24 @@ take_value(const struct fe_opt *o, const char *s)
 		break;
 	case FE_SIZE:
 		/* "N or CxR" where the option calls its sides so. */
-		if (pxr_parse_size(s, o->to, o->to2) == -1)
-			pxr_die(2, "--%s wants N or %s, not '%s'", o->name,
+		if (fe_parse_size(s, o->to, o->to2) == -1)
+			fe_die(2, "--%s wants N or %s, not '%s'", o->name,
 			    strchr(o->arg, 'x') != NULL ? o->arg : "WxH", s);
 		break;
 	case FE_PAIR:
 		if (parse_pair(s, o->sep, o->to, o->to2) == -1)
-			pxr_die(2, "--%s wants %s, not '%s'", o->name, o->arg,
+			fe_die(2, "--%s wants %s, not '%s'", o->name, o->arg,
 			    s);
 		break;
 	case FE_LIST:
 		if ((uint64_t)*n >= o->max)
-			pxr_die(2, "--%s given more than %llu times", o->name,
+			fe_die(2, "--%s given more than %llu times", o->name,
 			    (unsigned long long)o->max);
 		((const char **)o->to)[(*n)++] = s;
 		break;
 	case FE_BASE:
 		if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0)
-			pxr_die(2, "--base wants 0 or 1, not '%s'", s);
+			fe_die(2, "--base wants 0 or 1, not '%s'", s);
 		*(int *)o->to = s[0] - '0';
 		break;
 	case FE_CALL:
@@ -138,7 +138,7 @@ take_value(const struct fe_opt *o, const char *s)
 		break;
 	default:
 		if (parse_word(o, s) == -1)
-			pxr_die(2, "unknown --%s '%s' (%s)", o->name, s,
+			fe_die(2, "unknown --%s '%s' (%s)", o->name, s,
 			    choices[o->kind]);
 	}
 }
@@ -347,7 +347,7 @@ fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc, char **argv)
 	for (int i = 1; i < argc; i++) /* each option takes a letter at least */
 		most += strlen(argv[i]);
 	if ((taken = calloc(most, sizeof(*taken))) == NULL)
-		pxr_die(2, "out of memory");
+		fe_die(2, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		int arg =
 		    rows[i]->kind == FE_FLAG ? no_argument : required_argument;
@@ -377,7 +377,7 @@ fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc, char **argv)
 		if (rows[i] == &help_opt)
 			print_help(p, opts);
 		if (rows[i] == &version_opt) {
-			pxr_print_version();
+			fe_print_version();
 			exit_flushed();
 		}
 		taken[ntaken].o = rows[i];

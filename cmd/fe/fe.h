@@ -1,7 +1,9 @@
 /*
  * fe.h: the programs' front end (cmd/fe/), in the manner of libarchive's
  * libarchive_fe: what every pxr program does the same way, and only the
- * programs do (the library prints nothing and exits never).
+ * programs do (the library prints nothing and exits never).  Its names
+ * are fe_*, as the library's are pxr_*: an fe_ function may print, and
+ * some exit (fe_die, fe_usage, fe_parse on a bad command line).
  *   msg.c     the program's name, warnings, fatal errors
  *   args.c    the command line from each program's table of options:
  *             parsing, values, usage and help
@@ -19,17 +21,17 @@
 #include "shape.h"
 
 /* ---- msg.c: "prog: message" on the standard error */
-void pxr_setprogname(const char *argv0);
-const char *pxr_getprogname(void);
-void pxr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void pxr_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fe_setprogname(const char *argv0);
+const char *fe_getprogname(void);
+void fe_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fe_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* noreturn spelled twice: cppcheck 2.10 reads only the attribute. */
-_Noreturn void pxr_die(int status, const char *fmt, ...)
+_Noreturn void fe_die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 /* "prog: msg": the library's warn callbacks' form (ctx unused). */
 void fe_warn_line(void *ctx, const char *msg);
 /* "prog: name#index: what", for one record. */
-void pxr_warn_record(const struct pxr_record *rec, const char *what);
+void fe_warn_record(const struct pxr_record *rec, const char *what);
 
 /* ---- opts.c and args.c */
 struct fe_prog {
@@ -136,17 +138,17 @@ _Noreturn void fe_usage(const struct fe_prog *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
 /* Parses a whole decimal number in [min, max]; 0 or -1. */
-int pxr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+int fe_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* Parses "N" (square) or "WxH"; 0 or -1. */
-int pxr_parse_size(const char *s, uint32_t *w, uint32_t *h);
+int fe_parse_size(const char *s, uint32_t *w, uint32_t *h);
 /* Prints the "--version" text of the program to stdout. */
-void pxr_print_version(void);
+void fe_print_version(void);
 /*
  * The whole of a file (or "-" for stdin), read to its end, so that pipes
  * and process substitutions work as files do; NUL-terminated, *len bytes.
  * More than max bytes is an error.  NULL with err filled.
  */
-char *pxr_read_all(const char *path, size_t max, size_t *len,
+char *fe_read_all(const char *path, size_t max, size_t *len,
     struct pxr_err *err);
 
 /* ---- filter.c */

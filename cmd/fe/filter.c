@@ -18,7 +18,7 @@ open_pair(const char *input, int force, struct pxr_reader **rd,
 	if ((*rd = pxr_reader_open(input, &err)) == NULL ||
 	    (*wr = pxr_writer_open(NULL, force ? PXR_WRITER_FORCE : 0, &err)) ==
 		NULL)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 }
 
 /* Both ends closed; a failed close of the output is a write error. */
@@ -28,7 +28,7 @@ close_pair(struct pxr_reader *rd, struct pxr_writer *wr)
 	struct pxr_err err;
 
 	if (pxr_writer_close(wr, &err) == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	pxr_reader_close(rd);
 }
 
@@ -42,8 +42,8 @@ pass_by(enum fe_takes takes, struct pxr_record *rec)
 		return 1;
 	if (rec->kind == PXR_KIND_ENCODED && takes == FE_TAKES_PIXELS) {
 		pxr_record_fail(rec, "not decoded (run pxr-decode before %s)",
-		    pxr_getprogname());
-		pxr_warn_record(rec, rec->reason);
+		    fe_getprogname());
+		fe_warn_record(rec, rec->reason);
 		return 1;
 	}
 	return 0;
@@ -62,7 +62,7 @@ run(fe_transform fn, void *ctx, struct pxr_record *rec, struct pxr_err *err,
 		return 0;
 	case 1:
 		snprintf(what, sizeof(what), "warning: %s", err->msg);
-		pxr_warn_record(rec, what);
+		fe_warn_record(rec, what);
 		c->warned++;
 		return 0;
 	case -1:
@@ -77,7 +77,7 @@ static void
 fail(struct pxr_record *rec, const struct pxr_err *err, struct fe_counts *c)
 {
 	pxr_record_fail(rec, "%s", err->msg);
-	pxr_warn_record(rec, rec->reason);
+	fe_warn_record(rec, rec->reason);
 	c->failed++;
 }
 
@@ -103,10 +103,10 @@ fe_filter(const char *input, int force, enum fe_takes takes, fe_transform fn,
 		else if (run(fn, ctx, &rec, &why, &c) == -1)
 			fail(&rec, &why, &c);
 		if (pxr_write(wr, &rec, &err) == -1)
-			pxr_die(2, "%s", err.msg);
+			fe_die(2, "%s", err.msg);
 	}
 	if (r == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	close_pair(rd, wr);
 	if (counts != NULL)
 		*counts = c;
@@ -121,7 +121,7 @@ fe_sink(const char *input, fe_take fn, void *ctx, struct pxr_err *err)
 	int r;
 
 	if ((rd = pxr_reader_open(input, err)) == NULL)
-		pxr_die(2, "%s", err->msg);
+		fe_die(2, "%s", err->msg);
 	pxr_record_init(&rec);
 	while ((r = pxr_read(rd, &rec, err)) == 1)
 		fn(ctx, &rec);
@@ -149,17 +149,17 @@ fe_filter_heads(const char *input, int force, fe_transform fn, void *ctx)
 			c.failed++;
 		} else if (run(fn, ctx, &rec, &why, &c) == -1) {
 			if (pxr_read_payload(rd, &rec, &err) == -1)
-				pxr_die(2, "%s", err.msg);
+				fe_die(2, "%s", err.msg);
 			fail(&rec, &why, &c);
 			if (pxr_write(wr, &rec, &err) == -1)
-				pxr_die(2, "%s", err.msg);
+				fe_die(2, "%s", err.msg);
 			continue;
 		}
 		if (pxr_forward(rd, wr, &rec, &err) == -1)
-			pxr_die(2, "%s", err.msg);
+			fe_die(2, "%s", err.msg);
 	}
 	if (r == -1)
-		pxr_die(2, "%s", err.msg);
+		fe_die(2, "%s", err.msg);
 	close_pair(rd, wr);
 	return c.failed > 0 ? 1 : 0;
 }

@@ -14,7 +14,7 @@
 static const char *progname = "pxr";
 
 void
-pxr_setprogname(const char *argv0)
+fe_setprogname(const char *argv0)
 {
 	const char *slash;
 
@@ -25,7 +25,7 @@ pxr_setprogname(const char *argv0)
 }
 
 const char *
-pxr_getprogname(void)
+fe_getprogname(void)
 {
 	return progname;
 }
@@ -41,7 +41,7 @@ vwarn_common(int errnum, const char *fmt, va_list ap)
 }
 
 void
-pxr_warn(const char *fmt, ...)
+fe_warn(const char *fmt, ...)
 {
 	int errnum = errno;
 	va_list ap;
@@ -52,7 +52,7 @@ pxr_warn(const char *fmt, ...)
 }
 
 void
-pxr_warnx(const char *fmt, ...)
+fe_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -62,7 +62,7 @@ pxr_warnx(const char *fmt, ...)
 }
 
 void
-pxr_die(int status, const char *fmt, ...)
+fe_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -73,7 +73,7 @@ pxr_die(int status, const char *fmt, ...)
 }
 
 void
-pxr_warn_record(const struct pxr_record *rec, const char *what)
+fe_warn_record(const struct pxr_record *rec, const char *what)
 {
 	fprintf(stderr, "%s: %s#%llu: %s\n", progname,
 	    rec->name != NULL ? rec->name : "", (unsigned long long)rec->index,
@@ -84,5 +84,5 @@ void
 fe_warn_line(void *ctx, const char *msg)
 {
 	(void)ctx;
-	pxr_warnx("%s", msg);
+	fe_warnx("%s", msg);
 }

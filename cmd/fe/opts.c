@@ -21,7 +21,7 @@
 void
 fe_start(const char *argv0)
 {
-	pxr_setprogname(argv0);
+	fe_setprogname(argv0);
 	/* A reader that goes away: EPIPE, which the writer reports, not a
 	 * silent death (the library leaves signals to the programs). */
 	signal(SIGPIPE, SIG_IGN);
@@ -33,7 +33,7 @@ fe_usage(const struct fe_prog *p, const char *fmt, ...)
 	if (fmt != NULL) {
 		va_list ap;
 
-		fprintf(stderr, "%s: ", pxr_getprogname());
+		fprintf(stderr, "%s: ", fe_getprogname());
 		va_start(ap, fmt);
 		vfprintf(stderr, fmt, ap);
 		va_end(ap);
@@ -44,7 +44,7 @@ fe_usage(const struct fe_prog *p, const char *fmt, ...)
 }
 
 int
-pxr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+fe_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
@@ -60,7 +60,7 @@ pxr_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 }
 
 int
-pxr_parse_size(const char *s, uint32_t *w, uint32_t *h)
+fe_parse_size(const char *s, uint32_t *w, uint32_t *h)
 {
 	char buf[64], *x;
 	uint64_t a, b;
@@ -69,14 +69,14 @@ pxr_parse_size(const char *s, uint32_t *w, uint32_t *h)
 		return -1;
 	strcpy(buf, s);
 	if ((x = strchr(buf, 'x')) == NULL) {
-		if (pxr_parse_u64(buf, 1, PXR_DIM_MAX, &a) == -1)
+		if (fe_parse_u64(buf, 1, PXR_DIM_MAX, &a) == -1)
 			return -1;
 		*w = *h = (uint32_t)a;
 		return 0;
 	}
 	*x = '\0';
-	if (pxr_parse_u64(buf, 1, PXR_DIM_MAX, &a) == -1 ||
-	    pxr_parse_u64(x + 1, 1, PXR_DIM_MAX, &b) == -1)
+	if (fe_parse_u64(buf, 1, PXR_DIM_MAX, &a) == -1 ||
+	    fe_parse_u64(x + 1, 1, PXR_DIM_MAX, &b) == -1)
 		return -1;
 	*w = (uint32_t)a;
 	*h = (uint32_t)b;
@@ -84,9 +84,9 @@ pxr_parse_size(const char *s, uint32_t *w, uint32_t *h)
 }
 
 void
-pxr_print_version(void)
+fe_print_version(void)
 {
-	printf("%s (pxr) %s\n", pxr_getprogname(), PXR_VERSION_STRING);
+	printf("%s (pxr) %s\n", fe_getprogname(), PXR_VERSION_STRING);
 	printf("pxr stream format %d; libjpeg-turbo %d.%d.%d; %s; libpng %s\n",
 	    PXR_FORMAT_VERSION, LIBJPEG_TURBO_VERSION_NUMBER / 1000000,
 	    LIBJPEG_TURBO_VERSION_NUMBER / 1000 % 1000,
@@ -95,7 +95,7 @@ pxr_print_version(void)
 }
 
 char *
-pxr_read_all(const char *path, size_t max, size_t *len, struct pxr_err *err)
+fe_read_all(const char *path, size_t max, size_t *len, struct pxr_err *err)
 {
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	size_t got = 0, cap = 0;

@@ -85,7 +85,7 @@ run_loop(int heads, const char *in, const char *out, const char *msgs)
 
 		if (o == -1 || e == -1 || dup2(o, 1) == -1 || dup2(e, 2) == -1)
 			_exit(3);
-		pxr_setprogname("pxr-t");
+		fe_setprogname("pxr-t");
 		exit(heads ? fe_filter_heads(in, 0, transform, NULL)
 			   : fe_filter(in, 0, FE_TAKES_PIXELS, transform, NULL,
 				 NULL));
