@@ -46,6 +46,14 @@ center_origin(uint32_t n, uint32_t c)
 	return -(int64_t)((c - n) / 2);
 }
 
+const char *
+pxr_align_name(enum pxr_align a)
+{
+	return a == PXR_ALIGN_CENTER ? "center"
+	    : a == PXR_ALIGN_SEED    ? "seed"
+				     : "at";
+}
+
 int
 pxr_align_parse(const char *name, enum pxr_align *a)
 {

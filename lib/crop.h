@@ -17,6 +17,8 @@ enum pxr_align {
 
 /* Parses "center" (or "centre") or "seed"; 0, or -1 if neither. */
 int pxr_align_parse(const char *name, enum pxr_align *a);
+/* "center", "seed" or "at". */
+const char *pxr_align_name(enum pxr_align a);
 
 struct pxr_crop_opts {
 	uint32_t w, h; /* the window */

@@ -231,6 +231,7 @@ list_add_src(struct pxr_list *l, const char *path, const char *prefix,
 		return -1;
 	}
 	n->kind = kind;
+	n->sig[0] = '\0';
 	*id = (uint32_t)l->nsrc++;
 	l->st.sources++;
 	return 0;
@@ -397,6 +398,12 @@ pxr_list_name(const struct pxr_list *l, uint64_t i, size_t *len)
 {
 	*len = l->ents[i].name_len;
 	return l->names + l->ents[i].name_off;
+}
+
+uint64_t
+pxr_list_size(const struct pxr_list *l, uint64_t i)
+{
+	return l->ents[i].size;
 }
 
 int64_t

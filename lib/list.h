@@ -38,12 +38,27 @@ void pxr_list_sort(struct pxr_list *l);
 
 uint64_t pxr_list_count(const struct pxr_list *l);
 const char *pxr_list_name(const struct pxr_list *l, uint64_t i, size_t *len);
+/* Image i's size in bytes, as its source says. */
+uint64_t pxr_list_size(const struct pxr_list *l, uint64_t i);
 
-/* Text index: sources, then one line per image (see pxr-list(1)). */
+/* Text index: sources, then one line per image (see pxr-list(1)).  An
+ * archive's source line keeps its stat signature (device, inode, size,
+ * modification and change times) as it was when scanned. */
 int pxr_list_write_index(const struct pxr_list *l, const char *path,
     struct pxr_err *err);
 int pxr_list_read_index(struct pxr_list *l, const char *path,
     struct pxr_err *err);
+
+#define PXR_LIST_SIG 96
+/*
+ * Whether the archive path is the one the list's source src was scanned
+ * from, unchanged since (its stat signature the same; an index of
+ * version 3 or later, which keeps it): 1, 0 when not (or when it cannot
+ * say), -1 with err when path cannot be looked at.
+ */
+int pxr_list_unchanged(const struct pxr_list *l, size_t src, const char *path,
+    struct pxr_err *err);
+size_t pxr_list_nsources(const struct pxr_list *l);
 
 /* What pxr_list_emit() should send. */
 struct pxr_list_sel {

@@ -28,13 +28,45 @@
 static const char *const kind_names[] = { "dir", "file", "archive", "stdin" };
 
 #define HEADER_START "# pxr-list index "
-#define NOT_AN_INDEX "not a pxr-list index (version 1 or 2)"
+#define NOT_AN_INDEX "not a pxr-list index (version 1, 2 or 3)"
+#define INDEX_VERSION 3
+
+void
+list_signature(const struct stat *st, char *sig)
+{
+	snprintf(sig, PXR_LIST_SIG, "%llu:%llu:%lld:%lld.%09ld:%lld.%09ld",
+	    (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+	    (long long)st->st_size, (long long)st->st_mtim.tv_sec,
+	    st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec,
+	    st->st_ctim.tv_nsec);
+}
+
+int
+pxr_list_unchanged(const struct pxr_list *l, size_t src, const char *path,
+    struct pxr_err *err)
+{
+	char now[PXR_LIST_SIG];
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+		    strerror(errno));
+	list_signature(&st, now);
+	return src < l->nsrc && l->srcs[src].sig[0] != '\0' &&
+	    strcmp(now, l->srcs[src].sig) == 0;
+}
+
+size_t
+pxr_list_nsources(const struct pxr_list *l)
+{
+	return l->nsrc;
+}
 
 static void
 write_lines(const struct pxr_list *l, FILE *fp)
 {
-	fprintf(fp, HEADER_START "2: %zu sources, %zu images\n", l->nsrc,
-	    l->nent);
+	fprintf(fp, HEADER_START "%d: %zu sources, %zu images\n", INDEX_VERSION,
+	    l->nsrc, l->nent);
 	for (size_t i = 0; i < l->nsrc; i++) {
 		const struct src *s = &l->srcs[i];
 
@@ -42,7 +74,7 @@ write_lines(const struct pxr_list *l, FILE *fp)
 		pxr_fput_escaped(fp, s->path, strlen(s->path), 0);
 		putc('\t', fp);
 		pxr_fput_escaped(fp, s->prefix, strlen(s->prefix), 0);
-		putc('\n', fp);
+		fprintf(fp, "\t%s\n", s->sig[0] != '\0' ? s->sig : "-");
 	}
 	for (size_t i = 0; i < l->nent; i++) {
 		const struct entry *e = &l->ents[i];
@@ -281,9 +313,15 @@ source_line(struct pxr_list *l, const struct index_read *rd, char **f)
 	    ((np = unescape(f[4], strlen(f[4]))) < 0 ||
 		memchr(f[4], '\0', (size_t)np) != NULL))
 		return "a name prefix that is badly escaped";
+	if (rd->version >= 3 && strcmp(f[5], "-") != 0 &&
+	    (strlen(f[5]) >= PXR_LIST_SIG ||
+		strspn(f[5], "0123456789:.") != strlen(f[5])))
+		return "a stat signature that is not numbers";
 	if (list_add_src(l, f[3], np > 0 ? f[4] : "", (enum src_kind)k, &got) ==
 	    -1)
 		return "out of memory";
+	if (rd->version >= 3 && strcmp(f[5], "-") != 0)
+		strcpy(l->srcs[got].sig, f[5]);
 	l->st.sources--; /* read, not scanned */
 	return NULL;
 }
@@ -332,10 +370,16 @@ data_line(struct pxr_list *l, struct index_read *rd, char *line, size_t n)
 	int v1 = rd->version == 1;
 
 	if (strncmp(line, "source\t", 7) == 0)
-		return split_fields(line, n, f, v1 ? 4 : 5) == -1
+		return split_fields(line, n, f,
+			   v1                     ? 4
+			       : rd->version == 2 ? 5
+						  : 6) == -1
 		    ? (v1 ? "not 4 fields (source, number, kind, path)"
-			  : "not 5 fields (source, number, kind, path, "
-			    "prefix)")
+			      : rd->version == 2
+			      ? "not 5 fields (source, number, kind, path, "
+				"prefix)"
+			      : "not 6 fields (source, number, kind, path, "
+				"prefix, signature)")
 		    : source_line(l, rd, f);
 	return split_fields(line, n, f, v1 ? 5 : 6) == -1
 	    ? (v1 ? "not 5 fields (index, source, offset, size, name)"
@@ -352,7 +396,7 @@ header_line(struct index_read *rd, const char *line)
 
 	if (take_text(&p, HEADER_START) == -1 ||
 	    take_number(&p, &rd->version) == -1 || rd->version < 1 ||
-	    rd->version > 2)
+	    rd->version > INDEX_VERSION)
 		return NOT_AN_INDEX;
 	if (take_text(&p, ": ") == -1 || take_number(&p, &rd->want_src) == -1 ||
 	    take_text(&p, " sources, ") == -1 ||

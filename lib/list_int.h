@@ -49,7 +49,13 @@ struct src {
 	char *prefix; /* before its members' names: "" but for an archive
 			 found in a tree ("cls/" for cls.tar.gz) */
 	enum src_kind kind;
+	/* An archive's stat signature when it was scanned (list_signature),
+	 * kept in the index: "" for the other kinds. */
+	char sig[PXR_LIST_SIG];
 };
+
+/* The stat signature of a file in sig (PXR_LIST_SIG bytes). */
+void list_signature(const struct stat *st, char *sig);
 
 /* One image.  offset >= 0: its bytes are [offset, offset+size) of the
  * source file (or the whole file for SRC_DIR/SRC_FILE); -1: only a

@@ -112,6 +112,8 @@ scan_archive(struct pxr_list *l, const char *path, const char *prefix,
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
 	}
+	/* Taken before any read: a change while it is read differs. */
+	list_signature(&st, l->srcs[id].sig);
 	if (st.st_size == 0) {
 		list_lwarn(l, "%s: empty file (0 bytes): no images", path);
 		l->st.damaged++;

@@ -351,6 +351,15 @@ y_bytes(const struct pxr_pack_meta *m)
 	return m->header + pack_lsizes[m->ltype] * m->n;
 }
 
+void
+pxr_pack_sizes(const struct pxr_pack_meta *m, uint64_t size[4])
+{
+	size[PXR_PACK_X] = x_bytes(m);
+	size[PXR_PACK_Y] = y_bytes(m);
+	size[PXR_PACK_STATUS] = m->n;
+	size[PXR_PACK_STATS] = m->n * PXR_STATS_BYTES;
+}
+
 /* Whether path is a regular file of size bytes; why not into what. */
 static int
 file_is(const char *path, uint64_t size, char *what, size_t n)

@@ -110,6 +110,12 @@ void pxr_pack_untranspose(unsigned char *dst, const unsigned char *src,
 void pxr_pixel_sums(const unsigned char *p, size_t npix, uint32_t channels,
     uint64_t sum[3], uint64_t sq[3]);
 
+/* The bytes of each file of a set of meta m when made (pxr_pack_create):
+ * X, Y, X.status and X.stats, in that order. */
+enum { PXR_PACK_X, PXR_PACK_Y, PXR_PACK_STATUS, PXR_PACK_STATS };
+
+void pxr_pack_sizes(const struct pxr_pack_meta *m, uint64_t size[4]);
+
 /* Size in bytes of one label of type t. */
 size_t pxr_ltype_size(enum pxr_ltype t);
 

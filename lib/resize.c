@@ -96,6 +96,12 @@ static const struct filter_def filters[] = {
 	[PXR_FILTER_GAUSSIAN] = { "gaussian", gaussian, 2.25 },
 };
 
+const char *
+pxr_filter_name(enum pxr_filter f)
+{
+	return filters[f].name;
+}
+
 int
 pxr_filter_parse(const char *name, enum pxr_filter *f)
 {

@@ -19,6 +19,8 @@ enum pxr_filter {
 
 /* Parses a filter name; 0, or -1 if unknown. */
 int pxr_filter_parse(const char *name, enum pxr_filter *f);
+/* The filter's name, as pxr_filter_parse takes it. */
+const char *pxr_filter_name(enum pxr_filter f);
 
 enum pxr_target { PXR_TARGET_SHORT, PXR_TARGET_LONG, PXR_TARGET_SIZE };
 

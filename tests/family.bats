@@ -7,7 +7,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	load test_helper/common
 	cd "$BATS_TEST_TMPDIR"
-	PROGS="cat crop decode label list pack resize unpack"
+	PROGS="cat crop decode label list pack plan resize unpack"
 }
 
 # The usage lines of --help (or the SYNOPSIS), one form a line, with

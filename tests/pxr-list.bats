@@ -414,20 +414,25 @@ file2"
 	head -c 20 idx > in-header
 	refused in-header ": index cut short: line 1 ends without a newline"
 	: > empty
-	refused empty ": empty file: not a pxr-list index (version 1 or 2)"
+	refused empty ": empty file: not a pxr-list index (version 1, 2 or 3)"
 	{ cat idx; tail -n 1 idx; } > extra-line
 	refused extra-line ":8: malformed index line: images not numbered 0, 1, 2, ..."
 	sed '3s/^0\t0\t/0\t9\t/' idx > bad-source
 	refused bad-source ":3: malformed index line: a source number that no source line has"
 	awk 'BEGIN { FS = OFS = "\t" } NR == 4 { $4 = "ten" } 1' idx > bad-size
 	refused bad-size ":4: malformed index line: a size that is not a number, or too large"
-	cut -f 1-5 idx > no-copy
+	sed '/^source/!s/\t[^\t]*$//' idx > no-copy
 	refused no-copy ":3: malformed index line: not 6 fields (index, source, offset, size, name, copy)"
 	# --names and the records alike.
 	run -2 --separate-stderr pxr-list --from-index at-line-end --names
 	assert_output ""
-	# An index of version 1 (no prefix, no copy fields) is still read.
-	sed '1s/index 2:/index 1:/; s/\t[^\t]*$//' idx > v1
+	# An index of version 2 (no signature field) and one of version 1
+	# (no prefix, no copy fields either) are still read.
+	sed '1s/index 3:/index 2:/; /^source/s/\t[^\t]*$//' idx > v2
+	run -0 --separate-stderr pxr-list --from-index v2 --names
+	assert_output "$(pxr-list --from-index idx --names)"
+	assert_equal "$stderr" ""
+	sed '1s/index 2:/index 1:/; s/\t[^\t]*$//' v2 > v1
 	run -0 --separate-stderr pxr-list --from-index v1 --names
 	assert_output "$(pxr-list --from-index idx --names)"
 	assert_equal "$stderr" ""

@@ -81,6 +81,8 @@ bad_number(const struct fe_opt *o, const char *s)
 {
 	if (o->min == 0 && o->max == UINT64_MAX)
 		fe_die(2, "--%s wants a whole number, not '%s'", o->name, s);
+	if (o->min == 1 && o->max == UINT64_MAX)
+		fe_die(2, "--%s wants a positive number, not '%s'", o->name, s);
 	fe_die(2, "--%s wants a number from %llu to %llu, not '%s'", o->name,
 	    (unsigned long long)o->min, (unsigned long long)o->max, s);
 }
@@ -327,6 +329,41 @@ print_help(const struct fe_prog *p, struct fe_opt *opts)
 	exit_flushed();
 }
 
+/* Whether name (up to a '=') is the long name of one of the n rows. */
+static int
+is_option(struct fe_opt *const *rows, size_t n, const char *name)
+{
+	size_t len = strcspn(name, "=");
+
+	for (size_t i = 0; i < n; i++)
+		if (strlen(rows[i]->name) == len &&
+		    strncmp(rows[i]->name, name, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* getopt's ':' (a value missing) or '?' (an unknown option) for word, the
+ * last word it read: the message and the usage, exit 2. */
+static _Noreturn void
+bad_option(const struct fe_prog *p, struct fe_opt *const *rows, size_t n, int c,
+    const char *word)
+{
+	if (c == ':' && optopt != 0) {
+		for (size_t i = 0; i < n; i++)
+			if (rows[i]->letter == optopt)
+				fe_usage(p, "-%c wants a value", optopt);
+		for (size_t i = 0; i < n; i++)
+			if (256 + (int)i == optopt)
+				fe_usage(p, "--%s wants a value",
+				    rows[i]->name);
+	}
+	if (c == ':')
+		fe_usage(p, "%s wants a value", word);
+	if (optopt != 0 && strncmp(word, "--", 2) != 0)
+		fe_usage(p, "unknown option -%c", optopt);
+	fe_usage(p, "unknown option %s", word);
+}
+
 /* An option given, and its value, which is taken once the rules hold. */
 struct taken {
 	struct fe_opt *o;
@@ -339,13 +376,14 @@ fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc, char **argv)
 	struct fe_opt *rows[FE_MAX_OPTS];
 	struct option longopts[FE_MAX_OPTS + 1] = { { NULL, 0, NULL, 0 } };
 	char letters[2 * FE_MAX_OPTS + 1];
-	size_t n = all_rows(opts, rows), used = 0, ntaken = 0, most = 1;
+	size_t n = all_rows(opts, rows), used = 1, ntaken = 0, most = 1;
 	struct taken *taken;
 	char *slash;
 	int c;
 
 	for (int i = 1; i < argc; i++) /* each option takes a letter at least */
 		most += strlen(argv[i]);
+	letters[0] = ':'; /* a missing value: ':', not '?' */
 	if ((taken = calloc(most, sizeof(*taken))) == NULL)
 		fe_die(2, "out of memory");
 	for (size_t i = 0; i < n; i++) {
@@ -367,13 +405,21 @@ fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc, char **argv)
 	 * other message does, not by the path it was run by. */
 	if ((slash = strrchr(argv[0], '/')) != NULL)
 		argv[0] = slash + 1;
+	opterr = 0; /* its messages are ours: one form in the family */
 	while ((c = getopt_long(argc, argv, letters, longopts, NULL)) != -1) {
 		size_t i = 0;
 
+		if (c == ':' || c == '?')
+			bad_option(p, rows, n, c, argv[optind - 1]);
 		while (i < n && longopts[i].val != c)
 			i++;
-		if (i == n) /* '?': getopt has said what */
-			fe_usage(p, NULL);
+		if (i == n)
+			PXR_BUG("getopt_long gave an option not in the table");
+		/* A value that is one of the options: the value is missing
+		 * ("--out --size 5"). */
+		if (optarg != NULL && strncmp(optarg, "--", 2) == 0 &&
+		    is_option(rows, n, optarg + 2))
+			fe_usage(p, "--%s wants a value", rows[i]->name);
 		if (rows[i] == &help_opt)
 			print_help(p, opts);
 		if (rows[i] == &version_opt) {

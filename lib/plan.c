@@ -1,0 +1,691 @@
+/*
+ * plan.c: the start of a plan (plan.h): the options checked and their
+ * defaults, the output folder, the splits of the root, and each split's
+ * index, reused while its tarball is unchanged.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "list.h"
+#include "plan_int.h"
+
+const char *const plan_split_names[PXR_PLAN_SPLITS] = { "train", "val",
+	"test" };
+
+/* The validation label files a root may hold, in the order looked for. */
+static const char *const val_files[] = { "LOC_val_solution.csv",
+	"validation_labels.txt", "ILSVRC2012_validation_ground_truth.txt" };
+
+void
+plan_note(pxr_warn_fn warn, void *ctx, const char *fmt, ...)
+{
+	char msg[PATH_MAX + 256];
+	va_list ap;
+
+	if (warn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn(ctx, msg);
+}
+
+int
+plan_save(const char *path, const char *buf, size_t len, struct pxr_err *err)
+{
+	char tmp[PATH_MAX + 32], dir[PATH_MAX];
+	ssize_t w = 0;
+	int fd, dfd;
+	char *slash;
+
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) ==
+	    -1)
+		return pxr_seterr(err, PXR_E_IO, "%s: cannot write it (%s)",
+		    path, strerror(errno));
+	for (size_t done = 0; done < len; done += (size_t)w)
+		if ((w = write(fd, buf + done, len - done)) <= 0)
+			break;
+	if (w < 0 || (len > 0 && w == 0) || fsync(fd) == -1) {
+		int e = w == 0 && len > 0 ? ENOSPC : errno;
+
+		close(fd);
+		unlink(tmp);
+		return pxr_seterr(err, PXR_E_IO, "%s: cannot write it (%s)",
+		    path, strerror(e));
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		int e = errno;
+
+		unlink(tmp);
+		return pxr_seterr(err, PXR_E_IO, "%s: cannot write it (%s)",
+		    path, strerror(e));
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir)
+		*slash = '\0';
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(dfd); /* a folder some file systems cannot sync */
+		close(dfd);
+	}
+	return 0;
+}
+
+char *
+plan_read_file(const char *path, size_t max, size_t *len, struct pxr_err *err)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (fp == NULL) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (n + 4096 + 1 > cap) {
+			char *b = realloc(buf, cap = cap ? 2 * cap : 65536);
+
+			if (b == NULL || cap > max + 65536) {
+				free(b != NULL ? b : buf);
+				fclose(fp);
+				pxr_seterr(err, PXR_E_FORMAT,
+				    "%s: larger than %zu bytes", path, max);
+				return NULL;
+			}
+			buf = b;
+		}
+		n += r = fread(buf + n, 1, cap - n - 1, fp);
+	} while (r > 0);
+	if (ferror(fp) || n > max) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+		    n > max ? "too large" : strerror(errno));
+		free(buf);
+		buf = NULL;
+	} else {
+		buf[n] = '\0';
+		*len = n;
+	}
+	fclose(fp);
+	return buf;
+}
+
+/* The current folder as the shell names it: $PWD where it is this folder
+ * (a path through a symbolic link stays so), else the real one. */
+static int
+current_dir(char *out, size_t size)
+{
+	const char *pwd = getenv("PWD");
+	struct stat a, b;
+
+	if (pwd != NULL && pwd[0] == '/' && strlen(pwd) < size &&
+	    stat(pwd, &a) == 0 && stat(".", &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino) {
+		strcpy(out, pwd);
+		return 0;
+	}
+	return getcwd(out, size) != NULL ? 0 : -1;
+}
+
+/*
+ * path made absolute as `cd "$(dirname p)" && pwd` makes it: from the
+ * current folder, "." and empty components dropped and ".." taking the
+ * one before it away (a logical path).  0, or -1 when too long.
+ */
+static int
+abs_path(const char *path, char *out, size_t size)
+{
+	char buf[PATH_MAX * 2];
+	size_t n = 0;
+
+	if (path[0] == '/')
+		buf[0] = '\0';
+	else if (current_dir(buf, PATH_MAX) == -1)
+		return -1;
+	if (strlen(buf) + strlen(path) + 2 > sizeof(buf))
+		return -1;
+	strcat(buf, "/");
+	strcat(buf, path);
+	out[0] = '\0';
+	for (char *s = buf, *e; *s != '\0'; s = e) {
+		size_t len;
+
+		while (*s == '/')
+			s++;
+		e = s + strcspn(s, "/");
+		len = (size_t)(e - s);
+		if (len == 0 || (len == 1 && s[0] == '.'))
+			continue;
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+			out[n] = '\0';
+			continue;
+		}
+		if (n + len + 2 > size)
+			return -1;
+		out[n++] = '/';
+		memcpy(out + n, s, len);
+		n += len;
+		out[n] = '\0';
+	}
+	if (n == 0) {
+		if (size < 2)
+			return -1;
+		strcpy(out, "/");
+	}
+	return 0;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A --also item: "squashN" or "N", N of 1 to 6 digits, not 0 first. */
+static int
+also_item(const char *s)
+{
+	size_t n;
+
+	if (strncmp(s, "squash", 6) == 0)
+		s += 6;
+	n = strspn(s, "0123456789");
+	return n >= 1 && n <= 6 && s[n] == '\0' && s[0] != '0';
+}
+
+/* --also's comma-separated items into p->also; 0 or -1. */
+static int
+take_also(struct pxr_plan *p, const char *list, struct pxr_err *err)
+{
+	for (const char *s = list; *s != '\0';) {
+		size_t n = strcspn(s, ",");
+		char item[16];
+
+		if (n >= sizeof(item) || p->nalso == PXR_PLAN_ALSO) {
+			if (p->nalso == PXR_PLAN_ALSO)
+				return pxr_seterr(err, PXR_E_USAGE,
+				    "--also takes %d items at most",
+				    PXR_PLAN_ALSO);
+			return pxr_seterr(err, PXR_E_USAGE,
+			    "--also wants squashN or N items, not '%.*s'",
+			    (int)n, s);
+		}
+		memcpy(item, s, n);
+		item[n] = '\0';
+		if (!also_item(item))
+			return pxr_seterr(err, PXR_E_USAGE,
+			    "--also wants squashN or N items, not '%s'", item);
+		strcpy(p->also[p->nalso++], item);
+		s += n + (s[n] == ',');
+	}
+	return 0;
+}
+
+/* Whether s holds only letters, digits, '_', '.' and '-'. */
+static int
+name_chars(const char *s)
+{
+	return *s != '\0' &&
+	    strspn(s,
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789_.-") == strlen(s);
+}
+
+/* The pipeline's step: known, with a root but for finish, --sbatch with
+ * slurm only, the ssh logins readable.  0 or -1. */
+static int
+check_step(const struct pxr_plan_opts *o, struct pxr_err *err)
+{
+	const char *s = o->step != NULL ? o->step : "plan";
+	int finish = strcmp(s, "finish") == 0;
+	FILE *fp;
+
+	if (!finish && strcmp(s, "all") != 0 && strcmp(s, "plan") != 0 &&
+	    strcmp(s, "slurm") != 0)
+		return pxr_seterr(err, PXR_E_USAGE, "unknown step '%s'", s);
+	if (finish && o->roots != 0)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "finish takes no ROOT (the plan in --out holds it)");
+	if (!finish && o->roots != 1)
+		return o->roots == 0 ? pxr_seterr(err, PXR_E_USAGE, "%s", "")
+				     : pxr_seterr(err, PXR_E_USAGE,
+					   "one ROOT only, got %d", o->roots);
+	if (o->sbatch != NULL && strcmp(s, "slurm") != 0)
+		return pxr_seterr(err, PXR_E_USAGE, "--sbatch goes with slurm");
+	if (o->hosts != NULL && !finish) {
+		if ((fp = fopen(o->hosts, "r")) == NULL)
+			return pxr_seterr(err, PXR_E_IO,
+			    "%s: cannot read the ssh login file", o->hosts);
+		fclose(fp);
+	}
+	return 0;
+}
+
+int
+pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
+    struct pxr_err *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->o = *o;
+	if (check_step(o, err) == -1)
+		return -1;
+	if (o->size && o->squash)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "give one of --size and --squash");
+	if (o->squash && o->shortside)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--squash resizes the whole image: no --short");
+	if (p->o.size == 0)
+		p->o.size = 224;
+	if (p->o.shortside == 0) /* round(size * 8 / 7): 224 -> 256 */
+		p->o.shortside = (p->o.size * 8 + 3) / 7;
+	if (p->o.jobs == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		p->o.jobs = n > 0 ? (uint64_t)n : 1;
+	}
+	if (!o->like_given)
+		p->o.like =
+		    o->folder ? PXR_LIKE_TORCHVISION : PXR_LIKE_NOTEBOOK;
+	if (!o->filter_given)
+		p->o.filter = o->squash ? PXR_FILTER_BOX : PXR_FILTER_TRIANGLE;
+	if (o->name != NULL && !name_chars(o->name))
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--name wants letters, digits, _ . -");
+	if (o->split != NULL) {
+		size_t k = o->folder ? 3 : 2, i;
+
+		for (i = 0; i < k; i++)
+			if (strcmp(o->split, plan_split_names[i]) == 0)
+				break;
+		if (i == k)
+			return pxr_seterr(err, PXR_E_USAGE,
+			    "unknown --split '%s' (train, val%s)", o->split,
+			    o->folder ? ", test" : "");
+	}
+	if (o->out == NULL)
+		p->o.out = ".";
+	return o->also != NULL ? take_also(p, o->also, err) : 0;
+}
+
+/* mkdir -p path; 0, or -1 with errno. */
+static int
+make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (strlen(path) >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(buf, path);
+	for (char *s = buf + 1; *s != '\0'; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(buf, 0777) == -1 && errno != EEXIST)
+				return -1;
+			*s = '/';
+		}
+	if (mkdir(buf, 0777) == -1 && (errno != EEXIST || !is_dir(buf)))
+		return errno == EEXIST ? (errno = ENOTDIR, -1) : -1;
+	return 0;
+}
+
+int
+pxr_plan_out(struct pxr_plan *p, struct pxr_err *err)
+{
+	char probe[PATH_MAX + 32];
+	int fd;
+
+	if (make_dirs(p->o.out) == -1)
+		return pxr_seterr(err, PXR_E_IO,
+		    "%s: cannot make the output folder (%s)", p->o.out,
+		    strerror(errno));
+	if (abs_path(p->o.out, p->out, sizeof(p->out)) == -1 ||
+	    (size_t)snprintf(p->state, sizeof(p->state), "%s/.pxr", p->out) >=
+		sizeof(p->state) - 64)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long",
+		    p->o.out);
+	if (strpbrk(p->out, "\t\n") != NULL)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "%s: a tab or a line break in the output folder's name",
+		    p->out);
+	snprintf(probe, sizeof(probe), "%s/probe.%ld", p->state,
+	    (long)getpid());
+	if ((mkdir(p->state, 0777) == -1 && errno != EEXIST) ||
+	    (fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) ==
+		-1)
+		return pxr_seterr(err, PXR_E_IO, "%s: cannot write there (%s)",
+		    p->out, strerror(errno));
+	close(fd);
+	unlink(probe);
+	return 0;
+}
+
+int
+plan_init_split(const struct pxr_plan *p, struct pxr_plan_split *s,
+    const char *name, const char *src, struct pxr_err *err)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	if ((size_t)snprintf(s->src, sizeof(s->src), "%s", src) >=
+		sizeof(s->src) ||
+	    (size_t)snprintf(s->index, sizeof(s->index), "%s/%s.index",
+		p->state, name) >= sizeof(s->index) ||
+	    (size_t)snprintf(s->plan, sizeof(s->plan), "%s/%s.plan", p->state,
+		name) >= sizeof(s->plan))
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", src);
+	return 0;
+}
+
+int
+plan_add_split(struct pxr_plan *p, const char *name, const char *src,
+    struct pxr_err *err)
+{
+	if (p->nsplits == PXR_PLAN_SPLITS)
+		PXR_BUG("more splits than PXR_PLAN_SPLITS");
+	if (plan_init_split(p, &p->splits[p->nsplits], name, src, err) == -1)
+		return -1;
+	p->nsplits++;
+	return 0;
+}
+
+int
+plan_split_named(const struct pxr_plan *p, const char *name)
+{
+	for (size_t i = 0; i < p->nsplits; i++)
+		if (strcmp(p->splits[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A folder root: its split folders (train/, val/, test/) each a split,
+ * or, without any, the root one split (--name, or "data"). */
+static int
+folder_splits(struct pxr_plan *p, struct pxr_err *err)
+{
+	char path[PATH_MAX + 8], found[32] = "";
+
+	for (size_t i = 0; i < PXR_PLAN_SPLITS && is_dir(p->root); i++) {
+		snprintf(path, sizeof(path), "%s/%s", p->root,
+		    plan_split_names[i]);
+		if (is_dir(path))
+			snprintf(found + strlen(found),
+			    sizeof(found) - strlen(found), "%s%s",
+			    found[0] ? " " : "", plan_split_names[i]);
+	}
+	if (found[0] == '\0') {
+		if (p->o.split != NULL)
+			return pxr_seterr(err, PXR_E_FORMAT,
+			    "%s: no split folders (train val test); --split "
+			    "needs them",
+			    p->root);
+		return plan_add_split(p, p->o.name ? p->o.name : "data",
+		    p->root, err);
+	}
+	p->split_root = 1;
+	if (p->o.name != NULL)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--name: %s has split folders (%s); each makes its own set",
+		    p->root, found);
+	for (size_t i = 0; i < PXR_PLAN_SPLITS; i++) {
+		const char *s = plan_split_names[i];
+
+		if (p->o.split != NULL ? strcmp(p->o.split, s) != 0
+				       : strstr(found, s) == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", p->root, s);
+		if (!is_dir(path))
+			return pxr_seterr(err, PXR_E_FORMAT,
+			    "%s: no split folder %s/ (it has %s)", p->root, s,
+			    found);
+		if (plan_add_split(p, s, path, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* An ILSVRC2012 root: ILSVRC2012_img_SPLIT.tar or SPLIT/ for each of
+ * train and val (or the --split). */
+static int
+imagenet_splits(struct pxr_plan *p, struct pxr_err *err)
+{
+	char tar[PATH_MAX + 32], dir[PATH_MAX + 8];
+
+	if (!is_dir(p->root))
+		return pxr_seterr(err, PXR_E_FORMAT, "%s: not a directory",
+		    p->root);
+	for (size_t i = 0; i < 2; i++) {
+		const char *s = plan_split_names[i];
+
+		if (p->o.split != NULL && strcmp(p->o.split, s) != 0)
+			continue;
+		snprintf(tar, sizeof(tar), "%s/ILSVRC2012_img_%s.tar", p->root,
+		    s);
+		snprintf(dir, sizeof(dir), "%s/%s", p->root, s);
+		if (is_file(tar)) {
+			if (plan_add_split(p, s, tar, err) == -1)
+				return -1;
+		} else if (is_dir(dir)) {
+			if (plan_add_split(p, s, dir, err) == -1)
+				return -1;
+		} else if (p->o.split != NULL)
+			return pxr_seterr(err, PXR_E_FORMAT,
+			    "%s: no %s set (ILSVRC2012_img_%s.tar or %s/)",
+			    p->root, s, s, s);
+	}
+	if (p->nsplits == 0)
+		return pxr_seterr(err, PXR_E_FORMAT,
+		    "%s: holds neither ILSVRC2012_img_{train,val}.tar nor "
+		    "train/ or val/",
+		    p->root);
+	return 0;
+}
+
+/* A file an option names: readable, a regular file; its absolute path
+ * into out (PATH_MAX). */
+static int
+option_file(const char *opt, const char *path, char *out, struct pxr_err *err)
+{
+	if (access(path, R_OK) == -1 || !is_file(path))
+		return pxr_seterr(err, PXR_E_USAGE, "%s %s: cannot read it",
+		    opt, path);
+	if (abs_path(path, out, PATH_MAX) == -1)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", path);
+	return 0;
+}
+
+int
+pxr_plan_splits(struct pxr_plan *p, struct pxr_err *err)
+{
+	struct stat st;
+
+	if (abs_path(p->o.root, p->root, sizeof(p->root)) == -1 ||
+	    stat(p->root, &st) == -1)
+		return pxr_seterr(err, PXR_E_IO,
+		    "%s: no such file or directory", p->o.root);
+	if ((p->o.synsets != NULL &&
+		option_file("--synsets", p->o.synsets, p->classes, err) ==
+		    -1) ||
+	    (p->o.classes != NULL &&
+		option_file("--classes", p->o.classes, p->classes, err) ==
+		    -1) ||
+	    (p->o.val_labels != NULL &&
+		option_file("--val-labels", p->o.val_labels, p->val_labels,
+		    err) == -1))
+		return -1;
+	if (p->o.val_labels == NULL && !p->o.folder && S_ISDIR(st.st_mode))
+		for (size_t i = 0; i < sizeof(val_files) / sizeof(*val_files);
+		     i++) {
+			char f[PATH_MAX + 64];
+
+			snprintf(f, sizeof(f), "%s/%s", p->root, val_files[i]);
+			if (is_file(f) && strlen(f) < sizeof(p->val_labels)) {
+				strcpy(p->val_labels, f);
+				break;
+			}
+		}
+	return p->o.folder ? folder_splits(p, err) : imagenet_splits(p, err);
+}
+
+/* The fingerprint of the images of l, as the recipe keeps it: "sha256:"
+ * and the SHA-256 of a "name<TAB>size" line for each (the name escaped
+ * as the index writes it), then their number. */
+static void
+fingerprint(const struct pxr_list *l, char *out, size_t size)
+{
+	struct pxr_sha256 c;
+	unsigned char d[PXR_SHA256_SIZE];
+	char hex[PXR_SHA256_HEX_SIZE], *buf = NULL;
+	size_t len = 0;
+	uint64_t n = pxr_list_count(l);
+	FILE *mem = NULL;
+
+	pxr_sha256_init(&c);
+	for (uint64_t i = 0; i < n; i++) {
+		size_t nl;
+		const char *name = pxr_list_name(l, i, &nl);
+
+		/* The lines as the index writes its names, a few hundred
+		 * at a time. */
+		if (mem == NULL && (mem = open_memstream(&buf, &len)) == NULL)
+			PXR_BUG("open_memstream failed");
+		pxr_fput_escaped(mem, name, nl, 0);
+		fprintf(mem, "\t%llu\n",
+		    (unsigned long long)pxr_list_size(l, i));
+		if (i % 256 == 255 || i == n - 1) {
+			if (fclose(mem) == EOF)
+				PXR_BUG("a memory stream failed");
+			mem = NULL;
+			pxr_sha256_update(&c, buf, len);
+			free(buf);
+			buf = NULL;
+		}
+	}
+	pxr_sha256_final(&c, d);
+	pxr_sha256_hex(d, hex);
+	snprintf(out, size, "sha256:%s %llu images", hex,
+	    (unsigned long long)n);
+}
+
+/* What a split's indexing says through warn: "split: what". */
+struct split_warn {
+	pxr_warn_fn warn;
+	void *ctx;
+	const char *split;
+};
+
+static void
+split_warn(void *ctx, const char *msg)
+{
+	const struct split_warn *w = ctx;
+
+	plan_note(w->warn, w->ctx, "%s: %s", w->split, msg);
+}
+
+/* Whether s's index can be used as it is: an archive unchanged since it
+ * was indexed (a tree is walked again at every run: the walk is the
+ * check). */
+static int
+index_current(const struct pxr_plan *p, const struct pxr_plan_split *s)
+{
+	struct pxr_list *l;
+	struct pxr_err err;
+	int r;
+
+	if (p->o.overwrite || !is_file(s->src) || !is_file(s->index))
+		return 0;
+	if ((l = pxr_list_new(NULL, NULL)) == NULL)
+		return 0;
+	r = pxr_list_read_index(l, s->index, &err) == 0 &&
+	    pxr_list_nsources(l) == 1 &&
+	    pxr_list_unchanged(l, 0, s->src, &err) == 1;
+	pxr_list_free(l);
+	return r;
+}
+
+/* Indexes s (or checks that its index is current); fills its count,
+ * fingerprint and skipped files. */
+int
+plan_index_split(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
+    void *ctx, struct pxr_err *err)
+{
+	struct split_warn w = { warn, ctx, s->name };
+	struct pxr_list *l;
+	int r = -1;
+
+	if (s->indexed)
+		return 0;
+	s->fresh = !index_current(p, s);
+	if ((l = pxr_list_new(split_warn, &w)) == NULL)
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	if (s->fresh) {
+		plan_note(warn, ctx, "%s: indexing %s", s->name, s->src);
+		if (pxr_list_scan(l, s->src, err) == -1)
+			goto out;
+		pxr_list_sort(l);
+		if (pxr_list_write_index(l, s->index, err) == -1)
+			goto out;
+		pxr_list_skipped_text(l, s->skipped, sizeof(s->skipped));
+	} else if (pxr_list_read_index(l, s->index, err) == -1)
+		goto out;
+	s->images = pxr_list_count(l);
+	fingerprint(l, s->fingerprint, sizeof(s->fingerprint));
+	s->indexed = 1;
+	r = 0;
+out:
+	pxr_list_free(l);
+	return r;
+}
+
+int
+pxr_plan_index(struct pxr_plan *p, size_t i, pxr_warn_fn warn, void *ctx,
+    struct pxr_err *err)
+{
+	return plan_index_split(p, &p->splits[i], warn, ctx, err);
+}
+
+struct pxr_list *
+plan_open_index(const struct pxr_plan_split *s, struct pxr_err *err)
+{
+	struct pxr_list *l = pxr_list_new(NULL, NULL);
+
+	if (l == NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (pxr_list_read_index(l, s->index, err) == -1) {
+		pxr_list_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void
+pxr_plan_free(struct pxr_plan *p)
+{
+	free(p->derived);
+	p->derived = NULL;
+}

@@ -1,0 +1,74 @@
+/*
+ * plan_int.h: what the parts of the plan share (lib/plan*.c):
+ *   plan.c       options, the output folder, the splits and their indexes,
+ *                whole-file reads and writes
+ *   plan_class.c the class list and the sums the recipe keeps
+ *   plan_set.c   the sets: geometries, recipes, sizes, shard counts
+ *   plan_write.c what the plan writes, once every check has passed
+ *   plan_file.c  a written plan read back into each stage's arguments
+ * Each calls only the ones above it in this list, and plan_file.c's
+ * plan_text (the one writer of what it reads).
+ */
+#ifndef PXR_PLAN_INT_H
+#define PXR_PLAN_INT_H
+
+#include <stddef.h>
+
+#include "plan.h"
+#include "sha256.h"
+
+/* The splits a root may hold, in order. */
+extern const char *const plan_split_names[PXR_PLAN_SPLITS];
+
+/* A message through warn, "fmt..." formatted. */
+void plan_note(pxr_warn_fn warn, void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* buf's len bytes into path, whole or not at all: written beside it,
+ * synced, renamed over it (and its folder synced); 0 or -1. */
+int plan_save(const char *path, const char *buf, size_t len,
+    struct pxr_err *err);
+
+/* The whole of a file, NUL-terminated (*len bytes), at most max; NULL with
+ * err.  The caller frees it. */
+char *plan_read_file(const char *path, size_t max, size_t *len,
+    struct pxr_err *err);
+
+/* The hex SHA-256 of the lines of text (len bytes) that hold more than
+ * blanks (awk 'NF'), each with its newline, into hex; or of their first
+ * words only (awk 'NF { print $1 }'), with first_words. */
+void plan_sum_lines(const char *text, size_t len, int first_words,
+    char hex[PXR_SHA256_HEX_SIZE]);
+
+/* s (a split of p, or one only indexed for the classes) indexed if it
+ * is not yet, or its index found current (plan.c); 0 or -1. */
+int plan_index_split(struct pxr_plan *p, struct pxr_plan_split *s,
+    pxr_warn_fn warn, void *ctx, struct pxr_err *err);
+
+/* The index of s read back (after plan_index_split), for the names;
+ * NULL with err.  The caller frees it (pxr_list_free). */
+struct pxr_list *plan_open_index(const struct pxr_plan_split *s,
+    struct pxr_err *err);
+
+/* s set up as a split called name of the source src (its index and plan
+ * in OUT/.pxr), not yet indexed; 0 or -1. */
+int plan_init_split(const struct pxr_plan *p, struct pxr_plan_split *s,
+    const char *name, const char *src, struct pxr_err *err);
+
+/* The index of the split called name among p's splits, or -1. */
+int plan_split_named(const struct pxr_plan *p, const char *name);
+
+/* The metadata a set st of a split of n images is made with (plan_set.c):
+ * a malloc'd one (NULL: out of memory). */
+struct pxr_pack_meta *plan_meta(const struct pxr_plan *p,
+    const struct pxr_plan_set *st, uint64_t n);
+
+/* The plan of split s as plan_file.c reads it back: a malloc'd text (NULL:
+ * out of memory). */
+char *plan_text(const struct pxr_plan *p, const struct pxr_plan_split *s);
+
+/* Adds a split (name, src); 0 or -1 (too many). */
+int plan_add_split(struct pxr_plan *p, const char *name, const char *src,
+    struct pxr_err *err);
+
+#endif /* PXR_PLAN_INT_H */

@@ -1,0 +1,262 @@
+/*
+ * plan_set.c: the sets of a plan (plan.h): their geometries, recipes,
+ * sizes and shard counts, and what the plan writes: the sets made (or
+ * checked, to resume), the derived class list, each set's recipe, each
+ * split's plan and the list of plans.  Everything is written whole or not
+ * at all (plan_save).
+ */
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "list.h"
+#include "pack.h"
+#include "plan_int.h"
+
+/* The geometry of a --also item: squashN, or N (a crop of N from the
+ * short side round(N * 8 / 7)). */
+static struct pxr_geom
+item_geom(const char *v)
+{
+	struct pxr_geom g = { 0, 0, 0 };
+
+	if (strncmp(v, "squash", 6) == 0) {
+		g.squash = 1;
+		g.side = (uint32_t)strtoul(v + 6, NULL, 10);
+	} else {
+		g.side = (uint32_t)strtoul(v, NULL, 10);
+		g.shortside = (g.side * 8 + 3) / 7;
+	}
+	return g;
+}
+
+/* The recipe of set st of split s (recipe.h's "key value" lines), as the
+ * sets it makes have always said it: a set made by any earlier pxr with
+ * the same recipe resumes. */
+static void
+recipe_text(const struct pxr_plan *p, const struct pxr_plan_split *s,
+    const struct pxr_plan_set *st, uint32_t fast_side, char *out, size_t size)
+{
+	const struct pxr_geom *g = &st->g;
+	struct pxr_shape sh;
+	size_t n = 0;
+
+#define ADD(...)                                                               \
+	(n += (size_t)snprintf(out + n, n < size ? size - n : 0, __VA_ARGS__))
+	ADD("pxr %s\njob %s\nset %s\nsplit %s\nsource %s\n", PXR_VERSION_STRING,
+	    p->o.folder ? "folder" : "imagenet", st->name, s->name, s->src);
+	ADD("source_fingerprint %s\nclasses %s\nclasses_sha256 %s\n",
+	    s->fingerprint, p->classes, p->classes_sha);
+	if (strcmp(s->name, "val") == 0 && !p->o.folder)
+		ADD("val_labels_sha256 %s\n", p->val_sha);
+	if (fast_side > 0)
+		ADD("decode fast (DCT scaling, the shorter side kept >= %u)\n",
+		    fast_side);
+	else
+		ADD("decode exact (full size)\n");
+	if (g->squash) {
+		ADD("resize %ux%u (squash: the whole image)\ncrop none\n",
+		    g->side, g->side);
+	} else {
+		memset(&sh, 0, sizeof(sh));
+		pxr_like_defaults(p->o.like, &sh);
+		ADD("like %s\nresize short side %u, the other rounded %s\n",
+		    pxr_like_name(p->o.like), g->shortside,
+		    pxr_round_name(sh.round));
+		ADD("crop %ux%u %s\n", g->side, g->side,
+		    pxr_align_name(sh.co.align));
+	}
+	ADD("filter %s\nsize %ux%u\nlayout %s\nlabels u16 base %d\n",
+	    pxr_filter_name(st->filter), g->side, g->side,
+	    pxr_layout_name(p->o.layout), p->o.base);
+#undef ADD
+	if (n >= size)
+		PXR_BUG("a recipe longer than PXR_RECIPE_MAX");
+}
+
+/* The sets of split s: the main one and one per --also item; the
+ * decode's scale with --fast (the smallest resize target of all). */
+static int
+split_sets(struct pxr_plan *p, struct pxr_plan_split *s, struct pxr_err *err)
+{
+	uint32_t fast_side = 0;
+
+	s->nsets = 1 + p->nalso;
+	for (size_t i = 0; i < s->nsets; i++) {
+		struct pxr_plan_set *st = &s->sets[i];
+		struct pxr_geom g = { 1, 0, p->o.squash };
+
+		if (i > 0)
+			g = item_geom(p->also[i - 1]);
+		else if (!p->o.squash)
+			g = (struct pxr_geom){ 0, p->o.shortside, p->o.size };
+		st->g = g;
+		/* Squash variants take box unless the main set squashes. */
+		st->filter = i > 0 && g.squash && !p->o.squash ? PXR_FILTER_BOX
+							       : p->o.filter;
+		snprintf(st->name, sizeof(st->name), "%s%s%s", s->name,
+		    i > 0 ? "_" : "", i > 0 ? p->also[i - 1] : "");
+		if ((size_t)snprintf(st->x, sizeof(st->x), "%s/X_%s.raw",
+			p->out, st->name) >= sizeof(st->x) ||
+		    (size_t)snprintf(st->y, sizeof(st->y), "%s/Y_%s.raw",
+			p->out, st->name) >= sizeof(st->y))
+			return pxr_seterr(err, PXR_E_USAGE, "%s: name too long",
+			    p->out);
+		if (p->o.fast) {
+			uint32_t v = g.squash ? g.side : g.shortside;
+
+			if (fast_side == 0 || v < fast_side)
+				fast_side = v;
+		}
+	}
+	for (size_t i = 0; i < s->nsets; i++)
+		recipe_text(p, s, &s->sets[i], fast_side, s->sets[i].recipe,
+		    sizeof(s->sets[i].recipe));
+	s->fast_side = fast_side;
+	return 0;
+}
+
+/* Many more shards than jobs keeps every core busy to the end, but a
+ * shard's processes need a few hundred images to fill their pipes: 16
+ * per job, none under 500 images; never more than the images. */
+static uint64_t
+shard_count(const struct pxr_plan *p, uint64_t n)
+{
+	uint64_t k = p->o.shards;
+
+	if (k == 0) {
+		k = p->o.jobs > UINT64_MAX / 16 ? UINT64_MAX : p->o.jobs * 16;
+		if (k > (n + 499) / 500)
+			k = (n + 499) / 500;
+	}
+	if (k > n)
+		k = n;
+	return k > 0 ? k : 1;
+}
+
+int
+pxr_plan_sets(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
+    struct pxr_err *err)
+{
+	if (p->val_labels[0] != '\0') {
+		size_t len;
+		char *text =
+		    plan_read_file(p->val_labels, (size_t)1 << 28, &len, err);
+
+		if (text == NULL)
+			return -1;
+		plan_sum_lines(text, len, 0, p->val_sha);
+		free(text);
+	}
+	for (size_t i = 0; i < p->nsplits; i++) {
+		struct pxr_plan_split *s = &p->splits[i];
+
+		if (plan_index_split(p, s, warn, ctx, err) == -1)
+			return -1;
+		if (s->images == 0)
+			return pxr_seterr(err, PXR_E_FORMAT,
+			    "%s: %s holds no image", s->name, s->src);
+		if (strcmp(s->name, "val") == 0 && !p->o.folder &&
+		    p->val_labels[0] == '\0')
+			return pxr_seterr(err, PXR_E_USAGE,
+			    "val: no validation labels (give --val-labels "
+			    "FILE, or put LOC_val_solution.csv or "
+			    "validation_labels.txt in %s)",
+			    p->root);
+		if (split_sets(p, s, err) == -1)
+			return -1;
+		s->shards = shard_count(p, s->images);
+	}
+	return 0;
+}
+
+/* The bytes file holds on its disk (0 when it is not there). */
+static uint64_t
+held(const char *file)
+{
+	struct stat st;
+
+	return stat(file, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
+}
+
+/* b bytes as "12.3 MB" (1000-based). */
+static const char *
+human(uint64_t b, char *buf, size_t size)
+{
+	static const char *const u[] = { "B", "KB", "MB", "GB", "TB" };
+	double v = (double)b;
+	int i = 0;
+
+	while (v >= 1000 && i < 4) {
+		v /= 1000;
+		i++;
+	}
+	snprintf(buf, size, "%.1f %s", v, u[i]);
+	return buf;
+}
+
+struct pxr_pack_meta *
+plan_meta(const struct pxr_plan *p, const struct pxr_plan_set *st, uint64_t n)
+{
+	struct pxr_pack_meta *m = calloc(1, sizeof(*m));
+	struct pxr_err err;
+
+	if (m == NULL)
+		return NULL;
+	m->n = n;
+	m->width = m->height = st->g.side;
+	m->channels = 3;
+	m->layout = p->o.layout;
+	m->ltype = PXR_LTYPE_U16;
+	m->base = p->o.base;
+	if (pxr_recipe_parse(st->name, st->recipe, strlen(st->recipe),
+		m->recipe, &err) == -1)
+		PXR_BUG("a recipe that recipe.c refuses");
+	return m;
+}
+
+int
+pxr_plan_space(const struct pxr_plan *p, struct pxr_err *err)
+{
+	static const char *const sfx[4] = { "", "", ".status", ".stats" };
+	struct statvfs vfs;
+	uint64_t need = 0, have, size[4];
+	char h1[32], h2[32], f[PATH_MAX + 16];
+
+	if (!p->o.space_check || statvfs(p->out, &vfs) == -1)
+		return 0;
+	for (size_t i = 0; i < p->nsplits; i++)
+		for (size_t k = 0; k < p->splits[i].nsets; k++) {
+			const struct pxr_plan_set *st = &p->splits[i].sets[k];
+			struct pxr_pack_meta *m =
+			    plan_meta(p, st, p->splits[i].images);
+
+			if (m == NULL)
+				return pxr_seterr(err, PXR_E_NOMEM,
+				    "out of memory");
+			pxr_pack_sizes(m, size);
+			free(m);
+			for (size_t j = 0; j < 4; j++) {
+				uint64_t h;
+
+				snprintf(f, sizeof(f), "%s%s",
+				    j == PXR_PACK_Y ? st->y : st->x, sfx[j]);
+				if ((h = held(f)) < size[j])
+					need += size[j] - h;
+			}
+		}
+	have = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (need <= have)
+		return 0;
+	return pxr_seterr(err, PXR_E_IO,
+	    "%s: %s free, the sets need %s more; make room, choose another "
+	    "--out, or give --no-space-check",
+	    p->out, human(have, h1, sizeof(h1)), human(need, h2, sizeof(h2)));
+}
