@@ -12,7 +12,7 @@
 
 static const struct fe_prog prog = {
 	"usage: pxr-plan check step [options] [root]\n"
-	"       pxr-plan plan [options] root\n"
+	"       pxr-plan plan step [options] root\n"
 	"       pxr-plan argv plan K/N dir\n"
 	"       pxr-plan plans dir\n"
 	"       pxr-plan task dir T\n"
@@ -129,7 +129,7 @@ job_step(struct pxr_plan_opts *o, int check, int argc, char **argv)
 	struct pxr_plan p;
 	struct pxr_err err = { PXR_E_NONE, "" };
 
-	if (check && argc > 0)
+	if (argc > 0)
 		o->step = *argv++, argc--;
 	o->roots = argc;
 	o->root = argc > 0 ? argv[0] : ".";

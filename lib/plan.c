@@ -258,7 +258,7 @@ name_chars(const char *s)
 static int
 check_step(const struct pxr_plan_opts *o, struct pxr_err *err)
 {
-	const char *s = o->step != NULL ? o->step : "plan";
+	const char *s = o->step != NULL ? o->step : "";
 	int finish = strcmp(s, "finish") == 0;
 	FILE *fp;
 

@@ -51,7 +51,7 @@ struct pxr_plan_opts {
 	int fast;        /* DCT-scaled decoding */
 	int overwrite;   /* make the sets anew */
 	int space_check; /* refuse an output folder without room */
-	/* The pipeline's: its step (all, plan, slurm, finish; NULL: plan),
+	/* The pipeline's: its step (all, plan, slurm, finish),
 	 * whether a root was given, the ssh logins and the sbatch options. */
 	const char *step, *hosts, *sbatch;
 	int roots;
