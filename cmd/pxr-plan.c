@@ -18,30 +18,31 @@ static const struct fe_prog prog = {
 	"       pxr-plan task dir T\n"
 	"       pxr-plan help\n",
 	"Plan pxr-imagenet's and pxr-folder's work (pxr-plan(1)).\n",
-	"Exit status: 0 done, 2 usage error or fatal error.\n",
+	"Exit status: 0 done, 2 usage error or fatal error.\n"
 };
 
-/* The pipeline's own usage and help (pxr-imagenet(1)), named $PXR_PROG. */
-static char job_usage[256];
-static const struct fe_prog job = {
+/* The pipelines' own usage and help (pxr-imagenet(1), pxr-folder(1)),
+ * named $PXR_PROG: the usage's options are the table's. */
+static char job_usage[2048];
+static struct fe_prog job = {
 	job_usage,
-	"Build X_<split>.raw and Y_<split>.raw, their status files and\n"
-	"manifests, from an ILSVRC2012 root (the tarballs or the trees), or\n"
-	"with --folder from any folder-per-class tree.  Steps: plan (write\n"
-	"OUT/.pxr/jobs, a shard command a line), shard PLAN K/N, finish (the\n"
-	"manifests), slurm (plan, then submit as a job array).\n",
-	"The same command again resumes an interrupted run; a run whose "
-	"recipe\n"
-	"differs from an existing set's is refused.  Exit status: 0 every\n"
-	"image packed, 1 some images failed (the manifest lists them), 2 "
-	"usage\n"
-	"error, fatal error or a shard that failed twice; 128+N: signal N.\n",
+	"Build X_<split>.raw and Y_<split>.raw, with their status files\n"
+	"and manifests, from an ILSVRC2012 root (tarballs or trees).\n",
+	"Steps: plan (OUT/.pxr/jobs: a shard a line), shard, finish (the\n"
+	"manifests), slurm (plan, then a job array).  Run again, it resumes;\n"
+	"another recipe is refused.  Exit status: 0 every image packed, 1\n"
+	"some failed (the manifest lists them), 2 usage error, fatal error,\n"
+	"a shard failed twice; 128+N: stopped by signal N.\n",
 };
+static const char folder_about[] =
+    "Build X_<set>.raw and Y_<set>.raw, with their status files and\n"
+    "manifests, from a folder-per-class tree or an archive of one\n"
+    "(ImageFolder): a set per split folder (train/, val/, test/), or one.\n";
 
-/* Whose usage a usage error prints. */
-static const struct fe_prog *front = &prog;
+static const struct fe_prog *front = &prog; /* a usage error's usage */
 
 #define TEXT(n, to, arg, help) FE_ROW(n, 0, FE_TEXT, to, arg, help)
+#define FLAG(n, to, help) FE_ROW(n, 0, FE_FLAG, to, NULL, help)
 #define NUM(n, to, lo, hi, help)                                               \
 	FE_ROW(n, 0, FE_NUMBER, to, "N", help), .min = (lo), .max = (hi)
 
@@ -52,70 +53,73 @@ parse(struct pxr_plan_opts *o, int argc, char **argv)
 	int no_space = 0, first, help = argc > 1 && !strcmp(argv[1], "help");
 	struct fe_opt opts[] = {
 		{ TEXT("also", &o->also, "LIST",
-		    "more sets from the same decode: squashN or N,\n"
-		    "comma-separated") },
+		    "more sets: squashN or N, a,b") },
 		{ FE_ROW("base", 0, FE_BASE, &o->base, "B",
-		    "the first class's label: 1 (default) or 0") },
+		    "the first label (1)") },
 		{ TEXT("classes", &o->classes, "FILE", "the class list"),
 		    .with = "folder" },
-		{ FE_ROW("fast", 0, FE_FLAG, &o->fast, NULL,
-		    "DCT-scaled decoding (not the reference's bytes)") },
+		{ FLAG("fast", &o->fast, "DCT-scaled decoding (not exact)") },
 		{ FE_ROW("filter", 0, FE_FILTER, &o->filter, "F",
-		    "resize filter (triangle; box with --squash)") },
-		{ FE_ROW("folder", 0, FE_FLAG, &o->folder, NULL,
-		    "ROOT is any folder-per-class tree or archive") },
+		    "the filter") },
+		{ FLAG("folder", &o->folder,
+		    "ROOT is a folder-per-class tree") },
 		{ TEXT("hosts", &o->hosts, "FILE",
-		    "also run shard jobs on these ssh logins") },
+		    "ssh logins for more jobs") },
 		{ NUM("jobs", &o->jobs, 1, UINT64_MAX,
-		    "parallel jobs here (default: all cores)") },
+		    "jobs here (all cores)") },
 		{ FE_ROW("layout", 0, FE_LAYOUT, &o->layout, "L",
-		    "julia (default), nhwc or nchw") },
+		    "julia, nhwc or nchw") },
 		{ FE_ROW("like", 0, FE_LIKE, &o->like, "P",
-		    "notebook (or with --folder torchvision)") },
+		    "notebook, torchvision") },
 		{ TEXT("name", &o->name, "NAME", "the set's name (data)"),
 		    .with = "folder" },
-		{ FE_ROW("no-space-check", 0, FE_FLAG, &no_space, NULL,
-		    "go on even if the output lacks room") },
-		{ TEXT("out", &o->out, "DIR", "output folder (default: .)") },
-		{ FE_ROW("overwrite", 0, FE_FLAG, &o->overwrite, NULL,
-		    "make the sets anew, whatever is there") },
-		{ TEXT("sbatch", &o->sbatch, "OPTS",
-		    "slurm: more sbatch options, as one word") },
+		{ FLAG("npy", &o->npy, "X and Y as .npy files") },
+		{ FLAG("no-space-check", &no_space, "go on without the room") },
+		{ TEXT("out", &o->out, "DIR", "output folder (.)") },
+		{ FLAG("overwrite", &o->overwrite, "make the sets anew") },
+		{ TEXT("sbatch", &o->sbatch, "OPTS", "slurm: sbatch options") },
 		{ NUM("shards", &o->shards, 1, UINT64_MAX,
-		    "shards per split (16 per job, 500 images at least)") },
+		    "shards per split") },
 		{ FE_ROW("short", 0, FE_SIDE, &o->shortside, "N",
-		    "the short side's target (round(size*8/7))") },
+		    "short side") },
 		{ FE_ROW("size", 0, FE_SIDE, &o->size, "N",
-		    "the crop's side (224)") },
+		    "crop side (224)") },
+		{ FLAG("sheet", &o->sheet, "a sheet of 10 random images") },
 		{ TEXT("split", &o->split, "S", "one split only") },
 		{ FE_ROW("squash", 0, FE_SIDE, &o->squash, "N",
-		    "the whole image to NxN, no crop") },
+		    "whole to NxN") },
 		{ TEXT("synsets", &o->synsets, "FILE", "the class list"),
 		    .not_with = "folder" },
 		{ TEXT("val-labels", &o->val_labels, "FILE",
-		      "validation labels, any form pxr-label reads"),
+		      "validation labels"),
 		    .not_with = "folder" },
 		FE_END,
 	};
-	char *h[] = { argv[0], (char *)(uintptr_t) "--help", NULL };
+	char *h[] = { argv[0], argv[1], (char *)(uintptr_t) "--help", NULL },
+	     use[1024];
 	/* Run by a pipeline, its messages are the pipeline's. */
 	if (getenv("PXR_PROG") != NULL)
 		fe_setprogname(getenv("PXR_PROG"));
 	if (argc < 2 ||
 	    (strcmp(argv[1], "check") && strcmp(argv[1], "plan") && !help))
 		return fe_parse(&prog, opts, argc, argv);
+	if (strcmp(fe_getprogname(), "pxr-folder") == 0) {
+		job.about = folder_about; /* its own options: not these */
+		for (struct fe_opt *r = opts; r->name != NULL; r++)
+			r->hidden = strstr(" folder synsets val-labels ",
+					r->name) != NULL;
+	}
+	fe_usage_options(opts, use, sizeof(use)); /* the usage from the table */
 	snprintf(job_usage, sizeof(job_usage),
-	    "usage: %s [plan | slurm [--sbatch OPTS] | shard PLAN K/N | "
-	    "finish] [-h] [options] ROOT\n",
-	    fe_getprogname());
-	if (help)
-		fe_parse(&job, opts, 2, h);
+	    "usage: %s [plan | slurm] %s ROOT\n       %s shard PLAN K/N\n"
+	    "       %s finish [--out DIR]\n",
+	    fe_getprogname(), use, fe_getprogname(), fe_getprogname());
 	o->base = 1;
 	/* Run by hand, check and plan are pxr-plan's. */
-	front = getenv("PXR_PROG") != NULL ? &job : &prog;
-	first = fe_parse(front, opts, argc - 1, argv + 1) + 1;
-	o->like_given = fe_given(opts, "like") > 0;
-	o->filter_given = fe_given(opts, "filter") > 0;
+	front = getenv("PXR_PROG") != NULL || help ? &job : &prog;
+	first =
+	    fe_parse(front, opts, help ? 2 : argc - 1, (help ? h : argv) + 1);
+	first++;
 	o->space_check = !no_space;
 	return first;
 }
@@ -133,18 +137,10 @@ job_step(struct pxr_plan_opts *o, int check, int argc, char **argv)
 		o->step = *argv++, argc--;
 	o->roots = argc;
 	o->root = argc > 0 ? argv[0] : ".";
-	if (pxr_plan_init(&p, o, &err) == -1 && err.code == PXR_E_USAGE &&
-	    err.msg[0] == '\0')
-		fe_usage(front, NULL);
-	if (err.code == PXR_E_USAGE)
+	if (pxr_plan_init(&p, o, &err) == -1 && err.code == PXR_E_USAGE)
 		fe_usage(front, "%s", err.msg);
 	if (err.code != PXR_E_NONE || pxr_plan_out(&p, &err) == -1 ||
-	    (!check &&
-		(pxr_plan_splits(&p, &err) == -1 ||
-		    pxr_plan_classes(&p, fe_warn_line, NULL, &err) == -1 ||
-		    pxr_plan_sets(&p, fe_warn_line, NULL, &err) == -1 ||
-		    pxr_plan_space(&p, &err) == -1 ||
-		    pxr_plan_write(&p, fe_warn_line, NULL, &err) == -1)))
+	    (!check && pxr_plan_make(&p, fe_warn_line, NULL, &err) == -1))
 		fe_die(2, "%s", err.msg);
 	pxr_plan_print(&p, !check, stdout, fe_warn_line, NULL);
 	pxr_plan_free(&p);
@@ -157,7 +153,6 @@ data(const char *sub, int argc, char **argv)
 {
 	struct pxr_plan_file f;
 	struct pxr_err err;
-	char *text;
 	uint64_t t;
 
 	if (strcmp(sub, "argv") == 0 && argc == 3) {
@@ -166,10 +161,8 @@ data(const char *sub, int argc, char **argv)
 			fe_die(2, "%s", err.msg);
 		pxr_plan_file_free(&f);
 	} else if (strcmp(sub, "plans") == 0 && argc == 1) {
-		if ((text = pxr_plan_list(argv[0], &err)) == NULL)
+		if (pxr_plan_list(argv[0], stdout, &err) == -1)
 			fe_die(2, "%s", err.msg);
-		fputs(text, stdout);
-		free(text);
 	} else if (strcmp(sub, "task") == 0 && argc == 2 &&
 	    fe_parse_u64(argv[1], 1, UINT64_MAX, &t) == 0) {
 		if (pxr_plan_task(argv[0], t, stdout, &err) == -1)
@@ -182,7 +175,8 @@ data(const char *sub, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct pxr_plan_opts o = { 0 };
+	struct pxr_plan_opts o = { .filter = PXR_PLAN_UNSET,
+		.layout = PXR_PLAN_UNSET };
 	int first;
 
 	fe_start(argv[0]);

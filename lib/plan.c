@@ -269,9 +269,10 @@ check_step(const struct pxr_plan_opts *o, struct pxr_err *err)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "finish takes no ROOT (the plan in --out holds it)");
 	if (!finish && o->roots != 1)
-		return o->roots == 0 ? pxr_seterr(err, PXR_E_USAGE, "%s", "")
-				     : pxr_seterr(err, PXR_E_USAGE,
-					   "one ROOT only, got %d", o->roots);
+		return o->roots == 0
+		    ? pxr_seterr(err, PXR_E_USAGE, "missing ROOT")
+		    : pxr_seterr(err, PXR_E_USAGE, "one ROOT only, got %d",
+			  o->roots);
 	if (o->sbatch != NULL && strcmp(s, "slurm") != 0)
 		return pxr_seterr(err, PXR_E_USAGE, "--sbatch goes with slurm");
 	if (o->hosts != NULL && !finish) {
@@ -306,10 +307,13 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 
 		p->o.jobs = n > 0 ? (uint64_t)n : 1;
 	}
-	if (!o->like_given)
+	/* pxr-folder serves PyTorch: its preset and axes are torchvision's. */
+	if (o->like == PXR_LIKE_NONE)
 		p->o.like =
 		    o->folder ? PXR_LIKE_TORCHVISION : PXR_LIKE_NOTEBOOK;
-	if (!o->filter_given)
+	if ((int)o->layout == PXR_PLAN_UNSET)
+		p->o.layout = o->folder ? PXR_LAYOUT_NCHW : PXR_LAYOUT_JULIA;
+	if ((int)o->filter == PXR_PLAN_UNSET)
 		p->o.filter = o->squash ? PXR_FILTER_BOX : PXR_FILTER_TRIANGLE;
 	if (o->name != NULL && !name_chars(o->name))
 		return pxr_seterr(err, PXR_E_USAGE,
@@ -353,12 +357,43 @@ make_dirs(const char *path)
 	return 0;
 }
 
+/* The first folder of path (absolute) that is not there, into made, or
+ * "" when path is. */
+static void
+first_missing(const char *path, char *made, size_t size)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+
+	made[0] = '\0';
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *s = buf + 1;; s++)
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (stat(buf, &st) == -1) {
+				snprintf(made, size, "%s", buf);
+				return;
+			}
+			if ((*s = c) == '\0')
+				return;
+		}
+}
+
 int
 pxr_plan_out(struct pxr_plan *p, struct pxr_err *err)
 {
-	char probe[PATH_MAX + 32];
+	char probe[PATH_MAX + 32], abs[PATH_MAX];
 	int fd;
 
+	if (abs_path(p->o.out, abs, sizeof(abs)) == 0) {
+		first_missing(abs, p->made, sizeof(p->made));
+		if (p->made[0] == '\0' &&
+		    (size_t)snprintf(probe, sizeof(probe), "%s/.pxr", abs) <
+			sizeof(probe))
+			first_missing(probe, p->made, sizeof(p->made));
+	}
 	if (make_dirs(p->o.out) == -1)
 		return pxr_seterr(err, PXR_E_IO,
 		    "%s: cannot make the output folder (%s)", p->o.out,
@@ -642,7 +677,8 @@ plan_index_split(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
 	if ((l = pxr_list_new(split_warn, &w)) == NULL)
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 	if (s->fresh) {
-		plan_note(warn, ctx, "%s: indexing %s", s->name, s->src);
+		plan_note(warn, ctx, "%s: indexing %s%s", s->name, s->src,
+		    s->for_classes ? " (for the class list: its folders)" : "");
 		if (pxr_list_scan(l, s->src, err) == -1)
 			goto out;
 		pxr_list_sort(l);

@@ -34,17 +34,21 @@
 #define PXR_PLAN_SETS (1 + PXR_PLAN_ALSO)
 #define PXR_PLAN_NAME 64 /* bytes of a set's or split's name, with NUL */
 
+/* An enum's value not given (pxr_plan_opts' filter and layout). */
+#define PXR_PLAN_UNSET (-1)
+
 /* What the command line asks (pxr-plan(1)); 0 or NULL where not given. */
 struct pxr_plan_opts {
 	int folder;       /* --folder: any folder-per-class tree */
 	const char *root; /* the source root, as given */
 	const char *out;  /* --out (default ".") */
 	const char *synsets, *classes, *val_labels, *name, *split, *also;
+	/* PXR_LIKE_NONE, PXR_PLAN_UNSET where not given: the defaults */
 	enum pxr_like like;
-	int like_given;
 	enum pxr_filter filter;
-	int filter_given;
 	enum pxr_layout layout;
+	int npy;   /* X and Y as .npy files */
+	int sheet; /* a contact sheet of each split's main set */
 	uint32_t size, shortside, squash;
 	uint64_t jobs, shards;
 	int base;        /* 0 or 1 */
@@ -78,6 +82,7 @@ struct pxr_plan_split {
 	char index[PATH_MAX]; /* OUT/.pxr/NAME.index */
 	char plan[PATH_MAX];  /* OUT/.pxr/NAME.plan */
 	int indexed;          /* indexed or checked in this run */
+	int for_classes;      /* indexed for the class list only */
 	int fresh;            /* indexed anew (not reused) */
 	uint64_t images, shards;
 	uint32_t fast_side;    /* --fast: the decode keeps this much */
@@ -90,6 +95,7 @@ struct pxr_plan_split {
 struct pxr_plan {
 	struct pxr_plan_opts o;
 	char root[PATH_MAX], out[PATH_MAX], state[PATH_MAX];
+	char made[PATH_MAX]; /* the first folder pxr_plan_out made, or "" */
 	char val_labels[PATH_MAX]; /* "" where none */
 	char classes[PATH_MAX];    /* the class list's file */
 	char *derived;             /* its text when made here, else NULL */
@@ -110,6 +116,11 @@ struct pxr_plan {
  * err (PXR_E_USAGE: a usage error) saying what is wrong.
  */
 int pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
+    struct pxr_err *err);
+
+/* The whole plan of p (pxr_plan_init'd, pxr_plan_out'd): splits,
+ * classes, sets, space, and what it writes; 0 or -1. */
+int pxr_plan_make(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
     struct pxr_err *err);
 
 /* The output folder made (as mkdir -p) and proven writable; p->out and
@@ -157,8 +168,9 @@ void pxr_plan_empty_folders(const struct pxr_plan *p, size_t i,
 
 /*
  * What the pipeline composes with, as "key<TAB>value" lines to f: after
- * pxr_plan_out, "out DIR", "jobs N" and the ssh logins and sbatch options
- * given; after pxr_plan_write (planned), a line a split, "split NAME
+ * pxr_plan_out, "out DIR", "jobs N", "made DIR" (the first folder it made:
+ * what a run that fails before any work removes) and the ssh logins and
+ * sbatch options given; after pxr_plan_write (planned), a line a split, "split NAME
  * IMAGES SHARDS PLAN STATUS-FILE" (and through warn, the files each
  * split's source left out and, for folders, the class folders that give
  * no image).
@@ -202,8 +214,8 @@ int pxr_plan_file_stages(const struct pxr_plan_file *f, const char *shard,
     const char *dir, struct pxr_err *err);
 
 /* The plans of the last plan made in the output folder dir (its
- * .pxr/plans: a path a line), malloc'd; NULL with err when there is none. */
-char *pxr_plan_list(const char *dir, struct pxr_err *err);
+ * .pxr/plans), a path a line, to f; 0, or -1 with err when there is none. */
+int pxr_plan_list(const char *dir, FILE *f, struct pxr_err *err);
 
 /* The shard t (from 1) of the plans of dir counted in their order, as a
  * line "PLAN<TAB>K/N" to f.  0 or -1 with err. */
@@ -217,6 +229,8 @@ enum pxr_stage {
 	PXR_STAGE_SHAPE,  /* pxr-resize for set n (with more than one set) */
 	PXR_STAGE_PACK,   /* pxr-pack for set n */
 	PXR_STAGE_FINISH, /* pxr-pack --finish for set n */
+	PXR_STAGE_PICK,   /* pxr-unpack of ten random images of the main set */
+	PXR_STAGE_SHEET,  /* pxr-unpack of them into a contact sheet */
 };
 
 /*

@@ -211,6 +211,7 @@ folder_classes(struct pxr_plan *p, struct words *w, pxr_warn_fn warn, void *ctx,
 		} else if (k < 0) {
 			if (plan_init_split(p, &more, name, dir, err) == -1)
 				return -1;
+			more.for_classes = 1;
 		}
 		if (k >= 0 ? plan_index_split(p, &p->splits[k], warn, ctx,
 				 err) == -1 ||
@@ -246,6 +247,7 @@ imagenet_classes(struct pxr_plan *p, struct words *w, pxr_warn_fn warn,
 		if (plan_init_split(p, &more, "train", is_dir(dir) ? dir : tar,
 			err) == -1)
 			return -1;
+		more.for_classes = 1;
 		s = &more;
 	}
 	if (s != NULL)
@@ -285,6 +287,33 @@ imagenet_classes(struct pxr_plan *p, struct words *w, pxr_warn_fn warn,
 	    "derive the classes from");
 }
 
+/* Class folders that are not classes: every one named as a split (a
+ * tree with one folder level more than the root gives), refused; a single
+ * one, said. */
+static int
+odd_classes(const struct pxr_plan *p, const struct words *w, pxr_warn_fn warn,
+    void *ctx, struct pxr_err *err)
+{
+	size_t splits = 0;
+
+	for (size_t i = 0; i < w->n; i++)
+		for (size_t k = 0; k < PXR_PLAN_SPLITS; k++)
+			splits += strcmp(w->v[i], plan_split_names[k]) == 0;
+	if (splits == w->n)
+		return pxr_seterr(err, PXR_E_FORMAT,
+		    "%s: its class folders are split folders (%s%s%s): give "
+		    "the folder or archive that holds train/ and val/ "
+		    "themselves as the root",
+		    p->root, w->v[0], w->n > 1 ? ", " : "",
+		    w->n > 1 ? w->v[1] : "");
+	if (w->n == 1)
+		plan_note(warn, ctx,
+		    "%s: one class only, '%s': if it holds the class folders, "
+		    "give it as the root",
+		    p->root, w->v[0]);
+	return 0;
+}
+
 int
 pxr_plan_classes(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
     struct pxr_err *err)
@@ -317,14 +346,19 @@ pxr_plan_classes(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
 			  "which no class list can hold",
 			  p->root)
 		    : pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-	words_free(&w);
 	if (r == 0 && p->derived[0] == '\0')
 		r = p->o.folder
 		    ? pxr_seterr(err, PXR_E_FORMAT,
-			  "%s: no image is in a class folder", p->root)
+			  "%s: no image is in a class folder: each class's "
+			  "images go in a folder of its own, ROOT/<class>/ "
+			  "(or ROOT/train/<class>/ with split folders)",
+			  p->root)
 		    : pxr_seterr(err, PXR_E_FORMAT,
-			  "no WNID in the training names to derive "
-			  "the classes from");
+			  "no WNID in the training names to derive the "
+			  "classes from");
+	if (r == 0 && p->o.folder)
+		r = odd_classes(p, &w, warn, ctx, err);
+	words_free(&w);
 	if (r == 0)
 		plan_sum_lines(p->derived, strlen(p->derived), 1,
 		    p->classes_sha);

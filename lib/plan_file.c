@@ -35,6 +35,8 @@ plan_text(const struct pxr_plan *p, const struct pxr_plan_split *s)
 	fprintf(f, "base %d\nlike %s\n", p->o.base, pxr_like_name(p->o.like));
 	if (s->fast_side > 0)
 		fprintf(f, "fast_side %u\n", s->fast_side);
+	if (p->o.sheet)
+		fprintf(f, "sheet %s/sheet_%s.png\n", p->out, s->name);
 	fprintf(f, "sets %zu\n", s->nsets);
 	for (size_t i = 0; i < s->nsets; i++) {
 		const struct pxr_plan_set *st = &s->sets[i];
@@ -232,6 +234,44 @@ label_args(struct args *a, const struct pxr_plan_file *f)
 	return 0;
 }
 
+/* The contact sheet of the main set (plan's "sheet"): ten random images
+ * (fewer in a smaller set), pick, then a 5x2 sheet of them captioned with
+ * their classes. */
+static int
+sheet_args(struct args *a, const struct pxr_plan_file *f, int pick)
+{
+	char v[PATH_MAX], n[32];
+	unsigned long k;
+
+	if (pxr_plan_file_get(f, "images", n, sizeof(n)) == NULL)
+		return -1;
+	k = strtoul(n, NULL, 10);
+	snprintf(n, sizeof(n), "%lu", k < 10 ? k : 10);
+	if (pick) {
+		arg(a, "--tensor");
+		if (arg_key(a, f, "x", 0) == -1)
+			return -1;
+		arg(a, "--random");
+		arg(a, n);
+		arg(a, "--seed");
+		arg(a, "1");
+		return 0;
+	}
+	arg(a, "--sheet");
+	arg(a, "5x2");
+	arg(a, "--classes");
+	if (arg_key(a, f,
+		pxr_plan_file_get(f, "classes", v, sizeof(v)) ? "classes"
+							      : "synsets",
+		-1) == -1)
+		return -1;
+	arg(a, "--base");
+	if (arg_key(a, f, "base", -1) == -1)
+		return -1;
+	arg(a, "-o");
+	return arg_key(a, f, "sheet", -1);
+}
+
 int
 pxr_plan_file_args(const struct pxr_plan_file *f, enum pxr_stage st, unsigned n,
     const char *shard, char *out, size_t size, size_t *used,
@@ -261,6 +301,12 @@ pxr_plan_file_args(const struct pxr_plan_file *f, enum pxr_stage st, unsigned n,
 		break;
 	case PXR_STAGE_SHAPE:
 		r = shape_args(&a, f, n);
+		break;
+	case PXR_STAGE_PICK:
+		r = sheet_args(&a, f, 1);
+		break;
+	case PXR_STAGE_SHEET:
+		r = sheet_args(&a, f, 0);
 		break;
 	case PXR_STAGE_FINISH:
 		arg(&a, "--finish");
@@ -334,6 +380,13 @@ pxr_plan_file_stages(const struct pxr_plan_file *f, const char *shard,
 				buf, size, &used, err) == -1 ||
 			    put(dir, file, buf, used, err) == -1;
 		}
+	if (r == 0 && pxr_plan_file_get(f, "sheet", sd, sizeof(sd)) != NULL)
+		r = pxr_plan_file_args(f, PXR_STAGE_PICK, 0, NULL, buf, size,
+			&used, err) == -1 ||
+		    put(dir, "sheet_pick", buf, used, err) == -1 ||
+		    pxr_plan_file_args(f, PXR_STAGE_SHEET, 0, NULL, buf, size,
+			&used, err) == -1 ||
+		    put(dir, "sheet", buf, used, err) == -1;
 	if (r == 0 &&
 	    (pxr_plan_file_get(f, "shard_dir", sd, sizeof(sd)) == NULL ||
 		pxr_plan_file_get(f, "split", split, sizeof(split)) == NULL))
@@ -351,8 +404,9 @@ pxr_plan_file_stages(const struct pxr_plan_file *f, const char *shard,
 	return r ? -1 : 0;
 }
 
-char *
-pxr_plan_list(const char *dir, struct pxr_err *err)
+/* The text of dir's .pxr/plans, malloc'd; NULL with err. */
+static char *
+plans_text(const char *dir, struct pxr_err *err)
 {
 	char path[PATH_MAX + 16];
 	size_t len;
@@ -370,9 +424,21 @@ pxr_plan_list(const char *dir, struct pxr_err *err)
 }
 
 int
+pxr_plan_list(const char *dir, FILE *f, struct pxr_err *err)
+{
+	char *text = plans_text(dir, err);
+
+	if (text == NULL)
+		return -1;
+	fputs(text, f);
+	free(text);
+	return 0;
+}
+
+int
 pxr_plan_task(const char *dir, uint64_t t, FILE *out, struct pxr_err *err)
 {
-	char *text = pxr_plan_list(dir, err), *p, *nl, v[32];
+	char *text = plans_text(dir, err), *p, *nl, v[32];
 	struct pxr_plan_file f;
 	uint64_t n;
 

@@ -221,6 +221,8 @@ pxr_plan_print(const struct pxr_plan *p, int planned, FILE *f, pxr_warn_fn warn,
 	if (!planned) {
 		fprintf(f, "out\t%s\njobs\t%llu\n", p->out,
 		    (unsigned long long)p->o.jobs);
+		if (p->made[0] != '\0')
+			fprintf(f, "made\t%s\n", p->made);
 		if (p->o.hosts != NULL)
 			fprintf(f, "hosts\t%s\n", p->o.hosts);
 		if (p->o.sbatch != NULL)
@@ -239,4 +241,17 @@ pxr_plan_print(const struct pxr_plan *p, int planned, FILE *f, pxr_warn_fn warn,
 		    (unsigned long long)s->images,
 		    (unsigned long long)s->shards, s->plan, s->sets[0].x);
 	}
+}
+
+int
+pxr_plan_make(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
+    struct pxr_err *err)
+{
+	return pxr_plan_splits(p, err) == -1 ||
+		pxr_plan_classes(p, warn, ctx, err) == -1 ||
+		pxr_plan_sets(p, warn, ctx, err) == -1 ||
+		pxr_plan_space(p, err) == -1 ||
+		pxr_plan_write(p, warn, ctx, err) == -1
+	    ? -1
+	    : 0;
 }

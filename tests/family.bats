@@ -123,3 +123,25 @@ norm() {
 		done < rules.txt
 	done
 }
+
+@test "family: pxr-imagenet's and pxr-folder's --help are their own, their man pages' SYNOPSIS and options" {
+	for p in imagenet folder; do
+		pxr-$p --help > full.txt
+		sed -n '/^usage:/,/^[A-Z]/p' full.txt | sed '$d' | sed 's/^usage: //' |
+			awk '/^ *pxr-/ { if (l) print l; l = $0; next } { l = l " " $0 } END { print l }' |
+			norm > help.txt
+		MANWIDTH=1000 man -l "$TOP/man/pxr-$p.1" 2>/dev/null |
+			sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | grep . | norm > man.txt
+		diff help.txt man.txt || fail "pxr-$p: --help and SYNOPSIS differ"
+		grep -oE '^  (-[A-Za-z], |    )--[a-z-]+' full.txt | sed 's/^ *//; s/,//' | sort > help.txt
+		grep -E '^\.It Fl' "$TOP/man/pxr-$p.1" |
+			sed -nE 's/^\.It (Fl ([A-Za-z]) , )?Fl Fl ([a-z-]+).*/-\2 --\3/p' |
+			sed 's/^- //' | sort -u > man.txt
+		diff help.txt man.txt || fail "pxr-$p: --help and the man page's options differ"
+	done
+	# pxr-folder's help is its own: its words, --classes, not ImageNet's options.
+	run -0 pxr-folder --help
+	[[ "$output" == *"folder-per-class tree"* ]]
+	[[ "$output" == *"--classes FILE"* ]]
+	[[ "$output" != *"--synsets"* && "$output" != *"--val-labels"* && "$output" != *"--folder"* ]]
+}

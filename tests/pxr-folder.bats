@@ -21,7 +21,7 @@ zebra\ crossing'
 	# cat/x, dog/a, dog/b, zebra crossing/z in name order: labels 1 2 2 3.
 	run -0 "$PY" -c 'import numpy as np; print(*np.fromfile("out/Y_data.raw", "<u2"))'
 	assert_output "1 2 2 3"
-	pxr-pack --create 4 ref.raw refy.raw
+	pxr-pack --create 4 --layout nchw ref.raw refy.raw
 	pxr-list tree | pxr-decode | pxr-resize --like torchvision | pxr-crop --like torchvision |
 		pxr-label --classes out/classes.txt | pxr-pack ref.raw refy.raw
 	cmp ref.raw out/X_data.raw
@@ -68,7 +68,7 @@ n01443537'
 	mkjpeg 250 300 odd/a,b/a.jpg
 	run -0 --separate-stderr pxr-folder --jobs 1 --out out odd
 	assert_equal "$stderr" "pxr-folder: data: indexing $BATS_TEST_TMPDIR/odd
-pxr-folder: data: 4 images (0 done before), 1 shards, 1 jobs
+pxr-folder: data: 4 images (0 done before), 1 shard, 1 job
 pxr-pack: $BATS_TEST_TMPDIR/out/X_data.raw: 4 images ok, 0 failed, 0 missing; manifest $BATS_TEST_TMPDIR/out/X_data.raw.manifest.json"
 	assert_equal "$(cat out/classes.txt)" 'a,b
 dog
@@ -94,4 +94,54 @@ dog'
 m = json.load(open("out/X_data.raw.manifest.json"))
 print(*m["synsets"], *np.fromfile("out/Y_data.raw", "<u2"), sep="|")'
 	assert_output '#hash|back\slash|dog|1|2|3'
+}
+
+@test "pxr-folder: a missing or an extra ROOT is said before the usage, exit 2" {
+	run -2 --separate-stderr pxr-folder --out e1
+	assert_output ""
+	assert_equal "${stderr_lines[0]}" "pxr-folder: missing ROOT"
+	[[ "${stderr_lines[1]}" == "usage: pxr-folder [plan | slurm] "* ]]
+	run -2 --separate-stderr pxr-folder --out e1 tree extra
+	assert_equal "${stderr_lines[0]}" "pxr-folder: one ROOT only, got 2"
+	run -2 --separate-stderr pxr-folder finish --out e1 tree
+	assert_equal "${stderr_lines[0]}" "pxr-folder: finish takes no ROOT (the plan in --out holds it)"
+}
+
+@test "pxr-folder: images not in class folders: the message says where they go; nothing is left behind" {
+	mkdir flat
+	mkjpeg 100 80 flat/a.jpg
+	run -2 --separate-stderr pxr-folder --out new/out flat
+	assert_equal "${stderr_lines[-1]}" "pxr-folder: $BATS_TEST_TMPDIR/flat: no image is in a class folder: each class's images go in a folder of its own, ROOT/<class>/ (or ROOT/train/<class>/ with split folders)"
+	[ ! -e new ]
+	# An output folder that was there keeps what it had, and gets no .pxr.
+	mkdir old
+	echo mine > old/keep
+	run -2 --separate-stderr pxr-folder --out old missing/
+	assert_equal "$stderr" "pxr-folder: missing/: no such file or directory"
+	assert_equal "$(ls -A old)" "keep"
+}
+
+@test "pxr-folder: a root one folder too high (one class, the dataset's folder) is said, with the fix" {
+	mkdir -p deep/ds/cat deep/ds/dog
+	mkjpeg 100 80 deep/ds/cat/a.jpg
+	mkjpeg 100 80 deep/ds/dog/b.jpg
+	run -0 --separate-stderr pxr-folder --out o deep
+	[[ "$stderr" == *"pxr-folder: $BATS_TEST_TMPDIR/deep: one class only, 'ds': if it holds the class folders, give it as the root"* ]] ||
+		fail "$stderr"
+	run -0 --separate-stderr pxr-folder --out o2 deep/ds
+	[[ "$stderr" != *"one class only"* ]]
+}
+
+@test "pxr-folder: PyTorch's order by default (N C H W), .npy with --npy; --split val indexes train for the class list and says so" {
+	mkdir -p sets/train/a sets/train/b sets/val/a
+	mkjpeg 300 200 sets/train/a/1.jpg
+	mkjpeg 200 300 sets/train/b/2.jpg
+	mkjpeg 260 260 sets/val/a/3.jpg
+	run -0 --separate-stderr pxr-folder --split val --npy --out o sets
+	[[ "$stderr" == *"pxr-folder: train: indexing $BATS_TEST_TMPDIR/sets/train (for the class list: its folders)"* ]]
+	run -0 "$PY" -c 'import json, numpy as np
+x = np.load("o/X_val.npy", mmap_mode="r")
+m = json.load(open("o/X_val.npy.manifest.json"))
+print(x.shape, m["layout"], m["recipe"]["format"])'
+	assert_output "(1, 3, 224, 224) nchw npy"
 }

@@ -86,7 +86,8 @@ sequential() {
 
 @test "pxr-imagenet: usage errors say what is wrong and exit 2" {
 	run -2 --separate-stderr pxr-imagenet
-	[[ "$stderr" == "usage: pxr-imagenet"* ]]
+	assert_equal "${stderr_lines[0]}" "pxr-imagenet: missing ROOT"
+	[[ "${stderr_lines[1]}" == "usage: pxr-imagenet"* ]]
 	run -2 --separate-stderr pxr-imagenet --layout zyx "$SAMPLE"
 	assert_equal "${stderr_lines[0]}" "pxr-imagenet: unknown --layout 'zyx' (julia, nhwc, nchw)"
 	run -2 --separate-stderr pxr-imagenet "$BATS_TEST_TMPDIR"

@@ -147,5 +147,9 @@ $BATS_TEST_TMPDIR/o/.pxr/val.plan"
 	[[ "${stderr_lines[1]}" == "usage: pxr-folder "* ]]
 	run -0 --separate-stderr pxr-plan check all --jobs 3 --out c "$SAMPLE"
 	assert_output "out	$BATS_TEST_TMPDIR/c
+jobs	3
+made	$BATS_TEST_TMPDIR/c"
+	run -0 --separate-stderr pxr-plan check all --jobs 3 --out c "$SAMPLE"
+	assert_output "out	$BATS_TEST_TMPDIR/c
 jobs	3"
 }

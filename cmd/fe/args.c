@@ -276,20 +276,43 @@ head(const struct fe_opt *o, char *buf, size_t size)
 	    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
 }
 
-/* The rule of row o as --help says it, "with --a:" or "not with --b:",
- * into buf (empty for a row with none). */
+/* The rule of row o of opts as --help says it, "with --a:" or "not with
+ * --b:", into buf (empty for a row with none, or whose rule names hidden
+ * options only: a program that always has them). */
 static void
-rule_help(const struct fe_opt *o, char *buf, size_t size)
+rule_help(const struct fe_opt *opts, const struct fe_opt *o, char *buf,
+    size_t size)
 {
-	char words[160];
+	const char *s = o->with != NULL ? o->with : o->not_with;
+	char words[160], name[32];
+	int shown = 0;
 
 	buf[0] = '\0';
-	if (o->with != NULL || o->not_with != NULL) {
+	while (s != NULL && next_name(&s, name, sizeof(name)))
+		shown |= !rule_row(opts, name)->hidden;
+	if (shown) {
 		rule_words(o->with != NULL ? o->with : o->not_with, words,
 		    sizeof(words));
 		snprintf(buf, size, "%swith %s:", o->with != NULL ? "" : "not ",
 		    words);
 	}
+}
+
+void
+fe_usage_options(const struct fe_opt *opts, char *buf, size_t size)
+{
+	struct fe_opt *rows[FE_MAX_OPTS];
+	size_t n = all_rows((struct fe_opt *)(uintptr_t)opts, rows), used;
+
+	qsort(rows, n, sizeof(struct fe_opt *), by_name);
+	used = (size_t)snprintf(buf, size, "[-h]");
+	for (size_t i = 0; i < n && used < size; i++)
+		if (!rows[i]->hidden && rows[i]->letter != 'h' &&
+		    rows[i]->letter != 'V')
+			used += (size_t)snprintf(buf + used, size - used,
+			    " [--%s%s%s]", rows[i]->name,
+			    rows[i]->arg != NULL ? " " : "",
+			    rows[i]->arg != NULL ? rows[i]->arg : "");
 }
 
 static void
@@ -302,15 +325,17 @@ print_help(const struct fe_prog *p, struct fe_opt *opts)
 
 	qsort(rows, n, sizeof(struct fe_opt *), by_name);
 	for (size_t i = 0; i < n; i++)
-		if (head(rows[i], buf, sizeof(buf)) > width)
+		if (!rows[i]->hidden && head(rows[i], buf, sizeof(buf)) > width)
 			width = head(rows[i], buf, sizeof(buf));
 	fputs(p->usage, stdout);
 	fputs(p->about, stdout);
 	for (size_t i = 0; i < n; i++) {
 		const char *line = rows[i]->help;
 
+		if (rows[i]->hidden)
+			continue;
 		head(rows[i], buf, sizeof(buf));
-		rule_help(rows[i], rule, sizeof(rule));
+		rule_help(opts, rows[i], rule, sizeof(rule));
 		printf("%-*s%s", width + 2, buf, rule);
 		/* A rule too long for the first line has a line of its own. */
 		if (width + 3 + strlen(rule) + strcspn(line, "\n") > 80)

@@ -91,7 +91,9 @@ struct fe_opt {
 	 * rule before the option's help ("with --a or --b: ...").
 	 */
 	const char *with, *not_with;
-	int given; /* set by fe_parse: how many times given */
+	int hidden; /* taken, but not in --help nor fe_usage_options (an
+		       option another program of the same table has) */
+	int given;  /* set by fe_parse: how many times given */
 };
 
 /*
@@ -125,6 +127,10 @@ struct fe_opt {
  */
 int fe_parse(const struct fe_prog *p, struct fe_opt *opts, int argc,
     char **argv);
+/* The options of the table (hidden rows but -h aside) as a usage line
+ * says them, sorted by name: "[-h] [--also LIST] [--fast] ...", into buf
+ * (size bytes, cut to fit). */
+void fe_usage_options(const struct fe_opt *opts, char *buf, size_t size);
 /* How many times the option called name was given (it must be in opts). */
 int fe_given(const struct fe_opt *opts, const char *name);
 /*

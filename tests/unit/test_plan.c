@@ -59,6 +59,8 @@ test_init(void)
 	struct pxr_err err;
 
 	memset(&o, 0, sizeof(o));
+	o.filter = PXR_PLAN_UNSET;
+	o.layout = PXR_PLAN_UNSET;
 	o.step = "plan";
 	o.roots = 1;
 	EXPECT_INT(pxr_plan_init(&p, &o, &err), 0);
@@ -66,11 +68,13 @@ test_init(void)
 	EXPECT_INT(p.o.shortside, 256);
 	EXPECT_INT(p.o.like, PXR_LIKE_NOTEBOOK);
 	EXPECT_INT(p.o.filter, PXR_FILTER_TRIANGLE);
+	EXPECT_INT(p.o.layout, PXR_LAYOUT_JULIA);
 	o.folder = 1;
 	o.squash = 32;
 	EXPECT_INT(pxr_plan_init(&p, &o, &err), 0);
 	EXPECT_INT(p.o.like, PXR_LIKE_TORCHVISION);
 	EXPECT_INT(p.o.filter, PXR_FILTER_BOX);
+	EXPECT_INT(p.o.layout, PXR_LAYOUT_NCHW);
 	o.size = 64;
 	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
 	EXPECT_STR(err.msg, "give one of --size and --squash");
