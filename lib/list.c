@@ -71,7 +71,9 @@ pxr_list_free(struct pxr_list *l)
 	for (size_t i = 0; i < l->nsrc; i++) {
 		free(l->srcs[i].path);
 		free(l->srcs[i].prefix);
+		free(l->srcs[i].under);
 	}
+	free(l->under);
 	for (size_t i = 0; i < l->nglobs; i++)
 		free(l->globs[i]);
 	free(l->globs);
@@ -94,6 +96,62 @@ pxr_list_add_match(struct pxr_list *l, const char *glob, struct pxr_err *err)
 	}
 	l->globs = g;
 	l->nglobs++;
+	return 0;
+}
+
+/* The length of dir without its trailing '/'s (one is kept as "/"). */
+static size_t
+trimmed_len(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return n;
+}
+
+int
+list_is_folder_path(const char *dir, size_t n)
+{
+	if (n == 0 || n > PXR_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i <= n;) {
+		size_t j = i;
+
+		while (j < n && dir[j] != '/')
+			j++;
+		if (j == i || (j - i == 1 && dir[i] == '.') ||
+		    (j - i == 2 && dir[i] == '.' && dir[i + 1] == '.'))
+			return 0;
+		i = j + 1;
+	}
+	return 1;
+}
+
+static int
+bad_folder(const char *dir, struct pxr_err *err)
+{
+	return pxr_seterr(err, PXR_E_USAGE,
+	    "'%s': not a folder path below a source's top (its parts "
+	    "between single '/', none empty, '.' or '..')",
+	    dir);
+}
+
+int
+pxr_list_set_under(struct pxr_list *l, const char *dir, struct pxr_err *err)
+{
+	char *u = NULL;
+
+	if (dir != NULL) {
+		size_t n = trimmed_len(dir);
+
+		if (!list_is_folder_path(dir, n))
+			return bad_folder(dir, err);
+		if ((u = strndup(dir, n)) == NULL)
+			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	}
+	free(l->under);
+	l->under = u;
 	return 0;
 }
 
@@ -210,7 +268,7 @@ list_archive_suffix(const char *name)
 
 int
 list_add_src(struct pxr_list *l, const char *path, const char *prefix,
-    enum src_kind kind, uint32_t *id)
+    const char *under, enum src_kind kind, uint32_t *id)
 {
 	struct src *n;
 
@@ -227,6 +285,11 @@ list_add_src(struct pxr_list *l, const char *path, const char *prefix,
 	if ((n->path = strdup(path)) == NULL)
 		return -1;
 	if ((n->prefix = strdup(prefix)) == NULL) {
+		free(n->path);
+		return -1;
+	}
+	if ((n->under = strdup(under)) == NULL) {
+		free(n->prefix);
 		free(n->path);
 		return -1;
 	}

@@ -26,11 +26,35 @@ int pxr_list_add_match(struct pxr_list *l, const char *glob,
 /*
  * Adds every image of one source: a directory (walked recursively,
  * following symbolic links), an image file, or an archive (tars of tars
- * read in place).  Reads headers only where the source can seek.  Returns 0,
- * or -1 when the source cannot be read at all (err filled).  Damage inside
- * it is reported through the warn callback and counted.
+ * read in place); of its folder only, after pxr_list_set_under.  Reads
+ * headers only where the source can seek.  Returns 0, or -1 when the
+ * source cannot be read at all (err filled).  Damage inside it is
+ * reported through the warn callback and counted.
  */
 int pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err);
+
+/*
+ * Lists only the folder dir of each source scanned after it (and of the
+ * standard input read by pxr_list_stream without an index): a path
+ * relative to the source's top, as its images' names give it ("train",
+ * "ds/train"; trailing '/'s dropped; NULL: all of each source, again).
+ * Its images are named without "dir/" ("cls/a.jpg"), so that the list is
+ * the one the folder, extracted, would give: for a tree, the same as
+ * scanning path/dir; for an archive, the members whose names, leading
+ * "./" dropped, begin with "dir/" (archives inside it included, named as
+ * extracted: a member train.tar holds the folder train).  Members outside
+ * dir are passed over unseen: not listed, counted or reported (a name
+ * refused as escaping the root, unless it begins with "dir/", too).  A
+ * source in which dir is not a folder (an archive with no member dir or
+ * below it, a tree without the folder, an image file) cannot be scanned
+ * (pxr_list_scan fails, "SOURCE: no folder 'dir' in it"); a folder with
+ * no image in it lists none, as an empty tree does.  Each source keeps
+ * its dir, in the index too (version 4), so that an index read sends the
+ * same members.  0, or -1 with err (PXR_E_USAGE) when dir is empty, begins
+ * with '/' or has an empty, "." or ".." part.
+ */
+int pxr_list_set_under(struct pxr_list *l, const char *dir,
+    struct pxr_err *err);
 
 /* Sorts the images by name (bytewise), resolves duplicate names (the later
  * copy wins, as tar extraction does) and numbers them from 0. */
@@ -41,9 +65,10 @@ const char *pxr_list_name(const struct pxr_list *l, uint64_t i, size_t *len);
 /* Image i's size in bytes, as its source says. */
 uint64_t pxr_list_size(const struct pxr_list *l, uint64_t i);
 
-/* Text index: sources, then one line per image (see pxr-list(1)).  An
- * archive's source line keeps its stat signature (device, inode, size,
- * modification and change times) as it was when scanned. */
+/* Text index: sources, then one line per image (see pxr-list(1); version
+ * 4, and versions 1 to 3 read).  An archive's source line keeps its stat
+ * signature (device, inode, size, modification and change times) as it
+ * was when scanned, and every source its folder (pxr_list_set_under). */
 int pxr_list_write_index(const struct pxr_list *l, const char *path,
     struct pxr_err *err);
 int pxr_list_read_index(struct pxr_list *l, const char *path,
@@ -122,8 +147,11 @@ int64_t pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
 /*
  * Reads an archive from fd (a pipe: no seeking) and writes its images as
  * they come.  With an index read before (pxr_list_read_index), each image
- * gets the index its name has there; otherwise images are numbered in the
- * archive's order.  Returns failures written or -1 as pxr_list_emit().
+ * gets the index its name has there, in the folder of the index's first
+ * source; otherwise images are numbered in the archive's order, in the
+ * folder of pxr_list_set_under.  Returns failures written or -1 as
+ * pxr_list_emit(); -1 too (err: "NAME: no folder 'DIR' in it") when no
+ * member was the folder or in it.
  */
 int64_t pxr_list_stream(struct pxr_list *l, int fd, const char *name,
     int use_index, const struct pxr_list_sel *sel, struct pxr_writer *wr,
