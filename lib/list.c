@@ -640,3 +640,152 @@ list_free_clone(struct pxr_list *c)
 	c->nglobs = 0;
 	pxr_list_free(c);
 }
+
+/* ---- folders ---- */
+
+/* Whether the n bytes at name begin with the dn bytes of dir and a '/'
+ * (any name, when dn is 0). */
+static int
+is_below(const char *name, size_t n, const char *dir, size_t dn)
+{
+	return dn == 0 ||
+	    (n > dn && memcmp(name, dir, dn) == 0 && name[dn] == '/');
+}
+
+size_t
+pxr_list_top_folders(const struct pxr_list *l, const char *dir,
+    struct pxr_list_folder *out, size_t max, uint64_t *loose)
+{
+	size_t dn = dir != NULL && *dir != '\0' ? trimmed_len(dir) : 0;
+	size_t n = 0, cur_len = 0;
+	const char *cur = NULL;
+	uint64_t in_dir = 0;
+
+	/* The names are sorted: those below one folder ("dir/F/") are
+	 * consecutive, so a folder ends where the first name not below it
+	 * comes. */
+	for (size_t i = 0; i < l->nent; i++) {
+		const char *name = l->names + l->ents[i].name_off, *slash;
+		size_t len = l->ents[i].name_len, skip = dn ? dn + 1 : 0;
+
+		if (!is_below(name, len, dir, dn))
+			continue;
+		name += skip;
+		len -= skip;
+		if ((slash = memchr(name, '/', len)) == NULL) {
+			in_dir++;
+			continue;
+		}
+		if (cur != NULL && cur_len == (size_t)(slash - name) &&
+		    memcmp(cur, name, cur_len) == 0) {
+			if (n <= max)
+				out[n - 1].images++;
+			continue;
+		}
+		cur = name;
+		cur_len = (size_t)(slash - name);
+		if (n < max)
+			out[n] = (struct pxr_list_folder){ cur, cur_len, i, 1 };
+		n++;
+	}
+	if (loose != NULL)
+		*loose = in_dir;
+	return n;
+}
+
+/*
+ * What source s of a list becomes in its subtree ds (the folder and a
+ * '/', dsn bytes), as a scan with that folder (pxr_list_set_under) would
+ * add it.  Its images are named P + NAME (P its prefix, "" or ending in
+ * '/'; NAME below its folder U).  A source named by the caller (P "")
+ * holds ds: it gets the prefix "" and the folder U/ds.  An archive found
+ * in a tree (P "x/y/" for x/y.tar) is scanned with the tree's folder when
+ * it lies in it (P begins with ds and is longer): it keeps P without ds
+ * and U.  0, with that prefix in *p and that folder in u[size]; -1 for
+ * any other source (an archive beside or above the folder: the scan of
+ * the folder does not meet it, even when its images are named in it).
+ */
+static int
+sub_source(const struct src *s, const char *ds, size_t dsn, const char **p,
+    char *u, size_t size)
+{
+	size_t pn = strlen(s->prefix);
+
+	if (pn == 0) {
+		*p = "";
+		snprintf(u, size, "%s%s%.*s", s->under,
+		    *s->under != '\0' ? "/" : "", (int)(dsn - 1), ds);
+		return 0;
+	}
+	if (pn > dsn && memcmp(s->prefix, ds, dsn) == 0) {
+		*p = s->prefix + dsn;
+		snprintf(u, size, "%s", s->under);
+		return 0;
+	}
+	return -1;
+}
+
+struct pxr_list *
+pxr_list_subtree(const struct pxr_list *l, const char *dir, struct pxr_err *err)
+{
+	char ds[PXR_NAME_MAX + 2], u[2 * PXR_NAME_MAX + 2];
+	struct pxr_list *t = NULL;
+	uint32_t *id = NULL; /* a source's number in t, UINT32_MAX: none */
+	size_t dsn;
+
+	if (dir == NULL || !list_is_folder_path(dir, dsn = trimmed_len(dir))) {
+		bad_folder(dir != NULL ? dir : "(none)", err);
+		return NULL;
+	}
+	snprintf(ds, sizeof(ds), "%.*s/", (int)dsn, dir);
+	dsn++;
+	if ((t = pxr_list_new(l->warn, l->warn_ctx)) == NULL ||
+	    (l->nsrc > 0 && (id = malloc(l->nsrc * sizeof(*id))) == NULL))
+		goto nomem;
+	for (size_t i = 0; i < l->nglobs; i++)
+		if (pxr_list_add_match(t, l->globs[i], err) == -1)
+			goto fail;
+	/* The sources in their order, as a scan would add them. */
+	for (size_t i = 0; i < l->nsrc; i++) {
+		const struct src *s = &l->srcs[i];
+		const char *p;
+
+		id[i] = UINT32_MAX;
+		if (sub_source(s, ds, dsn, &p, u, sizeof(u)) == -1)
+			continue;
+		if (strlen(u) > PXR_NAME_MAX) {
+			pxr_seterr(err, PXR_E_USAGE,
+			    "%s: its folder and '%s' together are longer than "
+			    "%u bytes",
+			    s->path, dir, PXR_NAME_MAX);
+			goto fail;
+		}
+		if (list_add_src(t, s->path, p, u, s->kind, &id[i]) == -1)
+			goto nomem;
+		strcpy(t->srcs[id[i]].sig, s->sig);
+	}
+	/* The names below ds of the sources kept, in order, without ds:
+	 * the order they keep. */
+	for (size_t i = 0; i < l->nent; i++) {
+		const struct entry *e = &l->ents[i];
+		const char *name = l->names + e->name_off;
+
+		if (e->name_len <= dsn || memcmp(name, ds, dsn) != 0)
+			continue;
+		if (id[e->src] == UINT32_MAX)
+			continue;
+		if (list_add_entry(t, name + dsn, e->name_len - dsn, id[e->src],
+			e->offset, e->size) == -1)
+			goto nomem;
+		t->ents[t->nent - 1].copy = e->copy;
+	}
+	t->st.images = t->nent;
+	free(id);
+	return t;
+nomem:
+	pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+fail:
+	free(id);
+	pxr_list_free(t);
+	return NULL;
+}

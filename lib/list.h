@@ -56,6 +56,52 @@ int pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err);
 int pxr_list_set_under(struct pxr_list *l, const char *dir,
     struct pxr_err *err);
 
+/* A folder of the names, for pxr_list_top_folders. */
+struct pxr_list_folder {
+	const char *name; /* len bytes of the list's names (not a string),
+			     valid while the list is unchanged */
+	size_t len;
+	uint64_t first;  /* the index of its first image */
+	uint64_t images; /* how many it holds, at any depth: indices first
+			    to first + images - 1 */
+};
+
+/*
+ * The folders directly in dir ("ds"; NULL or "": the top) that the
+ * images of the sorted list l (pxr_list_sort, or an index read) lie in,
+ * at any depth below them: for ./train/cls/a.jpg and ./val/cls/b.jpg
+ * (names "train/cls/a.jpg", "val/cls/b.jpg": the scan drops the leading
+ * "./"), train and val, one image each.  Up to max of them go to out, in
+ * the order of their images' indices (bytewise by "folder/"); returns how
+ * many there are, which may be more than max.  *loose (when not NULL)
+ * gets the number of images directly in dir, in no folder.  With it a
+ * planner finds a dataset's split folders in the list of one scan, and
+ * makes each split's list with pxr_list_subtree.
+ */
+size_t pxr_list_top_folders(const struct pxr_list *l, const char *dir,
+    struct pxr_list_folder *out, size_t max, uint64_t *loose);
+
+/*
+ * A new list of the images of the sorted list l that lie in the folder
+ * dir (a path as pxr_list_set_under takes), named without "dir/" and
+ * numbered from 0 in the same order: what pxr_list_set_under(dir) and a
+ * scan of l's sources would give (names, sizes, places, indices, the
+ * copies that won), without reading them again.  Its sources are, in l's
+ * order, each source l was scanned from, its folder now dir in it, and
+ * each archive found in a tree that lies in dir; an archive beside the
+ * folder in a tree (x/train.tar for dir x/train) is not read by a scan of
+ * the folder, and its images are left out here too.  Its index
+ * (pxr_list_write_index) sends the same members as the scan's.  Its
+ * counters hold its images and sources only: what l's scan skipped,
+ * refused or found damaged is l's.  A dir with no image gives an empty
+ * list (pxr_list_top_folders tells the folders there are).  It shares
+ * nothing with l; the caller frees it (pxr_list_free).  NULL with err
+ * (PXR_E_USAGE: dir not a folder path, or a source's folder and dir
+ * together longer than PXR_NAME_MAX; PXR_E_NOMEM).
+ */
+struct pxr_list *pxr_list_subtree(const struct pxr_list *l, const char *dir,
+    struct pxr_err *err);
+
 /* Sorts the images by name (bytewise), resolves duplicate names (the later
  * copy wins, as tar extraction does) and numbers them from 0. */
 void pxr_list_sort(struct pxr_list *l);

@@ -294,7 +294,7 @@ test_window(void)
 	archive_read_free(a);
 }
 
-/* ---- a folder of a source (pxr_list_set_under) */
+/* ---- a folder of a source (pxr_list_set_under, top folders, subtree) */
 
 /* Makes the folders of path (below dir), as mkdir -p. */
 static void
@@ -493,11 +493,42 @@ scanned(const char *path, const char *under, int want)
 	return l;
 }
 
+static int
+folder_is(const struct pxr_list_folder *f, const char *name, uint64_t first,
+    uint64_t images)
+{
+	return f->len == strlen(name) && memcmp(f->name, name, f->len) == 0 &&
+	    f->first == first && f->images == images;
+}
+
+/* The folders of the dataset at its top (top: "ds" or NULL) of the
+ * whole list l: train-old, train and val, and the loose image. */
+static void
+check_top_folders(const struct pxr_list *l, const char *top)
+{
+	struct pxr_list_folder f[4];
+	uint64_t loose = 99;
+
+	EXPECT_INT(pxr_list_top_folders(l, top, f, 4, &loose), 3);
+	EXPECT_INT(folder_is(&f[0], "train-old", 0, 1), 1);
+	EXPECT_INT(folder_is(&f[1], "train", 2, 3), 1);
+	EXPECT_INT(folder_is(&f[2], "val", 5, 2), 1);
+	EXPECT_INT(loose, 1);
+	/* Fewer kept than there are: the first, whole. */
+	memset(f, 0, sizeof(f));
+	EXPECT_INT(pxr_list_top_folders(l, top, f, 1, NULL), 3);
+	EXPECT_INT(folder_is(&f[0], "train-old", 0, 1), 1);
+	EXPECT_INT(f[1].len, 0);
+	EXPECT_INT(pxr_list_top_folders(l, top, NULL, 0, NULL), 3);
+}
+
 /*
  * An ImageFolder tree as an archive in three shapes (tar -C ds ., tar ds,
- * tar -C ds train val ...), as a tar, a tar.gz and a zip: each split
- * listed with pxr_list_set_under is the folder itself (the names and
- * sizes of a scan of ds/train), and its index keeps the folder.
+ * tar -C ds train val ...), as a tar, a tar.gz and a zip: its split
+ * folders found in one scan, and each split listed with
+ * pxr_list_set_under, or made from the one scan with pxr_list_subtree,
+ * is the folder itself: the names and sizes of a scan of ds/train, and
+ * the two an identical index.
  */
 static void
 test_under(void)
@@ -520,8 +551,9 @@ test_under(void)
 			make_archive(path, tops[t], k == 2, k == 1);
 			whole = scanned(path, NULL, 0);
 			EXPECT_INT(pxr_list_count(whole), 7);
+			check_top_folders(whole, top);
 			for (size_t s = 0; s < 2; s++) {
-				struct pxr_list *in, *folder;
+				struct pxr_list *in, *folder, *sub;
 
 				snprintf(under, sizeof(under), "%s%s%s",
 				    top ? top : "", top ? "/" : "", splits[s]);
@@ -529,8 +561,12 @@ test_under(void)
 				    splits[s]);
 				in = scanned(path, under, 0);
 				folder = scanned(tree, NULL, 0);
+				sub = pxr_list_subtree(whole, under, &err);
 				EXPECT_INT(pxr_list_count(in), s ? 2 : 3);
 				EXPECT_INT(same_images(in, folder), 1);
+				EXPECT_INT(sub != NULL, 1);
+				if (sub != NULL)
+					EXPECT_INT(same_index(in, sub), 1);
 				/* The index keeps the folder: read back,
 				 * the same index again. */
 				{
@@ -554,6 +590,25 @@ test_under(void)
 				}
 				pxr_list_free(in);
 				pxr_list_free(folder);
+				pxr_list_free(sub);
+			}
+			/* Folders below a folder; a folder of none. */
+			{
+				struct pxr_list_folder f[2];
+				uint64_t loose = 99;
+
+				snprintf(under, sizeof(under), "%s%strain",
+				    top ? top : "", top ? "/" : "");
+				EXPECT_INT(pxr_list_top_folders(whole, under, f,
+					       2, &loose),
+				    2);
+				EXPECT_INT(folder_is(&f[0], "cat", 2, 2), 1);
+				EXPECT_INT(folder_is(&f[1], "dog", 4, 1), 1);
+				EXPECT_INT(loose, 0);
+				EXPECT_INT(pxr_list_top_folders(whole, "none",
+					       f, 2, &loose),
+				    0);
+				EXPECT_INT(loose, 0);
 			}
 			pxr_list_free(whole);
 			/* Not a folder in it: a prefix of one, a file. */
@@ -565,12 +620,13 @@ test_under(void)
 
 /* The folder of a tree: what a scan of the tree's folder lists, in an
  * index that names the tree; an archive in the folder read, one beside
- * it not (though its images' names are in it). */
+ * it not (though its images' names are in it); made from the whole
+ * scan, the same. */
 static void
 test_under_tree(void)
 {
 	char tree[600], sub[600], path[600];
-	struct pxr_list *whole, *in, *folder;
+	struct pxr_list *whole, *in, *folder, *s;
 	struct pxr_err err;
 
 	snprintf(tree, sizeof(tree), "%s/ds", dir);
@@ -587,14 +643,30 @@ test_under_tree(void)
 		snprintf(sub, sizeof(sub), "%s/ds/%s", dir, split);
 		in = scanned(tree, split, 0);
 		folder = scanned(sub, NULL, 0);
+		s = pxr_list_subtree(whole, split, &err);
 		EXPECT_INT(pxr_list_count(in), k ? 2 : 4);
 		EXPECT_INT(same_images(in, folder), 1);
+		EXPECT_INT(s != NULL && same_index(in, s), 1);
 		/* The source is the tree, with the folder. */
 		EXPECT_INT(pxr_list_has_source(in, tree), 1);
 		EXPECT_INT(strcmp(in->srcs[0].under, split), 0);
 		pxr_list_free(in);
 		pxr_list_free(folder);
+		pxr_list_free(s);
 	}
+	/* train's own archive: named in it, its source in the subtree. */
+	s = pxr_list_subtree(whole, "train/dog", &err);
+	EXPECT_INT(s != NULL && pxr_list_count(s) == 2, 1);
+	EXPECT_INT(s != NULL && pxr_list_nsources(s) == 2, 1);
+	if (s != NULL) {
+		size_t len;
+
+		EXPECT_INT(strcmp(pxr_list_name(s, 0, &len), "extra/e.jpg"), 0);
+		EXPECT_INT(strcmp(s->srcs[1].prefix, "extra/"), 0);
+		EXPECT_INT(strcmp(s->srcs[1].under, ""), 0);
+		EXPECT_INT(strcmp(s->srcs[0].under, "train/dog"), 0);
+	}
+	pxr_list_free(s);
 	pxr_list_free(whole);
 	/* A folder the tree does not have, a file, an image file. */
 	pxr_list_free(scanned(tree, "nope", -1));
@@ -625,7 +697,9 @@ test_under_paths(void)
 		err.code = 0;
 		EXPECT_INT(pxr_list_set_under(l, bad[i], &err), -1);
 		EXPECT_INT(err.code, PXR_E_USAGE);
+		EXPECT_INT(pxr_list_subtree(l, bad[i], &err) == NULL, 1);
 	}
+	EXPECT_INT(pxr_list_subtree(l, NULL, &err) == NULL, 1);
 	EXPECT_INT(pxr_list_set_under(l, "a/b//", &err), 0);
 	EXPECT_INT(strcmp(l->under, "a/b"), 0);
 	EXPECT_INT(pxr_list_set_under(l, "..a/b.", &err), 0);
