@@ -19,11 +19,12 @@ struct options {
 };
 
 static const struct fe_prog prog = {
-	"usage: pxr-list [-fhvV] [-I index] [-k status] [--match glob]\n"
-	"                [--range a:b | --shard k/n] [source ...]\n"
-	"       pxr-list --count | --names | --index file [-v] [-I index]\n"
+	"usage: pxr-list [-fhvV] [-I index | --under dir] [-k status]\n"
 	"                [--match glob] [--range a:b | --shard k/n] "
-	"[source ...]\n",
+	"[source ...]\n"
+	"       pxr-list --count | --names | --index file [-v]\n"
+	"                [-I index | --under dir] [--match glob]\n"
+	"                [--range a:b | --shard k/n] [source ...]\n",
 	"List the images of directories, image files and archives (stdin if\n"
 	"no source, or -) as pxr records, numbered in sorted-name order.\n",
 	"Exit status: 0 every image listed, 1 some images or archive\n"
@@ -38,6 +39,18 @@ add_match(void *to, const char *s)
 
 	if (pxr_list_add_match(to, s, &err) == -1)
 		fe_die(2, "%s", err.msg);
+}
+
+static void
+set_under(void *to, const char *s)
+{
+	struct pxr_err err;
+
+	if (pxr_list_set_under(to, s, &err) == -1)
+		fe_die(2,
+		    "--under wants a folder path below the source's top "
+		    "(no leading /, no empty, . or .. part), not '%s'",
+		    s);
 }
 
 /* Returns the index of the first operand. */
@@ -71,6 +84,10 @@ parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
 		      "(given more than once: 1 in every file)"),
 		    .to2 = &o->nskip, .max = 8,
 		    .not_with = "count index names" },
+		{ FE_ROW("under", 0, FE_CALL, l, "DIR",
+		      "only the images in the folder DIR of each\n"
+		      "source, named without DIR/"),
+		    .call = set_under, .not_with = "from-index" },
 		{ FE_ROW("verbose", 'v', FE_FLAG, &o->verbose, NULL,
 		    "say what was skipped and why") },
 		FE_END,

@@ -71,7 +71,9 @@ pxr_list_free(struct pxr_list *l)
 	for (size_t i = 0; i < l->nsrc; i++) {
 		free(l->srcs[i].path);
 		free(l->srcs[i].prefix);
+		free(l->srcs[i].under);
 	}
+	free(l->under);
 	for (size_t i = 0; i < l->nglobs; i++)
 		free(l->globs[i]);
 	free(l->globs);
@@ -94,6 +96,62 @@ pxr_list_add_match(struct pxr_list *l, const char *glob, struct pxr_err *err)
 	}
 	l->globs = g;
 	l->nglobs++;
+	return 0;
+}
+
+/* The length of dir without its trailing '/'s (one is kept as "/"). */
+static size_t
+trimmed_len(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return n;
+}
+
+int
+list_is_folder_path(const char *dir, size_t n)
+{
+	if (n == 0 || n > PXR_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i <= n;) {
+		size_t j = i;
+
+		while (j < n && dir[j] != '/')
+			j++;
+		if (j == i || (j - i == 1 && dir[i] == '.') ||
+		    (j - i == 2 && dir[i] == '.' && dir[i + 1] == '.'))
+			return 0;
+		i = j + 1;
+	}
+	return 1;
+}
+
+static int
+bad_folder(const char *dir, struct pxr_err *err)
+{
+	return pxr_seterr(err, PXR_E_USAGE,
+	    "'%s': not a folder path below a source's top (its parts "
+	    "between single '/', none empty, '.' or '..')",
+	    dir);
+}
+
+int
+pxr_list_set_under(struct pxr_list *l, const char *dir, struct pxr_err *err)
+{
+	char *u = NULL;
+
+	if (dir != NULL) {
+		size_t n = trimmed_len(dir);
+
+		if (!list_is_folder_path(dir, n))
+			return bad_folder(dir, err);
+		if ((u = strndup(dir, n)) == NULL)
+			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	}
+	free(l->under);
+	l->under = u;
 	return 0;
 }
 
@@ -210,7 +268,7 @@ list_archive_suffix(const char *name)
 
 int
 list_add_src(struct pxr_list *l, const char *path, const char *prefix,
-    enum src_kind kind, uint32_t *id)
+    const char *under, enum src_kind kind, uint32_t *id)
 {
 	struct src *n;
 
@@ -227,6 +285,11 @@ list_add_src(struct pxr_list *l, const char *path, const char *prefix,
 	if ((n->path = strdup(path)) == NULL)
 		return -1;
 	if ((n->prefix = strdup(prefix)) == NULL) {
+		free(n->path);
+		return -1;
+	}
+	if ((n->under = strdup(under)) == NULL) {
+		free(n->prefix);
 		free(n->path);
 		return -1;
 	}
@@ -576,4 +639,153 @@ list_free_clone(struct pxr_list *c)
 	c->globs = NULL;
 	c->nglobs = 0;
 	pxr_list_free(c);
+}
+
+/* ---- folders ---- */
+
+/* Whether the n bytes at name begin with the dn bytes of dir and a '/'
+ * (any name, when dn is 0). */
+static int
+is_below(const char *name, size_t n, const char *dir, size_t dn)
+{
+	return dn == 0 ||
+	    (n > dn && memcmp(name, dir, dn) == 0 && name[dn] == '/');
+}
+
+size_t
+pxr_list_top_folders(const struct pxr_list *l, const char *dir,
+    struct pxr_list_folder *out, size_t max, uint64_t *loose)
+{
+	size_t dn = dir != NULL && *dir != '\0' ? trimmed_len(dir) : 0;
+	size_t n = 0, cur_len = 0;
+	const char *cur = NULL;
+	uint64_t in_dir = 0;
+
+	/* The names are sorted: those below one folder ("dir/F/") are
+	 * consecutive, so a folder ends where the first name not below it
+	 * comes. */
+	for (size_t i = 0; i < l->nent; i++) {
+		const char *name = l->names + l->ents[i].name_off, *slash;
+		size_t len = l->ents[i].name_len, skip = dn ? dn + 1 : 0;
+
+		if (!is_below(name, len, dir, dn))
+			continue;
+		name += skip;
+		len -= skip;
+		if ((slash = memchr(name, '/', len)) == NULL) {
+			in_dir++;
+			continue;
+		}
+		if (cur != NULL && cur_len == (size_t)(slash - name) &&
+		    memcmp(cur, name, cur_len) == 0) {
+			if (n <= max)
+				out[n - 1].images++;
+			continue;
+		}
+		cur = name;
+		cur_len = (size_t)(slash - name);
+		if (n < max)
+			out[n] = (struct pxr_list_folder){ cur, cur_len, i, 1 };
+		n++;
+	}
+	if (loose != NULL)
+		*loose = in_dir;
+	return n;
+}
+
+/*
+ * What source s of a list becomes in its subtree ds (the folder and a
+ * '/', dsn bytes), as a scan with that folder (pxr_list_set_under) would
+ * add it.  Its images are named P + NAME (P its prefix, "" or ending in
+ * '/'; NAME below its folder U).  A source named by the caller (P "")
+ * holds ds: it gets the prefix "" and the folder U/ds.  An archive found
+ * in a tree (P "x/y/" for x/y.tar) is scanned with the tree's folder when
+ * it lies in it (P begins with ds and is longer): it keeps P without ds
+ * and U.  0, with that prefix in *p and that folder in u[size]; -1 for
+ * any other source (an archive beside or above the folder: the scan of
+ * the folder does not meet it, even when its images are named in it).
+ */
+static int
+sub_source(const struct src *s, const char *ds, size_t dsn, const char **p,
+    char *u, size_t size)
+{
+	size_t pn = strlen(s->prefix);
+
+	if (pn == 0) {
+		*p = "";
+		snprintf(u, size, "%s%s%.*s", s->under,
+		    *s->under != '\0' ? "/" : "", (int)(dsn - 1), ds);
+		return 0;
+	}
+	if (pn > dsn && memcmp(s->prefix, ds, dsn) == 0) {
+		*p = s->prefix + dsn;
+		snprintf(u, size, "%s", s->under);
+		return 0;
+	}
+	return -1;
+}
+
+struct pxr_list *
+pxr_list_subtree(const struct pxr_list *l, const char *dir, struct pxr_err *err)
+{
+	char ds[PXR_NAME_MAX + 2], u[2 * PXR_NAME_MAX + 2];
+	struct pxr_list *t = NULL;
+	uint32_t *id = NULL; /* a source's number in t, UINT32_MAX: none */
+	size_t dsn;
+
+	if (dir == NULL || !list_is_folder_path(dir, dsn = trimmed_len(dir))) {
+		bad_folder(dir != NULL ? dir : "(none)", err);
+		return NULL;
+	}
+	snprintf(ds, sizeof(ds), "%.*s/", (int)dsn, dir);
+	dsn++;
+	if ((t = pxr_list_new(l->warn, l->warn_ctx)) == NULL ||
+	    (l->nsrc > 0 && (id = malloc(l->nsrc * sizeof(*id))) == NULL))
+		goto nomem;
+	for (size_t i = 0; i < l->nglobs; i++)
+		if (pxr_list_add_match(t, l->globs[i], err) == -1)
+			goto fail;
+	/* The sources in their order, as a scan would add them. */
+	for (size_t i = 0; i < l->nsrc; i++) {
+		const struct src *s = &l->srcs[i];
+		const char *p;
+
+		id[i] = UINT32_MAX;
+		if (sub_source(s, ds, dsn, &p, u, sizeof(u)) == -1)
+			continue;
+		if (strlen(u) > PXR_NAME_MAX) {
+			pxr_seterr(err, PXR_E_USAGE,
+			    "%s: its folder and '%s' together are longer than "
+			    "%u bytes",
+			    s->path, dir, PXR_NAME_MAX);
+			goto fail;
+		}
+		if (list_add_src(t, s->path, p, u, s->kind, &id[i]) == -1)
+			goto nomem;
+		strcpy(t->srcs[id[i]].sig, s->sig);
+	}
+	/* The names below ds of the sources kept, in order, without ds:
+	 * the order they keep. */
+	for (size_t i = 0; i < l->nent; i++) {
+		const struct entry *e = &l->ents[i];
+		const char *name = l->names + e->name_off;
+
+		if (e->name_len <= dsn || memcmp(name, ds, dsn) != 0)
+			continue;
+		if (id[e->src] == UINT32_MAX)
+			continue;
+		if (list_add_entry(t, name + dsn, e->name_len - dsn, id[e->src],
+			e->offset, e->size) == -1)
+			goto nomem;
+		t->ents[t->nent - 1].copy = e->copy;
+	}
+	t->st.images = t->nent;
+	free(id);
+	return t;
+nomem:
+	pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+fail:
+	free(id);
+	pxr_list_free(t);
+	return NULL;
 }

@@ -26,11 +26,81 @@ int pxr_list_add_match(struct pxr_list *l, const char *glob,
 /*
  * Adds every image of one source: a directory (walked recursively,
  * following symbolic links), an image file, or an archive (tars of tars
- * read in place).  Reads headers only where the source can seek.  Returns 0,
- * or -1 when the source cannot be read at all (err filled).  Damage inside
- * it is reported through the warn callback and counted.
+ * read in place); of its folder only, after pxr_list_set_under.  Reads
+ * headers only where the source can seek.  Returns 0, or -1 when the
+ * source cannot be read at all (err filled).  Damage inside it is
+ * reported through the warn callback and counted.
  */
 int pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err);
+
+/*
+ * Lists only the folder dir of each source scanned after it (and of the
+ * standard input read by pxr_list_stream without an index): a path
+ * relative to the source's top, as its images' names give it ("train",
+ * "ds/train"; trailing '/'s dropped; NULL: all of each source, again).
+ * Its images are named without "dir/" ("cls/a.jpg"), so that the list is
+ * the one the folder, extracted, would give: for a tree, the same as
+ * scanning path/dir; for an archive, the members whose names, leading
+ * "./" dropped, begin with "dir/" (archives inside it included, named as
+ * extracted: a member train.tar holds the folder train).  Members outside
+ * dir are passed over unseen: not listed, counted or reported (a name
+ * refused as escaping the root, unless it begins with "dir/", too).  A
+ * source in which dir is not a folder (an archive with no member dir or
+ * below it, a tree without the folder, an image file) cannot be scanned
+ * (pxr_list_scan fails, "SOURCE: no folder 'dir' in it"); a folder with
+ * no image in it lists none, as an empty tree does.  Each source keeps
+ * its dir, in the index too (version 4), so that an index read sends the
+ * same members.  0, or -1 with err (PXR_E_USAGE) when dir is empty, begins
+ * with '/' or has an empty, "." or ".." part.
+ */
+int pxr_list_set_under(struct pxr_list *l, const char *dir,
+    struct pxr_err *err);
+
+/* A folder of the names, for pxr_list_top_folders. */
+struct pxr_list_folder {
+	const char *name; /* len bytes of the list's names (not a string),
+			     valid while the list is unchanged */
+	size_t len;
+	uint64_t first;  /* the index of its first image */
+	uint64_t images; /* how many it holds, at any depth: indices first
+			    to first + images - 1 */
+};
+
+/*
+ * The folders directly in dir ("ds"; NULL or "": the top) that the
+ * images of the sorted list l (pxr_list_sort, or an index read) lie in,
+ * at any depth below them: for ./train/cls/a.jpg and ./val/cls/b.jpg
+ * (names "train/cls/a.jpg", "val/cls/b.jpg": the scan drops the leading
+ * "./"), train and val, one image each.  Up to max of them go to out, in
+ * the order of their images' indices (bytewise by "folder/"); returns how
+ * many there are, which may be more than max.  *loose (when not NULL)
+ * gets the number of images directly in dir, in no folder.  With it a
+ * planner finds a dataset's split folders in the list of one scan, and
+ * makes each split's list with pxr_list_subtree.
+ */
+size_t pxr_list_top_folders(const struct pxr_list *l, const char *dir,
+    struct pxr_list_folder *out, size_t max, uint64_t *loose);
+
+/*
+ * A new list of the images of the sorted list l that lie in the folder
+ * dir (a path as pxr_list_set_under takes), named without "dir/" and
+ * numbered from 0 in the same order: what pxr_list_set_under(dir) and a
+ * scan of l's sources would give (names, sizes, places, indices, the
+ * copies that won), without reading them again.  Its sources are, in l's
+ * order, each source l was scanned from, its folder now dir in it, and
+ * each archive found in a tree that lies in dir; an archive beside the
+ * folder in a tree (x/train.tar for dir x/train) is not read by a scan of
+ * the folder, and its images are left out here too.  Its index
+ * (pxr_list_write_index) sends the same members as the scan's.  Its
+ * counters hold its images and sources only: what l's scan skipped,
+ * refused or found damaged is l's.  A dir with no image gives an empty
+ * list (pxr_list_top_folders tells the folders there are).  It shares
+ * nothing with l; the caller frees it (pxr_list_free).  NULL with err
+ * (PXR_E_USAGE: dir not a folder path, or a source's folder and dir
+ * together longer than PXR_NAME_MAX; PXR_E_NOMEM).
+ */
+struct pxr_list *pxr_list_subtree(const struct pxr_list *l, const char *dir,
+    struct pxr_err *err);
 
 /* Sorts the images by name (bytewise), resolves duplicate names (the later
  * copy wins, as tar extraction does) and numbers them from 0. */
@@ -41,9 +111,10 @@ const char *pxr_list_name(const struct pxr_list *l, uint64_t i, size_t *len);
 /* Image i's size in bytes, as its source says. */
 uint64_t pxr_list_size(const struct pxr_list *l, uint64_t i);
 
-/* Text index: sources, then one line per image (see pxr-list(1)).  An
- * archive's source line keeps its stat signature (device, inode, size,
- * modification and change times) as it was when scanned. */
+/* Text index: sources, then one line per image (see pxr-list(1); version
+ * 4, and versions 1 to 3 read).  An archive's source line keeps its stat
+ * signature (device, inode, size, modification and change times) as it
+ * was when scanned, and every source its folder (pxr_list_set_under). */
 int pxr_list_write_index(const struct pxr_list *l, const char *path,
     struct pxr_err *err);
 int pxr_list_read_index(struct pxr_list *l, const char *path,
@@ -122,8 +193,11 @@ int64_t pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
 /*
  * Reads an archive from fd (a pipe: no seeking) and writes its images as
  * they come.  With an index read before (pxr_list_read_index), each image
- * gets the index its name has there; otherwise images are numbered in the
- * archive's order.  Returns failures written or -1 as pxr_list_emit().
+ * gets the index its name has there, in the folder of the index's first
+ * source; otherwise images are numbered in the archive's order, in the
+ * folder of pxr_list_set_under.  Returns failures written or -1 as
+ * pxr_list_emit(); -1 too (err: "NAME: no folder 'DIR' in it") when no
+ * member was the folder or in it.
  */
 int64_t pxr_list_stream(struct pxr_list *l, int fd, const char *name,
     int use_index, const struct pxr_list_sel *sel, struct pxr_writer *wr,

@@ -151,7 +151,7 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
 {
 	const struct entry *e = &l->ents[i];
 	const struct src *s = &l->srcs[e->src];
-	char path[PATH_MAX + PXR_NAME_MAX + 2];
+	char path[PATH_MAX + 2 * PXR_NAME_MAX + 4];
 	const char *reason;
 	size_t got = 0;
 	int64_t off = e->offset;
@@ -163,8 +163,8 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
 		return why;
 	}
 	if (s->kind == SRC_DIR) {
-		snprintf(path, sizeof(path), "%s/%s", s->path,
-		    l->names + e->name_off);
+		snprintf(path, sizeof(path), "%s/%s%s%s", s->path, s->under,
+		    *s->under != '\0' ? "/" : "", l->names + e->name_off);
 		if ((fd = open_regular(path, &reason)) == -1) {
 			snprintf(why, whysize, "%s", reason);
 			return why;
@@ -243,6 +243,8 @@ emit_sequential(struct walk *w, uint32_t s)
 	if (a == NULL)
 		return pxr_seterr(w->err, PXR_E_NOMEM, "out of memory");
 	w->src = s;
+	w->under = *src->under != '\0' ? src->under : NULL;
+	w->under_len = strlen(src->under);
 	if (archive_read_open_filename(a, src->path, DATA_BLOCK) !=
 	    ARCHIVE_OK) {
 		list_lwarn(w->l, "%s: %s", src->path, archive_error_string(a));
@@ -337,6 +339,17 @@ pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
 	return w.failures;
 }
 
+/* The folder of a stream: with an index, that of its first source (the
+ * one its scan was named: the others are archives found in a tree), else
+ * the list's; "" for all of it. */
+static const char *
+stream_under(const struct pxr_list *l, int use_index)
+{
+	if (use_index)
+		return l->nsrc > 0 ? l->srcs[0].under : "";
+	return l->under != NULL ? l->under : "";
+}
+
 int64_t
 pxr_list_stream(struct pxr_list *l, int fd, const char *name, int use_index,
     const struct pxr_list_sel *sel, struct pxr_writer *wr, struct pxr_err *err)
@@ -350,9 +363,15 @@ pxr_list_stream(struct pxr_list *l, int fd, const char *name, int use_index,
 		.err = err,
 		.fd = -1,
 		.src = UINT32_MAX };
-	struct archive *a = list_new_reader();
+	const char *under = stream_under(l, use_index);
+	struct archive *a;
 	int r;
 
+	if (*under != '\0') {
+		w.under = under;
+		w.under_len = strlen(under);
+	}
+	a = list_new_reader();
 	if (a == NULL ||
 	    (use_index && l->nent > 0 &&
 		(w.met = calloc(l->nent, sizeof(*w.met))) == NULL)) {
@@ -373,6 +392,9 @@ pxr_list_stream(struct pxr_list *l, int fd, const char *name, int use_index,
 	free(w.met);
 	if (w.write_failed)
 		return -1;
+	if (w.under != NULL && !w.under_found)
+		return pxr_seterr(err, PXR_E_FORMAT, "%s: no folder '%s' in it",
+		    name, w.under);
 	if (!use_index)
 		l->st.images = w.counter;
 	return w.failures;

@@ -28,8 +28,8 @@
 static const char *const kind_names[] = { "dir", "file", "archive", "stdin" };
 
 #define HEADER_START "# pxr-list index "
-#define NOT_AN_INDEX "not a pxr-list index (version 1, 2 or 3)"
-#define INDEX_VERSION 3
+#define NOT_AN_INDEX "not a pxr-list index (version 1 to 4)"
+#define INDEX_VERSION 4
 
 void
 list_signature(const struct stat *st, char *sig)
@@ -74,7 +74,9 @@ write_lines(const struct pxr_list *l, FILE *fp)
 		pxr_fput_escaped(fp, s->path, strlen(s->path), 0);
 		putc('\t', fp);
 		pxr_fput_escaped(fp, s->prefix, strlen(s->prefix), 0);
-		fprintf(fp, "\t%s\n", s->sig[0] != '\0' ? s->sig : "-");
+		fprintf(fp, "\t%s\t", s->sig[0] != '\0' ? s->sig : "-");
+		pxr_fput_escaped(fp, s->under, strlen(s->under), 0);
+		putc('\n', fp);
 	}
 	for (size_t i = 0; i < l->nent; i++) {
 		const struct entry *e = &l->ents[i];
@@ -287,13 +289,14 @@ struct index_read {
 	uint64_t next;                        /* the next image's index */
 };
 
-/* A source line's fields: number, kind, path and (version 2) the
- * prefix of its images' names.  NULL, or what is wrong. */
+/* A source line's fields: number, kind, path, (version 2) the prefix of
+ * its images' names, (3) its stat signature and (4) the folder of it
+ * listed.  NULL, or what is wrong. */
 static const char *
 source_line(struct pxr_list *l, const struct index_read *rd, char **f)
 {
 	uint64_t id;
-	ssize_t n, np = 0;
+	ssize_t n, np = 0, nu = 0;
 	uint32_t got;
 	int k;
 
@@ -317,8 +320,13 @@ source_line(struct pxr_list *l, const struct index_read *rd, char **f)
 	    (strlen(f[5]) >= PXR_LIST_SIG ||
 		strspn(f[5], "0123456789:.") != strlen(f[5])))
 		return "a stat signature that is not numbers";
-	if (list_add_src(l, f[3], np > 0 ? f[4] : "", (enum src_kind)k, &got) ==
-	    -1)
+	if (rd->version >= 4 &&
+	    ((nu = unescape(f[6], strlen(f[6]))) < 0 ||
+		memchr(f[6], '\0', (size_t)nu) != NULL ||
+		(nu > 0 && !list_is_folder_path(f[6], (size_t)nu))))
+		return "a folder that is badly escaped or not a folder path";
+	if (list_add_src(l, f[3], np > 0 ? f[4] : "", nu > 0 ? f[6] : "",
+		(enum src_kind)k, &got) == -1)
 		return "out of memory";
 	if (rd->version >= 3 && strcmp(f[5], "-") != 0)
 		strcpy(l->srcs[got].sig, f[5]);
@@ -366,20 +374,19 @@ image_line(struct pxr_list *l, struct index_read *rd, char **f)
 static const char *
 data_line(struct pxr_list *l, struct index_read *rd, char *line, size_t n)
 {
-	char *f[6];
+	/* A source line has 3 fields and one per version. */
+	static const char *const source_fields[] = { NULL,
+		"not 4 fields (source, number, kind, path)",
+		"not 5 fields (source, number, kind, path, prefix)",
+		"not 6 fields (source, number, kind, path, prefix, signature)",
+		"not 7 fields (source, number, kind, path, prefix, signature, "
+		"folder)" };
+	char *f[7];
 	int v1 = rd->version == 1;
 
 	if (strncmp(line, "source\t", 7) == 0)
-		return split_fields(line, n, f,
-			   v1                     ? 4
-			       : rd->version == 2 ? 5
-						  : 6) == -1
-		    ? (v1 ? "not 4 fields (source, number, kind, path)"
-			      : rd->version == 2
-			      ? "not 5 fields (source, number, kind, path, "
-				"prefix)"
-			      : "not 6 fields (source, number, kind, path, "
-				"prefix, signature)")
+		return split_fields(line, n, f, (int)rd->version + 3) == -1
+		    ? source_fields[rd->version]
 		    : source_line(l, rd, f);
 	return split_fields(line, n, f, v1 ? 5 : 6) == -1
 	    ? (v1 ? "not 5 fields (index, source, offset, size, name)"
@@ -388,7 +395,8 @@ data_line(struct pxr_list *l, struct index_read *rd, char *line, size_t n)
 }
 
 /* The first line: "# pxr-list index V: S sources, N images", V 1 (no
- * prefixes, no copy numbers) or 2.  NULL, or what is wrong. */
+ * prefixes, no copy numbers), 2 (no signatures), 3 (no folders) or 4.
+ * NULL, or what is wrong. */
 static const char *
 header_line(struct index_read *rd, const char *line)
 {

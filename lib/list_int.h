@@ -48,6 +48,11 @@ struct src {
 	char *path;   /* absolute path of the file or directory */
 	char *prefix; /* before its members' names: "" but for an archive
 			 found in a tree ("cls/" for cls.tar.gz) */
+	/* The folder below the source's top that is listed ("" for all of
+	 * it; pxr_list_set_under): a tree's images are read from
+	 * path/under/NAME, an archive's members named under/NAME are its
+	 * images NAME. */
+	char *under;
 	enum src_kind kind;
 	/* An archive's stat signature when it was scanned (list_signature),
 	 * kept in the index: "" for the other kinds. */
@@ -96,6 +101,7 @@ struct pxr_list {
 	} skipped[PXR_LIST_EXTS];
 
 	size_t nskipped;
+	char *under;        /* pxr_list_set_under's folder, NULL for none */
 	unsigned char *buf; /* emitter's payload buffer, reused */
 	size_t bufcap;
 };
@@ -141,6 +147,13 @@ struct walk {
 	struct list_prefetch *pf;  /* the scan's prefetcher, if any */
 	uint32_t src;
 	int fd; /* the source file, for windows; -1 for a stream */
+	/* The folder walked (src.under), under_len bytes; NULL for all.
+	 * Members outside it are passed over unseen; the callback gets an
+	 * image's name without under and '/'.  under_found: a member was
+	 * the folder or in it. */
+	const char *under;
+	size_t under_len;
+	int under_found;
 	/* emitting */
 	const struct pxr_list_sel *sel;
 	int use_index; /* names looked up in the index, else numbered */
@@ -162,10 +175,13 @@ int list_is_image(const struct pxr_list *l, const char *name);
 void list_skip_file(struct pxr_list *l, const char *name);
 size_t list_archive_suffix(const char *name);
 int list_add_src(struct pxr_list *l, const char *path, const char *prefix,
-    enum src_kind kind, uint32_t *id);
+    const char *under, enum src_kind kind, uint32_t *id);
 int list_add_entry(struct pxr_list *l, const char *name, size_t len,
     uint32_t src, int64_t offset, uint64_t size);
 const char *list_clean_name(const char *name, const char **why);
+/* Whether the n bytes at dir are a folder path below a source's top:
+ * parts between single '/', none of them empty, "." or "..". */
+int list_is_folder_path(const char *dir, size_t n);
 int64_t list_find_name(const struct pxr_list *l, const char *name, size_t len);
 int list_selected(const struct pxr_list_sel *sel, uint64_t index);
 /* Bytewise order of the names of entries i and j. */
@@ -209,7 +225,7 @@ int list_walk_window(struct walk *w, int64_t start, int64_t end,
  * several at once, while the scan walks them one after the other. */
 struct list_prefetch;
 struct list_prefetch *list_prefetch_start(const struct pxr_list *l, int fd,
-    int64_t size);
+    int64_t size, const char *under);
 void list_prefetch_stop(struct list_prefetch *p);
 /* Tells the prefetcher to read no more (its walks end at their next
  * header). */

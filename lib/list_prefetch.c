@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "list_int.h"
 
@@ -31,6 +32,8 @@ struct list_prefetch {
 	const struct pxr_list *l;
 	int fd;
 	int64_t size;
+	char *under; /* the scan's folder: the inner tars outside it are
+			not read ahead, as the scan does not walk them */
 	pthread_t walker, workers[PREFETCH_THREADS];
 	int nworkers, walker_started;
 	pthread_mutex_t mu;
@@ -79,7 +82,8 @@ stopped(struct walk *w)
 	return stop;
 }
 
-/* A walk of headers only, into a list of its own. */
+/* A walk of headers only, into a list of its own; the outer tar's (the
+ * one with inner) in the scan's folder. */
 static void
 walk_headers(struct list_prefetch *p, int64_t start, int64_t end,
     void (*inner)(struct walk *, int64_t, int64_t))
@@ -92,6 +96,10 @@ walk_headers(struct list_prefetch *p, int64_t start, int64_t end,
 		.quit = stopped };
 	const char *why;
 
+	if (inner != NULL && p->under != NULL) {
+		w.under = p->under;
+		w.under_len = strlen(p->under);
+	}
 	if ((w.l = list_clone_matching(p->l)) == NULL)
 		return;
 	(void)list_walk_window(&w, start, end, "", "", 1, &why);
@@ -135,12 +143,17 @@ worker_main(void *arg)
 }
 
 struct list_prefetch *
-list_prefetch_start(const struct pxr_list *l, int fd, int64_t size)
+list_prefetch_start(const struct pxr_list *l, int fd, int64_t size,
+    const char *under)
 {
 	struct list_prefetch *p = calloc(1, sizeof(*p));
 
 	if (p == NULL)
 		return NULL;
+	if (under != NULL && (p->under = strdup(under)) == NULL) {
+		free(p);
+		return NULL;
+	}
 	p->l = l;
 	p->fd = fd;
 	p->size = size;
@@ -181,5 +194,6 @@ list_prefetch_stop(struct list_prefetch *p)
 		pthread_join(p->workers[i], NULL);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
+	free(p->under);
 	free(p);
 }

@@ -89,10 +89,12 @@ is_plain_tar(int fd)
 	    memcmp(magic, "ustar", sizeof(magic)) == 0;
 }
 
-/* Scans an archive file: windows over the file when it is seekable. */
+/* Scans an archive file: windows over the file when it is seekable.
+ * under: the folder of it listed (NULL: all); *found (with under) says
+ * whether a member was the folder or in it. */
 static int
 scan_archive(struct pxr_list *l, const char *path, const char *prefix,
-    struct pxr_err *err)
+    const char *under, int *found, struct pxr_err *err)
 {
 	struct walk w = { .l = l,
 		.member = scan_member,
@@ -107,7 +109,8 @@ scan_archive(struct pxr_list *l, const char *path, const char *prefix,
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
 	if (fstat(fd, &st) == -1 ||
-	    list_add_src(l, path, prefix, SRC_ARCHIVE, &id) == -1) {
+	    list_add_src(l, path, prefix, under ? under : "", SRC_ARCHIVE,
+		&id) == -1) {
 		close(fd);
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
@@ -122,6 +125,10 @@ scan_archive(struct pxr_list *l, const char *path, const char *prefix,
 	}
 	w.src = id;
 	w.fd = fd;
+	if (under != NULL) {
+		w.under = under;
+		w.under_len = strlen(under);
+	}
 	if (is_plain_tar(fd)) {
 		/* Headers only: no readahead over the member data between
 		 * them (a cold 138 GB tarball is then indexed without
@@ -129,7 +136,8 @@ scan_archive(struct pxr_list *l, const char *path, const char *prefix,
 		 * headers read ahead, several at once (list_prefetch.c). */
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
 		if (st.st_size >= PREFETCH_MIN)
-			w.pf = pf = list_prefetch_start(l, fd, st.st_size);
+			w.pf = pf =
+			    list_prefetch_start(l, fd, st.st_size, under);
 	} else {
 		/* Compressed, or another format: read whole, in sequence. */
 		w.bufsize = DATA_BLOCK;
@@ -139,6 +147,8 @@ scan_archive(struct pxr_list *l, const char *path, const char *prefix,
 		    path, why);
 	list_prefetch_stop(pf);
 	close(fd);
+	if (found != NULL)
+		*found = w.under_found;
 	return r;
 }
 
@@ -197,7 +207,7 @@ scan_dir_entry(struct pxr_list *l, const char *root, uint32_t id,
 		 * images are named as if those were extracted too. */
 		snprintf(prefix, sizeof(prefix), "%.*s/",
 		    (int)(strlen(rel) - list_archive_suffix(rel)), rel);
-		if (scan_archive(l, path, prefix, &err) == -1) {
+		if (scan_archive(l, path, prefix, NULL, NULL, &err) == -1) {
 			list_lwarn(l, "%s", err.msg);
 			l->st.damaged++;
 		}
@@ -284,12 +294,51 @@ image_content(const char *path)
 	    (n == 8 && memcmp(b, png, 8) == 0);
 }
 
+/* "SOURCE: no folder 'DIR' in it", for a source whose folder under
+ * cannot be listed. */
+static int
+no_folder(const char *path, const char *under, struct pxr_err *err)
+{
+	return pxr_seterr(err, PXR_E_FORMAT, "%s: no folder '%s' in it", path,
+	    under);
+}
+
+/* Scans the tree abs (path as given) as a source: all of it, or its
+ * folder under. */
+static int
+scan_tree(struct pxr_list *l, const char *path, const char *abs,
+    const char *under, const struct stat *top, struct pxr_err *err)
+{
+	struct dirstack top_dir = { 0, 0, NULL };
+	char root[PATH_MAX];
+	struct stat st = *top;
+	uint32_t id;
+
+	if (under != NULL) {
+		if ((size_t)snprintf(root, sizeof(root), "%s/%s", abs, under) >=
+		    sizeof(root))
+			return pxr_seterr(err, PXR_E_USAGE,
+			    "%s/%s: path too long", path, under);
+		if (stat(root, &st) == -1 || !S_ISDIR(st.st_mode))
+			return no_folder(path, under, err);
+	} else {
+		snprintf(root, sizeof(root), "%s", abs);
+	}
+	if (list_add_src(l, abs, "", under ? under : "", SRC_DIR, &id) == -1)
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	top_dir.dev = st.st_dev;
+	top_dir.ino = st.st_ino;
+	scan_dir(l, root, id, "", &top_dir);
+	return 0;
+}
+
 int
 pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err)
 {
 	char abs[PATH_MAX];
 	struct stat st;
 	uint32_t id;
+	int found;
 
 	if (stat(path, &st) == -1)
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
@@ -297,14 +346,8 @@ pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err)
 	if (realpath(path, abs) == NULL)
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
-	if (S_ISDIR(st.st_mode)) {
-		struct dirstack top = { st.st_dev, st.st_ino, NULL };
-
-		if (list_add_src(l, abs, "", SRC_DIR, &id) == -1)
-			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-		scan_dir(l, abs, id, "", &top);
-		return 0;
-	}
+	if (S_ISDIR(st.st_mode))
+		return scan_tree(l, path, abs, l->under, &st, err);
 	if (!S_ISREG(st.st_mode))
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "%s: not a directory, an image or an archive", path);
@@ -313,18 +356,25 @@ pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err)
 		/* A lone image: named by its basename, read whole.  A file
 		 * named on the command line is told by its content too (a
 		 * .mpo is a JPEG), as pxr-decode tells them, unless its
-		 * name says archive. */
+		 * name says archive.  It has no folder in it. */
 		char dir[PATH_MAX];
 		char *slash;
 
+		if (l->under != NULL)
+			return no_folder(path, l->under, err);
 		strcpy(dir, abs);
 		slash = strrchr(dir, '/');
 		*slash = '\0';
-		if (list_add_src(l, *dir ? dir : "/", "", SRC_DIR, &id) == -1 ||
+		if (list_add_src(l, *dir ? dir : "/", "", "", SRC_DIR, &id) ==
+			-1 ||
 		    list_add_entry(l, slash + 1, strlen(slash + 1), id, 0,
 			(uint64_t)st.st_size) == -1)
 			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		return 0;
 	}
-	return scan_archive(l, abs, "", err);
+	if (scan_archive(l, abs, "", l->under, &found, err) == -1)
+		return -1;
+	if (l->under != NULL && !found)
+		return no_folder(path, l->under, err);
+	return 0;
 }

@@ -282,19 +282,81 @@ header_status(struct walk *w, struct archive *a, int r, const char *arcname,
 	return 0;
 }
 
+/* Whether the name a (na bytes) then b (nb) begins with the n bytes of s. */
+static int
+joined_begins(const char *a, size_t na, const char *b, size_t nb, const char *s,
+    size_t n)
+{
+	if (na + nb < n)
+		return 0;
+	if (na >= n)
+		return memcmp(a, s, n) == 0;
+	return memcmp(a, s, na) == 0 && memcmp(b, s + na, n - na) == 0;
+}
+
 /*
- * The member's name, cleaned, with prefix before it in full (*len bytes);
- * NULL when the member is not a file to list: a name refused (reported,
- * counted), a directory, a link or another kind (counted as skipped).
+ * Whether the member raw of an archive whose names begin with prefix is
+ * in the walk's folder (w->under): its name T (prefix, then raw without
+ * leading "./") begins with "under/", or it is an archive whose images
+ * ("T without its suffix/NAME") can be: "under/" begins with that.  A
+ * member that is the folder (a directory entry) or in it marks the
+ * folder found.
+ */
+static int
+in_folder(struct walk *w, struct archive_entry *e, const char *prefix,
+    const char *raw)
+{
+	size_t pn = strlen(prefix), rn, un = w->under_len, sfx;
+
+	if (raw == NULL)
+		return 0;
+	while (raw[0] == '.' && raw[1] == '/')
+		raw += 2;
+	rn = strlen(raw);
+	if (joined_begins(prefix, pn, raw, rn, w->under, un) &&
+	    (pn + rn > un && (un < pn ? prefix[un] : raw[un - pn]) == '/')) {
+		w->under_found = 1;
+		return 1;
+	}
+	if (archive_entry_filetype(e) == AE_IFDIR) {
+		/* The folder itself: "under" or "under/" (and more '/'). */
+		while (rn > 0 && raw[rn - 1] == '/')
+			rn--;
+		if (pn + rn == un &&
+		    joined_begins(prefix, pn, raw, rn, w->under, un))
+			w->under_found = 1;
+		return 0;
+	}
+	/* An archive holding the folder: its images are named T without
+	 * the suffix, and '/'; under/ must begin with that. */
+	if (archive_entry_filetype(e) != AE_IFREG ||
+	    (sfx = list_archive_suffix(raw)) == 0 || rn == sfx)
+		return 0;
+	rn -= sfx;
+	return pn + rn <= un && memcmp(w->under, prefix, pn) == 0 &&
+	    memcmp(w->under + pn, raw, rn) == 0 &&
+	    (pn + rn == un || w->under[pn + rn] == '/');
+}
+
+/*
+ * The member's name, cleaned, with prefix before it in full (*len bytes),
+ * and the bytes of the walk's folder and '/' it begins with in *skip (0
+ * without a folder): the name listed is full + *skip.  NULL when the
+ * member is not a file to list: one outside the walk's folder (passed
+ * over unseen), a name refused (reported, counted), a directory, a link
+ * or another kind (counted as skipped).
  */
 static const char *
 member_name(struct walk *w, struct archive_entry *e, const char *prefix,
-    const char *arcname, int64_t at, char *full, size_t size, size_t *len)
+    const char *arcname, int64_t at, char *full, size_t size, size_t *len,
+    size_t *skip)
 {
 	const char *why = NULL, *raw = archive_entry_pathname(e);
-	const char *name = list_clean_name(raw, &why);
+	const char *name;
 
-	if (name == NULL) {
+	if (w->under != NULL && !in_folder(w, e, prefix, raw))
+		return NULL;
+	if ((name = list_clean_name(raw, &why)) == NULL) {
 		list_lwarn(w->l, "%s: byte %lld: %s%s%s: refused", arcname,
 		    (long long)at, why, raw && *raw ? ": " : "",
 		    raw && *raw ? raw : "");
@@ -308,7 +370,13 @@ member_name(struct walk *w, struct archive_entry *e, const char *prefix,
 		return NULL;
 	}
 	*len = (size_t)snprintf(full, size, "%s%s", prefix, name);
-	if (*len > PXR_NAME_MAX) {
+	/* The name listed is the one checked: in a folder, without it. */
+	*skip = 0;
+	if (w->under != NULL && *len<size && * len> w->under_len &&
+	    memcmp(full, w->under, w->under_len) == 0 &&
+	    full[w->under_len] == '/')
+		*skip = w->under_len + 1;
+	if (*len >= size || *len - *skip > PXR_NAME_MAX) {
 		list_lwarn(w->l,
 		    "%s: byte %lld: name longer than %u bytes: "
 		    "refused",
@@ -339,14 +407,15 @@ list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
     const char *arcname, int direct, int64_t base, int64_t end, int depth)
 {
 	struct archive_entry *e;
-	char full[PXR_NAME_MAX + 2], lost[PXR_NAME_MAX + 256];
+	/* A name in a folder may be the folder longer than PXR_NAME_MAX. */
+	char full[2 * PXR_NAME_MAX + 4], lost[PXR_NAME_MAX + 256];
 	int r, damaged = 0, first = 1, retrying = 0, after_end = 0;
 	int64_t next_hdr = 0; /* where the member after the last one starts */
 
 	for (;;) {
 		int64_t at = archive_read_header_position(a) + base;
 		const char *name;
-		size_t len;
+		size_t len, skip;
 
 		if (w->quit != NULL && w->quit(w))
 			return 0;
@@ -375,14 +444,15 @@ list_walk_archive(struct walk *w, struct archive *a, const char *prefix,
 			direct = direct && offsets_are_direct(a);
 		}
 		name = member_name(w, e, prefix, arcname, at, full,
-		    sizeof(full), &len);
+		    sizeof(full), &len, &skip);
 		if (name == NULL)
 			continue;
 		if (list_archive_suffix(name) > 0) {
 			walk_inner(w, a, e, prefix, name, direct, base, end,
 			    depth);
 		} else if (list_is_image(w->l, name)) {
-			w->member(w, a, e, full, len, direct, base, end);
+			w->member(w, a, e, full + skip, len - skip, direct,
+			    base, end);
 			if (w->write_failed)
 				return -1;
 		} else {

@@ -414,21 +414,29 @@ file2"
 	head -c 20 idx > in-header
 	refused in-header ": index cut short: line 1 ends without a newline"
 	: > empty
-	refused empty ": empty file: not a pxr-list index (version 1, 2 or 3)"
+	refused empty ": empty file: not a pxr-list index (version 1 to 4)"
 	{ cat idx; tail -n 1 idx; } > extra-line
 	refused extra-line ":8: malformed index line: images not numbered 0, 1, 2, ..."
 	sed '3s/^0\t0\t/0\t9\t/' idx > bad-source
 	refused bad-source ":3: malformed index line: a source number that no source line has"
 	awk 'BEGIN { FS = OFS = "\t" } NR == 4 { $4 = "ten" } 1' idx > bad-size
 	refused bad-size ":4: malformed index line: a size that is not a number, or too large"
+	sed '2s/\t[^\t]*$//' idx > no-folder
+	refused no-folder ":2: malformed index line: not 7 fields (source, number, kind, path, prefix, signature, folder)"
+	awk 'BEGIN { FS = OFS = "\t" } NR == 2 { $7 = "a/../b" } 1' idx > bad-folder
+	refused bad-folder ":2: malformed index line: a folder that is badly escaped or not a folder path"
 	sed '/^source/!s/\t[^\t]*$//' idx > no-copy
 	refused no-copy ":3: malformed index line: not 6 fields (index, source, offset, size, name, copy)"
 	# --names and the records alike.
 	run -2 --separate-stderr pxr-list --from-index at-line-end --names
 	assert_output ""
-	# An index of version 2 (no signature field) and one of version 1
-	# (no prefix, no copy fields either) are still read.
-	sed '1s/index 3:/index 2:/; /^source/s/\t[^\t]*$//' idx > v2
+	# An index of version 3 (no folder field), 2 (no signature either)
+	# and 1 (no prefix, no copy fields either) are still read.
+	sed '1s/index 4:/index 3:/; /^source/s/\t[^\t]*$//' idx > v3
+	run -0 --separate-stderr pxr-list --from-index v3 --names
+	assert_output "$(pxr-list --from-index idx --names)"
+	assert_equal "$stderr" ""
+	sed '1s/index 3:/index 2:/; /^source/s/\t[^\t]*$//' v3 > v2
 	run -0 --separate-stderr pxr-list --from-index v2 --names
 	assert_output "$(pxr-list --from-index idx --names)"
 	assert_equal "$stderr" ""
@@ -553,4 +561,165 @@ pxr-list: x/a.jpg: duplicate name: the later copy wins"
 1	encoded	x/c.jpg	z2
 2	encoded	x/d.jpg	g2"
 	done
+}
+
+# records_of STREAM: its records as JSON lines (payloads as SHA-256), in
+# text order: two streams of the same records in any order compare equal.
+records_of() {
+	readstream < "$1" | sort
+}
+
+@test "pxr-list: --under DIR of an ImageFolder archive (-C ds ., -C parent ds, -C ds train val; tar, tar.gz, zip) gives the records of the folder itself" {
+	mksplits
+	for split in train val; do
+		pxr-list "ds/$split" > "$split.pxr"
+		records_of "$split.pxr" > "$split.want"
+		pxr-list --names "ds/$split" > "$split.names"
+		# stdin numbers in the archive's order: the records but their
+		# indices
+		sed 's/"index": [0-9]*, //' "$split.want" > "$split.noindex"
+	done
+	assert_equal "$(cut -f2 train.names | xargs)" "cat/1.jpg cat/2.jpg dog/3.jpg dog/sub/4.jpg"
+	for shape in dot top bare; do
+		for a in $shape.tar $shape.tar.gz $shape.zip; do
+			for split in train val; do
+				dir=$split
+				[ $shape = top ] && dir=ds/$split
+				run -0 --separate-stderr bash -c "pxr-list --under $dir $a > got.pxr"
+				assert_equal "$stderr" ""
+				run -0 records_of got.pxr
+				assert_output "$(cat "$split.want")"
+				run -0 --separate-stderr pxr-list --names --under "$dir/" "$a"
+				assert_output "$(cat "$split.names")"
+				run -0 pxr-list --count --under "$dir" "$a"
+				assert_output "$(wc -l < "$split.names")"
+				run -0 --separate-stderr bash -c "pxr-list --under $dir - < $a > stdin.pxr"
+				assert_equal "$stderr" ""
+				readstream < stdin.pxr | sed 's/"index": [0-9]*, //' | sort > stdin.noindex
+				assert_equal "$(cat stdin.noindex)" "$(cat "$split.noindex")"
+			done
+		done
+	done
+	# Without --under, the same archive lists the names with the folder
+	# (leading ./ dropped).
+	run -0 pxr-list --names dot.tar
+	assert_line --index 0 "0	train/cat/1.jpg"
+}
+
+@test "pxr-list: --under with --index, --from-index (file, stdin), --shard, --range, --skip-done and -v reads the folder's members" {
+	load test_helper/usage
+	mksplits
+	pxr-list ds/train > want.pxr
+	records_of want.pxr > want
+	pxr-list --names ds/train > names
+	run -0 --separate-stderr pxr-list -v --count ds/train
+	verbose=$stderr
+	for a in dot.tar top.tar.gz bare.zip ds; do
+		dir=train
+		[ $a = top.tar.gz ] && dir=ds/train
+		run -0 --separate-stderr pxr-list --under $dir --index idx $a
+		assert_equal "$stderr" ""
+		# The index keeps the folder on the source's line (version 4).
+		assert_equal "$(head -n 1 idx)" "# pxr-list index 4: 1 sources, 4 images"
+		assert_equal "$(sed -n 2p idx | cut -f3,4)" "$(printf '%s\t%s' "$([ -d $a ] && echo dir || echo archive)" "$(realpath $a)")"
+		assert_equal "$(sed -n 2p idx | cut -f7)" "$dir"
+		for how in "" "$a" "- < $a"; do
+			[ -d $a ] && [ "${how:0:1}" = - ] && continue
+			run -0 --separate-stderr bash -c "pxr-list --from-index idx $how > got.pxr"
+			assert_equal "$stderr" ""
+			run -0 records_of got.pxr
+			assert_output "$(cat want)"
+		done
+		for k in 1 2 3; do pxr-list --from-index idx --shard $k/3; done > shards.pxr
+		run -0 records_of shards.pxr
+		assert_output "$(cat want)"
+		run -0 pxr-list --from-index idx --names --range 1:3
+		assert_output "$(sed -n 2,3p names)"
+		printf '\001\000\001\000' > X.status
+		run -0 bash -c "pxr-list --under $dir --skip-done X.status $a | pxr-cat | cut -f1,5 | sort"
+		assert_output "$(printf '1\tcat/2.jpg\n3\tdog/sub/4.jpg')"
+		run -0 --separate-stderr pxr-list -v --count --under $dir $a
+		assert_output 4
+		assert_equal "$stderr" "$verbose"
+	done
+	refused "pxr-list: --under does not go with --from-index" pxr-list --from-index idx --under train
+}
+
+@test "pxr-list: --under a folder no source has is an error naming both, exit 2; an empty folder lists no image, exit 0; a DIR not a folder path is a usage error" {
+	mksplits
+	for how in "dot.tar" "dot.tar.gz" "dot.zip" "ds" "- < dot.tar.gz"; do
+		for dir in nope tra train/cat/1.jpg; do
+			run -2 --separate-stderr bash -c "pxr-list --under $dir $how"
+			assert_output ""
+			name=${how#- < dot.tar.gz}
+			assert_equal "$stderr" "pxr-list: ${name:-<stdin>}: no folder '$dir' in it"
+		done
+	done
+	run -2 --separate-stderr pxr-list --under train ds/train/cat/1.jpg
+	assert_output ""
+	assert_equal "$stderr" "pxr-list: ds/train/cat/1.jpg: no folder 'train' in it"
+	# A folder that is there with no image in it, and a file that has
+	# the folder's name.
+	mkdir -p e/empty e/x
+	echo "not a folder" > e/train
+	cp ds/val/cat/5.jpg e/x/
+	tar cf e.tar -C e .
+	for s in e.tar e; do
+		run -0 --separate-stderr pxr-list --count --under empty $s
+		assert_output 0
+		assert_equal "$stderr" "pxr-list: no images found"
+		run -2 --separate-stderr pxr-list --under train $s
+		assert_output ""
+		assert_equal "$stderr" "pxr-list: $s: no folder 'train' in it"
+	done
+	for dir in /train ./train train//cat train/./cat .. train/.. ""; do
+		run -2 --separate-stderr pxr-list --under "$dir" dot.tar
+		assert_output ""
+		assert_equal "$stderr" "pxr-list: --under wants a folder path below the source's top (no leading /, no empty, . or .. part), not '$dir'"
+	done
+}
+
+@test "pxr-list: --under passes over what lies outside the folder unseen, reads an archive inside the source that holds it, and refuses a name escaping from it" {
+	"$PY" - <<-'PY'
+	import io, tarfile
+	def add(t, name, data):
+	    i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+	inner = io.BytesIO()
+	with tarfile.open(fileobj=inner, mode="w", format=tarfile.USTAR_FORMAT) as t:
+	    add(t, "cls/in.jpg", b"inner")
+	with tarfile.open("mixed.tar", "w", format=tarfile.USTAR_FORMAT) as t:
+	    add(t, "../evil.jpg", b"x")
+	    add(t, "val/notes.txt", b"x")
+	    add(t, "train.tar", inner.getvalue())
+	    add(t, "train/cls/a.jpg", b"a")
+	    add(t, "trainer/cls/b.jpg", b"b")
+	with tarfile.open("escape.tar", "w", format=tarfile.USTAR_FORMAT) as t:
+	    add(t, "train/cls/a.jpg", b"a")
+	    add(t, "train/../../x.jpg", b"x")
+	PY
+	# Outside train: a name refused, a text file, trainer/: nothing said.
+	run -1 --separate-stderr bash -c 'pxr-list mixed.tar > /dev/null'
+	[[ "$stderr" == *"../evil.jpg: refused"* ]]
+	run -0 --separate-stderr bash -c 'pxr-list -v --under train mixed.tar > out.pxr'
+	assert_equal "$stderr" "pxr-list: 2 images, 0 members skipped (not images, directories, links), 0 names refused, 0 duplicates, 0 damaged places, 0 failure records"
+	run -0 payloads_of out.pxr
+	assert_output "0	encoded	cls/a.jpg	a
+1	encoded	cls/in.jpg	inner"
+	# The same from the standard input, and gzipped.
+	run -0 --separate-stderr bash -c 'pxr-list --under train - < mixed.tar > stdin.pxr'
+	assert_equal "$stderr" ""
+	run -0 payloads_of stdin.pxr
+	assert_output "0	encoded	cls/in.jpg	inner
+1	encoded	cls/a.jpg	a"
+	gzip -k mixed.tar
+	run -0 --separate-stderr bash -c 'pxr-list --under train mixed.tar.gz > gz.pxr'
+	run -0 payloads_of gz.pxr
+	assert_output "0	encoded	cls/a.jpg	a
+1	encoded	cls/in.jpg	inner"
+	# A name in the folder that escapes the root is refused, exit 1.
+	run -1 --separate-stderr bash -c 'pxr-list --under train escape.tar > esc.pxr'
+	assert_equal "${#stderr_lines[@]}" 1
+	[[ "$stderr" == "pxr-list: $(pwd -P)/escape.tar: byte "*": member name with '..' escapes the archive's root: train/../../x.jpg: refused" ]]
+	run -0 payloads_of esc.pxr
+	assert_output "0	encoded	cls/a.jpg	a"
 }

@@ -88,3 +88,44 @@ mkdups() {
 	    f.write(newc("TRAILER!!!", b"", 0, 0))
 	PY
 }
+
+# mksplits: an ImageFolder tree ds/ (train/ and val/, class folders cat/
+# and dog/ of small JPEGs, made by Pillow in one run; a JPEG in a sub-
+# folder, a text file) and its archives in three shapes, each as .tar,
+# .tar.gz and .zip:
+#   dot    tar cf dot.tar -C ds .         members ./train/cat/1.jpg ...
+#   top    tar cf top.tar ds              members ds/train/cat/1.jpg ...
+#   bare   tar cf bare.tar -C ds train val   members train/cat/1.jpg ...
+# GNU tar makes the tars; each zip holds the same members under the same
+# names (leading ./ kept), directories included.
+mksplits() {
+	"$PY" - <<-'PY'
+	import os
+	import numpy as np
+	from PIL import Image
+	files = ["train/cat/1.jpg", "train/cat/2.jpg", "train/dog/3.jpg",
+	         "train/dog/sub/4.jpg", "val/cat/5.jpg", "val/dog/6.jpg"]
+	for i, f in enumerate(files):
+	    os.makedirs(os.path.dirname("ds/" + f), exist_ok=True)
+	    img = np.full((8 + i, 12 + i, 3), 40 * i, np.uint8)
+	    Image.fromarray(img, "RGB").save("ds/" + f, "JPEG", quality=90)
+	with open("ds/train/cat/notes.txt", "w") as t:
+	    t.write("not an image\n")
+	PY
+	tar cf dot.tar -C ds .
+	tar cf top.tar ds
+	tar cf bare.tar -C ds train val
+	local s
+	for s in dot top bare; do
+		gzip -c "$s.tar" > "$s.tar.gz"
+		"$PY" - "$s.tar" "$s.zip" <<-'PY'
+		import sys, tarfile, zipfile
+		with tarfile.open(sys.argv[1]) as t, zipfile.ZipFile(sys.argv[2], "w") as z:
+		    for m in t.getmembers():
+		        if m.isdir():
+		            z.writestr(zipfile.ZipInfo(m.name.rstrip("/") + "/"), b"")
+		        else:
+		            z.writestr(zipfile.ZipInfo(m.name), t.extractfile(m).read())
+		PY
+	done
+}
