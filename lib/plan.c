@@ -421,10 +421,11 @@ pxr_plan_out(struct pxr_plan *p, struct pxr_err *err)
 
 int
 plan_init_split(const struct pxr_plan *p, struct pxr_plan_split *s,
-    const char *name, const char *src, struct pxr_err *err)
+    const char *name, const char *src, const char *under, struct pxr_err *err)
 {
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", name);
+	snprintf(s->under, sizeof(s->under), "%s", under);
 	if ((size_t)snprintf(s->src, sizeof(s->src), "%s", src) >=
 		sizeof(s->src) ||
 	    (size_t)snprintf(s->index, sizeof(s->index), "%s/%s.index",
@@ -437,11 +438,12 @@ plan_init_split(const struct pxr_plan *p, struct pxr_plan_split *s,
 
 int
 plan_add_split(struct pxr_plan *p, const char *name, const char *src,
-    struct pxr_err *err)
+    const char *under, struct pxr_err *err)
 {
 	if (p->nsplits == PXR_PLAN_SPLITS)
 		PXR_BUG("more splits than PXR_PLAN_SPLITS");
-	if (plan_init_split(p, &p->splits[p->nsplits], name, src, err) == -1)
+	if (plan_init_split(p, &p->splits[p->nsplits], name, src, under, err) ==
+	    -1)
 		return -1;
 	p->nsplits++;
 	return 0;
@@ -456,49 +458,146 @@ plan_split_named(const struct pxr_plan *p, const char *name)
 	return -1;
 }
 
-/* A folder root: its split folders (train/, val/, test/) each a split,
- * or, without any, the root one split (--name, or "data"). */
+/* The found split called name (a template for plan_init_split), or -1. */
 static int
-folder_splits(struct pxr_plan *p, struct pxr_err *err)
+found_split(const struct pxr_plan *p, const char *name)
+{
+	for (size_t i = 0; i < p->nfound; i++)
+		if (strcmp(p->found[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* src into dst (n bytes), cut to fit. */
+static void
+copy(char *dst, size_t n, const char *src)
+{
+	size_t len = strnlen(src, n - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+static void
+add_found(struct pxr_plan *p, const char *name, const char *src,
+    const char *under)
+{
+	copy(p->found[p->nfound].name, PXR_PLAN_NAME, name);
+	copy(p->found[p->nfound].src, PATH_MAX, src);
+	copy(p->found[p->nfound].under, PATH_MAX, under);
+	p->nfound++;
+}
+
+/* The folders of the whole archive's names in dir: their number, and
+ * into *f (malloc'd, or NULL when none) themselves; *loose the images
+ * directly in dir. */
+static size_t
+folders_in(const struct pxr_plan *p, const char *dir,
+    struct pxr_list_folder **f, uint64_t *loose)
+{
+	size_t n = pxr_list_top_folders(p->whole, dir, NULL, 0, loose);
+
+	*f = n > 0 ? calloc(n, sizeof(**f)) : NULL;
+	if (*f != NULL)
+		pxr_list_top_folders(p->whole, dir, *f, n, loose);
+	return *f != NULL ? n : 0;
+}
+
+/* An archive root of a folder run: indexed whole (again only when it
+ * changed), then its split folders found as in the tree it was made of,
+ * under one top folder that holds folders and no image (`tar cf ds.tar
+ * -C parent ds`) or at its top (`-C ds .`). */
+static int
+archive_splits(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
+    struct pxr_err *err)
+{
+	struct pxr_plan_split whole;
+	struct pxr_list_folder *f = NULL, *g = NULL;
+	char base[PATH_MAX] = "", under[PATH_MAX + 16];
+	uint64_t loose, loose2;
+	size_t n, n2;
+
+	if (plan_init_split(p, &whole, "source", p->root, "", err) == -1)
+		return -1;
+	whole.name[0] = '\0'; /* "indexing ROOT" */
+	if (plan_index_whole(p, &whole, warn, ctx, err) == -1)
+		return -1;
+	n = folders_in(p, NULL, &f, &loose);
+	if (n == 1 && loose == 0 &&
+	    (size_t)snprintf(base, sizeof(base), "%.*s", (int)f[0].len,
+		f[0].name) < sizeof(base) &&
+	    (n2 = folders_in(p, base, &g, &loose2)) > 0 && loose2 == 0) {
+		free(f);
+		f = g, n = n2;
+	} else {
+		free(g);
+		base[0] = '\0';
+	}
+	for (size_t i = 0; i < PXR_PLAN_SPLITS; i++)
+		for (size_t k = 0; k < n; k++)
+			if (f[k].len == strlen(plan_split_names[i]) &&
+			    memcmp(f[k].name, plan_split_names[i], f[k].len) ==
+				0) {
+				snprintf(under, sizeof(under), "%s%s%s", base,
+				    base[0] ? "/" : "", plan_split_names[i]);
+				add_found(p, plan_split_names[i], p->root,
+				    under);
+			}
+	free(f);
+	if (p->nfound == 0 && base[0] != '\0')
+		add_found(p, p->o.name ? p->o.name : "data", p->root, base);
+	return 0;
+}
+
+/* A folder root: its split folders (train/, val/, test/) each a split,
+ * or, without any, the root one split (--name, or "data"); an archive
+ * as the tree it was made of. */
+static int
+folder_splits(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
+    struct pxr_err *err)
 {
 	char path[PATH_MAX + 8], found[32] = "";
 
+	if (!is_dir(p->root) && archive_splits(p, warn, ctx, err) == -1)
+		return -1;
 	for (size_t i = 0; i < PXR_PLAN_SPLITS && is_dir(p->root); i++) {
 		snprintf(path, sizeof(path), "%s/%s", p->root,
 		    plan_split_names[i]);
 		if (is_dir(path))
-			snprintf(found + strlen(found),
-			    sizeof(found) - strlen(found), "%s%s",
-			    found[0] ? " " : "", plan_split_names[i]);
+			add_found(p, plan_split_names[i], path, "");
 	}
-	if (found[0] == '\0') {
+	if (p->nfound == 1 && found_split(p, "train") < 0 &&
+	    found_split(p, "val") < 0 && found_split(p, "test") < 0)
+		return plan_add_split(p, p->found[0].name, p->found[0].src,
+		    p->found[0].under, err); /* an archive's top folder */
+	for (size_t i = 0; i < p->nfound; i++)
+		snprintf(found + strlen(found), sizeof(found) - strlen(found),
+		    "%s%s", i ? " " : "", p->found[i].name);
+	if (p->nfound == 0) {
 		if (p->o.split != NULL)
 			return pxr_seterr(err, PXR_E_FORMAT,
 			    "%s: no split folders (train val test); --split "
 			    "needs them",
 			    p->root);
 		return plan_add_split(p, p->o.name ? p->o.name : "data",
-		    p->root, err);
+		    p->root, "", err);
 	}
 	p->split_root = 1;
 	if (p->o.name != NULL)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "--name: %s has split folders (%s); each makes its own set",
 		    p->root, found);
-	for (size_t i = 0; i < PXR_PLAN_SPLITS; i++) {
-		const char *s = plan_split_names[i];
-
-		if (p->o.split != NULL ? strcmp(p->o.split, s) != 0
-				       : strstr(found, s) == NULL)
+	for (size_t i = 0; i < p->nfound; i++) {
+		if (p->o.split != NULL && strcmp(p->o.split, p->found[i].name))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", p->root, s);
-		if (!is_dir(path))
-			return pxr_seterr(err, PXR_E_FORMAT,
-			    "%s: no split folder %s/ (it has %s)", p->root, s,
-			    found);
-		if (plan_add_split(p, s, path, err) == -1)
+		if (plan_add_split(p, p->found[i].name, p->found[i].src,
+			p->found[i].under, err) == -1)
 			return -1;
 	}
+	if (p->o.split != NULL && p->nsplits == 0)
+		return pxr_seterr(err, PXR_E_FORMAT,
+		    "%s: no split folder %s/ (it has %s)", p->root, p->o.split,
+		    found);
 	return 0;
 }
 
@@ -521,10 +620,10 @@ imagenet_splits(struct pxr_plan *p, struct pxr_err *err)
 		    s);
 		snprintf(dir, sizeof(dir), "%s/%s", p->root, s);
 		if (is_file(tar)) {
-			if (plan_add_split(p, s, tar, err) == -1)
+			if (plan_add_split(p, s, tar, "", err) == -1)
 				return -1;
 		} else if (is_dir(dir)) {
-			if (plan_add_split(p, s, dir, err) == -1)
+			if (plan_add_split(p, s, dir, "", err) == -1)
 				return -1;
 		} else if (p->o.split != NULL)
 			return pxr_seterr(err, PXR_E_FORMAT,
@@ -553,7 +652,8 @@ option_file(const char *opt, const char *path, char *out, struct pxr_err *err)
 }
 
 int
-pxr_plan_splits(struct pxr_plan *p, struct pxr_err *err)
+pxr_plan_splits(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
+    struct pxr_err *err)
 {
 	struct stat st;
 
@@ -582,7 +682,8 @@ pxr_plan_splits(struct pxr_plan *p, struct pxr_err *err)
 				break;
 			}
 		}
-	return p->o.folder ? folder_splits(p, err) : imagenet_splits(p, err);
+	return p->o.folder ? folder_splits(p, warn, ctx, err)
+			   : imagenet_splits(p, err);
 }
 
 /* The fingerprint of the images of l, as the recipe keeps it: "sha256:"
@@ -661,37 +762,79 @@ index_current(const struct pxr_plan *p, const struct pxr_plan_split *s)
 	return r;
 }
 
+/* Indexes s into l (or reads its index where it is current, fresh 0). */
+static int
+load_index(struct pxr_plan *p, struct pxr_plan_split *s, struct pxr_list *l,
+    pxr_warn_fn warn, void *ctx, struct pxr_err *err)
+{
+	if (!(s->fresh = !index_current(p, s)))
+		return pxr_list_read_index(l, s->index, err);
+	plan_note(warn, ctx, "%s%sindexing %s%s", s->name,
+	    s->name[0] ? ": " : "", s->src,
+	    s->for_classes ? " (for the class list: its folders)" : "");
+	if (pxr_list_scan(l, s->src, err) == -1)
+		return -1;
+	pxr_list_sort(l);
+	pxr_list_skipped_text(l, s->skipped, sizeof(s->skipped));
+	return pxr_list_write_index(l, s->index, err);
+}
+
+/* The whole archive's warnings, as the plan p's warn says them. */
+static void
+whole_warn(void *ctx, const char *msg)
+{
+	const struct pxr_plan *p = ctx;
+
+	plan_note(p->whole_warn, p->whole_ctx, "%s", msg);
+}
+
+int
+plan_index_whole(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
+    void *ctx, struct pxr_err *err)
+{
+	p->whole_warn = warn;
+	p->whole_ctx = ctx;
+	if ((p->whole = pxr_list_new(whole_warn, p)) == NULL)
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	if (load_index(p, s, p->whole, warn, ctx, err) == -1)
+		return -1;
+	snprintf(p->whole_skipped, sizeof(p->whole_skipped), "%s", s->skipped);
+	return 0;
+}
+
 /* Indexes s (or checks that its index is current); fills its count,
- * fingerprint and skipped files. */
+ * fingerprint and skipped files.  A split of an archive root is cut from
+ * the whole archive's list, and its index written anew (nothing read). */
 int
 plan_index_split(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
     void *ctx, struct pxr_err *err)
 {
 	struct split_warn w = { warn, ctx, s->name };
-	struct pxr_list *l;
+	struct pxr_list *l = NULL;
 	int r = -1;
 
 	if (s->indexed)
 		return 0;
-	s->fresh = !index_current(p, s);
-	if ((l = pxr_list_new(split_warn, &w)) == NULL)
+	if (p->whole != NULL && strcmp(s->src, p->root) == 0) {
+		if (s->under[0] == '\0')
+			snprintf(s->skipped, sizeof(s->skipped), "%s",
+			    p->whole_skipped);
+		if (s->under[0] != '\0' &&
+		    (l = pxr_list_subtree(p->whole, s->under, err)) == NULL)
+			return -1;
+		s->fresh = 1;
+		r = pxr_list_write_index(l ? l : p->whole, s->index, err);
+	} else if ((l = pxr_list_new(split_warn, &w)) == NULL) {
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-	if (s->fresh) {
-		plan_note(warn, ctx, "%s: indexing %s%s", s->name, s->src,
-		    s->for_classes ? " (for the class list: its folders)" : "");
-		if (pxr_list_scan(l, s->src, err) == -1)
-			goto out;
-		pxr_list_sort(l);
-		if (pxr_list_write_index(l, s->index, err) == -1)
-			goto out;
-		pxr_list_skipped_text(l, s->skipped, sizeof(s->skipped));
-	} else if (pxr_list_read_index(l, s->index, err) == -1)
-		goto out;
-	s->images = pxr_list_count(l);
-	fingerprint(l, s->fingerprint, sizeof(s->fingerprint));
-	s->indexed = 1;
-	r = 0;
-out:
+	} else {
+		r = load_index(p, s, l, warn, ctx, err);
+	}
+	if (r == 0) {
+		s->images = pxr_list_count(l ? l : p->whole);
+		fingerprint(l ? l : p->whole, s->fingerprint,
+		    sizeof(s->fingerprint));
+		s->indexed = 1;
+	}
 	pxr_list_free(l);
 	return r;
 }
@@ -724,4 +867,6 @@ pxr_plan_free(struct pxr_plan *p)
 {
 	free(p->derived);
 	p->derived = NULL;
+	pxr_list_free(p->whole);
+	p->whole = NULL;
 }

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "list.h"
 #include "pack.h"
 #include "pxr.h"
 #include "recipe.h"
@@ -79,6 +80,7 @@ struct pxr_plan_set {
 struct pxr_plan_split {
 	char name[PXR_PLAN_NAME];
 	char src[PATH_MAX];   /* absolute */
+	char under[PATH_MAX]; /* its folder in an archive src, or "" */
 	char index[PATH_MAX]; /* OUT/.pxr/NAME.index */
 	char plan[PATH_MAX];  /* OUT/.pxr/NAME.plan */
 	int indexed;          /* indexed or checked in this run */
@@ -103,6 +105,20 @@ struct pxr_plan {
 	int split_root; /* a folder root holding split folders */
 	struct pxr_plan_split splits[PXR_PLAN_SPLITS];
 	size_t nsplits;
+
+	/* A folder root's split folders, planned or not (their classes). */
+	struct {
+		char name[PXR_PLAN_NAME], src[PATH_MAX], under[PATH_MAX];
+	} found[PXR_PLAN_SPLITS];
+
+	size_t nfound;
+	/* A folder root that is an archive: its images, scanned once (or
+	 * read from OUT/.pxr/source.index while it is unchanged), from
+	 * which each split's list is cut. */
+	struct pxr_list *whole;
+	char whole_skipped[512];
+	pxr_warn_fn whole_warn; /* its warnings go there */
+	void *whole_ctx;
 	char also[PXR_PLAN_ALSO][16]; /* the --also items */
 	size_t nalso;
 };
@@ -128,8 +144,11 @@ int pxr_plan_make(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
 int pxr_plan_out(struct pxr_plan *p, struct pxr_err *err);
 
 /* The splits of the root and their sources, the validation labels found
- * and the other files the options name checked; 0 or -1. */
-int pxr_plan_splits(struct pxr_plan *p, struct pxr_err *err);
+ * and the other files the options name checked (a folder root that is an
+ * archive is indexed whole, to find its split folders, as in the tree it
+ * was made of: with or without one top folder); 0 or -1. */
+int pxr_plan_splits(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
+    struct pxr_err *err);
 
 /* Indexes split i's source (index.c: an archive once, again only when it
  * changed; a tree at every run), counts its images and takes its
@@ -170,8 +189,8 @@ void pxr_plan_empty_folders(const struct pxr_plan *p, size_t i,
  * What the pipeline composes with, as "key<TAB>value" lines to f: after
  * pxr_plan_out, "out DIR", "jobs N", "made DIR" (the first folder it made:
  * what a run that fails before any work removes) and the ssh logins and
- * sbatch options given; after pxr_plan_write (planned), a line a split, "split NAME
- * IMAGES SHARDS PLAN STATUS-FILE" (and through warn, the files each
+ * sbatch options given; after pxr_plan_write (planned), a line a split, "split
+ * NAME IMAGES SHARDS PLAN STATUS-FILE" (and through warn, the files each
  * split's source left out and, for folders, the class folders that give
  * no image).
  */

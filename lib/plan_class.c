@@ -187,40 +187,41 @@ is_file(const char *path)
 
 /* A folder run's classes: the training split's class folders, whichever
  * splits this run makes (so that every run into OUT numbers classes
- * alike), else every split folder's. */
+ * alike), else every split folder's; without split folders, the one
+ * split's. */
 static int
 folder_classes(struct pxr_plan *p, struct words *w, pxr_warn_fn warn, void *ctx,
     struct pxr_err *err)
 {
-	struct pxr_plan_split more;
+	struct pxr_plan_split more, *s;
+	int train = -1;
 
 	if ((size_t)snprintf(p->classes, sizeof(p->classes), "%s/classes.txt",
 		p->out) >= sizeof(p->classes))
 		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long",
 		    p->out);
-	for (size_t i = 0; i < PXR_PLAN_SPLITS; i++) {
-		const char *name = plan_split_names[i];
-		char dir[PATH_MAX + 8];
-		int k = plan_split_named(p, name);
+	if (!p->split_root)
+		return plan_index_split(p, &p->splits[0], warn, ctx, err) ==
+		    -1 ||
+		    index_words(&p->splits[0], 1, w, err) == -1;
+	for (size_t i = 0; i < p->nfound; i++)
+		if (strcmp(p->found[i].name, "train") == 0)
+			train = (int)i;
+	for (size_t i = 0; i < p->nfound; i++) {
+		int k = plan_split_named(p, p->found[i].name);
 
-		snprintf(dir, sizeof(dir), "%s/%s", p->root, name);
-		if (!p->split_root) {
-			k = 0;
-		} else if (!is_dir(dir)) {
+		if (train >= 0 && (int)i != train)
 			continue;
-		} else if (k < 0) {
-			if (plan_init_split(p, &more, name, dir, err) == -1)
+		s = k >= 0 ? &p->splits[k] : &more;
+		if (k < 0) {
+			if (plan_init_split(p, &more, p->found[i].name,
+				p->found[i].src, p->found[i].under, err) == -1)
 				return -1;
 			more.for_classes = 1;
 		}
-		if (k >= 0 ? plan_index_split(p, &p->splits[k], warn, ctx,
-				 err) == -1 ||
-			    index_words(&p->splits[k], 1, w, err) == -1
-			   : plan_index_split(p, &more, warn, ctx, err) == -1 ||
-			    index_words(&more, 1, w, err) == -1)
+		if (plan_index_split(p, s, warn, ctx, err) == -1 ||
+		    index_words(s, 1, w, err) == -1)
 			return -1;
-		if (!p->split_root || i == 0) /* train: its folders only */
-			break;
 	}
 	return 0;
 }
@@ -245,7 +246,7 @@ imagenet_classes(struct pxr_plan *p, struct words *w, pxr_warn_fn warn,
 		s = &p->splits[k];
 	else if (is_dir(dir) || is_file(tar)) {
 		if (plan_init_split(p, &more, "train", is_dir(dir) ? dir : tar,
-			err) == -1)
+			"", err) == -1)
 			return -1;
 		more.for_classes = 1;
 		s = &more;

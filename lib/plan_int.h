@@ -53,7 +53,7 @@ struct pxr_list *plan_open_index(const struct pxr_plan_split *s,
 /* s set up as a split called name of the source src (its index and plan
  * in OUT/.pxr), not yet indexed; 0 or -1. */
 int plan_init_split(const struct pxr_plan *p, struct pxr_plan_split *s,
-    const char *name, const char *src, struct pxr_err *err);
+    const char *name, const char *src, const char *under, struct pxr_err *err);
 
 /* The index of the split called name among p's splits, or -1. */
 int plan_split_named(const struct pxr_plan *p, const char *name);
@@ -67,8 +67,13 @@ struct pxr_pack_meta *plan_meta(const struct pxr_plan *p,
  * out of memory). */
 char *plan_text(const struct pxr_plan *p, const struct pxr_plan_split *s);
 
-/* Adds a split (name, src); 0 or -1 (too many). */
+/* Adds a split (name, src, its folder there); 0 or -1. */
 int plan_add_split(struct pxr_plan *p, const char *name, const char *src,
-    struct pxr_err *err);
+    const char *under, struct pxr_err *err);
+
+/* An archive root of a folder run, indexed whole into p->whole (s names
+ * its index); 0 or -1. */
+int plan_index_whole(struct pxr_plan *p, struct pxr_plan_split *s,
+    pxr_warn_fn warn, void *ctx, struct pxr_err *err);
 
 #endif /* PXR_PLAN_INT_H */

@@ -76,7 +76,8 @@ recipe_text(const struct pxr_plan *p, const struct pxr_plan_split *s,
 	ADD("filter %s\nsize %ux%u\nlayout %s\nlabels u16 base %d\n",
 	    pxr_filter_name(st->filter), g->side, g->side,
 	    pxr_layout_name(p->o.layout), p->o.base);
-	if (p->o.npy) /* only then: the recipes of .raw sets stay as they were */
+	if (p->o.npy) /* only then: the recipes of .raw sets stay as they were
+		       */
 		ADD("format npy\n");
 #undef ADD
 	if (n >= size)
@@ -105,12 +106,10 @@ split_sets(struct pxr_plan *p, struct pxr_plan_split *s, struct pxr_err *err)
 							       : p->o.filter;
 		snprintf(st->name, sizeof(st->name), "%s%s%s", s->name,
 		    i > 0 ? "_" : "", i > 0 ? p->also[i - 1] : "");
-		if ((size_t)snprintf(st->x, sizeof(st->x), "%s/X_%s.%s",
-			p->out, st->name, p->o.npy ? "npy" : "raw") >=
-			sizeof(st->x) ||
-		    (size_t)snprintf(st->y, sizeof(st->y), "%s/Y_%s.%s",
-			p->out, st->name, p->o.npy ? "npy" : "raw") >=
-			sizeof(st->y))
+		if ((size_t)snprintf(st->x, sizeof(st->x), "%s/X_%s.%s", p->out,
+			st->name, p->o.npy ? "npy" : "raw") >= sizeof(st->x) ||
+		    (size_t)snprintf(st->y, sizeof(st->y), "%s/Y_%s.%s", p->out,
+			st->name, p->o.npy ? "npy" : "raw") >= sizeof(st->y))
 			return pxr_seterr(err, PXR_E_USAGE, "%s: name too long",
 			    p->out);
 		if (p->o.fast) {

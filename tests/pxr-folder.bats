@@ -145,3 +145,31 @@ m = json.load(open("o/X_val.npy.manifest.json"))
 print(x.shape, m["layout"], m["recipe"]["format"])'
 	assert_output "(1, 3, 224, 224) nchw npy"
 }
+
+@test "pxr-folder: an archive of a tree with split folders, with or without one top folder, tar, tar.gz or zip, gives the tree's sets" {
+	mkdir -p ds/train/cat ds/train/dog ds/val/cat ds/val/dog
+	mkjpeg 300 200 ds/train/cat/1.jpg
+	mkjpeg 200 300 ds/train/dog/2.jpg
+	mkjpeg 260 260 ds/val/cat/3.jpg
+	mkjpeg 240 250 ds/val/dog/4.jpg
+	run -0 --separate-stderr pxr-folder --out ref ds
+	tar -cf top.tar -C ds .
+	tar -cf parent.tar ds
+	tar -czf parent.tar.gz ds
+	(cd ds && "$PY" -c 'import os, zipfile
+with zipfile.ZipFile("../top.zip", "w") as z:
+    for d, _, fs in sorted(os.walk(".")):
+        for f in sorted(fs):
+            z.write(os.path.join(d, f))')
+	for a in top.tar parent.tar parent.tar.gz top.zip; do
+		run -0 --separate-stderr pxr-folder --out "o-$a" "$a"
+		[[ "$stderr" == *"train: 2 images"*"val: 2 images"* ]] || fail "$a: $stderr"
+		assert_equal "$(cat "o-$a/classes.txt")" "$(cat ref/classes.txt)"
+		for f in X_train.raw Y_train.raw X_val.raw Y_val.raw; do
+			cmp "ref/$f" "o-$a/$f" || fail "$a: $f differs from the tree's"
+		done
+	done
+	# The archive is indexed once; a run again reads its index.
+	run -0 --separate-stderr pxr-folder --out o-top.tar top.tar
+	[[ "$stderr" != *"indexing"* ]]
+}
