@@ -39,7 +39,7 @@ parse_args(int argc, char **argv, struct options *o)
 		    .to2 = &s->co.h },
 		{ FE_ROW("filter", 'F', FE_FILTER, &s->filter, "F",
 		    "triangle (Pillow's BILINEAR, the default),\n"
-		    "lanczos3, box or gaussian") },
+		    "lanczos3, box, gaussian, bicubic or hamming") },
 		{ FE_FORCE(&o->force) },
 		{ FE_ROW("like", 0, FE_LIKE, &like, "P",
 		    "the geometry of a reference, which the options\n"

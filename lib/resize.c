@@ -1,7 +1,9 @@
 /*
  * resize.c: separable resampling as Pillow's ImagingResample computes it
  * (libImaging/Resample.c), so that pxr's triangle filter gives the bytes of
- * Pillow's Image.resize(size, BILINEAR), torchvision's Resize():
+ * Pillow's Image.resize(size, BILINEAR), torchvision's Resize(), and its
+ * lanczos3, box, bicubic and hamming filters those of LANCZOS, BOX,
+ * BICUBIC and HAMMING (Pillow 9.4):
  *
  * - for each output pixel, the input span center +- support*max(scale, 1)
  *   with weights filter((x - center + 0.5) / max(scale, 1)), normalised,
@@ -74,6 +76,36 @@ lanczos3(double x)
 	return x > -3.0 && x < 3.0 ? sinc(x) * sinc(x / 3.0) : 0.0;
 }
 
+/* Keys' cubic convolution with a = -0.5, as Pillow's bicubic_filter: the
+ * same expressions in the same order, for the same doubles. */
+static double
+bicubic(double x)
+{
+	const double a = -0.5;
+
+	x = fabs(x);
+	if (x < 1.0)
+		return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
+	if (x < 2.0)
+		return (((x - 5) * x + 8) * x - 4) * a;
+	return 0.0;
+}
+
+/* A sinc under a Hamming window of radius 1, as Pillow's hamming_filter,
+ * whose window constants are floats: 0.54f and 0.46f (widened to double),
+ * not the doubles 0.54 and 0.46, which round some weights the other way. */
+static double
+hamming(double x)
+{
+	x = fabs(x);
+	if (x == 0.0)
+		return 1.0;
+	if (x >= 1.0)
+		return 0.0;
+	x *= 3.14159265358979323846;
+	return sin(x) / x * ((double)0.54f + (double)0.46f * cos(x));
+}
+
 /* The notebook's Gaussian: sigma 0.75 output pixels (0.75/factor input
  * pixels once scaled), cut at 3 sigma.  Upscaling blurs with no more than
  * that, which is its linear interpolation's reach. */
@@ -94,6 +126,8 @@ static const struct filter_def filters[] = {
 	[PXR_FILTER_LANCZOS3] = { "lanczos3", lanczos3, 3.0 },
 	[PXR_FILTER_BOX] = { "box", box, 0.5 },
 	[PXR_FILTER_GAUSSIAN] = { "gaussian", gaussian, 2.25 },
+	[PXR_FILTER_BICUBIC] = { "bicubic", bicubic, 2.0 },
+	[PXR_FILTER_HAMMING] = { "hamming", hamming, 1.0 },
 };
 
 const char *

@@ -14,7 +14,9 @@ enum pxr_filter {
 	PXR_FILTER_TRIANGLE = 0, /* Pillow's BILINEAR (torchvision Resize) */
 	PXR_FILTER_LANCZOS3,     /* Pillow's LANCZOS */
 	PXR_FILTER_BOX,          /* area averaging */
-	PXR_FILTER_GAUSSIAN      /* the original notebook's Gaussian */
+	PXR_FILTER_GAUSSIAN,     /* the original notebook's Gaussian */
+	PXR_FILTER_BICUBIC,      /* Pillow's BICUBIC (a = -0.5) */
+	PXR_FILTER_HAMMING       /* Pillow's HAMMING */
 };
 
 /* Parses a filter name; 0, or -1 if unknown. */

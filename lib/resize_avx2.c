@@ -165,22 +165,33 @@ hrow3_taps(unsigned char *restrict dst, const unsigned char *restrict src,
  * group, in hrows3_block: the block's rows stay in the L1 cache. */
 #define HROW_BLOCK 32
 
+/* The most taps hrows3_block takes: two loads of 5 pixels a half (the
+ * reach of bicubic's support 2 at reductions up to 2.25, of lanczos3's
+ * up to 1.5). */
+#define HBLOCK_TAPS 10
+
 /* hpair for taps that all lie in the row's first rowbytes - 16 bytes,
- * with the weights already in registers. */
+ * with the weights already loaded: 5 taps a load of 16 bytes a half. */
 static inline __attribute__((always_inline)) __m256i
 hpair_in(const unsigned char *in, size_t at, size_t bt, const __m256i *kw,
     int taps)
 {
 	__m256i acc = _mm256_set1_epi32(1 << (PXR_RESIZE_PRECISION - 1));
-	__m256i v = _mm256_inserti128_si256(
-	    _mm256_castsi128_si256(_mm_loadu_si128((const void *)(in + at))),
-	    _mm_loadu_si128((const void *)(in + bt)), 1);
+
+	for (int t = 0; t < taps; t += 5, at += 15, bt += 15) {
+		int left = taps - t < 5 ? taps - t : 5;
+		__m256i v = _mm256_inserti128_si256(
+		    _mm256_castsi128_si256(
+			_mm_loadu_si128((const void *)(in + at))),
+		    _mm_loadu_si128((const void *)(in + bt)), 1);
 
 #pragma GCC unroll 5
-	for (int j = 0; j < taps; j++)
-		acc = _mm256_add_epi32(acc,
-		    _mm256_mullo_epi32(_mm256_shuffle_epi8(v, tap_lanes(j)),
-			kw[j]));
+		for (int j = 0; j < left; j++)
+			acc = _mm256_add_epi32(acc,
+			    _mm256_mullo_epi32(
+				_mm256_shuffle_epi8(v, tap_lanes(j)),
+				kw[t + j]));
+	}
 	return _mm256_srai_epi32(acc, PXR_RESIZE_PRECISION);
 }
 
@@ -195,7 +206,8 @@ store12(unsigned char *o, __m128i px)
 }
 
 /*
- * rows rows (at most HROW_BLOCK) of the horizontal pass for taps <= 5.
+ * rows rows (at most HROW_BLOCK) of the horizontal pass for taps <=
+ * HBLOCK_TAPS.
  * Groups of four output pixels whose loads stay inside the rows work out
  * their input offsets and load their weights once, then run down the
  * rows; the pixels after them, near the row's end, go by hrow3_taps, row
@@ -212,12 +224,14 @@ hrows3_block(unsigned char *restrict dst, const unsigned char *restrict src,
 {
 	const size_t per = (size_t)ksize * PXR_HPAIR_LANES;
 	const size_t dstride = (size_t)n * 3;
+	/* The bytes a pixel's loads reach from its first tap's. */
+	const size_t reach = (size_t)(taps - 1) / 5 * 15 + 16;
 	uint32_t last = x0 + n - 1, xt = x0;
 
 	/* Input offsets rise with the output column: the groups that fit
 	 * come first. */
 	while (xt + 4 <= last &&
-	    (size_t)(bounds[(xt + 3) * 2] - xoff) * 3 + 16 <= rowbytes)
+	    (size_t)(bounds[(xt + 3) * 2] - xoff) * 3 + reach <= rowbytes)
 		xt += 4;
 	for (size_t r = 0; r < rows; r++)
 		hrow3_taps(dst + r * dstride + (xt - x0) * 3, src + r * sstride,
@@ -229,7 +243,7 @@ hrows3_block(unsigned char *restrict dst, const unsigned char *restrict src,
 		size_t dt = (size_t)(bounds[xx * 2 + 6] - xoff) * 3;
 		unsigned char *o = dst + (xx - x0) * 3;
 		const unsigned char *in = src;
-		__m256i kab[5], kcd[5];
+		__m256i kab[HBLOCK_TAPS], kcd[HBLOCK_TAPS];
 
 		for (int j = 0; j < taps; j++) {
 			kab[j] = _mm256_loadu_si256((
@@ -281,6 +295,11 @@ pxr_hrows3_avx2(unsigned char *restrict dst, const unsigned char *restrict src,
 			CASE(3);
 			CASE(4);
 			CASE(5);
+			CASE(6);
+			CASE(7);
+			CASE(8);
+			CASE(9);
+			CASE(10);
 		default:
 			for (size_t r = 0; r < nr; r++)
 				hrow3_taps(d + r * n * 3, s + r * sstride,

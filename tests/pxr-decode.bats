@@ -378,7 +378,8 @@ Image.open("l420.jpg").save("rot6.jpg", quality=90, exif=ex.tobytes())'
 	    jd-extraneous-data.jpg "$BATS_FILE_TMPDIR"/prog.jpg)
 	encstream "${files[@]}" > in.pxr
 	for args in "--short 256 --crop 224" "--short 224 --crop 224 --align seed --filter lanczos3" \
-	    "--short 96 --crop 80x64 --filter gaussian" "--short 512 --crop 600"; do
+	    "--short 96 --crop 80x64 --filter gaussian" "--short 300 --crop 260x290 --filter bicubic" \
+	    "--short 180 --crop 150x170 --filter hamming" "--short 512 --crop 600"; do
 		for scale in "" "--min-side ${args#--short }"; do
 			scale=${scale%% --*}
 			run -1 bash -c "pxr-decode $scale in.pxr 2> /dev/null | pxr-resize $args > piped.pxr"

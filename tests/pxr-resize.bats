@@ -19,7 +19,8 @@ compare_pillow() {
 	import glob, sys
 	import numpy as np
 	from PIL import Image
-	filt = {"triangle": Image.BILINEAR, "lanczos3": Image.LANCZOS, "box": Image.BOX}[sys.argv[1]]
+	filt = {"triangle": Image.BILINEAR, "lanczos3": Image.LANCZOS, "box": Image.BOX,
+	        "bicubic": Image.BICUBIC, "hamming": Image.HAMMING}[sys.argv[1]]
 	worst, n, w1 = 0, 0, 0
 	for f in sorted(glob.glob(sys.argv[2] + ".*.npy")):
 	    i = f.split(".")[-2]
@@ -46,6 +47,16 @@ compare_pillow() {
 	assert_output "max 0 within1 100.0000"
 	run -0 compare_pillow box --size 77x51
 	assert_output "max 0 within1 100.0000"
+}
+
+@test "pxr-resize: bicubic and hamming are Pillow's BICUBIC and HAMMING on noise (bicubic's overshoot clipped): down, up, odd, tiny, gray" {
+	mkpixels in.pxr 500x375x3 375x500x3 333x257x3 1x40x3 40x1x3 100x80x3 300x300x1 257x256x3 7x5x1
+	for f in bicubic hamming; do
+		for t in "--short 256" "--short 33" "--long 900" "--size 3x200"; do
+			run -0 compare_pillow $f $t
+			assert_output "max 0 within1 100.0000"
+		done
+	done
 }
 
 @test "pxr-resize: Pillow agreement on the real photographs of tests/data/photos" {
@@ -115,7 +126,7 @@ compare_pillow() {
 
 @test "pxr-resize: usage errors" {
 	run -2 --separate-stderr pxr-resize --filter cubic
-	assert_equal "$stderr" "pxr-resize: unknown --filter 'cubic' (triangle, lanczos3, box, gaussian)"
+	assert_equal "$stderr" "pxr-resize: unknown --filter 'cubic' (triangle, lanczos3, box, gaussian, bicubic, hamming)"
 	run -2 --separate-stderr pxr-resize --short 0
 	assert_equal "$stderr" "pxr-resize: --short wants a side of 1 to 1048576 pixels, not '0'"
 	run -2 --separate-stderr pxr-resize --short 5 --long 6
@@ -169,7 +180,7 @@ EDGE_SIZES="500x375x3 375x500x3 333x257x3 2000x9x3 9x2000x3 1x40x3 40x1x3 17x13x
 	[ "$top" -eq 2 ] && grep -qw avx512vbmi /proc/cpuinfo && top=3
 	[ "$top" -gt 0 ] || skip "this CPU has no AVX2: only the plain passes run"
 	mkpixels in.pxr $EDGE_SIZES
-	for f in triangle lanczos3 box gaussian; do
+	for f in triangle lanczos3 box gaussian bicubic hamming; do
 		for t in "--short 256" "--short 7" "--size 1x1" "--long 700" \
 		    "--short 256 --crop 224" "--short 100 --crop 37x5" "--short 100 --crop 38x6" \
 		    "--short 64 --crop 17"; do
@@ -185,7 +196,7 @@ EDGE_SIZES="500x375x3 375x500x3 333x257x3 2000x9x3 9x2000x3 1x40x3 40x1x3 17x13x
 @test "pxr-resize --crop: the bytes of pxr-resize | pxr-crop, both alignments, small images padded" {
 	mkpixels in.pxr $EDGE_SIZES 100x80x3 fail:broken
 	# The failure record passes through: exit 1 from both forms.
-	for f in triangle lanczos3 gaussian; do
+	for f in triangle lanczos3 gaussian bicubic hamming; do
 		for a in center seed; do
 			run -1 bash -c "pxr-resize -F $f in.pxr | pxr-crop --align $a > two.pxr"
 			run -1 bash -c "pxr-resize -F $f --crop 224 --align $a in.pxr > one.pxr"

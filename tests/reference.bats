@@ -124,6 +124,53 @@ same() {
 	done
 }
 
+# pillow_resize FILTER: every photograph, as RGB and as grey (PNGs made
+# from them, decoded --gray), resized down and up in both directions:
+# pxr-resize gives Pillow's im.resize(size, FILTER) byte for byte, the same
+# bytes at every PXR_SIMD level, and pxr-decode's fused resize (with and
+# without a crop) gives the bytes of pxr-decode | pxr-resize.
+pillow_resize() {
+	local f=$1 set dec t level
+	local -a files opt
+	"$PY" - "${FILES[@]}" <<-'PY'
+	import sys
+	from PIL import Image
+	for i, f in enumerate(sys.argv[1:]):
+	    Image.open(f).convert("L").save("g%02d.png" % i)
+	PY
+	for set in rgb gray; do
+		files=("${FILES[@]}") dec=()
+		[ $set = gray ] && files=(g*.png) dec=(--gray)
+		pxr-list "${files[@]}" > in.pxr
+		pxr-decode "${dec[@]}" in.pxr > dec.pxr
+		for t in short:256 short:73 short:7 short:600 size:1000x37 size:19x700; do
+			opt=("--${t%%:*}" "${t#*:}" --filter "$f")
+			pxr-resize "${opt[@]}" dec.pxr > out.pxr
+			run -0 "$PY" "$TOP/tests/test_helper/reference.py" \
+			    "$([ $set = gray ] && echo resize-gray || echo resize)" "$t" "$f" out.pxr "${files[@]}"
+			assert_output "${#files[@]}/${#files[@]} identical, max 0"
+			for level in 0 1 2; do
+				PXR_SIMD=$level pxr-resize "${opt[@]}" dec.pxr > level.pxr
+				cmp out.pxr level.pxr || fail "$set $f $t: PXR_SIMD=$level differs"
+			done
+			pxr-decode "${dec[@]}" "${opt[@]}" in.pxr > fused.pxr
+			cmp out.pxr fused.pxr || fail "$set $f $t: the fused decode differs"
+		done
+		pxr-resize --short 256 --crop 224 --filter "$f" dec.pxr > out.pxr
+		pxr-decode "${dec[@]}" --short 256 --crop 224 --filter "$f" in.pxr > fused.pxr
+		cmp out.pxr fused.pxr || fail "$set $f: the fused decode with --crop differs"
+	done
+}
+
+@test "reference: --filter bicubic is Pillow's BICUBIC, RGB and grey, down and up, every SIMD level, fused" {
+	[ "${#FILES[@]}" -ge 30 ]
+	pillow_resize bicubic
+}
+
+@test "reference: --filter hamming is Pillow's HAMMING, RGB and grey, down and up, every SIMD level, fused" {
+	pillow_resize hamming
+}
+
 @test "reference: pxr-folder is torchvision's and pxr-imagenet the notebook's by default, every image" {
 	# The photographs as an ImageNet training tree and as an ImageFolder.
 	mkdir -p in/train

@@ -28,7 +28,7 @@ static struct fe_opt version_opt = { FE_ROW("version", 'V', FE_FLAG, NULL, NULL,
 
 /* The words each kind of value named by words knows. */
 static const char *const choices[] = {
-	[FE_FILTER] = "triangle, lanczos3, box, gaussian",
+	[FE_FILTER] = "triangle, lanczos3, box, gaussian, bicubic, hamming",
 	[FE_ALIGN] = "center, seed",
 	[FE_ROUND] = "even, down, notebook",
 	[FE_LIKE] = "torchvision, notebook",

@@ -9,13 +9,25 @@
   reference.py squash N FILTER OUT.npy FILE...   im.resize((N, N), FILTER)
 
 Writes an array of shape (len(FILE), H, W, 3), uint8.
+
+  reference.py resize TARGET FILTER STREAM FILE...   im.resize(size, FILTER)
+        of each FILE, as RGB, against the pixel records of the pxr stream STREAM, in order; TARGET is
+        "short:N" (pxr's default rounding, exact, ties to even) or
+        "size:WxH".  Prints "N/N identical, max D" (a record of another
+        size, or missing, is not identical).
+  reference.py resize-gray ...   the same, a grey image kept grey (as
+        pxr-decode --gray decodes it)
 """
 import sys
+from fractions import Fraction
 
 import numpy as np
 from PIL import Image
 
-FILTERS = {"triangle": Image.BILINEAR, "box": Image.BOX, "lanczos3": Image.LANCZOS}
+import pxrstream
+
+FILTERS = {"triangle": Image.BILINEAR, "box": Image.BOX, "lanczos3": Image.LANCZOS,
+           "bicubic": Image.BICUBIC, "hamming": Image.HAMMING}
 
 
 def torchvision(im, s, c):
@@ -40,7 +52,49 @@ def squash(im, n, f):
     return np.asarray(im.resize((n, n), FILTERS[f]))
 
 
+def target(spec, w, h):
+    how, n = spec.split(":")
+    if how == "size":
+        return tuple(map(int, n.split("x")))
+    n, short = int(n), min(w, h)
+    # round() of a Fraction is exact, ties to even; a side is at least 1.
+    other = max(1, round(Fraction((h if w <= h else w) * n, short)))
+    return (n, other) if w <= h else (other, n)
+
+
+def records(path):
+    """The pixel records of a pxr stream (pxr(5)) as arrays, in order."""
+    data, off, out = open(path, "rb").read(), 0, []
+    while off < len(data):
+        f = pxrstream.HEADER.unpack_from(data, off)
+        kind, ch, w, h, nlen, plen = f[2], f[3], f[7], f[8], f[11], f[13]
+        if kind == 2:
+            p = data[off + 64 + nlen:off + 64 + nlen + plen]
+            out.append(np.frombuffer(p, np.uint8).reshape(h, w, ch))
+        off += 64 + nlen + plen
+    return out
+
+
+def compare(gray, spec, f, stream, files):
+    got, same, worst = records(stream), 0, 0
+    for i, name in enumerate(files):
+        im = Image.open(name)
+        im = im if gray and im.mode == "L" else im.convert("RGB")
+        ref = np.asarray(im.resize(target(spec, *im.size), FILTERS[f]))
+        ref = ref.reshape(ref.shape[0], ref.shape[1], -1)
+        if i >= len(got) or got[i].shape != ref.shape:
+            worst = 255
+            continue
+        d = np.abs(ref.astype(int) - got[i]).max()
+        same, worst = same + (d == 0), max(worst, d)
+    print("%d/%d identical, max %d" % (same, len(files), worst))
+
+
 def main():
+    if sys.argv[1] in ("resize", "resize-gray"):
+        compare(sys.argv[1] == "resize-gray", sys.argv[2], sys.argv[3],
+                sys.argv[4], sys.argv[5:])
+        return
     how, a, b, out = sys.argv[1:5]
     imgs = [Image.open(f).convert("RGB") for f in sys.argv[5:]]
     if how == "torchvision":

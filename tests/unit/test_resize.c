@@ -1,6 +1,7 @@
 /*
  * test_resize.c: the target sizes of every rounding rule, and resampling
- * at the edges: a flat image stays flat, 1-pixel sides, a box average.
+ * at the edges: a flat image stays flat, 1-pixel sides, a box average;
+ * rows whose bytes Pillow 9.4 gives for BICUBIC and HAMMING.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -78,19 +79,25 @@ resized(struct pxr_resizer *rz, unsigned char *p, uint32_t w, uint32_t h,
 static void
 test_pixels(void)
 {
-	static const enum pxr_filter filters[] = { PXR_FILTER_TRIANGLE,
-		PXR_FILTER_LANCZOS3, PXR_FILTER_BOX, PXR_FILTER_GAUSSIAN };
+	static const char *const filters[] = { "triangle", "lanczos3", "box",
+		"gaussian", "bicubic", "hamming" };
 
 	unsigned char flat[37 * 23 * 3],
 	    box[2 * 2 * 3] = { 10, 20, 30, 30, 40, 50, 50, 60, 70, 70, 80, 90 };
 	struct pxr_err err;
 
 	memset(flat, 77, sizeof(flat));
-	for (size_t f = 0; f < 4; f++) {
-		struct pxr_resizer *rz = pxr_resizer_new(filters[f], &err);
+	for (size_t fi = 0; fi < sizeof(filters) / sizeof(filters[0]); fi++) {
 		static const uint32_t sizes[][2] = { { 1, 1 }, { 1, 40 },
 			{ 40, 1 }, { 11, 7 }, { 80, 45 } };
+		struct pxr_resizer *rz;
+		enum pxr_filter f;
 
+		if (pxr_filter_parse(filters[fi], &f) == -1) {
+			UNIT_CHECK(0, "filter '%s' unknown", filters[fi]);
+			continue;
+		}
+		rz = pxr_resizer_new(f, &err);
 		for (size_t s = 0; s < 5; s++) {
 			const unsigned char *o =
 			    resized(rz, flat, 37, 23, sizes[s][0], sizes[s][1]);
@@ -115,10 +122,105 @@ test_pixels(void)
 	}
 }
 
+/*
+ * Resizes the row v of n grey values (as RGB, three equal channels; a
+ * column when vertical) to on values with the filter named name, into
+ * out; 0, or -1 if the name is unknown.
+ */
+static int
+row_resized(const char *name, const unsigned char *v, uint32_t n, uint32_t on,
+    int vertical, unsigned char *out)
+{
+	enum pxr_filter f;
+	struct pxr_resizer *rz;
+	struct pxr_err err;
+	unsigned char px[16 * 3];
+	const unsigned char *o;
+
+	if (pxr_filter_parse(name, &f) == -1)
+		return -1;
+	rz = pxr_resizer_new(f, &err);
+	for (uint32_t i = 0; i < n; i++)
+		memset(px + i * 3, v[i], 3);
+	o = vertical ? resized(rz, px, 1, n, 1, on)
+		     : resized(rz, px, n, 1, on, 1);
+	for (uint32_t i = 0; i < on; i++)
+		out[i] = o[i * 3];
+	pxr_resizer_free(rz);
+	return 0;
+}
+
+/* Each row's bytes from /usr/bin/python3 (Pillow 9.4):
+ * Image.fromarray(row as RGB).resize((on, 1), BICUBIC or HAMMING). */
+static void
+test_pillow_rows(void)
+{
+	static const struct {
+		const char *filter;
+		uint32_t n, on;
+		unsigned char in[10], want[11];
+	} rows[] = {
+		/* Upscaling an impulse: the kernel's shape; the negative
+		 * lobes' sums (-23, -18, -6) clipped to 0. */
+		{ "bicubic", 4, 8, { 0, 255, 0, 0 },
+		    { 0, 54, 216, 221, 58, 0, 0, 0 } },
+		/* A step: under- and overshoot (-13, -5; 260, 268)
+		 * clipped to 0 and 255. */
+		{ "bicubic", 6, 11, { 0, 0, 0, 255, 255, 255 },
+		    { 0, 0, 0, 0, 0, 128, 255, 255, 255, 255, 255 } },
+		/* Reducing: support 2 widened by the factor (7 taps). */
+		{ "bicubic", 10, 3, { 0, 0, 0, 255, 255, 0, 0, 0, 10, 200 },
+		    { 50, 113, 42 } },
+		{ "hamming", 4, 8, { 0, 255, 0, 0 },
+		    { 0, 19, 236, 236, 19, 0, 0, 0 } },
+		/* The middle pixel is 163 with Pillow's float constants
+		 * 0.54f and 0.46f, 164 with the doubles 0.54 and 0.46. */
+		{ "hamming", 9, 3, { 0, 0, 138, 109, 226, 112, 228, 225, 0 },
+		    { 42, 163, 160 } },
+	};
+
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)
+		for (int vertical = 0; vertical < 2; vertical++) {
+			unsigned char out[11];
+
+			memset(out, 0xaa, sizeof(out));
+			EXPECT_INT(row_resized(rows[r].filter, rows[r].in,
+				       rows[r].n, rows[r].on, vertical, out),
+			    0);
+			for (uint32_t i = 0; i < rows[r].on; i++)
+				UNIT_CHECK(out[i] == rows[r].want[i],
+				    "%s %u to %u%s: byte %u is %d, not %d",
+				    rows[r].filter, rows[r].n, rows[r].on,
+				    vertical ? " (a column)" : "", i, out[i],
+				    rows[r].want[i]);
+		}
+}
+
+static void
+test_names(void)
+{
+	static const char *const names[] = { "triangle", "lanczos3", "box",
+		"gaussian", "bicubic", "hamming" };
+	enum pxr_filter f;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int ok = pxr_filter_parse(names[i], &f) == 0;
+
+		UNIT_CHECK(ok, "filter '%s' unknown", names[i]);
+		if (ok)
+			UNIT_CHECK(strcmp(pxr_filter_name(f), names[i]) == 0,
+			    "filter '%s' named '%s'", names[i],
+			    pxr_filter_name(f));
+	}
+	EXPECT_INT(pxr_filter_parse("cubic", &f), -1);
+}
+
 int
 main(void)
 {
 	test_targets();
 	test_pixels();
+	test_pillow_rows();
+	test_names();
 	UNIT_DONE();
 }
