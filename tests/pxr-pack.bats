@@ -57,6 +57,45 @@ check_layout() {
 	done
 }
 
+@test "pxr-pack: every manifest names X's axes in C order (axes, c_shape), --finish says them, and numpy reshaped and transposed by them gets the images upright" {
+	# 6 wide, 4 high: an image on its side has another shape.
+	mkpixels in.pxr 6x4x3 6x4x3 fail:broken
+	for lay in julia nhwc nchw; do
+		for npy in "" --npy; do
+			rm -f X.raw* Y.raw
+			pxr-pack --create 3 --size 6x4 --layout $lay $npy X.raw Y.raw
+			run -1 --separate-stderr pxr-pack X.raw Y.raw < in.pxr
+			run -1 --separate-stderr pxr-pack --finish X.raw Y.raw
+			want=$(case $lay in
+				julia) echo "N C W H = 3 3 6 4" ;;
+				nhwc) echo "N H W C = 3 4 6 3" ;;
+				nchw) echo "N C H W = 3 3 4 6" ;;
+			esac)
+			assert_equal "$stderr" "pxr-pack: X.raw: 2 images ok, 1 failed, 0 missing; X is $want uint8 in C order, Y u16 labels from 1; manifest X.raw.manifest.json"
+			pxr-unpack --tensor X.raw --labels Y.raw > back.pxr
+			unpack_npy back.pxr
+			run -0 "$PY" - $lay <<-'PY'
+			import json, sys
+			import numpy as np
+			m = json.load(open("X.raw.manifest.json"))
+			want = {"julia": ["N", "C", "W", "H"], "nhwc": ["N", "H", "W", "C"],
+			        "nchw": ["N", "C", "H", "W"]}[sys.argv[1]]
+			assert m["axes"] == want, m["axes"]
+			sizes = {"N": 3, "C": 3, "H": 4, "W": 6}
+			assert m["c_shape"] == [sizes[a] for a in want], m["c_shape"]
+			X = np.memmap("X.raw", np.uint8, "r", offset=m["offset"], shape=tuple(m["c_shape"]))
+			nhwc = X.transpose([m["axes"].index(a) for a in "NHWC"])
+			for i in range(3):
+			    a = np.load("in.pxr.%d.npy" % i) if i < 2 else np.zeros((4, 6, 3), np.uint8)
+			    assert np.array_equal(nhwc[i], a), i
+			    assert np.array_equal(nhwc[i], np.load("back.pxr.out.%d.npy" % i)), i
+			print("upright")
+			PY
+			assert_output upright
+		done
+	done
+}
+
 @test "pxr-pack: the julia layout is the notebook's (H,W,C,N) column-major array" {
 	mkpixels in.pxr 3x2x3
 	pxr-pack --create 1 --size 3x2 X.raw Y.raw
@@ -455,7 +494,7 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 	assert_equal "$stderr" ""
 	run -0 --separate-stderr pxr-pack --finish --synsets classes.txt X.raw Y.raw
 	assert_output ""
-	assert_equal "$stderr" "pxr-pack: X.raw: 4 images ok, 0 failed, 0 missing; manifest X.raw.manifest.json"
+	assert_equal "$stderr" "pxr-pack: X.raw: 4 images ok, 0 failed, 0 missing; X is N C W H = 4 3 100 60 uint8 in C order, Y u16 labels from 1; manifest X.raw.manifest.json"
 	# a,b/i, back\slash/i, dog/i, zebra crossing/i in name order.
 	run -0 "$PY" -c 'import json, numpy as np
 m = json.load(open("X.raw.manifest.json"))
