@@ -466,7 +466,7 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 				sys.path.insert(0, ".")
 				from dataset import PxrSet
 				d = PxrSet(sys.argv[1])
-				assert len(d) == 4 and d.ok.all()
+				assert len(d) == 4 and list(d.index) == [0, 1, 2, 3]
 				for i in range(4):
 				    img, lab = d[i]
 				    want = np.load("img%d.npy" % i).transpose(2, 0, 1) / 255
@@ -478,6 +478,55 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 				assert_output "ok"
 			done
 		done
+	done
+}
+
+@test "pxr-pack: the Dataset of pxr-pack(1), as printed, leaves out failed, missing and unlabelled images (no label -1); keep_failed=True keeps the labelled failures" {
+	sed -n '/^\.\\" BEGIN dataset.py/,/^\.\\" END dataset.py/p' "$TOP/man/pxr-pack.1" |
+		grep -v -e '^\.' > dataset.py
+	[ "$(grep -c 'class PxrSet' dataset.py)" -eq 1 ]
+	# 0 and 3 ok and labelled, 1 failed with its label, 2 ok without a
+	# label, 4 failed without one, 5 never written (missing).
+	"$PY" - <<-'PY'
+	import os, sys
+	import numpy as np
+	sys.path.insert(0, os.environ["TOP"] + "/tests/test_helper")
+	import pxrstream as p
+	with open("in.pxr", "wb") as f:
+	    for i, lab in ((0, 1), (2, -1), (3, 2)):
+	        a = np.random.default_rng(i).integers(0, 256, (4, 6, 3), dtype=np.uint8)
+	        np.save("img%d.npy" % i, a)
+	        f.write(p.record("pixels", i, "img%d" % i, a.tobytes(), label=lab,
+	                         width=6, height=4, channels=3))
+	    f.write(p.record("failure", 1, "img1", b"broken", label=2))
+	    f.write(p.record("failure", 4, "img4", b"broken"))
+	PY
+	for layout in julia nhwc nchw; do
+		rm -f X.raw* Y.raw
+		pxr-pack --create 6 --size 6x4 --layout $layout X.raw Y.raw
+		run -1 --separate-stderr pxr-pack X.raw Y.raw < in.pxr
+		run -2 --separate-stderr pxr-pack --finish X.raw Y.raw
+		run -0 od -An -tu1 X.raw.status
+		assert_output "   1   2   1   1   2   0"
+		run -0 "$PY" - <<-'PY'
+		import sys
+		import numpy as np
+		sys.path.insert(0, ".")
+		from dataset import PxrSet
+		for keep in (False, True):
+		    d = PxrSet("X.raw", keep_failed=keep) if keep else PxrSet("X.raw")
+		    got = []
+		    for k in range(len(d)):
+		        img, lab = d[k]
+		        i = int(d.index[k])
+		        want = np.load("img%d.npy" % i) if i != 1 else np.zeros((4, 6, 3), np.uint8)
+		        assert tuple(img.shape) == (3, 4, 6), img.shape
+		        assert np.abs(img.numpy() - want.transpose(2, 0, 1) / 255).max() < 1e-6, i
+		        got.append((i, lab))
+		    print(keep, got)
+		PY
+		assert_output "False [(0, 0), (3, 1)]
+True [(0, 0), (1, 1), (3, 1)]"
 	done
 }
 
