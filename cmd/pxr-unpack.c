@@ -65,7 +65,8 @@ parse_args(int argc, char **argv, struct options *o)
 		      "these indices, as 1,5,7"),
 		    .with = "tensor" },
 		{ FE_ROW("random", 0, FE_NUMBER, &o->random, "K",
-		      "K random images"),
+		      "K distinct images drawn at random\n"
+		      "(all of them when the tensor has fewer)"),
 		    .min = 1, .max = 1u << 24, .with = "tensor" },
 		{ FE_ROW("seed", 0, FE_NUMBER, &o->seed, "N", "its seed (1)"),
 		    .max = UINT64_MAX, .with = "random" },

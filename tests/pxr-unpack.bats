@@ -58,6 +58,32 @@ print("ok")'
 	assert_equal "$a" "$b"
 }
 
+@test "pxr-unpack: --random draws distinct images: --random N of N images gives each index once, more gives all, and a seed the same list twice" {
+	specs=()
+	for i in $(seq 0 11); do specs+=(4x3x3); done
+	mkpixels in.pxr "${specs[@]}"
+	pxr-pack --create 12 --size 4x3 X_s.raw Y_s.raw
+	pxr-pack X_s.raw Y_s.raw < in.pxr
+	for seed in 1 2 3 4 5 6 7 8; do
+		for k in 12 20; do
+			pxr-unpack --tensor X_s.raw --random $k --seed $seed > r.pxr
+			run -0 bash -c 'set -o pipefail; pxr-cat r.pxr | cut -f1 | sort -n | xargs'
+			assert_output "0 1 2 3 4 5 6 7 8 9 10 11"
+		done
+		# Ten of twelve: ten distinct indices.
+		run -0 bash -c "set -o pipefail; pxr-unpack --tensor X_s.raw --random 10 --seed $seed | pxr-cat | cut -f1 | sort -u | wc -l"
+		assert_output 10
+	done
+	run -0 bash -c 'set -o pipefail; pxr-unpack --tensor X_s.raw --random 10 --seed 3 | pxr-cat | cut -f1 | xargs'
+	a=$output
+	run -0 bash -c 'set -o pipefail; pxr-unpack --tensor X_s.raw --random 10 --seed 3 | pxr-cat | cut -f1 | xargs'
+	assert_equal "$output" "$a"
+	# Each record is the image at its index, with its label.
+	run -0 bash -c 'set -o pipefail; pxr-unpack --tensor X_s.raw --random 3 --seed 3 | pxr-cat | cut -f1,4 | xargs'
+	read -r -a f <<< "$a"
+	assert_output "${f[0]} $((f[0] + 1)) ${f[1]} $((f[1] + 1)) ${f[2]} $((f[2] + 1))"
+}
+
 @test "pxr-unpack: each image of a sheet is captioned with its index, label and class words, as Pillow draws the text" {
 	mkpixels in.pxr 100x60x3 100x60x3 100x60x3
 	printf 'n01440764 tench, Tinca tinca\nn01443537 goldfish, Carassius auratus\nn01484850 great white shark\n' > classes.txt
