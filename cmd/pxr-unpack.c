@@ -132,6 +132,7 @@ struct unpacking {
 	struct pxr_sheet *sheet; /* NULL: files */
 	char **names;            /* the sheet's class captions */
 	size_t nnames;
+	uint64_t encoded; /* records not decoded: said once, counted */
 	int status;
 };
 
@@ -143,11 +144,12 @@ take(void *ctx, struct pxr_record *rec)
 	struct pxr_err err;
 	char path[4096], line[2][256];
 
+	if (rec->kind == PXR_KIND_ENCODED && u->encoded++ == 0)
+		fe_warnx("the records are encoded images, not pixels: decode "
+			 "them first (pxr-list ... | pxr-decode | pxr-unpack)");
+	if (rec->kind == PXR_KIND_FAILURE)
+		fe_warn_record(rec, "failure record: no image to write");
 	if (rec->kind != PXR_KIND_PIXELS) {
-		fe_warn_record(rec,
-		    rec->kind == PXR_KIND_FAILURE
-			? "failure record: no image to write"
-			: "not decoded: no image to write");
 		u->status = 1;
 		return;
 	}
@@ -169,7 +171,7 @@ int
 main(int argc, char **argv)
 {
 	struct options o = { 0 };
-	struct unpacking u = { &o, NULL, NULL, 0, 0 };
+	struct unpacking u = { &o, NULL, NULL, 0, 0, 0 };
 	struct pxr_err err;
 	size_t len;
 	char *text = NULL;
@@ -189,6 +191,9 @@ main(int argc, char **argv)
 		fe_die(2, "%s", err.msg);
 	if (fe_sink(argv[first], take, &u, &err) == -1)
 		fe_die(2, "%s", err.msg);
+	if (u.encoded > 0)
+		fe_warnx("%llu records not decoded: no image written for them",
+		    (unsigned long long)u.encoded);
 	if (u.sheet != NULL) {
 		if (pxr_sheet_write(u.sheet, o.output ? o.output : "sheet.png",
 			o.fmt, &err) == -1)

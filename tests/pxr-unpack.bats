@@ -23,6 +23,25 @@ print("ok")'
 	assert_output ok
 }
 
+@test "pxr-unpack: records not decoded are said once, naming pxr-decode, and counted; failures each named; exit 1" {
+	for i in 0 1 2 3 4 5 6 7 8; do mkjpeg 8 6 "i$i.jpg"; done
+	pxr-list i?.jpg > enc.pxr
+	run -1 --separate-stderr pxr-unpack -o '%i.png' enc.pxr
+	assert_output ""
+	assert_equal "$stderr" "pxr-unpack: the records are encoded images, not pixels: decode them first (pxr-list ... | pxr-decode | pxr-unpack)
+pxr-unpack: 9 records not decoded: no image written for them"
+	run -0 find . -name '*.png'
+	assert_output ""
+	# Among pixels and failures: the pixels written, each failure named.
+	mkpixels px.pxr 4x3x3 fail:gone
+	cat px.pxr enc.pxr > mixed.pxr
+	run -1 --separate-stderr pxr-unpack --sheet 2x1 -o sheet.png mixed.pxr
+	assert_equal "$stderr" "pxr-unpack: img1.JPEG#1: failure record: no image to write
+pxr-unpack: the records are encoded images, not pixels: decode them first (pxr-list ... | pxr-decode | pxr-unpack)
+pxr-unpack: 9 records not decoded: no image written for them"
+	[ -s sheet.png ]
+}
+
 @test "pxr-unpack: a packed tensor reads back as the records that went in, in every layout" {
 	mkpixels in.pxr 6x4x3 6x4x3 6x4x3
 	for lay in julia nhwc nchw; do
