@@ -311,6 +311,24 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 	[[ "$stderr" == *"nosuch.raw.meta: No such file or directory"* ]]
 }
 
+@test "pxr-pack: --create over a set made with another recipe says each difference as was/now, a changed image count first, not two hashes" {
+	h1=sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+	h2=sha256:60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752
+	printf 'source /data/val.tar\nsource_fingerprint %s 24 images\nlayout julia\n' $h1 > r1.txt
+	pxr-pack --create 2 --size 8 --recipe r1.txt X Y
+	printf 'source /data/val2.tar\nsource_fingerprint %s 25 images\nlayout nchw\nsize 8\n' $h2 > r2.txt
+	run -2 --separate-stderr pxr-pack --create 2 --size 8 --recipe r2.txt X Y
+	assert_output ""
+	assert_equal "$stderr" "pxr-pack: X: made with another recipe (source_fingerprint: 24 images, now 25; source: was '/data/val.tar', now '/data/val2.tar'; layout: was 'julia', now 'nchw'; size: was (none), now '8'); give --overwrite to make it anew"
+	# The same number of images, other names or sizes.
+	printf 'source /data/val.tar\nsource_fingerprint %s 24 images\nlayout julia\n' $h2 > r3.txt
+	run -2 --separate-stderr pxr-pack --create 2 --size 8 --recipe r3.txt X Y
+	assert_equal "$stderr" "pxr-pack: X: made with another recipe (source_fingerprint: the same 24 images in number, but other names or sizes); give --overwrite to make it anew"
+	# The same recipe resumes.
+	run -0 --separate-stderr pxr-pack --create 2 --size 8 --recipe r1.txt X Y
+	assert_equal "$stderr" ""
+}
+
 @test "pxr-pack: an option given in a mode where it does nothing is refused with the usage, exit 2, and nothing is made" {
 	load test_helper/usage
 	echo n01440764 > syn.txt
