@@ -116,12 +116,14 @@ from_tensor(const struct options *o)
 		 &err)) == NULL)
 		fe_die(2, "%s", err.msg);
 	pxr_pick_init(&pick, o->pick, o->random, o->seed);
-	while ((r = pxr_pick_next(&pick, pxr_tensor_count(t), &i, &err)) == 1)
-		if (pxr_tensor_read(t, i, &rec, &err) == -1 ||
-		    pxr_write(wr, &rec, &err) == -1)
+	while ((r = pxr_pick_next(&pick, pxr_tensor_count(t), &i, &err)) == 1) {
+		if (pxr_tensor_read(t, i, &rec, &err) == -1)
 			fe_die(2, "%s: %s", o->tensor, err.msg);
+		if (pxr_write(wr, &rec, &err) == -1)
+			fe_fatal(&err);
+	}
 	if (r == -1 || pxr_writer_close(wr, &err) == -1)
-		fe_die(2, "%s", err.msg);
+		fe_fatal(&err);
 	pxr_tensor_close(t);
 	return 0;
 }
