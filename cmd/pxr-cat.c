@@ -122,7 +122,7 @@ cat_stream(const char *path, const struct options *o, struct pxr_writer *wr)
 			continue;
 		if (wr != NULL) {
 			if (pxr_write(wr, &rec, &err) == -1)
-				fe_die(2, "%s", err.msg);
+				fe_fatal(&err);
 		} else if (o->json)
 			print_json(&rec);
 		else
@@ -161,8 +161,7 @@ main(int argc, char **argv)
 			status = s;
 	}
 	if (pxr_writer_close(wr, &err) == -1)
-		fe_die(2, "%s", err.msg);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		fe_die(2, "write error on <stdout>");
+		fe_fatal(&err);
+	fe_flush_stdout();
 	return status;
 }

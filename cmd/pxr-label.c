@@ -161,8 +161,7 @@ main(int argc, char **argv)
 			puts(esc);
 		}
 		pxr_labeler_free(l.lb);
-		if (fflush(stdout) == EOF || ferror(stdout))
-			fe_die(2, "write error on <stdout>");
+		fe_flush_stdout();
 		return 0;
 	}
 	status = fe_filter_heads(argv[first], o.force, label, &l);

@@ -148,7 +148,7 @@ emit(struct pxr_list *l, const struct options *o, int from_stdin,
 	else
 		failures = pxr_list_emit(l, sel, wr, &err);
 	if (failures == -1 || pxr_writer_close(wr, &err) == -1)
-		fe_die(2, "%s", err.msg);
+		fe_fatal(&err);
 	return failures;
 }
 
@@ -211,7 +211,6 @@ main(int argc, char **argv)
 		status = pxr_list_outcome(l, failures);
 	free((void *)(uintptr_t)sel.done);
 	pxr_list_free(l);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		fe_die(2, "write error on <stdout>");
+	fe_flush_stdout();
 	return status;
 }

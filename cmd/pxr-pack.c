@@ -130,11 +130,19 @@ finish(const struct options *o, const char *x, const char *y)
 		&err) == -1)
 		fe_die(2, "%s", err.msg);
 	if (!o->quiet)
-		fe_warnx("%s: %llu images ok, %llu failed, %llu missing; "
-			 "manifest %s.manifest.json",
+		fe_warnx(
+		    "%s: %llu images ok, %llu failed, %llu missing; X is "
+		    "%c %c %c %c = %llu %llu %llu %llu uint8 in C order, Y "
+		    "%s labels from %d; manifest %s.manifest.json",
 		    x, (unsigned long long)rep.ok,
 		    (unsigned long long)rep.failed,
-		    (unsigned long long)rep.missing, x);
+		    (unsigned long long)rep.missing, rep.axes[0], rep.axes[1],
+		    rep.axes[2], rep.axes[3],
+		    (unsigned long long)rep.c_shape[0],
+		    (unsigned long long)rep.c_shape[1],
+		    (unsigned long long)rep.c_shape[2],
+		    (unsigned long long)rep.c_shape[3],
+		    pxr_ltype_name(rep.ltype), rep.label_base, x);
 	if (rep.missing > 0)
 		return 2;
 	return rep.failed > 0 ? 1 : 0;

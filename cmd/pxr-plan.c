@@ -188,7 +188,6 @@ main(int argc, char **argv)
 		data(argv[first], argc - first - 1, argv + first + 1);
 	else
 		fe_usage(&prog, NULL);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		fe_die(2, "write error on <stdout>");
+	fe_flush_stdout();
 	return 0;
 }

@@ -65,7 +65,8 @@ parse_args(int argc, char **argv, struct options *o)
 		      "these indices, as 1,5,7"),
 		    .with = "tensor" },
 		{ FE_ROW("random", 0, FE_NUMBER, &o->random, "K",
-		      "K random images"),
+		      "K distinct images drawn at random\n"
+		      "(all of them when the tensor has fewer)"),
 		    .min = 1, .max = 1u << 24, .with = "tensor" },
 		{ FE_ROW("seed", 0, FE_NUMBER, &o->seed, "N", "its seed (1)"),
 		    .max = UINT64_MAX, .with = "random" },
@@ -115,12 +116,14 @@ from_tensor(const struct options *o)
 		 &err)) == NULL)
 		fe_die(2, "%s", err.msg);
 	pxr_pick_init(&pick, o->pick, o->random, o->seed);
-	while ((r = pxr_pick_next(&pick, pxr_tensor_count(t), &i, &err)) == 1)
-		if (pxr_tensor_read(t, i, &rec, &err) == -1 ||
-		    pxr_write(wr, &rec, &err) == -1)
+	while ((r = pxr_pick_next(&pick, pxr_tensor_count(t), &i, &err)) == 1) {
+		if (pxr_tensor_read(t, i, &rec, &err) == -1)
 			fe_die(2, "%s: %s", o->tensor, err.msg);
+		if (pxr_write(wr, &rec, &err) == -1)
+			fe_fatal(&err);
+	}
 	if (r == -1 || pxr_writer_close(wr, &err) == -1)
-		fe_die(2, "%s", err.msg);
+		fe_fatal(&err);
 	pxr_tensor_close(t);
 	return 0;
 }
@@ -131,6 +134,7 @@ struct unpacking {
 	struct pxr_sheet *sheet; /* NULL: files */
 	char **names;            /* the sheet's class captions */
 	size_t nnames;
+	uint64_t encoded; /* records not decoded: said once, counted */
 	int status;
 };
 
@@ -142,11 +146,12 @@ take(void *ctx, struct pxr_record *rec)
 	struct pxr_err err;
 	char path[4096], line[2][256];
 
+	if (rec->kind == PXR_KIND_ENCODED && u->encoded++ == 0)
+		fe_warnx("the records are encoded images, not pixels: decode "
+			 "them first (pxr-list ... | pxr-decode | pxr-unpack)");
+	if (rec->kind == PXR_KIND_FAILURE)
+		fe_warn_record(rec, "failure record: no image to write");
 	if (rec->kind != PXR_KIND_PIXELS) {
-		fe_warn_record(rec,
-		    rec->kind == PXR_KIND_FAILURE
-			? "failure record: no image to write"
-			: "not decoded: no image to write");
 		u->status = 1;
 		return;
 	}
@@ -168,7 +173,7 @@ int
 main(int argc, char **argv)
 {
 	struct options o = { 0 };
-	struct unpacking u = { &o, NULL, NULL, 0, 0 };
+	struct unpacking u = { &o, NULL, NULL, 0, 0, 0 };
 	struct pxr_err err;
 	size_t len;
 	char *text = NULL;
@@ -188,6 +193,9 @@ main(int argc, char **argv)
 		fe_die(2, "%s", err.msg);
 	if (fe_sink(argv[first], take, &u, &err) == -1)
 		fe_die(2, "%s", err.msg);
+	if (u.encoded > 0)
+		fe_warnx("%llu records not decoded: no image written for them",
+		    (unsigned long long)u.encoded);
 	if (u.sheet != NULL) {
 		if (pxr_sheet_write(u.sheet, o.output ? o.output : "sheet.png",
 			o.fmt, &err) == -1)

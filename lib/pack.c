@@ -50,6 +50,12 @@ pxr_layout_name(enum pxr_layout l)
 	return pack_layouts[l];
 }
 
+const char *
+pxr_ltype_name(enum pxr_ltype t)
+{
+	return pack_ltypes[t];
+}
+
 int
 pxr_ltype_parse(const char *s, enum pxr_ltype *t)
 {

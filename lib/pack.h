@@ -46,6 +46,7 @@ struct pxr_pack_meta {
 int pxr_layout_parse(const char *s, enum pxr_layout *l);
 const char *pxr_layout_name(enum pxr_layout l);
 int pxr_ltype_parse(const char *s, enum pxr_ltype *t);
+const char *pxr_ltype_name(enum pxr_ltype t);
 
 /*
  * Makes X, Y, the status and statistics files at their final size, and
@@ -84,6 +85,13 @@ int pxr_packer_close(struct pxr_packer *pk, struct pxr_err *err);
 struct pxr_pack_report {
 	uint64_t ok, failed, missing;
 	double mean[3], std[3]; /* of the ok images' samples, 0..255 */
+	/* What the manifest says of X and Y: X's axes in C order and their
+	 * sizes (pxr_pack_axes), its layout, the labels' type and base. */
+	char axes[4];
+	uint64_t c_shape[4];
+	enum pxr_layout layout;
+	enum pxr_ltype ltype;
+	int label_base;
 };
 
 /*
@@ -96,6 +104,15 @@ struct pxr_pack_report {
 int pxr_pack_finish(const char *x, const char *y, const char *synsets,
     int label_base, struct pxr_pack_report *rep, pxr_warn_fn warn,
     void *warn_ctx, struct pxr_err *err);
+
+/*
+ * The axes of a set's X in C (row-major) order, whatever its layout, as
+ * the letters N, C, H and W (not a string: no NUL), and their sizes:
+ * julia's (H, W, C, N) column-major is N C W H, nhwc N H W C, nchw
+ * N C H W.  The manifest's "axes" and "c_shape".
+ */
+void pxr_pack_axes(const struct pxr_pack_meta *m, char axes[4],
+    uint64_t size[4]);
 
 /* Reads X_FILE.meta; 0 or -1. */
 int pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,

@@ -274,27 +274,48 @@ count_status(const char *x, const unsigned char *st, uint64_t n,
 	}
 }
 
+void
+pxr_pack_axes(const struct pxr_pack_meta *m, char axes[4], uint64_t size[4])
+{
+	static const char *const order[] = { "NCWH", "NHWC", "NCHW" };
+
+	for (int k = 0; k < 4; k++) {
+		axes[k] = order[m->layout][k];
+		size[k] = axes[k] == 'N' ? m->n
+		    : axes[k] == 'C'     ? m->channels
+		    : axes[k] == 'H'     ? m->height
+					 : m->width;
+	}
+}
+
+/* "shape" and "order" as numpy.memmap takes them; "axes" and "c_shape",
+ * the same bytes in C order, for every layout. */
 static void
 json_shape(FILE *fp, const struct pxr_pack_meta *m)
 {
 	unsigned long long n = (unsigned long long)m->n;
+	uint64_t size[4];
+	char axes[4];
 
 	if (m->layout == PXR_LAYOUT_JULIA)
 		fprintf(fp,
-		    ",\n  \"shape\": [%u, %u, %u, %llu],\n  \"order\": "
-		    "\"F\",\n  \"c_shape\": [%llu, %u, %u, %u]",
-		    m->height, m->width, m->channels, n, n, m->channels,
-		    m->width, m->height);
+		    ",\n  \"shape\": [%u, %u, %u, %llu],\n  \"order\": \"F\"",
+		    m->height, m->width, m->channels, n);
 	else if (m->layout == PXR_LAYOUT_NHWC)
 		fprintf(fp,
-		    ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": "
-		    "\"C\"",
+		    ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": \"C\"",
 		    n, m->height, m->width, m->channels);
 	else
 		fprintf(fp,
-		    ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": "
-		    "\"C\"",
+		    ",\n  \"shape\": [%llu, %u, %u, %u],\n  \"order\": \"C\"",
 		    n, m->channels, m->height, m->width);
+	pxr_pack_axes(m, axes, size);
+	fprintf(fp,
+	    ",\n  \"axes\": [\"%c\", \"%c\", \"%c\", \"%c\"],\n"
+	    "  \"c_shape\": [%llu, %llu, %llu, %llu]",
+	    axes[0], axes[1], axes[2], axes[3], (unsigned long long)size[0],
+	    (unsigned long long)size[1], (unsigned long long)size[2],
+	    (unsigned long long)size[3]);
 }
 
 static void
@@ -374,6 +395,10 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 	}
 	if (pxr_pack_read_meta(x, m, err) == -1)
 		goto out;
+	pxr_pack_axes(m, rep->axes, rep->c_shape);
+	rep->layout = m->layout;
+	rep->ltype = m->ltype;
+	rep->label_base = label_base < 0 ? m->base : label_base;
 	if (pack_path(status_path, sizeof(status_path), x, ".status") == -1 ||
 	    pack_path(stats_path, sizeof(stats_path), x, ".stats") == -1 ||
 	    pack_path(man, sizeof(man), x, ".manifest.json") == -1 ||
@@ -393,8 +418,8 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 		pxr_seterr(err, PXR_E_IO, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (write_manifest(fp, x, y, m, &cl,
-		label_base < 0 ? m->base : label_base, st, rep, err) == -1)
+	if (write_manifest(fp, x, y, m, &cl, rep->label_base, st, rep, err) ==
+	    -1)
 		goto out;
 	r = pack_fclose(fp, tmp, 1, err);
 	fp = NULL;

@@ -61,7 +61,9 @@ enum pxr_errcode {
 	PXR_E_NOMEM,       /* out of memory */
 	PXR_E_USAGE,       /* bad argument */
 	PXR_E_IMAGE,       /* an image could not be processed */
-	PXR_E_FORMAT       /* an input file is malformed */
+	PXR_E_FORMAT,      /* an input file is malformed */
+	PXR_E_PIPE         /* a write found its reader gone (EPIPE): whoever
+			      read the output has stopped, and said why */
 };
 
 #define PXR_ERR_MSG_MAX 1024
@@ -168,7 +170,9 @@ struct pxr_writer *pxr_writer_open(const char *path, int flags,
     struct pxr_err *err);
 struct pxr_writer *pxr_writer_fdopen(int fd, const char *name, int flags,
     struct pxr_err *err);
-/* Checks rec, computes its payload CRC and writes the whole record. */
+/* Checks rec, computes its payload CRC and writes the whole record.  The
+ * writers' errors are PXR_E_IO, or PXR_E_PIPE where the output's reader
+ * has gone away (a pipe closed at its other end). */
 int pxr_write(struct pxr_writer *wr, const struct pxr_record *rec,
     struct pxr_err *err);
 /*

@@ -26,9 +26,12 @@ int pxr_recipe_parse(const char *name, const char *text, size_t len,
     char out[PXR_RECIPE_MAX], struct pxr_err *err);
 
 /*
- * What differs between two canonical recipes, as "key: 'old' now 'new'"
- * items joined by "; " (a missing key shows as (none)), into out of size
- * n.  Returns the number of keys that differ.
+ * What differs between two canonical recipes, as "key: was 'old', now
+ * 'new'" items joined by "; " (a missing key shows as (none)), into out of
+ * size n.  A changed source_fingerprint ("sha256:HEX N images") comes
+ * first, in words: "source_fingerprint: 24 images, now 25", or "... the
+ * same 24 images in number, but other names or sizes".  Returns the
+ * number of keys that differ.
  */
 int pxr_recipe_diff(const char *old, const char *now, char *out, size_t n);
 

@@ -46,8 +46,7 @@ splice_all(struct pxr_reader *rd, struct pxr_writer *wr, uint64_t n,
 		if (r == -1 &&
 		    (errno == EPIPE || errno == ENOSPC || errno == EDQUOT ||
 			errno == EFBIG))
-			return pxr_seterr(err, PXR_E_IO,
-			    "write error on %s: %s", wr->name, strerror(errno));
+			return record_write_error(wr, err);
 		if (r == -1)
 			return pxr_seterr(err, PXR_E_IO,
 			    "passing %s on to %s: %s", rd->name, wr->name,

@@ -148,6 +148,9 @@ int record_grow_payload(struct pxr_reader *rd, size_t n, struct pxr_err *err);
 ssize_t record_read_into(struct pxr_reader *rd, unsigned char *dst, size_t n,
     struct pxr_err *err);
 /* record_write.c: the writer's parts that forwarding uses. */
+/* The write error errno says, on wr's output, into err: PXR_E_PIPE for
+ * EPIPE (the reader went away), else PXR_E_IO; returns -1. */
+int record_write_error(const struct pxr_writer *wr, struct pxr_err *err);
 /* writev(2) of iov[0..cnt) until every byte is out (iov is changed); 0,
  * or -1 with err filled. */
 int record_write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,

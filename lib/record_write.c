@@ -25,9 +25,8 @@ pxr_writer_fdopen(int fd, const char *name, int flags, struct pxr_err *err)
 		return NULL;
 	}
 	wr->fd = fd;
-	/* A closed reader gives "write error on <name>: Broken pipe" where
-	 * the program ignores SIGPIPE, as every pxr program does (cmd/fe:
-	 * fe_start). */
+	/* A closed reader gives EPIPE (PXR_E_PIPE) where the program
+	 * ignores SIGPIPE, as every pxr program does (cmd/fe: fe_start). */
 	record_grow_pipe(fd);
 	return wr;
 }
@@ -54,6 +53,15 @@ pxr_writer_open(const char *path, int flags, struct pxr_err *err)
 	return wr;
 }
 
+int
+record_write_error(const struct pxr_writer *wr, struct pxr_err *err)
+{
+	int e = errno;
+
+	return pxr_seterr(err, e == EPIPE ? PXR_E_PIPE : PXR_E_IO,
+	    "write error on %s: %s", wr->name, strerror(e));
+}
+
 /* writev(2) until every byte is out; EINTR and short writes retried, and
  * a non-blocking output (one the caller inherited so) waited for. */
 int
@@ -72,8 +80,7 @@ record_write_all(struct pxr_writer *wr, struct iovec *iov, int cnt,
 				(void)poll(&p, 1, -1);
 				continue;
 			}
-			return pxr_seterr(err, PXR_E_IO,
-			    "write error on %s: %s", wr->name, strerror(errno));
+			return record_write_error(wr, err);
 		}
 		while (cnt > 0 && (size_t)n >= iov->iov_len) {
 			n -= (ssize_t)iov->iov_len;
@@ -141,8 +148,7 @@ pxr_write_from_fd(struct pxr_writer *wr, const struct pxr_record *rec, int fd,
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1 && errno == EPIPE)
-			return pxr_seterr(err, PXR_E_IO,
-			    "write error on %s: %s", wr->name, strerror(errno));
+			return record_write_error(wr, err);
 		/* Not a pipe, or the file changed under us: the rest from
 		 * the bytes the checksum was computed on. */
 		if (r <= 0)

@@ -335,26 +335,70 @@ pxr_tensor_labels_for(const char *x, char *y, size_t size)
 	return access(y, F_OK);
 }
 
+/* splitmix64: the round keys from the seed. */
+static uint64_t
+splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
 void
 pxr_pick_init(struct pxr_pick *p, const char *list, uint64_t random,
     uint64_t seed)
 {
 	p->list = list;
 	p->random = random;
-	p->state = seed * 0x9E3779B97F4A7C15ull + 1;
-	if (p->state == 0) /* one seed wraps to it: xorshift would stay 0 */
-		p->state = 1;
+	for (int r = 0; r < PXR_PICK_ROUNDS; r++)
+		p->key[r] = splitmix64(&seed);
 	p->k = 0;
 }
 
-/* xorshift64*: small, seeded, the same on every machine. */
+/* A Feistel network's round function: half x mixed with a round key. */
 static uint64_t
-next_random(uint64_t *s)
+round_fn(uint64_t x, uint64_t key)
 {
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ull;
+	uint64_t z = (x ^ key) * 0x9E3779B97F4A7C15ull;
+
+	z = (z ^ (z >> 32)) * 0xD6E8FEB86659FD93ull;
+	return z ^ (z >> 32);
+}
+
+/*
+ * The k-th of a pseudo-random permutation of 0..n-1 keyed by p->key: a
+ * Feistel network (a bijection) on the 2h bits that hold n - 1, but at
+ * least 16 (on a few bits its permutations are far from random), walked
+ * from k until it lands below n again.  The walk stays in k's cycle,
+ * which holds k, so it ends; all n draws take about 2^2h steps, fewer than
+ * 4n or 65536.  So k = 0, 1, 2, ... give distinct indices, all n of them,
+ * with no memory, and by integer arithmetic alone: the same on every
+ * machine.
+ */
+static uint64_t
+permute(const struct pxr_pick *p, uint64_t n, uint64_t k)
+{
+	unsigned bits = 0, h;
+	uint64_t mask, y = k;
+
+	while (bits < 64 && (n - 1) >> bits != 0)
+		bits++;
+	h = bits < 16 ? 8 : (bits + 1) / 2;
+	mask = (UINT64_C(1) << h) - 1;
+	do {
+		uint64_t l = y >> h, r = y & mask;
+
+		for (int i = 0; i < PXR_PICK_ROUNDS; i++) {
+			uint64_t t = l ^ (round_fn(r, p->key[i]) & mask);
+
+			l = r;
+			r = t;
+		}
+		y = l << h | r;
+	} while (y >= n);
+	return y;
 }
 
 int
@@ -373,9 +417,9 @@ pxr_pick_next(struct pxr_pick *p, uint64_t n, uint64_t *i, struct pxr_err *err)
 			    "--pick wants indices like 1,5,7");
 		p->list = *end ? end + 1 : end;
 	} else if (p->random) {
-		if (p->k >= p->random || n == 0)
+		if (p->k >= p->random || p->k >= n)
 			return 0;
-		*i = next_random(&p->state) % n;
+		*i = permute(p, n, p->k);
 	} else if ((*i = p->k) >= n) {
 		return 0;
 	}

@@ -39,19 +39,28 @@ void pxr_tensor_close(struct pxr_tensor *t);
  * basename made "Y_"; 0 if that file exists, else -1. */
 int pxr_tensor_labels_for(const char *x, char *y, size_t size);
 
+/* Rounds of the Feistel network that draws --random's images. */
+#define PXR_PICK_ROUNDS 6
+
 /* Which of a tensor's images to read, in turn: those of a list "1,5,7",
- * or random ones (with replacement, seeded), or all. */
+ * or random ones (distinct: without replacement; seeded), or all. */
 struct pxr_pick {
-	const char *list; /* what is left of the list, or NULL */
-	uint64_t random;  /* > 0: so many at random */
-	uint64_t state;   /* the generator's, from the seed */
-	uint64_t k;       /* picked so far */
+	const char *list;              /* what is left of the list, or NULL */
+	uint64_t random;               /* > 0: so many at random */
+	uint64_t key[PXR_PICK_ROUNDS]; /* the draw's, from the seed */
+	uint64_t k;                    /* picked so far */
 };
 
 void pxr_pick_init(struct pxr_pick *p, const char *list, uint64_t random,
     uint64_t seed);
-/* The next index into *i (of a tensor of n): 1; 0 at the end; -1 for a
- * list that is not whole numbers and commas (err). */
+/*
+ * The next index into *i (of a tensor of n): 1; 0 at the end; -1 for a
+ * list that is not whole numbers and commas (err).  Random: the first k of
+ * a permutation of 0..n-1 that the seed alone chooses (the same on every
+ * machine), so each index at most once, and all n of them when k > n;
+ * --random k's draws begin --random k+1's.  n must be the same at each
+ * call.
+ */
 int pxr_pick_next(struct pxr_pick *p, uint64_t n, uint64_t *i,
     struct pxr_err *err);
 

@@ -145,3 +145,66 @@ norm() {
 	[[ "$output" == *"--classes FILE"* ]]
 	[[ "$output" != *"--synsets"* && "$output" != *"--val-labels"* && "$output" != *"--folder"* ]]
 }
+
+# noise_tree N: tree/a/ holds N JPEGs of 600x600 noise (about 700 KB each,
+# 1 MB decoded: every stage's output is many times a pipe's 1 MiB), and
+# classes.txt the class a.
+noise_tree() {
+	mkdir -p tree/a
+	"$PY" - "$1" <<-'PY'
+	import sys
+	import numpy as np
+	from PIL import Image
+	for i in range(int(sys.argv[1])):
+	    a = np.random.default_rng(i).integers(0, 256, (600, 600, 3), dtype=np.uint8)
+	    Image.fromarray(a).save("tree/a/i%02d.jpg" % i, quality=95, subsampling=0)
+	PY
+	echo a > classes.txt
+}
+
+@test "family: one error in a pipeline is one line: the stages before the one that failed exit 2 without a message" {
+	noise_tree 24
+	# pxr-pack into a set never made fails at once; its writers find their
+	# reader gone.
+	run -0 --separate-stderr bash -c 'pxr-list tree | pxr-decode | pxr-label --classes classes.txt |
+	    pxr-pack nosuch/X nosuch/Y; echo "${PIPESTATUS[*]}"'
+	assert_output "2 2 2 2"
+	assert_equal "$stderr" "pxr-pack: nosuch/X.meta: No such file or directory (make the set with pxr-pack --create first)"
+}
+
+@test "family: a program whose reader went away (EPIPE) exits 2 without a message; other write errors stay loud" {
+	noise_tree 4
+	pxr-list tree > enc.pxr
+	pxr-decode enc.pxr > px.pxr
+	pxr-pack --create 4 --size 600 X_t.raw Y_t.raw
+	pxr-pack X_t.raw Y_t.raw < px.pxr
+	# 3000 records, so that pxr-cat's listing outgrows a pipe too.
+	"$PY" - "$TOP/tests/test_helper" <<-'PY'
+	import sys
+	sys.path.insert(0, sys.argv[1])
+	import pxrstream as p
+	with open("many.pxr", "wb") as f:
+	    for i in range(3000):
+	        f.write(p.record("encoded", i, "image-%05d.JPEG" % i, b"x"))
+	PY
+	while IFS='|' read -r cmd; do
+		# The reader exits at once, reading nothing.
+		run -0 --separate-stderr bash -c "$cmd | true; echo \"\${PIPESTATUS[0]}\""
+		assert_equal "$output" 2 || fail "$cmd: exit $output"
+		assert_equal "$stderr" "" || fail "$cmd: said '$stderr'"
+	done <<-'CMDS'
+	pxr-list tree
+	pxr-decode enc.pxr
+	pxr-resize --size 600x599 px.pxr
+	pxr-crop --size 500 px.pxr
+	pxr-label --classes classes.txt px.pxr
+	pxr-cat --pass px.pxr
+	pxr-cat many.pxr
+	pxr-unpack --tensor X_t.raw --labels Y_t.raw
+	CMDS
+	# A full disk is no reader gone: said, exit 2.
+	run -2 --separate-stderr bash -c 'pxr-decode enc.pxr > /dev/full'
+	assert_equal "$stderr" "pxr-decode: write error on <stdout>: No space left on device"
+	run -2 --separate-stderr bash -c 'pxr-cat many.pxr > /dev/full'
+	assert_equal "$stderr" "pxr-cat: write error on <stdout>: No space left on device"
+}

@@ -242,6 +242,28 @@ descendants() {
 	cmp "$BATS_FILE_TMPDIR/ref/Y_train.raw" "$MNT/out/Y_train.raw"
 }
 
+@test "pxr-pack on a full disk at the end of a pipeline: its one message is the only one, and each stage before it exits 2" {
+	MNT=$BATS_TEST_TMPDIR/mnt
+	mkdir "$MNT"
+	# Room for the set's small files and one image of 1 MB, not 24.
+	mount -t tmpfs -o size=2m tmpfs "$MNT" 2>/dev/null || skip "cannot mount a tmpfs here"
+	mkdir -p tree/a
+	"$PY" - <<-'PY'
+	import numpy as np
+	from PIL import Image
+	for i in range(24):
+	    a = np.random.default_rng(i).integers(0, 256, (600, 600, 3), dtype=np.uint8)
+	    Image.fromarray(a).save("tree/a/i%02d.jpg" % i, quality=95, subsampling=0)
+	PY
+	echo a > classes.txt
+	run -0 --separate-stderr pxr-pack --create 24 --size 600 "$MNT/X" "$MNT/Y"
+	assert_equal "$stderr" "pxr-pack: $MNT/X: no room for its 25920000 bytes now: packing goes on, and fails where the disk fills"
+	run -0 --separate-stderr bash -c 'pxr-list tree | pxr-decode | pxr-label --classes classes.txt |
+	    pxr-pack "$1/X" "$1/Y"; echo "${PIPESTATUS[*]}"' _ "$MNT"
+	assert_output "2 2 2 2"
+	assert_equal "$stderr" "pxr-pack: write error on $MNT/X: No space left on device"
+}
+
 # shard_hook CMD: a pxr-list first on PATH that runs CMD (once in the whole
 # run) before any shard job reads the source, i.e. after the index: every
 # shard's pxr-list waits on one lock until CMD has run.

@@ -335,7 +335,7 @@ for n in (100, 600):
 	assert_equal "$stderr" ""
 }
 
-@test "pxr-decode: a reader that goes away is a write error, exit 2" {
+@test "pxr-decode: a reader that goes away ends it with exit 2 and no message (the reader says why it stopped)" {
 	mkjpeg 600 600 big.jpg 50 2
 	encstream big.jpg big.jpg big.jpg big.jpg big.jpg > in.pxr
 	# 5.4 MB of pixels cannot fit the 1 MiB pipe that head leaves.
@@ -343,7 +343,7 @@ for n in (100, 600):
 	    echo "${PIPESTATUS[0]}"'
 	assert_output 2
 	run -0 cat err.txt
-	assert_output "pxr-decode: write error on <stdout>: Broken pipe"
+	assert_output ""
 }
 
 @test "pxr-decode: a damaged input stream is an error naming it, exit 2" {

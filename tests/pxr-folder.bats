@@ -69,7 +69,7 @@ n01443537'
 	run -0 --separate-stderr pxr-folder --jobs 1 --out out odd
 	assert_equal "$stderr" "pxr-folder: data: indexing $BATS_TEST_TMPDIR/odd
 pxr-folder: data: 4 images (0 done before), 1 shard, 1 job
-pxr-pack: $BATS_TEST_TMPDIR/out/X_data.raw: 4 images ok, 0 failed, 0 missing; manifest $BATS_TEST_TMPDIR/out/X_data.raw.manifest.json"
+pxr-pack: $BATS_TEST_TMPDIR/out/X_data.raw: 4 images ok, 0 failed, 0 missing; X is N C H W = 4 3 224 224 uint8 in C order, Y u16 labels from 1; manifest $BATS_TEST_TMPDIR/out/X_data.raw.manifest.json"
 	assert_equal "$(cat out/classes.txt)" 'a,b
 dog
 zebra\ crossing'

@@ -57,6 +57,45 @@ check_layout() {
 	done
 }
 
+@test "pxr-pack: every manifest names X's axes in C order (axes, c_shape), --finish says them, and numpy reshaped and transposed by them gets the images upright" {
+	# 6 wide, 4 high: an image on its side has another shape.
+	mkpixels in.pxr 6x4x3 6x4x3 fail:broken
+	for lay in julia nhwc nchw; do
+		for npy in "" --npy; do
+			rm -f X.raw* Y.raw
+			pxr-pack --create 3 --size 6x4 --layout $lay $npy X.raw Y.raw
+			run -1 --separate-stderr pxr-pack X.raw Y.raw < in.pxr
+			run -1 --separate-stderr pxr-pack --finish X.raw Y.raw
+			want=$(case $lay in
+				julia) echo "N C W H = 3 3 6 4" ;;
+				nhwc) echo "N H W C = 3 4 6 3" ;;
+				nchw) echo "N C H W = 3 3 4 6" ;;
+			esac)
+			assert_equal "$stderr" "pxr-pack: X.raw: 2 images ok, 1 failed, 0 missing; X is $want uint8 in C order, Y u16 labels from 1; manifest X.raw.manifest.json"
+			pxr-unpack --tensor X.raw --labels Y.raw > back.pxr
+			unpack_npy back.pxr
+			run -0 "$PY" - $lay <<-'PY'
+			import json, sys
+			import numpy as np
+			m = json.load(open("X.raw.manifest.json"))
+			want = {"julia": ["N", "C", "W", "H"], "nhwc": ["N", "H", "W", "C"],
+			        "nchw": ["N", "C", "H", "W"]}[sys.argv[1]]
+			assert m["axes"] == want, m["axes"]
+			sizes = {"N": 3, "C": 3, "H": 4, "W": 6}
+			assert m["c_shape"] == [sizes[a] for a in want], m["c_shape"]
+			X = np.memmap("X.raw", np.uint8, "r", offset=m["offset"], shape=tuple(m["c_shape"]))
+			nhwc = X.transpose([m["axes"].index(a) for a in "NHWC"])
+			for i in range(3):
+			    a = np.load("in.pxr.%d.npy" % i) if i < 2 else np.zeros((4, 6, 3), np.uint8)
+			    assert np.array_equal(nhwc[i], a), i
+			    assert np.array_equal(nhwc[i], np.load("back.pxr.out.%d.npy" % i)), i
+			print("upright")
+			PY
+			assert_output upright
+		done
+	done
+}
+
 @test "pxr-pack: the julia layout is the notebook's (H,W,C,N) column-major array" {
 	mkpixels in.pxr 3x2x3
 	pxr-pack --create 1 --size 3x2 X.raw Y.raw
@@ -272,6 +311,24 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 	[[ "$stderr" == *"nosuch.raw.meta: No such file or directory"* ]]
 }
 
+@test "pxr-pack: --create over a set made with another recipe says each difference as was/now, a changed image count first, not two hashes" {
+	h1=sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+	h2=sha256:60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752
+	printf 'source /data/val.tar\nsource_fingerprint %s 24 images\nlayout julia\n' $h1 > r1.txt
+	pxr-pack --create 2 --size 8 --recipe r1.txt X Y
+	printf 'source /data/val2.tar\nsource_fingerprint %s 25 images\nlayout nchw\nsize 8\n' $h2 > r2.txt
+	run -2 --separate-stderr pxr-pack --create 2 --size 8 --recipe r2.txt X Y
+	assert_output ""
+	assert_equal "$stderr" "pxr-pack: X: made with another recipe (source_fingerprint: 24 images, now 25; source: was '/data/val.tar', now '/data/val2.tar'; layout: was 'julia', now 'nchw'; size: was (none), now '8'); give --overwrite to make it anew"
+	# The same number of images, other names or sizes.
+	printf 'source /data/val.tar\nsource_fingerprint %s 24 images\nlayout julia\n' $h2 > r3.txt
+	run -2 --separate-stderr pxr-pack --create 2 --size 8 --recipe r3.txt X Y
+	assert_equal "$stderr" "pxr-pack: X: made with another recipe (source_fingerprint: the same 24 images in number, but other names or sizes); give --overwrite to make it anew"
+	# The same recipe resumes.
+	run -0 --separate-stderr pxr-pack --create 2 --size 8 --recipe r1.txt X Y
+	assert_equal "$stderr" ""
+}
+
 @test "pxr-pack: an option given in a mode where it does nothing is refused with the usage, exit 2, and nothing is made" {
 	load test_helper/usage
 	echo n01440764 > syn.txt
@@ -427,7 +484,7 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 				sys.path.insert(0, ".")
 				from dataset import PxrSet
 				d = PxrSet(sys.argv[1])
-				assert len(d) == 4 and d.ok.all()
+				assert len(d) == 4 and list(d.index) == [0, 1, 2, 3]
 				for i in range(4):
 				    img, lab = d[i]
 				    want = np.load("img%d.npy" % i).transpose(2, 0, 1) / 255
@@ -439,6 +496,55 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 				assert_output "ok"
 			done
 		done
+	done
+}
+
+@test "pxr-pack: the Dataset of pxr-pack(1), as printed, leaves out failed, missing and unlabelled images (no label -1); keep_failed=True keeps the labelled failures" {
+	sed -n '/^\.\\" BEGIN dataset.py/,/^\.\\" END dataset.py/p' "$TOP/man/pxr-pack.1" |
+		grep -v -e '^\.' > dataset.py
+	[ "$(grep -c 'class PxrSet' dataset.py)" -eq 1 ]
+	# 0 and 3 ok and labelled, 1 failed with its label, 2 ok without a
+	# label, 4 failed without one, 5 never written (missing).
+	"$PY" - <<-'PY'
+	import os, sys
+	import numpy as np
+	sys.path.insert(0, os.environ["TOP"] + "/tests/test_helper")
+	import pxrstream as p
+	with open("in.pxr", "wb") as f:
+	    for i, lab in ((0, 1), (2, -1), (3, 2)):
+	        a = np.random.default_rng(i).integers(0, 256, (4, 6, 3), dtype=np.uint8)
+	        np.save("img%d.npy" % i, a)
+	        f.write(p.record("pixels", i, "img%d" % i, a.tobytes(), label=lab,
+	                         width=6, height=4, channels=3))
+	    f.write(p.record("failure", 1, "img1", b"broken", label=2))
+	    f.write(p.record("failure", 4, "img4", b"broken"))
+	PY
+	for layout in julia nhwc nchw; do
+		rm -f X.raw* Y.raw
+		pxr-pack --create 6 --size 6x4 --layout $layout X.raw Y.raw
+		run -1 --separate-stderr pxr-pack X.raw Y.raw < in.pxr
+		run -2 --separate-stderr pxr-pack --finish X.raw Y.raw
+		run -0 od -An -tu1 X.raw.status
+		assert_output "   1   2   1   1   2   0"
+		run -0 "$PY" - <<-'PY'
+		import sys
+		import numpy as np
+		sys.path.insert(0, ".")
+		from dataset import PxrSet
+		for keep in (False, True):
+		    d = PxrSet("X.raw", keep_failed=keep) if keep else PxrSet("X.raw")
+		    got = []
+		    for k in range(len(d)):
+		        img, lab = d[k]
+		        i = int(d.index[k])
+		        want = np.load("img%d.npy" % i) if i != 1 else np.zeros((4, 6, 3), np.uint8)
+		        assert tuple(img.shape) == (3, 4, 6), img.shape
+		        assert np.abs(img.numpy() - want.transpose(2, 0, 1) / 255).max() < 1e-6, i
+		        got.append((i, lab))
+		    print(keep, got)
+		PY
+		assert_output "False [(0, 0), (3, 1)]
+True [(0, 0), (1, 1), (3, 1)]"
 	done
 }
 
@@ -455,7 +561,7 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 	assert_equal "$stderr" ""
 	run -0 --separate-stderr pxr-pack --finish --synsets classes.txt X.raw Y.raw
 	assert_output ""
-	assert_equal "$stderr" "pxr-pack: X.raw: 4 images ok, 0 failed, 0 missing; manifest X.raw.manifest.json"
+	assert_equal "$stderr" "pxr-pack: X.raw: 4 images ok, 0 failed, 0 missing; X is N C W H = 4 3 100 60 uint8 in C order, Y u16 labels from 1; manifest X.raw.manifest.json"
 	# a,b/i, back\slash/i, dog/i, zebra crossing/i in name order.
 	run -0 "$PY" -c 'import json, numpy as np
 m = json.load(open("X.raw.manifest.json"))

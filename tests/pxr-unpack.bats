@@ -23,6 +23,25 @@ print("ok")'
 	assert_output ok
 }
 
+@test "pxr-unpack: records not decoded are said once, naming pxr-decode, and counted; failures each named; exit 1" {
+	for i in 0 1 2 3 4 5 6 7 8; do mkjpeg 8 6 "i$i.jpg"; done
+	pxr-list i?.jpg > enc.pxr
+	run -1 --separate-stderr pxr-unpack -o '%i.png' enc.pxr
+	assert_output ""
+	assert_equal "$stderr" "pxr-unpack: the records are encoded images, not pixels: decode them first (pxr-list ... | pxr-decode | pxr-unpack)
+pxr-unpack: 9 records not decoded: no image written for them"
+	run -0 find . -name '*.png'
+	assert_output ""
+	# Among pixels and failures: the pixels written, each failure named.
+	mkpixels px.pxr 4x3x3 fail:gone
+	cat px.pxr enc.pxr > mixed.pxr
+	run -1 --separate-stderr pxr-unpack --sheet 2x1 -o sheet.png mixed.pxr
+	assert_equal "$stderr" "pxr-unpack: img1.JPEG#1: failure record: no image to write
+pxr-unpack: the records are encoded images, not pixels: decode them first (pxr-list ... | pxr-decode | pxr-unpack)
+pxr-unpack: 9 records not decoded: no image written for them"
+	[ -s sheet.png ]
+}
+
 @test "pxr-unpack: a packed tensor reads back as the records that went in, in every layout" {
 	mkpixels in.pxr 6x4x3 6x4x3 6x4x3
 	for lay in julia nhwc nchw; do
@@ -56,6 +75,32 @@ print("ok")'
 	a=$(pxr-unpack --tensor X_s.raw --random 10 --seed 3 | pxr-cat | cut -f1 | xargs)
 	b=$(pxr-unpack --tensor X_s.raw --random 10 --seed 3 | pxr-cat | cut -f1 | xargs)
 	assert_equal "$a" "$b"
+}
+
+@test "pxr-unpack: --random draws distinct images: --random N of N images gives each index once, more gives all, and a seed the same list twice" {
+	specs=()
+	for i in $(seq 0 11); do specs+=(4x3x3); done
+	mkpixels in.pxr "${specs[@]}"
+	pxr-pack --create 12 --size 4x3 X_s.raw Y_s.raw
+	pxr-pack X_s.raw Y_s.raw < in.pxr
+	for seed in 1 2 3 4 5 6 7 8; do
+		for k in 12 20; do
+			pxr-unpack --tensor X_s.raw --random $k --seed $seed > r.pxr
+			run -0 bash -c 'set -o pipefail; pxr-cat r.pxr | cut -f1 | sort -n | xargs'
+			assert_output "0 1 2 3 4 5 6 7 8 9 10 11"
+		done
+		# Ten of twelve: ten distinct indices.
+		run -0 bash -c "set -o pipefail; pxr-unpack --tensor X_s.raw --random 10 --seed $seed | pxr-cat | cut -f1 | sort -u | wc -l"
+		assert_output 10
+	done
+	run -0 bash -c 'set -o pipefail; pxr-unpack --tensor X_s.raw --random 10 --seed 3 | pxr-cat | cut -f1 | xargs'
+	a=$output
+	run -0 bash -c 'set -o pipefail; pxr-unpack --tensor X_s.raw --random 10 --seed 3 | pxr-cat | cut -f1 | xargs'
+	assert_equal "$output" "$a"
+	# Each record is the image at its index, with its label.
+	run -0 bash -c 'set -o pipefail; pxr-unpack --tensor X_s.raw --random 3 --seed 3 | pxr-cat | cut -f1,4 | xargs'
+	read -r -a f <<< "$a"
+	assert_output "${f[0]} $((f[0] + 1)) ${f[1]} $((f[1] + 1)) ${f[2]} $((f[2] + 1))"
 }
 
 @test "pxr-unpack: each image of a sheet is captioned with its index, label and class words, as Pillow draws the text" {

@@ -40,12 +40,12 @@ slow_pack() {
 	cp o/X_val.raw before.raw
 	run -2 --separate-stderr pxr-imagenet --split val --size 160 --out o "$SAMPLE"
 	assert_output ""
-	[[ "$stderr" == *"resize: 'short side 256, the other rounded notebook' now 'short side 183, the other rounded notebook'"* ]]
-	[[ "$stderr" == *"size: '224x224' now '160x160')"* ]]
+	[[ "$stderr" == *"resize: was 'short side 256, the other rounded notebook', now 'short side 183, the other rounded notebook'"* ]]
+	[[ "$stderr" == *"size: was '224x224', now '160x160')"* ]]
 	run -2 --separate-stderr pxr-imagenet --split val --filter lanczos3 --out o "$SAMPLE"
-	[[ "$stderr" == *"filter: 'triangle' now 'lanczos3'"* ]]
+	[[ "$stderr" == *"filter: was 'triangle', now 'lanczos3'"* ]]
 	run -2 --separate-stderr pxr-imagenet --split val --layout nchw --out o "$SAMPLE"
-	[[ "$stderr" == *"layout: 'julia' now 'nchw'"* ]]
+	[[ "$stderr" == *"layout: was 'julia', now 'nchw'"* ]]
 	cmp before.raw o/X_val.raw
 	# An image more in the source: another fingerprint.
 	cp -r "$SAMPLE" src2
@@ -55,8 +55,8 @@ slow_pack() {
 	tar -cf src2/ILSVRC2012_img_val.tar -C more .
 	run -0 --separate-stderr pxr-imagenet --split val --out o2 "$SAMPLE"
 	run -2 --separate-stderr pxr-imagenet --split val --out o2 src2
-	[[ "$stderr" == *"source: '$SAMPLE/ILSVRC2012_img_val.tar' now '$BATS_TEST_TMPDIR/src2/ILSVRC2012_img_val.tar'"* ]]
-	[[ "$stderr" == *"source_fingerprint: "*" 12 images' now "*" 13 images'"* ]]
+	# The count of images first, then the path.
+	[[ "$stderr" == *"made with another recipe (source_fingerprint: 12 images, now 13; source: was '$SAMPLE/ILSVRC2012_img_val.tar', now '$BATS_TEST_TMPDIR/src2/ILSVRC2012_img_val.tar'"* ]]
 	# --overwrite makes the set anew, with the new recipe.
 	run -0 --separate-stderr pxr-imagenet --split val --filter lanczos3 --overwrite --out o "$SAMPLE"
 	run -0 "$PY" -c 'import json; m = json.load(open("o/X_val.raw.manifest.json")); print(m["recipe"]["filter"], m["recipe"]["size"], m["ok"])'
@@ -340,7 +340,7 @@ zebra\ crossing'
 	[ -f X ] && [ "$(stat -c %s X)" -eq $((3 * 224 * 224 * 3)) ]
 	printf 'size 224\n' > r.txt
 	run -2 --separate-stderr pxr-pack --create 3 --recipe r.txt X Y
-	assert_equal "$stderr" "pxr-pack: X: made with another recipe (size: (none) now '224'); give --overwrite to make it anew"
+	assert_equal "$stderr" "pxr-pack: X: made with another recipe (size: was (none), now '224'); give --overwrite to make it anew"
 	run -2 --separate-stderr pxr-pack --finish --synsets MISSING X Y
 	assert_equal "$stderr" "pxr-pack: MISSING: No such file or directory"
 	[ ! -e X.manifest.json ]

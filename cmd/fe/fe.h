@@ -28,6 +28,16 @@ void fe_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* noreturn spelled twice: cppcheck 2.10 reads only the attribute. */
 _Noreturn void fe_die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
+/*
+ * A fatal error of the library's: "prog: msg", exit 2; but a write that
+ * found its reader gone (PXR_E_PIPE: the next program of a pipeline
+ * stopped) exits 2 with no message, since that program has said why (or
+ * meant to stop, as head(1) does): one error in a pipeline is one line.
+ */
+_Noreturn void fe_fatal(const struct pxr_err *err) __attribute__((noreturn));
+/* Flushes stdout: a write error is fatal, "prog: write error on
+ * <stdout>...", exit 2, with no message where its reader went away. */
+void fe_flush_stdout(void);
 /* "prog: msg": the library's warn callbacks' form (ctx unused). */
 void fe_warn_line(void *ctx, const char *msg);
 /* "prog: name#index: what", for one record. */
@@ -42,8 +52,8 @@ struct fe_prog {
 
 /*
  * Starts a program: its name for messages, and SIGPIPE ignored, so that a
- * reader that goes away is a write error that the program names and exits
- * 2 on (not a silent death by signal).
+ * reader that goes away is a write error (EPIPE) on which the program
+ * exits 2, with no message (fe_fatal), not a death by signal.
  */
 void fe_start(const char *argv0);
 

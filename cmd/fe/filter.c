@@ -28,7 +28,7 @@ close_pair(struct pxr_reader *rd, struct pxr_writer *wr)
 	struct pxr_err err;
 
 	if (pxr_writer_close(wr, &err) == -1)
-		fe_die(2, "%s", err.msg);
+		fe_fatal(&err);
 	pxr_reader_close(rd);
 }
 
@@ -103,7 +103,7 @@ fe_filter(const char *input, int force, enum fe_takes takes, fe_transform fn,
 		else if (run(fn, ctx, &rec, &why, &c) == -1)
 			fail(&rec, &why, &c);
 		if (pxr_write(wr, &rec, &err) == -1)
-			fe_die(2, "%s", err.msg);
+			fe_fatal(&err);
 	}
 	if (r == -1)
 		fe_die(2, "%s", err.msg);
@@ -152,11 +152,11 @@ fe_filter_heads(const char *input, int force, fe_transform fn, void *ctx)
 				fe_die(2, "%s", err.msg);
 			fail(&rec, &why, &c);
 			if (pxr_write(wr, &rec, &err) == -1)
-				fe_die(2, "%s", err.msg);
+				fe_fatal(&err);
 			continue;
 		}
 		if (pxr_forward(rd, wr, &rec, &err) == -1)
-			fe_die(2, "%s", err.msg);
+			fe_fatal(&err);
 	}
 	if (r == -1)
 		fe_die(2, "%s", err.msg);

@@ -3,10 +3,12 @@
  * The library only fills struct pxr_err; the programs print it here.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fe.h"
 
@@ -70,6 +72,39 @@ fe_die(int status, const char *fmt, ...)
 	vwarn_common(0, fmt, ap);
 	va_end(ap);
 	exit(status);
+}
+
+void
+fe_fatal(const struct pxr_err *err)
+{
+	if (err->code == PXR_E_PIPE)
+		exit(2);
+	fe_die(2, "%s", err->msg);
+}
+
+/* Whether fd is a pipe whose reader has gone: poll(2) says POLLERR. */
+static int
+reader_gone(int fd)
+{
+	struct pollfd p = { fd, POLLOUT, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR) != 0;
+}
+
+void
+fe_flush_stdout(void)
+{
+	int e;
+
+	errno = 0;
+	if (fflush(stdout) != EOF && !ferror(stdout))
+		return;
+	e = errno;
+	if (e == EPIPE || reader_gone(STDOUT_FILENO))
+		exit(2);
+	if (e != 0)
+		fe_die(2, "write error on <stdout>: %s", strerror(e));
+	fe_die(2, "write error on <stdout>");
 }
 
 void

@@ -22,8 +22,9 @@ void
 fe_start(const char *argv0)
 {
 	fe_setprogname(argv0);
-	/* A reader that goes away: EPIPE, which the writer reports, not a
-	 * silent death (the library leaves signals to the programs). */
+	/* A reader that goes away: EPIPE, on which the program exits 2
+	 * (fe_fatal), not a death by signal (the library leaves signals to
+	 * the programs). */
 	signal(SIGPIPE, SIG_IGN);
 }
 

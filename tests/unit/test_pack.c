@@ -174,6 +174,98 @@ test_sums(void)
 	EXPECT_INT(sum[0], p[0] + p[1] + p[2] + p[3] + p[4] + p[5] + p[6]);
 }
 
+/* The axes of X in C order, and their sizes, for every layout: where
+ * pxr_pack_transpose puts sample (y, x, c) of image n. */
+static void
+test_axes(void)
+{
+	static const char *const want[3] = { "NCWH", "NHWC", "NCHW" };
+	struct pxr_pack_meta m = { 0 };
+	unsigned char img[5 * 4 * 3], out[5 * 4 * 3];
+	uint64_t size[4];
+	char axes[4];
+
+	m.n = 2;
+	m.width = 5;
+	m.height = 4;
+	m.channels = 3;
+	for (size_t i = 0; i < sizeof(img); i++)
+		img[i] = (unsigned char)i;
+	for (int l = 0; l < 3; l++) {
+		m.layout = (enum pxr_layout)l;
+		pxr_pack_axes(&m, axes, size);
+		EXPECT_INT(memcmp(axes, want[l], 4), 0);
+		pxr_pack_transpose(out, img, 5, 4, 3, m.layout);
+		for (uint32_t y = 0; y < 4; y++)
+			for (uint32_t x = 0; x < 5; x++)
+				for (uint32_t c = 0; c < 3; c++) {
+					/* Its offset by the axes, in C order.
+					 */
+					uint64_t off = 0;
+
+					for (int k = 1; k < 4; k++)
+						off = off * size[k] +
+						    (axes[k] == 'C' ? c
+							    : axes[k] == 'H'
+							    ? y
+							    : x);
+					EXPECT_INT(out[off],
+					    img[(y * 5 + x) * 3 + c]);
+				}
+		EXPECT_INT(size[0], 2);
+	}
+}
+
+/* A recipe of the fingerprint "sha256:<hash> <n> images" after a
+ * source and before a layout, into out. */
+static void
+fp_recipe(char *out, const char *hash, const char *n, const char *layout)
+{
+	char text[512];
+	struct pxr_err err;
+
+	snprintf(text, sizeof(text),
+	    "source /data/val.tar\nsource_fingerprint sha256:%s %s "
+	    "images\nlayout %s\n",
+	    hash, n, layout);
+	EXPECT_INT(pxr_recipe_parse("r", text, strlen(text), out, &err), 0);
+}
+
+/* A changed source: its count of images, first, not two hashes. */
+static void
+test_recipe_fingerprint(void)
+{
+	static char a[PXR_RECIPE_MAX], b[PXR_RECIPE_MAX];
+	const char *h1 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d"
+			 "6c15b0f00a08",
+		   *h2 = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe"
+			 "9f558c11c752";
+	char diff[512];
+
+	fp_recipe(a, h1, "24", "julia");
+	fp_recipe(b, h2, "25", "nchw");
+	EXPECT_INT(pxr_recipe_diff(a, b, diff, sizeof(diff)), 2);
+	EXPECT_INT(strcmp(diff,
+		       "source_fingerprint: 24 images, now 25; layout: was "
+		       "'julia', now 'nchw'"),
+	    0);
+	fp_recipe(b, h2, "24", "julia");
+	EXPECT_INT(pxr_recipe_diff(a, b, diff, sizeof(diff)), 1);
+	EXPECT_INT(strcmp(diff,
+		       "source_fingerprint: the same 24 images in number, but "
+		       "other names or sizes"),
+	    0);
+	/* Not of that form: as any other key. */
+	fp_recipe(b, "x", "many", "julia");
+	EXPECT_INT(pxr_recipe_diff(a, b, diff, sizeof(diff)), 1);
+	EXPECT_STR_CONTAINS(diff, "source_fingerprint: was 'sha256:9f86");
+	EXPECT_STR_CONTAINS(diff, " 24 images', now 'sha256:x many images'");
+	/* A short buffer: cut, still a string. */
+	fp_recipe(b, h2, "25", "nchw");
+	EXPECT_INT(pxr_recipe_diff(a, b, diff, 20), 2);
+	EXPECT_INT(strcmp(diff, "source_fingerprint:"), 0);
+}
+
 static void
 test_recipe(void)
 {
@@ -188,10 +280,16 @@ test_recipe(void)
 	EXPECT_INT(pxr_recipe_parse("b", tb, strlen(tb), b, &err), 0);
 	EXPECT_INT(pxr_recipe_diff(a, b, diff, sizeof(diff)), 2);
 	EXPECT_INT(strcmp(diff,
-		       "size: '224x224' now '160x160'; layout: (none) "
-		       "now 'nhwc'"),
+		       "size: was '224x224', now '160x160'; layout: was "
+		       "(none), now 'nhwc'"),
+	    0);
+	EXPECT_INT(pxr_recipe_diff(b, a, diff, sizeof(diff)), 2);
+	EXPECT_INT(strcmp(diff,
+		       "size: was '160x160', now '224x224'; layout: was "
+		       "'nhwc', now (none)"),
 	    0);
 	EXPECT_INT(pxr_recipe_diff(a, a, diff, sizeof(diff)), 0);
+	test_recipe_fingerprint();
 	EXPECT_INT(pxr_recipe_parse("c", "size 1\nsize 2\n", 14, b, &err), -1);
 	EXPECT_STR_CONTAINS(err.msg, "given twice");
 	EXPECT_INT(pxr_recipe_parse("d", "Size 1\n", 7, b, &err), -1);
@@ -467,6 +565,7 @@ main(void)
 {
 	test_layouts();
 	test_sums();
+	test_axes();
 	test_recipe();
 	test_packer_close();
 	test_create_faults();

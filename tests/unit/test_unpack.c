@@ -14,9 +14,9 @@
 static void
 test_pick(void)
 {
-	struct pxr_pick p, q;
+	struct pxr_pick p;
 	struct pxr_err err;
-	uint64_t i, j, seen = 0;
+	uint64_t i, j;
 
 	pxr_pick_init(&p, "3,0,12", 0, 1);
 	EXPECT_INT(pxr_pick_next(&p, 5, &i, &err), 1);
@@ -39,37 +39,72 @@ test_pick(void)
 	for (j = 0; pxr_pick_next(&p, 4, &i, &err) == 1; j++)
 		EXPECT_INT(i, j);
 	EXPECT_INT(j, 4);
-	/* Random: k draws within the tensor, the same for the same seed,
-	 * others for another. */
-	pxr_pick_init(&p, NULL, 200, 7);
-	pxr_pick_init(&q, NULL, 200, 7);
-	for (j = 0; pxr_pick_next(&p, 10, &i, &err) == 1; j++) {
-		uint64_t i2 = 99;
-
-		EXPECT_INT(pxr_pick_next(&q, 10, &i2, &err), 1);
-		EXPECT_INT(i, i2);
-		EXPECT_INT(i < 10, 1);
-		seen |= UINT64_C(1) << i;
-	}
-	EXPECT_INT(j, 200);
-	EXPECT_INT(seen, 0x3ff); /* 200 draws of 10 reach every one */
-	pxr_pick_init(&p, NULL, 5, 7);
-	pxr_pick_init(&q, NULL, 5, 8);
-	for (j = 0, seen = 0; pxr_pick_next(&p, 1000, &i, &err) == 1; j++) {
-		uint64_t i2 = i;
-
-		EXPECT_INT(pxr_pick_next(&q, 1000, &i2, &err), 1);
-		seen += i == i2;
-	}
-	EXPECT_INT(seen < 5, 1);
-	/* The one seed whose mixed state is 0 draws like any other, not
-	 * image 0 for ever. */
-	pxr_pick_init(&p, NULL, 5, UINT64_C(1018231460777725123));
-	for (seen = 0; pxr_pick_next(&p, 1000, &i, &err) == 1;)
-		seen += i != 0;
-	EXPECT_INT(seen > 0, 1);
+	/* Random: see test_random. */
 	pxr_pick_init(&p, NULL, 5, 7);
 	EXPECT_INT(pxr_pick_next(&p, 0, &i, &err), 0); /* an empty tensor */
+}
+
+/* Draws k of n with the seed into out (at most max); how many. */
+static uint64_t
+draws(uint64_t n, uint64_t k, uint64_t seed, uint64_t *out, uint64_t max)
+{
+	struct pxr_pick p;
+	struct pxr_err err;
+	uint64_t i, got = 0;
+
+	pxr_pick_init(&p, NULL, k, seed);
+	while (pxr_pick_next(&p, n, &i, &err) == 1) {
+		if (got < max)
+			out[got] = i;
+		got++;
+	}
+	return got;
+}
+
+static void
+test_random(void)
+{
+	static unsigned char seen[5000];
+	static const uint64_t want10[10] = { 3, 9, 7, 2, 8, 4, 0, 6, 5, 1 };
+	static const uint64_t want_big[4] = { 376181, 143775, 1062545,
+		1070211 };
+	uint64_t a[5000], b[5000], same;
+
+	/* Without replacement: --random n of n (and more) is every index
+	 * once, for every n up to 20, a few larger ones, and any seed. */
+	for (uint64_t n = 1; n <= 5000; n = n < 20 ? n + 1 : n * 3 + 1)
+		for (uint64_t seed = 1; seed <= 3; seed++) {
+			uint64_t dup = 0, got = draws(n, n + 7, seed, a, n);
+
+			EXPECT_INT(got, n);
+			memset(seen, 0, sizeof(seen));
+			for (uint64_t k = 0; k < got; k++) {
+				dup += a[k] >= n || seen[a[k]];
+				if (a[k] < n)
+					seen[a[k]] = 1;
+			}
+			EXPECT_INT(dup, 0);
+		}
+	/* The same draws for a seed, on every machine (integer arithmetic
+	 * only): these. */
+	EXPECT_INT(draws(10, 10, 1, a, 10), 10);
+	for (int k = 0; k < 10; k++)
+		EXPECT_INT(a[k], want10[k]);
+	EXPECT_INT(draws(1281167, 4, 1, a, 4), 4);
+	for (int k = 0; k < 4; k++)
+		EXPECT_INT(a[k], want_big[k]);
+	/* --random k's draws begin --random k+1's; another seed, others. */
+	draws(50000, 10, 7, a, 10);
+	draws(50000, 11, 7, b, 11);
+	EXPECT_INT(memcmp(a, b, 10 * sizeof(*a)), 0);
+	draws(50000, 10, 8, b, 10);
+	same = 0;
+	for (int k = 0; k < 10; k++)
+		same += a[k] == b[k];
+	EXPECT_INT(same < 3, 1);
+	/* Seed 0 and the largest draw as well as any other. */
+	EXPECT_INT(draws(1000, 5, 0, a, 5), 5);
+	EXPECT_INT(draws(1000, 5, UINT64_MAX, a, 5), 5);
 }
 
 static void
@@ -142,6 +177,7 @@ int
 main(void)
 {
 	test_pick();
+	test_random();
 	test_labels_for();
 	test_captions();
 	UNIT_DONE();
