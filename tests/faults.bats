@@ -147,10 +147,9 @@ descendants() {
 	run -0 --separate-stderr pxr-imagenet --jobs 2 --shards 4 --split train --out out "$SAMPLE"
 	cmp "$BATS_FILE_TMPDIR/ref/X_train.raw" out/X_train.raw
 	cmp "$BATS_FILE_TMPDIR/ref/Y_train.raw" out/Y_train.raw
-	# Most kill points hit a running job; each kind of kill happened.
-	[ "$(grep -c 'none (finished)' "$log")" -le 12 ]
-	grep -q ': all: ' "$log"
-	grep -q ': all and the watchdog: ' "$log"
+	# Which kinds of kill the moments met depends on the machine's speed:
+	# said, not judged (the tests after this one make each kind happen).
+	echo "# $(grep -c ': all: ' "$log") kills of all, $(grep -c ': all and the watchdog: ' "$log") of all and the watchdog, $(grep -c 'none (finished)' "$log") after the end" >&3
 }
 
 @test "pxr-imagenet: kill -9 of the run and of its GNU parallel while the jobs are busy: the run's watchdog ends every process of the run" {

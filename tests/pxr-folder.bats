@@ -173,3 +173,29 @@ with zipfile.ZipFile("../top.zip", "w") as z:
 	run -0 --separate-stderr pxr-folder --out o-top.tar top.tar
 	[[ "$stderr" != *"indexing"* ]]
 }
+
+@test "pxr-folder: a PyTorch loop over a set made with the defaults, read by the manifest's axes, sees torchvision's images upright and ImageFolder's labels" {
+	cp -r "$TESTDATA/photos" photos
+	run -0 --separate-stderr pxr-folder --out o photos
+	run -0 "$PY" - o/X_train.raw.manifest.json photos/train <<-'PY'
+	import json, sys
+	import numpy as np
+	import torch
+	from torchvision import datasets, transforms
+	m = json.load(open(sys.argv[1]))
+	x = np.memmap(m["x"], dtype=m["dtype"], mode="r", offset=m["offset"],
+	              shape=tuple(m["c_shape"]))
+	# The axes by their names, whatever the layout: to N C H W.
+	t = torch.from_numpy(np.array(x)).permute(
+	    *[m["axes"].index(a) for a in "NCHW"])
+	y = np.fromfile(m["y"], dtype=m["label_dtype"]).astype(np.int64) - m["label_base"]
+	ref = datasets.ImageFolder(sys.argv[2], transform=transforms.Compose([
+	    transforms.Resize(256), transforms.CenterCrop(224), transforms.PILToTensor()]))
+	assert len(ref) == t.shape[0] == len(y), (len(ref), t.shape, len(y))
+	for i, (img, label) in enumerate(torch.utils.data.DataLoader(ref, batch_size=1)):
+	    assert torch.equal(img[0], t[i]), "image %d differs from torchvision's" % i
+	    assert label.item() == y[i], (i, label.item(), y[i])
+	print(m["layout"], "".join(m["axes"]), len(ref))
+	PY
+	assert_output "nchw NCHW 15"
+}
