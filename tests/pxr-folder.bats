@@ -199,3 +199,15 @@ with zipfile.ZipFile("../top.zip", "w") as z:
 	PY
 	assert_output "nchw NCHW 15"
 }
+
+@test "pxr-folder --sheet: a contact sheet of each split, ten random images none twice, captioned; the run ends saying where it is" {
+	cp -r "$TESTDATA/photos" photos
+	run -0 --separate-stderr pxr-folder --sheet --out o photos
+	[[ "$stderr" == *"pxr-folder: contact sheet $BATS_TEST_TMPDIR/o/sheet_train.png"* ]] || fail "$stderr"
+	[[ "$stderr" == *"X is N C H W = 15 3 224 224 uint8"* ]]
+	run -0 "$PY" -c 'from PIL import Image; im = Image.open("o/sheet_train.png"); print(im.size[0] == 5 * 224, im.size[1] > 2 * 224)'
+	assert_output "True True"
+	# The ten it drew: distinct.
+	run -0 bash -c 'pxr-unpack --tensor o/X_train.raw --random 10 --seed 1 | pxr-cat | cut -f1 | sort | uniq -d | wc -l'
+	assert_output "0"
+}
