@@ -101,7 +101,8 @@ parse(struct pxr_plan_opts *o, int argc, char **argv)
 	if (getenv("PXR_PROG") != NULL)
 		fe_setprogname(getenv("PXR_PROG"));
 	if (argc < 2 ||
-	    (strcmp(argv[1], "check") && strcmp(argv[1], "plan") && !help))
+	    (strcmp(argv[1], "check") != 0 && strcmp(argv[1], "plan") != 0 &&
+		!help))
 		return fe_parse(&prog, opts, argc, argv);
 	if (strcmp(fe_getprogname(), "pxr-folder") == 0) {
 		job.about = folder_about; /* its own options: not these */

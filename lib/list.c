@@ -772,7 +772,7 @@ pxr_list_subtree(const struct pxr_list *l, const char *dir, struct pxr_err *err)
 
 		if (e->name_len <= dsn || memcmp(name, ds, dsn) != 0)
 			continue;
-		if (id[e->src] == UINT32_MAX)
+		if (id == NULL || id[e->src] == UINT32_MAX)
 			continue;
 		if (list_add_entry(t, name + dsn, e->name_len - dsn, id[e->src],
 			e->offset, e->size) == -1)

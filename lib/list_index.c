@@ -302,6 +302,8 @@ source_line(struct pxr_list *l, const struct index_read *rd, char **f)
 
 	if (l->nent > 0)
 		return "a source after the images";
+	if (f[1] == NULL || f[2] == NULL || f[3] == NULL) /* split_fields' */
+		PXR_BUG("a source line of fewer fields than its version's");
 	if (field_number(f[1], UINT32_MAX, &id) == -1 || id != l->nsrc)
 		return "sources not numbered 0, 1, 2, ...";
 	for (k = 0; k < 4; k++)
@@ -379,9 +381,10 @@ data_line(struct pxr_list *l, struct index_read *rd, char *line, size_t n)
 		"not 4 fields (source, number, kind, path)",
 		"not 5 fields (source, number, kind, path, prefix)",
 		"not 6 fields (source, number, kind, path, prefix, signature)",
+		/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma) */
 		"not 7 fields (source, number, kind, path, prefix, signature, "
 		"folder)" };
-	char *f[7];
+	char *f[7] = { NULL };
 	int v1 = rd->version == 1;
 
 	if (strncmp(line, "source\t", 7) == 0)

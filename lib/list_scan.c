@@ -372,6 +372,7 @@ pxr_list_scan(struct pxr_list *l, const char *path, struct pxr_err *err)
 			return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		return 0;
 	}
+	found = 0;
 	if (scan_archive(l, abs, "", l->under, &found, err) == -1)
 		return -1;
 	if (l->under != NULL && !found)

@@ -588,7 +588,8 @@ folder_splits(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
 		    "--name: %s has split folders (%s); each makes its own set",
 		    p->root, found);
 	for (size_t i = 0; i < p->nfound; i++) {
-		if (p->o.split != NULL && strcmp(p->o.split, p->found[i].name))
+		if (p->o.split != NULL &&
+		    strcmp(p->o.split, p->found[i].name) != 0)
 			continue;
 		if (plan_add_split(p, p->found[i].name, p->found[i].src,
 			p->found[i].under, err) == -1)

@@ -95,7 +95,8 @@ words_text(struct words *w, int ids)
 	size_t cap = 1, used = 0, k = 0;
 	char *t;
 
-	qsort(w->v, w->n, sizeof(*w->v), by_bytes);
+	if (w->n > 0)
+		qsort(w->v, w->n, sizeof(*w->v), by_bytes);
 	for (size_t i = 0; i < w->n; i++) {
 		if (k > 0 && strcmp(w->v[i], w->v[k - 1]) == 0) {
 			free(w->v[i]);
@@ -297,6 +298,8 @@ odd_classes(const struct pxr_plan *p, const struct words *w, pxr_warn_fn warn,
 {
 	size_t splits = 0;
 
+	if (w->n == 0)
+		return 0;
 	for (size_t i = 0; i < w->n; i++)
 		for (size_t k = 0; k < PXR_PLAN_SPLITS; k++)
 			splits += strcmp(w->v[i], plan_split_names[k]) == 0;
@@ -347,7 +350,7 @@ pxr_plan_classes(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
 			  "which no class list can hold",
 			  p->root)
 		    : pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-	if (r == 0 && p->derived[0] == '\0')
+	if (r == 0 && p->derived != NULL && p->derived[0] == '\0')
 		r = p->o.folder
 		    ? pxr_seterr(err, PXR_E_FORMAT,
 			  "%s: no image is in a class folder: each class's "
@@ -360,7 +363,7 @@ pxr_plan_classes(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
 	if (r == 0 && p->o.folder)
 		r = odd_classes(p, &w, warn, ctx, err);
 	words_free(&w);
-	if (r == 0)
+	if (r == 0 && p->derived != NULL)
 		plan_sum_lines(p->derived, strlen(p->derived), 1,
 		    p->classes_sha);
 	return r;

@@ -63,6 +63,8 @@ pxr_plan_file_get(const struct pxr_plan_file *f, const char *key, char *buf,
 {
 	size_t klen = strlen(key);
 
+	if (f->text == NULL)
+		return NULL;
 	for (const char *s = f->text; *s != '\0';) {
 		const char *nl = strchr(s, '\n');
 		size_t n = nl != NULL ? (size_t)(nl - s) : strlen(s);
@@ -342,16 +344,16 @@ put(const char *dir, const char *file, const char *buf, size_t len,
 {
 	char path[PATH_MAX + 64];
 	FILE *fp;
+	int bad;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if ((fp = fopen(path, "w")) == NULL || fwrite(buf, 1, len, fp) != len ||
-	    fclose(fp) == EOF) {
-		int e = errno;
-
-		if (fp != NULL)
-			fclose(fp);
-		return pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(e));
-	}
+	if ((fp = fopen(path, "w")) == NULL)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+		    strerror(errno));
+	bad = fwrite(buf, 1, len, fp) != len;
+	if (fclose(fp) == EOF || bad)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
+		    strerror(errno));
 	return 0;
 }
 
@@ -360,8 +362,8 @@ pxr_plan_file_stages(const struct pxr_plan_file *f, const char *shard,
     const char *dir, struct pxr_err *err)
 {
 	static const char *const sets[] = { "shape", "pack", "finish" };
-	char *buf, file[32], sd[PATH_MAX], split[PXR_PLAN_NAME];
-	size_t size = 1 << 16, used;
+	char *buf, file[32], sd[PATH_MAX] = "", split[PXR_PLAN_NAME] = "";
+	size_t size = 1 << 16, used = 0;
 	int r = 0;
 
 	if ((buf = malloc(size)) == NULL)

@@ -22,11 +22,14 @@
 static int
 classes_agree(const struct pxr_plan *p, struct pxr_err *err)
 {
-	size_t len, dlen = strlen(p->derived);
+	size_t len, dlen;
 	struct pxr_err e;
 	char *old;
 	int same;
 
+	if (p->derived == NULL)
+		return 0;
+	dlen = strlen(p->derived);
 	if (p->o.overwrite ||
 	    (old = plan_read_file(p->classes, PXR_CLASSES_FILE_MAX, &len,
 		 &e)) == NULL)
@@ -105,9 +108,10 @@ pxr_plan_write(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
 			r = plan_save(path, s->sets[k].recipe,
 			    strlen(s->sets[k].recipe), err);
 		}
-		if (r == 0 && (text = plan_text(p, s)) == NULL)
+		text = r == 0 ? plan_text(p, s) : NULL;
+		if (r == 0 && text == NULL)
 			r = pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-		if (r == 0) {
+		if (text != NULL) {
 			r = plan_save(s->plan, text, strlen(text), err);
 			free(text);
 		}
@@ -205,7 +209,8 @@ pxr_plan_empty_folders(const struct pxr_plan *p, size_t i, pxr_warn_fn warn,
 	}
 	closedir(dir);
 	pxr_list_free(l);
-	qsort(empty, n, sizeof(*empty), by_name);
+	if (n > 0)
+		qsort(empty, n, sizeof(*empty), by_name);
 	for (size_t k = 0; k < n; k++) {
 		plan_note(warn, ctx, "%s: class folder '%s' gives no image",
 		    s->name, empty[k]);

@@ -94,6 +94,8 @@ take_value(const struct fe_opt *o, const char *s)
 	int *n = o->to2; /* FE_LIST: the values so far */
 	uint64_t v;
 
+	if (s == NULL && o->kind != FE_FLAG) /* getopt gives one */
+		PXR_BUG("an option's value missing");
 	switch (o->kind) {
 	case FE_FLAG:
 		*(int *)o->to = 1;
