@@ -11,23 +11,29 @@
  *   X_val.raw.meta       "pxr-pack 1", the shape, one "key value" a
  *                        line ("base 0" for labels from 0), then the
  *                        recipe, each line as "recipe key value"
- *   X_val.raw.stats      N x 48 bytes: per image, the per-channel sums of
- *                        the samples and of their squares (3 + 3 u64, LE)
+ *   X_val.raw.stats      N x 56 bytes: per image, the per-channel sums of
+ *                        the samples and of their squares (3 + 3 u64, LE),
+ *                        then its checksums: the CRC-32C of its bytes in
+ *                        X and of its label's in Y (2 u32, LE); a set
+ *                        made before pxr-pack kept checksums has 48 (the
+ *                        sums), and gets them when a --create resumes it
  *   X_val.raw.failures.<host>.<pid>  one "index<TAB>name<TAB>reason" line
  *                        per failure, a file per writer (no two writers,
  *                        on one machine or several, share an append)
  *   X_val.raw.manifest.json          written by --finish
  *
- * Order of writes for an image: pixels, label, sums, then the status byte, each
- * with pwrite.  A killed writer leaves the kernel's page cache holding
- * whatever it wrote, in order, so a status byte of 1 always means that the
- * pixels and the label are there.  Against power loss, --finish fsyncs
- * before it reports success; a crash of the whole machine before --finish
- * may lose any of the writes since the last fsync, in any order (a status
- * byte of 1 may then outlive its pixels), so such a set is made again.
+ * Order of writes for an image: pixels, label, sums and checksums, then the
+ * status byte, each with pwrite.  A killed writer leaves the kernel's page
+ * cache holding whatever it wrote, in order, so a status byte of 1 always
+ * means that the pixels, the label and their checksums are there.  Against
+ * power loss, --finish fsyncs before it reports success; a crash of the whole
+ * machine before --finish may lose any of the writes since the last fsync, in
+ * any order (a status byte of 1 may then outlive its pixels), so such a set is
+ * made again.
  */
 #define _GNU_SOURCE /* fallocate */
 #include "pack_int.h"
+#include "sha256.h"
 
 const char *const pack_layouts[] = { "julia", "nhwc", "nchw" };
 const char *const pack_ltypes[] = { "u16", "i32", "i64" };
@@ -117,6 +123,48 @@ pack_pwrite_all(int fd, const void *buf, size_t n, uint64_t off,
 		off += (uint64_t)r;
 	}
 	return 0;
+}
+
+unsigned char *
+pack_read_whole(const char *path, uint64_t n, struct pxr_err *err)
+{
+	unsigned char *buf;
+	uint64_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(n ? n : 1)) == NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "%s: out of memory for %llu bytes",
+		    path, (unsigned long long)n);
+		goto fail;
+	}
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			pxr_seterr(err, PXR_E_IO, "read error on %s: %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		if (r == 0) {
+			pxr_seterr(err, PXR_E_IO,
+			    "%s: ends after %llu of its %llu bytes", path,
+			    (unsigned long long)got, (unsigned long long)n);
+			goto fail;
+		}
+		got += (uint64_t)r;
+	}
+	close(fd);
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
 }
 
 /* Writes m into path through path.tmp, fsynced, then renamed. */
@@ -366,9 +414,8 @@ pxr_pack_sizes(const struct pxr_pack_meta *m, uint64_t size[4])
 	size[PXR_PACK_STATS] = m->n * PXR_STATS_BYTES;
 }
 
-/* Whether path is a regular file of size bytes; why not into what. */
-static int
-file_is(const char *path, uint64_t size, char *what, size_t n)
+int
+pack_file_is(const char *path, uint64_t size, char *what, size_t n)
 {
 	struct stat st;
 
@@ -382,7 +429,8 @@ file_is(const char *path, uint64_t size, char *what, size_t n)
 	return 0;
 }
 
-/* Whether the set's files are all there at their sizes; what is wrong
+/* Whether the set's files are all there at their sizes: 1, or 2 when its
+ * X.stats is of a set made before the checksums; 0 with what is wrong
  * into what. */
 static int
 set_whole(const char *x, const char *y, const struct pxr_pack_meta *m,
@@ -390,14 +438,128 @@ set_whole(const char *x, const char *y, const struct pxr_pack_meta *m,
 {
 	char path[PATH_MAX];
 
-	if (!file_is(x, x_bytes(m), what, n) ||
-	    !file_is(y, y_bytes(m), what, n))
+	if (!pack_file_is(x, x_bytes(m), what, n) ||
+	    !pack_file_is(y, y_bytes(m), what, n))
 		return 0;
 	pack_path(path, sizeof(path), x, ".status");
-	if (!file_is(path, m->n, what, n))
+	if (!pack_file_is(path, m->n, what, n))
 		return 0;
 	pack_path(path, sizeof(path), x, ".stats");
-	return file_is(path, m->n * PXR_STATS_BYTES, what, n);
+	if (m->n > 0 && pack_file_is(path, m->n * PXR_STATS_SUMS, what, n))
+		return 2;
+	return pack_file_is(path, m->n * PXR_STATS_BYTES, what, n);
+}
+
+int
+pack_stats_stride(const char *x, uint64_t n, size_t *stride,
+    struct pxr_err *err)
+{
+	char path[PATH_MAX], what[PATH_MAX + 80];
+
+	if (pack_path(path, sizeof(path), x, ".stats") == -1)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
+	*stride = PXR_STATS_BYTES;
+	if (pack_file_is(path, n * PXR_STATS_BYTES, what, sizeof(what)))
+		return 0;
+	*stride = PXR_STATS_SUMS;
+	if (n > 0 && pack_file_is(path, n * PXR_STATS_SUMS, what, sizeof(what)))
+		return 0;
+	/* The message for the size of now. */
+	(void)pack_file_is(path, n * PXR_STATS_BYTES, what, sizeof(what));
+	return pxr_seterr(err, PXR_E_FORMAT, "%s", what);
+}
+
+static void
+put_le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+void
+pack_checksums(unsigned char out[8], const unsigned char *img, size_t imgbytes,
+    const unsigned char *lab, size_t lsize)
+{
+	put_le32(out, pxr_crc32c(0, img, imgbytes));
+	put_le32(out + 4, pxr_crc32c(0, lab, lsize));
+}
+
+void
+pack_set_checksum(const unsigned char *stats, uint64_t n,
+    char out[PXR_PACK_CHECKSUM_SIZE])
+{
+	unsigned char part[8 * 512], d[PXR_SHA256_SIZE];
+	struct pxr_sha256 c;
+	size_t k = 0;
+
+	pxr_sha256_init(&c);
+	for (uint64_t i = 0; i < n; i++) {
+		memcpy(part + 8 * k,
+		    stats + i * PXR_STATS_BYTES + PXR_STATS_CRC_X, 8);
+		if (++k == sizeof(part) / 8) {
+			pxr_sha256_update(&c, part, sizeof(part));
+			k = 0;
+		}
+	}
+	pxr_sha256_update(&c, part, 8 * k);
+	pxr_sha256_final(&c, d);
+	memcpy(out, "sha256:", 7);
+	pxr_sha256_hex(d, out + 7);
+}
+
+int
+pack_failures_each(const char *x, unsigned char *status, uint64_t n,
+    pack_failure_fn fn, void *ctx, struct pxr_err *err)
+{
+	char pattern[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	glob_t g;
+	int r = 0;
+
+	if (pack_path(pattern, sizeof(pattern), x, ".failures.*") == -1)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
+	switch (glob(pattern, 0, NULL, &g)) {
+	case 0:
+		break;
+	case GLOB_NOMATCH:
+		return 0;
+	default:
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory listing %s",
+		    pattern);
+	}
+	/* Each failed index once: the byte 2 becomes 3 when listed. */
+	for (size_t f = g.gl_pathc; f-- > 0 && r == 0;) {
+		FILE *in = fopen(g.gl_pathv[f], "r");
+		ssize_t len;
+
+		if (in == NULL) {
+			r = pxr_seterr(err, PXR_E_IO, "%s: %s", g.gl_pathv[f],
+			    strerror(errno));
+			break;
+		}
+		while ((len = getline(&line, &cap, in)) > 0) {
+			char *t1 = strchr(line, '\t'), *t2;
+			unsigned long long idx;
+
+			if (t1 == NULL || (t2 = strchr(t1 + 1, '\t')) == NULL)
+				continue;
+			idx = strtoull(line, NULL, 10);
+			if (idx >= n || status[idx] != PXR_STATUS_FAILED)
+				continue;
+			if (line[len - 1] == '\n')
+				line[--len] = '\0';
+			*t2 = '\0';
+			fn(ctx, idx, t1 + 1, (size_t)(t2 - t1 - 1), t2 + 1);
+			status[idx] = 3;
+		}
+		if (ferror(in))
+			r = pxr_seterr(err, PXR_E_IO, "read error on %s: %s",
+			    g.gl_pathv[f], strerror(errno));
+		fclose(in);
+	}
+	free(line);
+	globfree(&g);
+	return r;
 }
 
 /* The shape of a set as one line, for messages. */
@@ -436,6 +598,7 @@ check_existing(const char *x, const char *y, const struct pxr_pack_meta *old,
     const struct pxr_pack_meta *m, int flags, struct pxr_err *err)
 {
 	char was[160], now[160], diff[1024], what[PATH_MAX + 80];
+	int whole;
 
 	if (flags & PXR_PACK_OVERWRITE)
 		return 1;
@@ -451,12 +614,110 @@ check_existing(const char *x, const char *y, const struct pxr_pack_meta *old,
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "%s: made as %s, not %s; give --overwrite to make it anew",
 		    x, was, now);
-	if (!set_whole(x, y, old, what, sizeof(what)))
+	if ((whole = set_whole(x, y, old, what, sizeof(what))) == 0)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "%s: the set is not whole (%s); give --overwrite to make "
 		    "it anew",
 		    x, what);
+	return whole == 2 ? 2 : 0;
+}
+
+int
+pack_pread_all(int fd, unsigned char *buf, size_t n, uint64_t off,
+    const char *name, struct pxr_err *err)
+{
+	while (n > 0) {
+		ssize_t r = pread(fd, buf, n, (off_t)off);
+
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return pxr_seterr(err, PXR_E_IO, "read error on %s: %s",
+			    name, strerror(errno));
+		if (r == 0)
+			return pxr_seterr(err, PXR_E_IO,
+			    "read error on %s: it ends at %llu", name,
+			    (unsigned long long)off);
+		buf += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
 	return 0;
+}
+
+/*
+ * A set made before pxr-pack kept checksums, resumed: each done image's
+ * are made from what X and Y hold now (X read once, in order), and
+ * X.stats is written again with them at PXR_STATS_BYTES an image,
+ * through X.stats.tmp, fsynced, then renamed.  *done gets how many images
+ * had theirs made.
+ */
+static int
+add_checksums(const char *x, const char *y, const struct pxr_pack_meta *m,
+    uint64_t *done, struct pxr_err *err)
+{
+	char status[PATH_MAX], stats[PATH_MAX], tmp[PATH_MAX];
+	size_t img = (size_t)m->width * m->height * m->channels;
+	size_t ls = pack_lsizes[m->ltype];
+	unsigned char *st = NULL, *old = NULL, *lab = NULL, *px = NULL;
+	unsigned char entry[PXR_STATS_BYTES];
+	FILE *out = NULL;
+	int fd = -1, r = -1;
+
+	*done = 0;
+	if (pack_path(status, sizeof(status), x, ".status") == -1 ||
+	    pack_path(stats, sizeof(stats), x, ".stats") == -1 ||
+	    pack_path(tmp, sizeof(tmp), x, ".stats.tmp") == -1)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
+	if ((st = pack_read_whole(status, m->n, err)) == NULL ||
+	    (old = pack_read_whole(stats, m->n * PXR_STATS_SUMS, err)) ==
+		NULL ||
+	    (lab = pack_read_whole(y, y_bytes(m), err)) == NULL)
+		goto out;
+	if ((px = malloc(img)) == NULL) {
+		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((fd = open(x, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    (out = fopen(tmp, "w")) == NULL) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", fd == -1 ? x : tmp,
+		    strerror(errno));
+		goto out;
+	}
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	for (uint64_t i = 0; i < m->n; i++) {
+		memcpy(entry, old + i * PXR_STATS_SUMS, PXR_STATS_SUMS);
+		memset(entry + PXR_STATS_SUMS, 0,
+		    sizeof(entry) - PXR_STATS_SUMS);
+		if (st[i] == PXR_STATUS_OK || st[i] == PXR_STATUS_FAILED) {
+			if (pack_pread_all(fd, px, img, m->header + i * img, x,
+				err) == -1)
+				goto out;
+			pack_checksums(entry + PXR_STATS_CRC_X, px, img,
+			    lab + m->header + i * ls, ls);
+			(*done)++;
+		}
+		/* A failed write shows in pack_fclose's ferror. */
+		if (fwrite(entry, sizeof(entry), 1, out) != 1)
+			break;
+	}
+	r = pack_fclose(out, tmp, 1, err);
+	out = NULL;
+	if (r == 0 && rename(tmp, stats) == -1)
+		r = pxr_seterr(err, PXR_E_IO, "%s: rename to %s: %s", tmp,
+		    stats, strerror(errno));
+out:
+	if (out != NULL)
+		fclose(out);
+	if (r == -1)
+		(void)unlink(tmp);
+	if (fd != -1)
+		close(fd);
+	free(px);
+	free(lab);
+	free(old);
+	free(st);
+	return r;
 }
 
 int
@@ -478,6 +739,17 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 	if (pxr_pack_read_meta(x, old, &ignored) == 0)
 		r = check_existing(x, y, old, m, flags, err);
 	free(old);
+	if (r == 2) {
+		uint64_t done;
+
+		if (add_checksums(x, y, m, &done, err) == -1)
+			return -1;
+		pxr_seterr(err, PXR_E_NONE,
+		    "%s: made before pxr-pack kept checksums: those of its "
+		    "%llu images done are made from what X and Y hold now",
+		    x, (unsigned long long)done);
+		return 1;
+	}
 	if (r <= 0)
 		return r;
 	if (m->n > 0 && img > UINT64_MAX / m->n)

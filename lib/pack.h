@@ -22,9 +22,20 @@ enum pxr_ltype { PXR_LTYPE_U16, PXR_LTYPE_I32, PXR_LTYPE_I64 };
 #define PXR_STATUS_OK 1
 #define PXR_STATUS_FAILED 2
 
-/* Bytes per image in X_FILE.stats: the per-channel sums of the samples
- * and of their squares, 3 + 3 little-endian u64. */
-#define PXR_STATS_BYTES 48
+/*
+ * Bytes per image in X_FILE.stats: the per-channel sums of the samples
+ * and of their squares, 3 + 3 little-endian u64 (PXR_STATS_SUMS bytes),
+ * then the image's checksums, 2 little-endian u32: the CRC-32C
+ * (pxr_crc32c) of its bytes in X as stored (in the set's layout) at
+ * PXR_STATS_CRC_X, and of its label's bytes in Y at PXR_STATS_CRC_Y.
+ * A set made before pxr-pack kept checksums has PXR_STATS_SUMS bytes an
+ * image: it is read (--finish, a --create that resumes it adds them) but
+ * has nothing to verify against.
+ */
+#define PXR_STATS_SUMS 48
+#define PXR_STATS_CRC_X 48
+#define PXR_STATS_CRC_Y 52
+#define PXR_STATS_BYTES 56
 
 struct pxr_pack_meta {
 	uint64_t n;
@@ -56,9 +67,12 @@ const char *pxr_ltype_name(enum pxr_ltype t);
  * same shape and recipe over a whole set: nothing (a resumed run).  Over a
  * set of another shape or recipe, or one with a file missing or of the
  * wrong size: refused (PXR_E_USAGE, saying what differs), unless flags
- * hold PXR_PACK_OVERWRITE.  0; 1 when made but a file could not have its
- * blocks for want of room (err says which: packing goes on, and fails
- * where the disk fills); or -1.
+ * hold PXR_PACK_OVERWRITE.  A set made before pxr-pack kept checksums,
+ * resumed, gets them: those of its done images made from what X and Y
+ * hold now (X read once).  0; 1 when made (or resumed) with something to
+ * say, in err: a file could not have its blocks for want of room (packing
+ * goes on, and fails where the disk fills), or checksums were added; or
+ * -1.
  */
 int pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
     int flags, struct pxr_err *err);
@@ -82,9 +96,15 @@ int pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
     struct pxr_err *err);
 int pxr_packer_close(struct pxr_packer *pk, struct pxr_err *err);
 
+/* The manifest's "checksum": "sha256:" and 64 hex digits (pxr-pack(1)). */
+#define PXR_PACK_CHECKSUM_SIZE (7 + 64 + 1)
+
 struct pxr_pack_report {
 	uint64_t ok, failed, missing;
 	double mean[3], std[3]; /* of the ok images' samples, 0..255 */
+	/* The set's checksum, as the manifest gives it; "" for a set made
+	 * before pxr-pack kept checksums (the manifest's null). */
+	char checksum[PXR_PACK_CHECKSUM_SIZE];
 	/* What the manifest says of X and Y: X's axes in C order and their
 	 * sizes (pxr_pack_axes), its layout, the labels' type and base. */
 	char axes[4];
@@ -96,10 +116,14 @@ struct pxr_pack_report {
 
 /*
  * Syncs the files to disk, counts the status bytes and writes the JSON
- * manifest X.manifest.json (through a temporary file and rename).
+ * manifest X.manifest.json (through a temporary file and rename), with
+ * the set's checksum: the SHA-256 of the images' checksums in X.stats,
+ * 8 bytes an image as they are there, in index order (a missing image's
+ * 8 zero bytes too), computed from X.stats alone (X is not read again).
  * synsets (may be NULL) is a file whose first tokens go in the manifest;
  * label_base -1 takes the base the set was made with.  Missing images
- * are reported through warn (may be NULL), as index ranges.
+ * are reported through warn (may be NULL), as index ranges; so is a set
+ * made before pxr-pack kept checksums (its manifest's checksum null).
  */
 int pxr_pack_finish(const char *x, const char *y, const char *synsets,
     int label_base, struct pxr_pack_report *rep, pxr_warn_fn warn,
@@ -128,7 +152,7 @@ void pxr_pixel_sums(const unsigned char *p, size_t npix, uint32_t channels,
     uint64_t sum[3], uint64_t sq[3]);
 
 /* The bytes of each file of a set of meta m when made (pxr_pack_create):
- * X, Y, X.status and X.stats, in that order. */
+ * X, Y, X.status and X.stats (its checksums in it), in that order. */
 enum { PXR_PACK_X, PXR_PACK_Y, PXR_PACK_STATUS, PXR_PACK_STATS };
 
 void pxr_pack_sizes(const struct pxr_pack_meta *m, uint64_t size[4]);

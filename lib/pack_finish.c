@@ -31,114 +31,25 @@ json_str(FILE *fp, const char *s, size_t n)
 	pxr_fput_escaped(fp, s, n, 1);
 }
 
-/*
- * Writes the failures listed in the writers' files (X.failures.<host>.<pid>)
- * whose status byte is still 2 (a later run may have done the image), each
- * index once: from the last file, in name order, that lists it, and its
- * first line there.  *count is how many were written; 0, or -1 with err
- * set when a file cannot be read.
- */
-static int
-json_failures(FILE *fp, const char *x, unsigned char *status, uint64_t n,
-    uint64_t *count, struct pxr_err *err)
+/* The failures' JSON, as pack_failures_each gives them. */
+struct json_failures {
+	FILE *fp;
+	uint64_t count;
+};
+
+static void
+json_failure(void *ctx, uint64_t index, const char *name, size_t name_len,
+    const char *reason)
 {
-	char pattern[PATH_MAX], *line = NULL;
-	size_t cap = 0;
-	glob_t g;
-	int r = 0;
+	struct json_failures *j = ctx;
 
-	*count = 0;
-	if (pack_path(pattern, sizeof(pattern), x, ".failures.*") == -1)
-		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
-	switch (glob(pattern, 0, NULL, &g)) {
-	case 0:
-		break;
-	case GLOB_NOMATCH:
-		return 0;
-	default:
-		return pxr_seterr(err, PXR_E_NOMEM, "out of memory listing %s",
-		    pattern);
-	}
-	/* Mark each failed index once: the byte 2 becomes 3 when listed. */
-	for (size_t f = g.gl_pathc; f-- > 0 && r == 0;) {
-		FILE *in = fopen(g.gl_pathv[f], "r");
-		ssize_t len;
-
-		if (in == NULL) {
-			r = pxr_seterr(err, PXR_E_IO, "%s: %s", g.gl_pathv[f],
-			    strerror(errno));
-			break;
-		}
-		while ((len = getline(&line, &cap, in)) > 0) {
-			char *t1 = strchr(line, '\t'), *t2;
-			unsigned long long idx;
-
-			if (t1 == NULL || (t2 = strchr(t1 + 1, '\t')) == NULL)
-				continue;
-			idx = strtoull(line, NULL, 10);
-			if (idx >= n || status[idx] != PXR_STATUS_FAILED)
-				continue;
-			if (line[len - 1] == '\n')
-				line[--len] = '\0';
-			fprintf(fp, "%s\n    {\"index\": %llu, \"name\": ",
-			    *count ? "," : "", idx);
-			json_str(fp, t1 + 1, (size_t)(t2 - t1 - 1));
-			fputs(", \"reason\": ", fp);
-			json_str(fp, t2 + 1, strlen(t2 + 1));
-			fputc('}', fp);
-			status[idx] = 3;
-			(*count)++;
-		}
-		if (ferror(in))
-			r = pxr_seterr(err, PXR_E_IO, "read error on %s: %s",
-			    g.gl_pathv[f], strerror(errno));
-		fclose(in);
-	}
-	free(line);
-	globfree(&g);
-	return r;
-}
-
-unsigned char *
-pack_read_whole(const char *path, uint64_t n, struct pxr_err *err)
-{
-	unsigned char *buf;
-	uint64_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd == -1) {
-		pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if ((buf = malloc(n ? n : 1)) == NULL) {
-		pxr_seterr(err, PXR_E_NOMEM, "%s: out of memory for %llu bytes",
-		    path, (unsigned long long)n);
-		goto fail;
-	}
-	while (got < n) {
-		ssize_t r = read(fd, buf + got, n - got);
-
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			pxr_seterr(err, PXR_E_IO, "read error on %s: %s", path,
-			    strerror(errno));
-			goto fail;
-		}
-		if (r == 0) {
-			pxr_seterr(err, PXR_E_IO,
-			    "%s: ends after %llu of its %llu bytes", path,
-			    (unsigned long long)got, (unsigned long long)n);
-			goto fail;
-		}
-		got += (uint64_t)r;
-	}
-	close(fd);
-	return buf;
-fail:
-	close(fd);
-	free(buf);
-	return NULL;
+	fprintf(j->fp,
+	    "%s\n    {\"index\": %llu, \"name\": ", j->count++ ? "," : "",
+	    (unsigned long long)index);
+	json_str(j->fp, name, name_len);
+	fputs(", \"reason\": ", j->fp);
+	json_str(j->fp, reason, strlen(reason));
+	fputc('}', j->fp);
 }
 
 /* 128-bit sums: a whole ImageNet's squares overflow nothing. */
@@ -147,7 +58,9 @@ __extension__ typedef unsigned __int128 u128;
 /*
  * The mean and standard deviation of the ok images' samples, per channel,
  * from the sums in X_FILE.stats: exact integer sums (128 bits), divided
- * once at the end.
+ * once at the end; and the set's checksum from the images' (none, "", for
+ * a set made before pxr-pack kept them: its stats of PXR_STATS_SUMS bytes
+ * an image).
  */
 static int
 set_stats(const char *x, const struct pxr_pack_meta *m, const unsigned char *st,
@@ -156,19 +69,23 @@ set_stats(const char *x, const struct pxr_pack_meta *m, const unsigned char *st,
 	char path[PATH_MAX];
 	u128 sum[3] = { 0 }, sq[3] = { 0 }, count;
 	unsigned char *t;
+	size_t stride;
 
 	if (pack_path(path, sizeof(path), x, ".stats") == -1)
 		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
-	if ((t = pack_read_whole(path, m->n * PXR_STATS_BYTES, err)) == NULL)
+	if (pack_stats_stride(x, m->n, &stride, err) == -1 ||
+	    (t = pack_read_whole(path, m->n * stride, err)) == NULL)
 		return -1;
 	for (uint64_t i = 0; i < m->n; i++)
 		if (st[i] == PXR_STATUS_OK)
 			for (int k = 0; k < 3; k++) {
-				sum[k] += pack_get_le64(
-				    t + i * PXR_STATS_BYTES + 8 * k);
-				sq[k] += pack_get_le64(
-				    t + i * PXR_STATS_BYTES + 24 + 8 * k);
+				sum[k] += pack_get_le64(t + i * stride + 8 * k);
+				sq[k] +=
+				    pack_get_le64(t + i * stride + 24 + 8 * k);
 			}
+	rep->checksum[0] = '\0';
+	if (stride == PXR_STATS_BYTES)
+		pack_set_checksum(t, m->n, rep->checksum);
 	free(t);
 	count = (u128)rep->ok * m->width * m->height;
 	for (uint32_t k = 0; k < m->channels && count > 0; k++) {
@@ -245,9 +162,8 @@ json_classes(FILE *fp, const struct pxr_classes *cl)
 	fputc(']', fp);
 }
 
-/* Counts the status bytes; missing ranges go to warn. */
-static void
-count_status(const char *x, const unsigned char *st, uint64_t n,
+void
+pack_count_status(const char *x, const unsigned char *st, uint64_t n,
     struct pxr_pack_report *rep, pxr_warn_fn warn, void *warn_ctx)
 {
 	char msg[PATH_MAX + 80];
@@ -336,7 +252,7 @@ write_manifest(FILE *fp, const char *x, const char *y,
     const struct pxr_pack_meta *m, const struct pxr_classes *cl, int label_base,
     unsigned char *st, const struct pxr_pack_report *rep, struct pxr_err *err)
 {
-	uint64_t listed;
+	struct json_failures j = { fp, 0 };
 
 	fprintf(fp, "{\n  \"x\": ");
 	json_str(fp, x, strlen(x));
@@ -355,13 +271,17 @@ write_manifest(FILE *fp, const char *x, const char *y,
 					    : "<i8",
 	    label_base, (unsigned long long)m->n, (unsigned long long)rep->ok,
 	    (unsigned long long)rep->failed, (unsigned long long)rep->missing);
+	if (rep->checksum[0] != '\0')
+		fprintf(fp, ",\n  \"checksum\": \"%s\"", rep->checksum);
+	else
+		fputs(",\n  \"checksum\": null", fp);
 	json_stats(fp, m, rep);
 	json_recipe(fp, m->recipe);
 	json_classes(fp, cl);
 	fputs(",\n  \"failures\": [", fp);
-	if (json_failures(fp, x, st, m->n, &listed, err) == -1)
+	if (pack_failures_each(x, st, m->n, json_failure, &j, err) == -1)
 		return -1;
-	fprintf(fp, "%s]\n}\n", listed ? "\n  " : "");
+	fprintf(fp, "%s]\n}\n", j.count ? "\n  " : "");
 	return 0;
 }
 
@@ -411,9 +331,18 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 	    sync_file(stats_path, err) == -1 ||
 	    (st = pack_read_whole(status_path, m->n, err)) == NULL)
 		goto out;
-	count_status(x, st, m->n, rep, warn, warn_ctx);
+	pack_count_status(x, st, m->n, rep, warn, warn_ctx);
 	if (set_stats(x, m, st, rep, err) == -1)
 		goto out;
+	if (rep->checksum[0] == '\0' && warn != NULL) {
+		char msg[PATH_MAX + 160];
+
+		snprintf(msg, sizeof(msg),
+		    "%s: made before pxr-pack kept checksums: the manifest has "
+		    "none (a --create that resumes the set adds them)",
+		    x);
+		warn(warn_ctx, msg);
+	}
 	if ((fp = fopen(tmp, "w")) == NULL) {
 		pxr_seterr(err, PXR_E_IO, "%s: %s", tmp, strerror(errno));
 		goto out;

@@ -1,6 +1,7 @@
 /*
  * pack_write.c: records written into the set at their index: the image in
- * its layout, the label, the image's sums, then the status byte.
+ * its layout, the label, the image's sums and checksums, then the status
+ * byte.
  */
 #define _GNU_SOURCE /* gethostname */
 #include "pack_int.h"
@@ -33,14 +34,24 @@ struct pxr_packer *
 pxr_packer_open(const char *x, const char *y, struct pxr_err *err)
 {
 	struct pxr_packer *pk = calloc(1, sizeof(*pk));
+	size_t stride;
 
 	if (pk == NULL) {
 		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		return NULL;
 	}
 	pk->xfd = pk->yfd = pk->sfd = pk->ffd = pk->tfd = -1;
-	if (pxr_pack_read_meta(x, &pk->m, err) == -1)
+	if (pxr_pack_read_meta(x, &pk->m, err) == -1 ||
+	    pack_stats_stride(x, pk->m.n, &stride, err) == -1)
 		goto fail;
+	/* Entries of 56 bytes written over a file of 48 would mix them. */
+	if (stride != PXR_STATS_BYTES) {
+		pxr_seterr(err, PXR_E_USAGE,
+		    "%s: made before pxr-pack kept checksums: its --create "
+		    "again (the same shape and recipe) adds them first",
+		    x);
+		goto fail;
+	}
 	pk->imgbytes = (size_t)pk->m.width * pk->m.height * pk->m.channels;
 	if ((pk->x = strdup(x)) == NULL || (pk->y = strdup(y)) == NULL ||
 	    (pk->status = path_dup(x, ".status")) == NULL ||
@@ -222,7 +233,7 @@ pack_get_le64(const unsigned char *p)
 
 /* An image's per-channel sums, as X_FILE.stats holds them. */
 static void
-stats_bytes(const struct pxr_record *rec, unsigned char out[PXR_STATS_BYTES])
+stats_bytes(const struct pxr_record *rec, unsigned char out[PXR_STATS_SUMS])
 {
 	uint64_t sum[3], sq[3];
 
@@ -283,6 +294,8 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 		return -1;
 	if (st == PXR_STATUS_OK)
 		stats_bytes(rec, sums);
+	pack_checksums(sums + PXR_STATS_CRC_X, img, pk->imgbytes, lab,
+	    pack_lsizes[pk->m.ltype]);
 	if (pack_pwrite_all(pk->xfd, img, pk->imgbytes,
 		pk->m.header + rec->index * pk->imgbytes, pk->x, err) == -1 ||
 	    pack_pwrite_all(pk->yfd, lab, pack_lsizes[pk->m.ltype],

@@ -45,6 +45,60 @@ check_layout() {
 	PY
 }
 
+# checksums X Y: checks, from pxr(5)'s CRC-32C (pxrstream.py) and
+# hashlib, that X.stats holds each done image's CRC-32C of its bytes in X
+# and of its label's in Y at bytes 48..55 of its 56 (zeros for a missing
+# one), and that the manifest's checksum is the SHA-256 of those 8 bytes
+# of every image in index order; prints the checksum.
+checksums() {
+	"$PY" - "$TOP/tests/test_helper" "$1" "$2" <<-'PY'
+	import sys, json, hashlib, struct
+	sys.path.insert(0, sys.argv[1]); import pxrstream as p
+	x, y = sys.argv[2], sys.argv[3]
+	m = json.load(open(x + ".manifest.json"))
+	n, off = m["images"], m["offset"]
+	img = m["c_shape"][1] * m["c_shape"][2] * m["c_shape"][3]
+	ls = {"<u2": 2, "<i4": 4, "<i8": 8}[m["label_dtype"]]
+	X, Y = open(x, "rb").read(), open(y, "rb").read()
+	S, st = open(x + ".stats", "rb").read(), open(x + ".status", "rb").read()
+	assert len(S) == 56 * n, len(S)
+	crcs = b""
+	for i in range(n):
+	    want = bytes(8)
+	    if st[i] in (1, 2):
+	        want = struct.pack("<II", p.crc32c(X[off + i * img:off + (i + 1) * img]),
+	                           p.crc32c(Y[off + i * ls:off + (i + 1) * ls]))
+	    assert S[56 * i + 48:56 * i + 56] == want, (i, S[56 * i + 48:56 * i + 56].hex(), want.hex())
+	    crcs += want
+	assert m["checksum"] == "sha256:" + hashlib.sha256(crcs).hexdigest(), m["checksum"]
+	print(m["checksum"])
+	PY
+}
+
+# shards IN K N: records of IN whose index is K-1 mod N, in reverse order.
+shards() {
+	"$PY" - "$TOP/tests/test_helper" "$@" <<-'PY'
+	import sys; sys.path.insert(0, sys.argv[1]); import pxrstream as p
+	data, k, n = open(sys.argv[2], "rb").read(), int(sys.argv[3]), int(sys.argv[4])
+	recs = []; off = 0
+	while off < len(data):
+	    f = p.HEADER.unpack_from(data, off); l = 64 + f[11] + f[13]
+	    if f[4] % n == k - 1: recs.append(data[off:off + l])
+	    off += l
+	sys.stdout.buffer.write(b"".join(reversed(recs)))
+	PY
+}
+
+# made_before X: makes the set X as pxr-pack made it before it kept
+# checksums: X.stats of the sums alone, 48 bytes an image.
+made_before() {
+	"$PY" - "$1.stats" <<-'PY'
+	import sys
+	s = open(sys.argv[1], "rb").read()
+	open(sys.argv[1], "wb").write(b"".join(s[i:i + 48] for i in range(0, len(s), 56)))
+	PY
+}
+
 @test "pxr-pack: every layout reads back with numpy; a failure is zeros with its label, in the manifest" {
 	mkpixels in.pxr 6x4x3 6x4x3 6x4x3 fail:broken 6x4x3 6x4x3
 	for lay in julia nhwc nchw; do
@@ -300,6 +354,90 @@ pxr-pack: X.raw: 1 images written, 1 failed (written as zeros), 0 already done"
 	pxr-pack --input px.pxr X Y
 	run -0 od -An -tu1 X.status
 	assert_output "   1   1"
+}
+
+@test "pxr-pack: each image's CRC-32C of its bytes in X and of its label in Y is kept in X.stats; the manifest's checksum is their SHA-256: the same from 1 writer or 4 in any order, another when one byte of one image differs" {
+	specs=()
+	for i in $(seq 0 11); do specs+=(8x8x3); done
+	specs[4]=fail:broken
+	mkpixels in.pxr "${specs[@]}"
+	# The same stream but one byte of image 7.
+	"$PY" - "$TOP/tests/test_helper" <<-'PY'
+	import sys; sys.path.insert(0, sys.argv[1]); import pxrstream as p
+	data = bytearray(open("in.pxr", "rb").read()); out = b""; off = 0
+	while off < len(data):
+	    f = p.HEADER.unpack_from(data, off); nlen, plen = f[11], f[13]
+	    name = bytes(data[off + 64:off + 64 + nlen]); pay = bytearray(data[off + 64 + nlen:off + 64 + nlen + plen])
+	    if f[4] == 7:
+	        pay[100] ^= 1
+	        out += p.record("pixels", 7, name, bytes(pay), label=8, width=8, height=8, channels=3, orig_width=8, orig_height=8)
+	    else:
+	        out += bytes(data[off:off + 64 + nlen + plen])
+	    off += 64 + nlen + plen
+	open("other.pxr", "wb").write(out)
+	PY
+	for lay in julia nchw; do
+		rm -f X* Y*
+		pxr-pack --create 12 --size 8 --layout $lay --label-type i32 X1 Y1
+		run -1 --separate-stderr pxr-pack X1 Y1 < in.pxr
+		run -1 --separate-stderr pxr-pack --finish X1 Y1
+		run -0 checksums X1 Y1
+		one=$output
+		pxr-pack --create 12 --size 8 --layout $lay --label-type i32 X4 Y4
+		for k in 3 1 4 2; do
+			shards in.pxr $k 4 > part$k.pxr
+			pxr-pack X4 Y4 < part$k.pxr || [ $? -eq 1 ]
+		done
+		run -1 --separate-stderr pxr-pack --finish X4 Y4
+		run -0 checksums X4 Y4
+		assert_equal "$output" "$one"
+		cmp X1.stats X4.stats
+		pxr-pack --create 12 --size 8 --layout $lay --label-type i32 Xo Yo
+		run -1 --separate-stderr pxr-pack Xo Yo < other.pxr
+		run -1 --separate-stderr pxr-pack --finish Xo Yo
+		run -0 checksums Xo Yo
+		[ "$output" != "$one" ] || fail "$lay: one byte of image 7 changed, the checksum did not"
+	done
+}
+
+@test "pxr-pack: a set made before pxr-pack kept checksums: --finish says it has none (null); writing into it is refused; its --create again adds them from X and Y and it ends as a set made now" {
+	specs=()
+	for i in $(seq 0 7); do specs+=(8x8x3); done
+	specs[2]=fail:broken
+	mkpixels in.pxr "${specs[@]}"
+	shards in.pxr 1 2 > odd.pxr
+	shards in.pxr 2 2 > even.pxr
+	pxr-pack --create 8 --size 8 R R.y
+	pxr-pack R R.y < in.pxr || [ $? -eq 1 ]
+	run -1 --separate-stderr pxr-pack --finish R R.y
+	run -0 checksums R R.y
+	ref=$output
+	# A whole set finished as before: statistics, no checksum.
+	pxr-pack --create 8 --size 8 A A.y
+	pxr-pack A A.y < in.pxr || [ $? -eq 1 ]
+	made_before A
+	run -1 --separate-stderr pxr-pack --finish A A.y
+	assert_equal "$stderr" "pxr-pack: A: made before pxr-pack kept checksums: the manifest has none (a --create that resumes the set adds them)
+pxr-pack: A: 7 images ok, 1 failed, 0 missing; X is N C W H = 8 3 8 8 uint8 in C order, Y u16 labels from 1; manifest A.manifest.json"
+	run -0 "$PY" -c 'import json, sys
+a, r = json.load(open("A.manifest.json")), json.load(open("R.manifest.json"))
+assert a["checksum"] is None, a["checksum"]
+assert a["stats"] == r["stats"], (a["stats"], r["stats"])'
+	# Half done before: more records are refused until --create adds them.
+	pxr-pack --create 8 --size 8 B B.y
+	pxr-pack B B.y < odd.pxr || [ $? -eq 1 ]
+	made_before B
+	run -2 --separate-stderr pxr-pack B B.y < even.pxr
+	assert_equal "$stderr" "pxr-pack: B: made before pxr-pack kept checksums: its --create again (the same shape and recipe) adds them first"
+	run -0 --separate-stderr pxr-pack --create 8 --size 8 B B.y
+	assert_equal "$stderr" "pxr-pack: B: made before pxr-pack kept checksums: those of its 4 images done are made from what X and Y hold now"
+	[ "$(stat -c %s B.stats)" -eq $((8 * 56)) ]
+	run -0 --separate-stderr pxr-pack B B.y < even.pxr
+	run -1 --separate-stderr pxr-pack --finish B B.y
+	run -0 checksums B B.y
+	assert_equal "$output" "$ref"
+	cmp R.stats B.stats
+	cmp R B
 }
 
 @test "pxr-pack: --create refuses another shape; usage errors" {

@@ -1,9 +1,10 @@
 /*
  * test_pack.c: where each sample goes in each layout (the julia layout is
  * [N][C][W][H] in C order), the way back, the per-channel sums, and the
- * recipe's parsing and differences; a packer's files all closed when one
- * of them fails to close; and the message of every failed write, close
- * and rename of a set's files (made to fail here, see "Faults").
+ * recipe's parsing and differences; the sizes of a set's files; a
+ * packer's files all closed when one of them fails to close; and the message of
+ * every failed write, close and rename of a set's files (made to fail here, see
+ * "Faults").
  */
 #define _GNU_SOURCE /* syscall */
 #include <sys/stat.h>
@@ -366,6 +367,46 @@ out:
 	remove_set(dir);
 }
 
+/*
+ * pxr_pack_sizes, which the planner's room check adds up, gives each file
+ * at the size pxr_pack_create makes it: X.stats with its checksums, 56
+ * bytes an image.
+ */
+static void
+test_sizes(void)
+{
+	static const char *const sfx[4] = { "", "", ".status", ".stats" };
+	char dir[PATH_MAX], x[PATH_MAX + 8], y[PATH_MAX + 8],
+	    path[PATH_MAX + 32];
+	struct pxr_pack_meta m = { .n = 5,
+		.width = 4,
+		.height = 3,
+		.channels = 3,
+		.ltype = PXR_LTYPE_I32,
+		.header = PXR_NPY_HEADER,
+		.base = 1 };
+	struct pxr_err err;
+	uint64_t size[4];
+	struct stat st;
+
+	unit_tmpdir(dir, sizeof(dir), "pxr-unit-pack");
+	snprintf(x, sizeof(x), "%s/X.npy", dir);
+	snprintf(y, sizeof(y), "%s/Y.npy", dir);
+	EXPECT_INT(pxr_pack_create(x, y, &m, 0, &err), 0);
+	pxr_pack_sizes(&m, size);
+	EXPECT_INT(size[PXR_PACK_X], PXR_NPY_HEADER + 5 * 4 * 3 * 3);
+	EXPECT_INT(size[PXR_PACK_Y], PXR_NPY_HEADER + 5 * 4);
+	EXPECT_INT(size[PXR_PACK_STATUS], 5);
+	EXPECT_INT(size[PXR_PACK_STATS], 5 * 56);
+	for (int k = 0; k < 4; k++) {
+		snprintf(path, sizeof(path), "%s%s", k == PXR_PACK_Y ? y : x,
+		    sfx[k]);
+		EXPECT_INT(stat(path, &st), 0);
+		EXPECT_INT(st.st_size, size[k]);
+	}
+	remove_set(dir);
+}
+
 /* A pixel record of m's size, its samples 0, 1, 2... */
 static void
 pixel_record(struct pxr_record *rec, const struct pxr_pack_meta *m,
@@ -568,6 +609,7 @@ main(void)
 	test_axes();
 	test_recipe();
 	test_packer_close();
+	test_sizes();
 	test_create_faults();
 	test_put_faults();
 	test_finish_rename();
