@@ -138,6 +138,48 @@ int pxr_pack_finish(const char *x, const char *y, const char *synsets,
 void pxr_pack_axes(const struct pxr_pack_meta *m, char axes[4],
     uint64_t size[4]);
 
+/* What pxr_pack_verify says of an image whose bytes are not those
+ * packed. */
+struct pxr_verify_image {
+	uint64_t index;
+	int64_t label; /* as Y holds it now */
+	int failed;    /* a failure (packed as zeros with its label) */
+	int pixels, label_changed; /* which differ: its bytes in X, in Y */
+	const char *name; /* its name, where the set keeps it (a failure's,
+			     from the writers' failures files), else NULL */
+	size_t name_len;
+};
+
+struct pxr_verify_report {
+	uint64_t images;  /* the set's */
+	uint64_t checked; /* done (ok or failed) images, read and checked */
+	uint64_t changed; /* of those, how many are not as packed */
+	uint64_t missing; /* not done: nothing to check */
+	uint64_t bytes;   /* the bytes of X and Y read */
+};
+
+/*
+ * Reads X and Y once, in order, and checks each done image's bytes and
+ * label against its checksums in X.stats.  First the set must be whole
+ * and agree with itself: its meta, X, Y, X.status and X.stats at their
+ * sizes, X.stats with checksums, and a manifest (--finish) whose image
+ * counts are those of X.status and whose checksum is that of X.stats;
+ * else -1, err saying what is missing or differs (and nothing is read of
+ * X).  Then changed (may be NULL) gets each image that differs, in index
+ * order, after the whole read; progress (may be NULL) gets the bytes of X
+ * read so far and X's size, after each read of PXR_VERIFY_READ bytes or
+ * so; missing images are said through warn (may be NULL) as index
+ * ranges.  ctx is passed to changed, progress and warn.  Returns 0 with rep
+ * filled (rep->changed of them changed), or -1 with err (PXR_E_FORMAT
+ * for a set that is not whole or does not agree, PXR_E_IO, PXR_E_NOMEM).
+ */
+#define PXR_VERIFY_READ (8u << 20)
+
+int pxr_pack_verify(const char *x, const char *y,
+    void (*changed)(void *ctx, const struct pxr_verify_image *im),
+    void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+    pxr_warn_fn warn, struct pxr_verify_report *rep, struct pxr_err *err);
+
 /* Reads X_FILE.meta; 0 or -1. */
 int pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
     struct pxr_err *err);

@@ -4,7 +4,8 @@
  *                  checksums; making it
  *   pack_write.c   records written at their index, in a layout
  *   pack_finish.c  the set checked and its manifest written
- * pack.c calls neither of the others.
+ *   pack_verify.c  its images read again and checked
+ * pack.c calls none of the others; pack_verify.c calls pack_finish.c.
  */
 #ifndef PXR_PACK_INT_H
 #define PXR_PACK_INT_H

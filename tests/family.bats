@@ -7,7 +7,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	load test_helper/common
 	cd "$BATS_TEST_TMPDIR"
-	PROGS="cat crop decode label list pack plan resize unpack"
+	PROGS="cat crop decode label list pack plan resize unpack verify"
 }
 
 # The usage lines of --help (or the SYNOPSIS), one form a line, with
@@ -85,6 +85,11 @@ norm() {
 		pxr-$p --help > help.txt
 		# "  -b, --base B   with --create or --finish: ..." -> "base|B|with|--create or --finish"
 		sed -nE 's/^  (-[A-Za-z], |    )--([a-z-]+)( [A-Z][^ ]*)? +(not with|with) (--[a-z-]+((, | or )--[a-z-]+)*):( .*)?$/\2|\3|\4|\5/p' help.txt > rules.txt
+		# A program whose options all go with everything states none.
+		if ! grep -qE ' (not )?with --' help.txt; then
+			[ ! -s rules.txt ] || fail "pxr-$p: rules read from a --help that states none"
+			continue
+		fi
 		[ -s rules.txt ] || fail "pxr-$p: no rule read from --help"
 		while IFS='|' read -r opt arg kind words; do
 			given=(--"$opt")
