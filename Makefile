@@ -72,6 +72,13 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(B)/lib
 # CFLAGS gives.
 $(B)/lib/resize.o: PXR_CFLAGS += $(if $(findstring clang,$(CC)),,-fvect-cost-model=dynamic)
 
+# The notebook's arithmetic (decode_ijg.c: libjpeg 9b's float IDCT;
+# notebook.c: Julia's resampling) rounds after every float operation, as
+# the references did: no contraction into FMA and no fast-math, whatever
+# CFLAGS asks for (override: a CFLAGS given on the command line too).
+EXACT_FP = -ffp-contract=off -fno-fast-math
+$(B)/lib/decode_ijg.o $(B)/lib/notebook.o: override CFLAGS += $(EXACT_FP)
+
 # The AVX2 and AVX-512 code is compiled for those on x86-64, and only it:
 # resize.c, pack.c and crc32c.c call it when the CPU has it (PXR_SIMD=N
 # caps the level, pxr.h).  These files must hold nothing that runs before
