@@ -43,16 +43,11 @@
 
 #include "decode.h"
 #include "ijg.h"
+#include "nbkern.h"
 
 #include "decode_int.h"
 
 #define MAX_COMPS 4
-
-/* The IDCT's range limit (jdct.h: RANGE_MASK 1023, RANGE_CENTER 512; the
- * IDCT's table starts RANGE_SUBSET = 384 entries before the samples). */
-struct range {
-	unsigned char idct[1024];
-};
 
 struct comp {
 	int h, v;        /* sampling factors */
@@ -66,15 +61,6 @@ struct comp {
 	float fmult[DCTSIZE2];
 	uint16_t quant[DCTSIZE2];
 };
-
-static void
-range_init(struct range *r)
-{
-	for (int t = 0; t < 1024; t++)
-		r->idct[t] = t < 384 ? 0
-		    : t < 640        ? (unsigned char)(t - 384)
-				     : 255;
-}
 
 /*
  * The float multipliers of jddctmgr.c for JDCT_FLOAT: each quantizer
@@ -93,258 +79,18 @@ pxr_ijg_float_table(const uint16_t *quant, float *mult)
 			    a[r] * a[c] * 0.125);
 }
 
-/*
- * One 8-point pass of the float AA&N IDCT on 8 lanes at once: in[k][l] is
- * input k of lane l, out[k][l] output k.  Per lane the operations and
- * their order are jidctflt.c's; the lanes are independent, so the loop
- * vectorises without changing a rounding.
- */
-#define F_SQRT2 ((float)1.414213562)
-#define F_2C2 ((float)1.847759065)
-#define F_2C2_C6 ((float)1.082392200)
-#define F_2C2C6 ((float)2.613125930)
-
-static void
-aan8(const float (*in)[8], float (*out)[8])
-{
-	for (int l = 0; l < 8; l++) {
-		/* Even part. */
-		float e10 = in[0][l] + in[4][l];
-		float e11 = in[0][l] - in[4][l];
-		float e13 = in[2][l] + in[6][l];
-		float e12 = (in[2][l] - in[6][l]) * F_SQRT2 - e13;
-		float e0 = e10 + e13, e3 = e10 - e13;
-		float e1 = e11 + e12, e2 = e11 - e12;
-		/* Odd part. */
-		float z13 = in[5][l] + in[3][l], z10 = in[5][l] - in[3][l];
-		float z11 = in[1][l] + in[7][l], z12 = in[1][l] - in[7][l];
-		float o7 = z11 + z13;
-		float o11 = (z11 - z13) * F_SQRT2;
-		float z5 = (z10 + z12) * F_2C2;
-		float o10 = z5 - z12 * F_2C2_C6;
-		float o12 = z5 - z10 * F_2C2C6;
-		float o6 = o12 - o7;
-		float o5 = o11 - o6;
-		float o4 = o10 - o5;
-
-		out[0][l] = e0 + o7;
-		out[7][l] = e0 - o7;
-		out[1][l] = e1 + o6;
-		out[6][l] = e1 - o6;
-		out[2][l] = e2 + o5;
-		out[5][l] = e2 - o5;
-		out[3][l] = e3 + o4;
-		out[4][l] = e3 - o4;
-	}
-}
-
-static void
-idct_float(const int16_t *coef, const float *mult, unsigned char *out,
-    size_t stride, const struct range *rl)
-{
-	float in[8][8], ws[8][8], t[8][8], o[8][8];
-
-	/* Columns: lane = column, input k = coefficient row k. */
-	for (int k = 0; k < 8; k++)
-		for (int c = 0; c < 8; c++)
-			in[k][c] = (float)coef[k * 8 + c] * mult[k * 8 + c];
-	aan8((const float(*)[8])in, ws);
-	/* Rows: lane = row, input k = column k of the work array, the DC
-	 * input biased by RANGE_CENTER + 0.5 as jidctflt.c does. */
-	for (int k = 0; k < 8; k++)
-		for (int r = 0; r < 8; r++)
-			t[k][r] = ws[r][k];
-	for (int r = 0; r < 8; r++)
-		t[0][r] = t[0][r] + ((float)512 + (float)0.5);
-	aan8((const float(*)[8])t, o);
-	for (int r = 0; r < 8; r++)
-		for (int c = 0; c < 8; c++)
-			out[(size_t)r * stride + (size_t)c] =
-			    rl->idct[(int)o[c][r] & 1023];
-}
-
 void
 pxr_ijg_idct_float(const int16_t *coef, const float *mult, unsigned char *out,
     size_t stride)
 {
-	struct range rl;
-
-	range_init(&rl);
-	idct_float(coef, mult, out, stride, &rl);
-}
-
-/* jidctint.c's constants: FIX(x) with CONST_BITS 13. */
-#define FIX(x) ((int64_t)((x)*8192 + 0.5))
-
-/*
- * The 8-point kernel of 9b's integer IDCT (LL&M, jidctint.c), without its
- * final descale: y[k] as exact 64-bit sums; the DC input enters times
- * 2^13.
- */
-static void
-kernel8(const int64_t *x, int64_t *y)
-{
-	int64_t z1, z2, z3, t0, t1, t2, t3, t10, t11, t12, t13;
-
-	/* Even part: the rotation by c6 of inputs 2 and 6. */
-	z1 = (x[2] + x[6]) * FIX(0.541196100);
-	t2 = z1 + x[2] * FIX(0.765366865);
-	t3 = z1 - x[6] * FIX(1.847759065);
-	t0 = (x[0] + x[4]) * 8192;
-	t1 = (x[0] - x[4]) * 8192;
-	t10 = t0 + t2;
-	t13 = t0 - t2;
-	t11 = t1 + t3;
-	t12 = t1 - t3;
-	/* Odd part: inputs 7, 5, 3, 1. */
-	z2 = x[7] + x[3];
-	z3 = x[5] + x[1];
-	z1 = (z2 + z3) * FIX(1.175875602);
-	z2 = z2 * -FIX(1.961570560) + z1;
-	z3 = z3 * -FIX(0.390180644) + z1;
-	z1 = (x[7] + x[1]) * -FIX(0.899976223);
-	t0 = x[7] * FIX(0.298631336) + z1 + z2;
-	t3 = x[1] * FIX(1.501321110) + z1 + z3;
-	z1 = (x[5] + x[3]) * -FIX(2.562915447);
-	t1 = x[5] * FIX(2.053119869) + z1 + z3;
-	t2 = x[3] * FIX(3.072711026) + z1 + z2;
-	y[0] = t10 + t3;
-	y[7] = t10 - t3;
-	y[1] = t11 + t2;
-	y[6] = t11 - t2;
-	y[2] = t12 + t1;
-	y[5] = t12 - t1;
-	y[3] = t13 + t0;
-	y[4] = t13 - t0;
-}
-
-/*
- * The 16-point kernel of jidctint.c (jpeg_idct_16x16 and its kin: 28
- * multiplications), likewise: 16 outputs from 8 inputs, undescaled.
- */
-static void
-kernel16(const int64_t *x, int64_t *y)
-{
-	int64_t e[8], o[8];
-	int64_t t0, t1, t2, t3, t10, t11, t12, t13, z1, z2, z3, z4;
-
-	/* Even part. */
-	t0 = x[0] * 8192;
-	t1 = x[4] * FIX(1.306562965);
-	t2 = x[4] * FIX(0.541196100);
-	t10 = t0 + t1;
-	t11 = t0 - t1;
-	t12 = t0 + t2;
-	t13 = t0 - t2;
-	z3 = x[2] - x[6];
-	z4 = z3 * FIX(0.275899379);
-	z3 = z3 * FIX(1.387039845);
-	t0 = z3 + x[6] * FIX(2.562915447);
-	t1 = z4 + x[2] * FIX(0.899976223);
-	t2 = z3 - x[2] * FIX(0.601344887);
-	t3 = z4 - x[6] * FIX(0.509795579);
-	e[0] = t10 + t0;
-	e[7] = t10 - t0;
-	e[1] = t12 + t1;
-	e[6] = t12 - t1;
-	e[2] = t13 + t2;
-	e[5] = t13 - t2;
-	e[3] = t11 + t3;
-	e[4] = t11 - t3;
-
-	/* Odd part: z1..z4 are inputs 1, 3, 5, 7. */
-	z1 = x[1];
-	z2 = x[3];
-	z3 = x[5];
-	z4 = x[7];
-	t11 = z1 + z3;
-	t1 = (z1 + z2) * FIX(1.353318001);
-	t2 = t11 * FIX(1.247225013);
-	t3 = (z1 + z4) * FIX(1.093201867);
-	t10 = (z1 - z4) * FIX(0.897167586);
-	t11 = t11 * FIX(0.666655658);
-	t12 = (z1 - z2) * FIX(0.410524528);
-	t0 = t1 + t2 + t3 - z1 * FIX(2.286341144);
-	t13 = t10 + t11 + t12 - z1 * FIX(1.835730603);
-	z1 = (z2 + z3) * FIX(0.138617169);
-	t1 += z1 + z2 * FIX(0.071888074);
-	t2 += z1 - z3 * FIX(1.125726048);
-	z1 = (z3 - z2) * FIX(1.407403738);
-	t11 += z1 - z3 * FIX(0.766367282);
-	t12 += z1 + z2 * FIX(1.971951411);
-	z2 += z4;
-	z1 = z2 * -FIX(0.666655658);
-	t1 += z1;
-	t3 += z1 + z4 * FIX(1.065388962);
-	z2 = z2 * -FIX(1.247225013);
-	t10 += z2 + z4 * FIX(3.141271809);
-	t12 += z2;
-	z2 = (z3 + z4) * -FIX(1.353318001);
-	t2 += z2;
-	t3 += z2;
-	z2 = (z4 - z3) * FIX(0.410524528);
-	t10 += z2;
-	t11 += z2;
-	o[0] = t0;
-	o[1] = t1;
-	o[2] = t2;
-	o[3] = t3;
-	o[4] = t10;
-	o[5] = t11;
-	o[6] = t12;
-	o[7] = t13;
-	for (int k = 0; k < 8; k++) {
-		y[k] = e[k] + o[k];
-		y[15 - k] = e[k] - o[k];
-	}
-}
-
-/*
- * An h x v integer IDCT (jpeg_idct_16x16, _16x8, _8x16): columns with the
- * v-point kernel, descaled by 2^11 (PASS1_BITS 2) into int as 9b's
- * workspace holds them, then rows with the h-point kernel, DC biased by
- * RANGE_CENTER, descaled by 2^18 into the range limit.
- */
-static void
-idct_int(const int16_t *coef, const uint16_t *quant, unsigned h, unsigned v,
-    unsigned char *out, size_t stride, const struct range *rl)
-{
-	int ws[16][8];
-	int64_t x[8], y[16];
-	const int64_t bias = (int64_t)((512 << 5) + (1 << 4)) * 8192;
-
-	for (int c = 0; c < 8; c++) {
-		for (int k = 0; k < 8; k++)
-			x[k] = (int64_t)((int)coef[k * 8 + c] *
-			    (int)quant[k * 8 + c]);
-		if (v == 16)
-			kernel16(x, y);
-		else
-			kernel8(x, y);
-		for (unsigned r = 0; r < v; r++)
-			ws[r][c] = (int)((y[r] + (1 << 10)) >> 11);
-	}
-	for (unsigned r = 0; r < v; r++) {
-		for (int k = 0; k < 8; k++)
-			x[k] = ws[r][k];
-		if (h == 16)
-			kernel16(x, y);
-		else
-			kernel8(x, y);
-		for (unsigned c = 0; c < h; c++)
-			out[(size_t)r * stride + c] =
-			    rl->idct[(int)((y[c] + bias) >> 18) & 1023];
-	}
+	pxr_nbk()->idct_float(coef, mult, out, stride);
 }
 
 void
 pxr_ijg_idct_int(const int16_t *coef, const uint16_t *quant, unsigned h,
     unsigned v, unsigned char *out, size_t stride)
 {
-	struct range rl;
-
-	range_init(&rl);
-	idct_int(coef, quant, h, v, out, stride, &rl);
+	pxr_nbk()->idct_int(coef, quant, h, v, out, stride);
 }
 
 /* jdcolor.c's YCbCr tables (SCALEBITS 16). */
@@ -550,7 +296,7 @@ plan_planes(struct pxr_decoder *dec, int n, struct comp *cp,
 /* The inverse DCT of component c's blocks in its window. */
 static void
 idct_comp(struct jpeg_decompress_struct *ci, jvirt_barray_ptr arr,
-    const struct comp *p, const struct range *rl)
+    const struct comp *p, const struct pxr_nbk *k)
 {
 	JDIMENSION by = p->by0;
 
@@ -572,11 +318,11 @@ idct_comp(struct jpeg_decompress_struct *ci, jvirt_barray_ptr arr,
 				    o + (size_t)(bx - p->bx0) * p->sh;
 
 				if (p->sh == 8 && p->sv == 8)
-					idct_float(b, p->fmult, d, p->stride,
-					    rl);
+					k->idct_float(b, p->fmult, d,
+					    p->stride);
 				else
-					idct_int(b, p->quant, p->sh, p->sv, d,
-					    p->stride, rl);
+					k->idct_int(b, p->quant, p->sh, p->sv,
+					    d, p->stride);
 			}
 		}
 		by += n;
@@ -630,14 +376,7 @@ convert(const struct comp *cp, int space, unsigned ch,
 				    cp[2].stride +
 				need->x - cp[2].bx0 * cp[2].sh];
 
-			for (uint32_t i = 0; i < need->w; i++, o += 3) {
-				int yy = p0[i], cb = p1[i], cr = p2[i];
-
-				o[0] = clamp255(yy + t->crr[cr]);
-				o[1] = clamp255(yy +
-				    (int)((t->cbg[cb] + t->crg[cr]) >> 16));
-				o[2] = clamp255(yy + t->cbb[cb]);
-			}
+			pxr_nbk()->ycc_row(p0, p1, p2, need->w, o);
 			continue;
 		}
 		for (uint32_t i = 0; i < need->w; i++, o += 3) {
@@ -763,7 +502,6 @@ decode_jpeg_ijg(struct pxr_decoder *dec, struct pxr_record *rec,
 	struct jpeg_decompress_struct *ci = &dec->cinfo;
 	struct job *volatile jb = NULL;
 	jvirt_barray_ptr *coefs = NULL;
-	struct range rl;
 	struct ycc yt;
 	int smooth, r;
 	uint32_t w, h;
@@ -808,9 +546,8 @@ decode_jpeg_ijg(struct pxr_decoder *dec, struct pxr_record *rec,
 		    "out of memory for %ux%u pixels", w, h);
 		goto out;
 	}
-	range_init(&rl);
 	for (int c = 0; c < (jb->space == 2 ? 1 : 3); c++)
-		idct_comp(ci, coefs[c], &jb->cp[c], &rl);
+		idct_comp(ci, coefs[c], &jb->cp[c], pxr_nbk());
 	ycc_init(&yt);
 	convert(jb->cp, jb->space, jb->ch, &jb->need, dec->buf, &yt);
 	smooth = would_smooth(ci);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nbkern.h"
 #include "notebook.h"
 
 #define MAX_LEVELS 24 /* restrict halvings: 2^24 > PXR_DIM_MAX */
@@ -65,6 +66,10 @@ struct pxr_notebook {
 	size_t gcap;
 	struct tap2 *ty, *tx;
 	size_t tycap, txcap;
+	struct hw *hw; /* the columns' weights */
+	size_t hwcap;
+	double *hbuf; /* G of the rows the window reads */
+	size_t hcap;
 	unsigned char *out;
 	size_t outcap;
 };
@@ -90,6 +95,8 @@ pxr_notebook_free(struct pxr_notebook *nb)
 	free(nb->gbuf);
 	free(nb->ty);
 	free(nb->tx);
+	free(nb->hw);
+	free(nb->hbuf);
 	free(nb->out);
 	free(nb);
 }
@@ -386,16 +393,11 @@ static void
 to_float(const unsigned char *src, size_t sstride, float *dst,
     const struct plane *p, unsigned ch)
 {
-	const float r = 1.0f / 255.0f;
-	size_t n = (size_t)p->w * ch;
+	const struct pxr_nbk *k = pxr_nbk();
 
-	for (int64_t y = 0; y < p->h; y++) {
-		const unsigned char *s = src + (size_t)y * sstride;
-		float *d = dst + (size_t)y * p->stride;
-
-		for (size_t i = 0; i < n; i++)
-			d[i] = (float)s[i] * r;
-	}
+	for (int64_t y = 0; y < p->h; y++)
+		k->to_f32(src + (size_t)y * sstride, (size_t)p->w * ch,
+		    dst + (size_t)y * p->stride);
 }
 
 /* Element k of row y of a level held as plane p (zero outside the
@@ -493,40 +495,17 @@ static void
 gaussian_rows(const float *a, const struct plane *pa, const struct chain *c,
     double *o, const struct plane *po, unsigned ch)
 {
+	const struct pxr_nbk *k = pxr_nbk();
 	size_t m = (size_t)po->w * ch;
 	int64_t dx = (po->x0 - pa->x0) * ch;
+	const float *s[MAX_TAPS];
 
 	for (int64_t r = po->y0; r < po->y0 + po->h; r++) {
-		double *d = o + (size_t)(r - po->y0) * po->stride;
-
-		for (size_t i = 0; i < m; i++)
-			d[i] = 0.0;
-		for (int t = 0; t < c->taps; t++) {
-			const float *s = row_at(a, pa, r - c->half + t) + dx;
-			double k = c->g[t];
-
-			for (size_t i = 0; i < m; i++)
-				d[i] = d[i] + (double)s[i] * k;
-		}
+		for (int t = 0; t < c->taps; t++)
+			s[t] = row_at(a, pa, r - c->half + t) + dx;
+		k->gauss_row(s, c->taps, c->g, m,
+		    o + (size_t)(r - po->y0) * po->stride);
 	}
-}
-
-/* round(UInt8, v * 255) in Float64: ties to even; the chain keeps v in
- * [0, 1], the clamp only guards. */
-static inline unsigned char
-quantize64(double v)
-{
-	double q = nearbyint(v * 255.0);
-
-	return q <= 0.0 ? 0 : q >= 255.0 ? 255 : (unsigned char)q;
-}
-
-static inline unsigned char
-quantize32(float v)
-{
-	float q = nearbyintf(v * 255.0f);
-
-	return q <= 0.0f ? 0 : q >= 255.0f ? 255 : (unsigned char)q;
 }
 
 /*
@@ -537,63 +516,96 @@ quantize32(float v)
  * each product and sum rounded in Float64; the channel dimension's
  * weights (1, 0) or (0, 1) copy it exactly.  Values of a Float64 input
  * (the filtered path) stay Float64; a Float32 input's are stored as
- * Float32 (imresize_type).  get(row, k) reads the interpolated array.
+ * Float32 (imresize_type).  G is computed once for each row the window's
+ * rows read (hrow), then v for each output row (vrows): the same values.
  */
 struct src {
-	const float *f;
-	const double *g;
+	const float *f;  /* Float32 samples (the upscale path), or */
+	const double *g; /* the Gaussian's Float64 ones */
 	const struct plane *p;
 };
 
-static inline double
-at(const struct src *s, int64_t r, int64_t col, unsigned c, unsigned ch)
-{
-	size_t off = (size_t)(r - s->p->y0) * s->p->stride +
-	    (size_t)(col - s->p->x0) * ch + c;
-
-	return s->g != NULL ? s->g[off] : (double)s->f[off];
-}
+/* One row's weights: w1 = d and w0 = 1 - d, as the reference forms them,
+ * with the column offsets of A[., j] and A[., j + 1]. */
+struct hw {
+	double w0, w1;
+	size_t o0, o1;
+};
 
 static void
-bilinear(const struct src *s, const struct chain *c, const struct tap2 *ty,
-    const struct tap2 *tx, const struct pxr_rect *win, unsigned ch,
-    unsigned char *out)
+hrow(const struct src *s, int64_t r, const struct hw *hw, uint32_t n,
+    unsigned ch, double *out)
 {
-	int64_t rmax = s->p->y0 + s->p->h - 1, cmax = s->p->x0 + s->p->w - 1;
+	size_t base = (size_t)(r - s->p->y0) * s->p->stride;
 
-	for (uint32_t i = 0; i < win->h; i++) {
-		/* The rows of the interpolated array, in the level's
-		 * numbering (its row r is the level's r + half). */
-		int64_t r0 = ty[i].i0 + c->half, r1 = r0 + 1;
-		double d1 = ty[i].d;
+	if (s->g != NULL) {
+		const double *a = s->g + base;
 
-		if (r1 > rmax)
-			r1 = rmax; /* weight 0 (a 1-row input) */
-		for (uint32_t j = 0; j < win->w; j++) {
-			int64_t c0 = tx[j].i0, c1 = c0 + 1;
-			double d2 = tx[j].d;
+		for (uint32_t j = 0; j < n; j++)
+			for (unsigned k = 0; k < ch; k++)
+				out[j * ch + k] = hw[j].w1 * a[hw[j].o1 + k] +
+				    hw[j].w0 * a[hw[j].o0 + k];
+	} else {
+		const float *a = s->f + base;
 
-			if (c1 > cmax)
-				c1 = cmax;
-			if (c0 < s->p->x0)
-				c0 = s->p->x0;
-			for (unsigned k = 0; k < ch; k++) {
-				double g1 = d2 * at(s, r1, c1, k, ch) +
-				    (1.0 - d2) * at(s, r1, c0, k, ch);
-				double g0 = d2 *
-					at(s, r0 < s->p->y0 ? r1 : r0, c1, k,
-					    ch) +
-				    (1.0 - d2) *
-					at(s, r0 < s->p->y0 ? r1 : r0, c0, k,
-					    ch);
-				double v = d1 * g1 + (1.0 - d1) * g0;
-
-				out[((size_t)i * win->w + j) * ch + k] = c->down
-				    ? quantize64(v)
-				    : quantize32((float)v);
-			}
-		}
+		for (uint32_t j = 0; j < n; j++)
+			for (unsigned k = 0; k < ch; k++)
+				out[j * ch + k] =
+				    hw[j].w1 * (double)a[hw[j].o1 + k] +
+				    hw[j].w0 * (double)a[hw[j].o0 + k];
 	}
+}
+
+/* The window of the interpolation of s: G for each row the window reads,
+ * then each output row.  0, or -1 if out of memory. */
+static int
+bilinear(struct pxr_notebook *nb, const struct src *s, const struct chain *c,
+    const struct pxr_rect *win, unsigned ch)
+{
+	const struct pxr_nbk *k = pxr_nbk();
+	const struct plane *p = s->p;
+	int64_t rmax = p->y0 + p->h - 1, cmax = p->x0 + p->w - 1;
+	int64_t lo = nb->ty[0].i0 + c->half;
+	int64_t hi = nb->ty[win->h - 1].i0 + c->half + 1;
+	size_t n = (size_t)win->w * ch;
+
+	if (lo < p->y0)
+		lo = p->y0;
+	if (hi > rmax)
+		hi = rmax;
+	if (grow((void **)&nb->hw, &nb->hwcap, win->w, sizeof(*nb->hw)) == -1 ||
+	    grow((void **)&nb->hbuf, &nb->hcap, (size_t)(hi - lo + 1) * n,
+		sizeof(double)) == -1)
+		return -1;
+	for (uint32_t j = 0; j < win->w; j++) {
+		int64_t c0 = nb->tx[j].i0, c1 = c0 + 1;
+
+		/* Out of range only for a 1-sample input, with weight 0. */
+		if (c1 > cmax)
+			c1 = cmax;
+		if (c0 < p->x0)
+			c0 = p->x0;
+		nb->hw[j] = (struct hw){ 1.0 - nb->tx[j].d, nb->tx[j].d,
+			(size_t)(c0 - p->x0) * ch, (size_t)(c1 - p->x0) * ch };
+	}
+	for (int64_t r = lo; r <= hi; r++)
+		hrow(s, r, nb->hw, win->w, ch, nb->hbuf + (size_t)(r - lo) * n);
+	for (uint32_t i = 0; i < win->h; i++) {
+		int64_t r0 = nb->ty[i].i0 + c->half, r1 = r0 + 1;
+		const double *h0, *h1;
+
+		if (r1 > hi)
+			r1 = hi;
+		if (r0 < lo)
+			r0 = r1;
+		h0 = nb->hbuf + (size_t)(r0 - lo) * n;
+		h1 = nb->hbuf + (size_t)(r1 - lo) * n;
+		if (c->down)
+			k->vrow64(h0, h1, nb->ty[i].d, n, nb->out + i * n);
+		else
+			k->vrow32(h0, h1, nb->ty[i].d, n, nb->out + i * n);
+	}
+	return 0;
 }
 
 /* The index tables of the window's rows and columns. */
@@ -695,7 +707,8 @@ pxr_notebook_apply(struct pxr_notebook *nb, struct pxr_record *rec, uint32_t w,
 		s.f = NULL;
 		s.p = &gp;
 	}
-	bilinear(&s, &c, nb->ty, nb->tx, win, ch, nb->out);
+	if (bilinear(nb, &s, &c, win, ch) == -1)
+		goto nomem;
 	rec->width = win->w;
 	rec->height = win->h;
 	rec->payload = nb->out;
