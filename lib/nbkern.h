@@ -16,6 +16,9 @@ struct pxr_nbk {
 	 * rows of out, stride bytes apart, through 9b's range limit. */
 	void (*idct_float)(const int16_t *coef, const float *mult,
 	    unsigned char *out, size_t stride);
+	/* The same in plain C, lane by lane (for the unit test). */
+	void (*idct_float_plain)(const int16_t *coef, const float *mult,
+	    unsigned char *out, size_t stride);
 	/* 9b's integer IDCT of an h x v block (8 or 16, not both 8). */
 	void (*idct_int)(const int16_t *coef, const uint16_t *quant, unsigned h,
 	    unsigned v, unsigned char *out, size_t stride);

@@ -12,9 +12,13 @@
  * the Gaussian's rows, the N0f8 to Float32 conversion, the last bilinear
  * step and the rounding.
  */
+#if defined(__AVX__) || defined(__AVX2__)
+#include <immintrin.h>
+#endif
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "nbkern.h"
 
@@ -31,46 +35,90 @@
 #define F_2C2_C6 ((float)1.082392200)
 #define F_2C2C6 ((float)2.613125930)
 
+/* The pass's text, for lanes of any kind: V the type, ADD, SUB, MUL its
+ * operations, K(x) a constant, IN(k) input k, OUT(k, v) sets output k. */
+#define NBK_AAN8(V, ADD, SUB, MUL, K, IN, OUT)                                 \
+	do {                                                                   \
+		/* Even part. */                                               \
+		V e10 = ADD(IN(0), IN(4)), e11 = SUB(IN(0), IN(4));            \
+		V e13 = ADD(IN(2), IN(6));                                     \
+		V e12 = SUB(MUL(SUB(IN(2), IN(6)), K(F_SQRT2)), e13);          \
+		V e0 = ADD(e10, e13), e3 = SUB(e10, e13);                      \
+		V e1 = ADD(e11, e12), e2 = SUB(e11, e12);                      \
+		/* Odd part. */                                                \
+		V z13 = ADD(IN(5), IN(3)), z10 = SUB(IN(5), IN(3));            \
+		V z11 = ADD(IN(1), IN(7)), z12 = SUB(IN(1), IN(7));            \
+		V o7 = ADD(z11, z13);                                          \
+		V o11 = MUL(SUB(z11, z13), K(F_SQRT2));                        \
+		V z5 = MUL(ADD(z10, z12), K(F_2C2));                           \
+		V o10 = SUB(z5, MUL(z12, K(F_2C2_C6)));                        \
+		V o12 = SUB(z5, MUL(z10, K(F_2C2C6)));                         \
+		V o6 = SUB(o12, o7);                                           \
+		V o5 = SUB(o11, o6);                                           \
+		V o4 = SUB(o10, o5);                                           \
+		OUT(0, ADD(e0, o7));                                           \
+		OUT(7, SUB(e0, o7));                                           \
+		OUT(1, ADD(e1, o6));                                           \
+		OUT(6, SUB(e1, o6));                                           \
+		OUT(2, ADD(e2, o5));                                           \
+		OUT(5, SUB(e2, o5));                                           \
+		OUT(3, ADD(e3, o4));                                           \
+		OUT(4, SUB(e3, o4));                                           \
+	} while (0)
+
+#define NBK_FADD(a, b) ((a) + (b))
+#define NBK_FSUB(a, b) ((a) - (b))
+#define NBK_FMUL(a, b) ((a) * (b))
+#define NBK_FK(x) (x)
+#define NBK_FIN(k) in[k][l]
+#define NBK_FOUT(k, v) (out[k][l] = (v))
+
 static void
 NBK(aan8)(const float (*in)[8], float (*out)[8])
 {
-	for (int l = 0; l < 8; l++) {
-		/* Even part. */
-		float e10 = in[0][l] + in[4][l];
-		float e11 = in[0][l] - in[4][l];
-		float e13 = in[2][l] + in[6][l];
-		float e12 = (in[2][l] - in[6][l]) * F_SQRT2 - e13;
-		float e0 = e10 + e13, e3 = e10 - e13;
-		float e1 = e11 + e12, e2 = e11 - e12;
-		/* Odd part. */
-		float z13 = in[5][l] + in[3][l], z10 = in[5][l] - in[3][l];
-		float z11 = in[1][l] + in[7][l], z12 = in[1][l] - in[7][l];
-		float o7 = z11 + z13;
-		float o11 = (z11 - z13) * F_SQRT2;
-		float z5 = (z10 + z12) * F_2C2;
-		float o10 = z5 - z12 * F_2C2_C6;
-		float o12 = z5 - z10 * F_2C2C6;
-		float o6 = o12 - o7;
-		float o5 = o11 - o6;
-		float o4 = o10 - o5;
+	for (int l = 0; l < 8; l++)
+		NBK_AAN8(float, NBK_FADD, NBK_FSUB, NBK_FMUL, NBK_FK, NBK_FIN,
+		    NBK_FOUT);
+}
 
-		out[0][l] = e0 + o7;
-		out[7][l] = e0 - o7;
-		out[1][l] = e1 + o6;
-		out[6][l] = e1 - o6;
-		out[2][l] = e2 + o5;
-		out[5][l] = e2 - o5;
-		out[3][l] = e3 + o4;
-		out[4][l] = e3 - o4;
+/* out = the transpose of in.  With AVX, in registers: the scalar copy's
+ * 64 stores, then read back as vectors, stall the store buffer. */
+static void
+NBK(transpose8)(const float (*in)[8], float (*out)[8])
+{
+#if defined(__AVX__)
+	__m256 r[8], t[8];
+
+	for (int i = 0; i < 8; i++)
+		r[i] = _mm256_loadu_ps(in[i]);
+	for (int i = 0; i < 8; i += 2) {
+		t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+		t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
 	}
+	for (int i = 0; i < 8; i += 4) {
+		r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+		r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xee);
+		r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+		r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xee);
+	}
+	for (int i = 0; i < 4; i++) {
+		_mm256_storeu_ps(out[i],
+		    _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+		_mm256_storeu_ps(out[i + 4],
+		    _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+	}
+#else
+	for (int k = 0; k < 8; k++)
+		for (int r = 0; r < 8; r++)
+			out[k][r] = in[r][k];
+#endif
 }
 
 static void
-NBK(idct_float)(const int16_t *coef, const float *mult, unsigned char *out,
-    size_t stride)
+NBK(idct_float_plain)(const int16_t *coef, const float *mult,
+    unsigned char *out, size_t stride)
 {
 	float in[8][8], ws[8][8], t[8][8], o[8][8];
-	unsigned char u[8][8];
 
 	/* Columns: lane = column, input k = coefficient row k. */
 	for (int k = 0; k < 8; k++)
@@ -79,26 +127,103 @@ NBK(idct_float)(const int16_t *coef, const float *mult, unsigned char *out,
 	NBK(aan8)((const float(*)[8])in, ws);
 	/* Rows: lane = row, input k = column k of the work array, the DC
 	 * input biased by RANGE_CENTER + 0.5 as jidctflt.c does. */
-	for (int k = 0; k < 8; k++)
-		for (int r = 0; r < 8; r++)
-			t[k][r] = ws[r][k];
+	NBK(transpose8)((const float(*)[8])ws, t);
 	for (int r = 0; r < 8; r++)
 		t[0][r] = t[0][r] + ((float)512 + (float)0.5);
 	NBK(aan8)((const float(*)[8])t, o);
-	/* (int)x & 1023 into the range-limit table, whose entries are
-	 * t - 384 clamped to 0..255: computed, so that it vectorises. */
-	for (int c = 0; c < 8; c++)
-		for (int r = 0; r < 8; r++) {
-			int v = ((int)o[c][r] & 1023) - 384;
+	/* Back to rows, then (int)x & 1023 into the range-limit table, whose
+	 * entries are t - 384 clamped to 0..255: computed, so that each row
+	 * converts as one vector. */
+	NBK(transpose8)((const float(*)[8])o, t);
+	for (int r = 0; r < 8; r++) {
+		unsigned char *d = out + (size_t)r * stride;
 
-			u[c][r] = (unsigned char)(v < 0 ? 0
-				: v > 255               ? 255
-							: v);
+		for (int c = 0; c < 8; c++) {
+			int v = ((int)t[r][c] & 1023) - 384;
+
+			d[c] = (unsigned char)(v < 0 ? 0 : v > 255 ? 255 : v);
 		}
-	for (int r = 0; r < 8; r++)
-		for (int c = 0; c < 8; c++)
-			out[(size_t)r * stride + (size_t)c] = u[c][r];
+	}
 }
+
+#if defined(__AVX2__)
+/* The 8x8 transpose of the rows r[0..7], in registers. */
+static void
+NBK(tr8)(__m256 *r)
+{
+	__m256 t[8];
+
+	for (int i = 0; i < 8; i += 2) {
+		t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+		t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+	}
+	for (int i = 0; i < 8; i += 4) {
+		r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+		r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xee);
+		r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+		r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xee);
+	}
+	for (int i = 0; i < 4; i++) {
+		t[i] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x20);
+		t[i + 4] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x31);
+	}
+	for (int i = 0; i < 8; i++)
+		r[i] = t[i];
+}
+
+#define NBK_VADD(a, b) _mm256_add_ps(a, b)
+#define NBK_VSUB(a, b) _mm256_sub_ps(a, b)
+#define NBK_VMUL(a, b) _mm256_mul_ps(a, b)
+#define NBK_VK(x) _mm256_set1_ps(x)
+#define NBK_VIN(k) x[k]
+#define NBK_VOUT(k, v) (y[k] = (v))
+
+/* The same IDCT with the 8 lanes of each pass in one AVX register: the
+ * same operations on the same values, in registers throughout. */
+static void
+NBK(idct_float)(const int16_t *coef, const float *mult, unsigned char *out,
+    size_t stride)
+{
+	__m256 x[8], y[8];
+
+	for (int k = 0; k < 8; k++) {
+		__m128i c = _mm_loadu_si128((const __m128i *)(coef + 8 * k));
+
+		x[k] =
+		    _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(c)),
+			_mm256_loadu_ps(mult + 8 * k));
+	}
+	NBK_AAN8(__m256, NBK_VADD, NBK_VSUB, NBK_VMUL, NBK_VK, NBK_VIN,
+	    NBK_VOUT);
+	NBK(tr8)(y);
+	for (int k = 0; k < 8; k++)
+		x[k] = y[k];
+	x[0] = _mm256_add_ps(x[0], _mm256_set1_ps((float)512 + (float)0.5));
+	NBK_AAN8(__m256, NBK_VADD, NBK_VSUB, NBK_VMUL, NBK_VK, NBK_VIN,
+	    NBK_VOUT);
+	NBK(tr8)(y);
+	for (int r = 0; r < 8; r++) {
+		/* (int)x & 1023, minus 384, saturated to 0..255 by the packs:
+		 * the range-limit table. */
+		__m256i i =
+		    _mm256_sub_epi32(_mm256_and_si256(_mm256_cvttps_epi32(y[r]),
+					 _mm256_set1_epi32(1023)),
+			_mm256_set1_epi32(384));
+		__m128i w = _mm_packs_epi32(_mm256_castsi256_si128(i),
+		    _mm256_extracti128_si256(i, 1));
+
+		_mm_storel_epi64((__m128i *)(out + (size_t)r * stride),
+		    _mm_packus_epi16(w, w));
+	}
+}
+#else
+static void
+NBK(idct_float)(const int16_t *coef, const float *mult, unsigned char *out,
+    size_t stride)
+{
+	NBK(idct_float_plain)(coef, mult, out, stride);
+}
+#endif
 
 /* jidctint.c's constants: FIX(x) with CONST_BITS 13. */
 #define FIX(x) ((int64_t)((x)*8192 + 0.5))
@@ -481,6 +606,7 @@ NBK(vrow32)(const double *h0, const double *h1, double d, size_t n,
 
 const struct pxr_nbk NBK(pxr_nbk_table) = {
 	NBK(idct_float),
+	NBK(idct_float_plain),
 	NBK(idct_int),
 	NBK(ycc_row),
 	NBK(gauss_row),
