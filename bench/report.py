@@ -83,8 +83,12 @@ def fmt(x, spec):
 
 def rss_by_stage(name):
     out = {}
-    for label, kb in lines(os.path.join(W, "rss", name)):
-        out[label] = max(out.get(label, 0), int(kb))
+    for ln in lines(os.path.join(W, "rss", name)):
+        # time(1) adds "Command exited with non-zero status 1" for a
+        # stage whose records partly failed (CMYK under --like notebook).
+        if len(ln) != 2 or not ln[1].isdigit():
+            continue
+        out[ln[0]] = max(out.get(ln[0], 0), int(ln[1]))
     return out
 
 

@@ -58,6 +58,10 @@ settle(struct options *o, const struct fe_opt *opts)
 	/* The notebook's pixels: its decode, alone or with its chain, and
 	 * ImageMagick.jl's EXIF orientation. */
 	o->ijg = o->like == PXR_LIKE_NOTEBOOK && (!o->fused || o->s.notebook);
+	if (o->ijg && fe_given(opts, "min-side"))
+		fe_die(2,
+		    "--like notebook decodes at full size, as the "
+		    "notebook did: no --min-side");
 	o->s.notebook = o->fused && o->s.notebook;
 	if (o->ijg)
 		o->d.exif_rotate = 1;

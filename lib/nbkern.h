@@ -26,10 +26,13 @@ struct pxr_nbk {
 	void (*ycc_row)(const unsigned char *y, const unsigned char *cb,
 	    const unsigned char *cr, uint32_t n, unsigned char *out);
 	/* One row of the Gaussian: d[i] = sum of s[t][i] * g[t], Float64. */
-	void (*gauss_row)(const float *const *s, int taps, const double *g,
+	void (*gauss_row)(const double *const *s, int taps, const double *g,
 	    size_t m, double *d);
-	/* N0f8 to Float32: d[i] = s[i] * Float32(1/255). */
+	/* N0f8 to Float32: d[i] = s[i] * Float32(1/255); the same widened to
+	 * double; Float32 widened to double. */
 	void (*to_f32)(const unsigned char *s, size_t n, float *d);
+	void (*to_f64)(const unsigned char *s, size_t n, double *d);
+	void (*f32_to_f64)(const float *s, size_t n, double *d);
 	/* v = d h1 + (1 - d) h0 then round(v * 255), in Float64, or with v
 	 * stored as Float32 (vrow32). */
 	void (*vrow64)(const double *h0, const double *h1, double d, size_t n,

@@ -148,7 +148,7 @@ NBK(idct_float_plain)(const int16_t *coef, const float *mult,
 
 #if defined(__AVX2__)
 /* The 8x8 transpose of the rows r[0..7], in registers. */
-static void
+static inline __attribute__((always_inline)) void
 NBK(tr8)(__m256 *r)
 {
 	__m256 t[8];
@@ -528,10 +528,11 @@ NBK(ycc_row)(const unsigned char *py, const unsigned char *pb,
 }
 
 /* One row of the Gaussian (imfilter.jl:997-1009): d[i] = the sum over
- * the taps of s[t][i] * g[t], from 0.0, in order, in Float64; in blocks
- * of 8 samples held in registers over every tap. */
+ * the taps of s[t][i] * g[t], from 0.0, in order, in Float64 (the rows
+ * hold the Float32 samples, widened exactly); in blocks of 8 samples held
+ * in registers over every tap. */
 static void
-NBK(gauss_row)(const float *const *s, int taps, const double *g, size_t m,
+NBK(gauss_row)(const double *const *s, int taps, const double *g, size_t m,
     double *d)
 {
 	size_t i = 0;
@@ -540,11 +541,11 @@ NBK(gauss_row)(const float *const *s, int taps, const double *g, size_t m,
 		double acc[8] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };
 
 		for (int t = 0; t < taps; t++) {
-			const float *st = s[t] + i;
+			const double *st = s[t] + i;
 			double k = g[t];
 
 			for (int l = 0; l < 8; l++)
-				acc[l] = acc[l] + (double)st[l] * k;
+				acc[l] = acc[l] + st[l] * k;
 		}
 		for (int l = 0; l < 8; l++)
 			d[i + l] = acc[l];
@@ -553,9 +554,27 @@ NBK(gauss_row)(const float *const *s, int taps, const double *g, size_t m,
 		double acc = 0.0;
 
 		for (int t = 0; t < taps; t++)
-			acc = acc + (double)s[t][i] * g[t];
+			acc = acc + s[t][i] * g[t];
 		d[i] = acc;
 	}
+}
+
+/* N0f8 to Float32, widened (exactly) to double for the Gaussian. */
+static void
+NBK(to_f64)(const unsigned char *s, size_t n, double *d)
+{
+	const float r = 1.0f / 255.0f;
+
+	for (size_t i = 0; i < n; i++)
+		d[i] = (double)((float)s[i] * r);
+}
+
+/* Float32 samples widened (exactly) to double. */
+static void
+NBK(f32_to_f64)(const float *s, size_t n, double *d)
+{
+	for (size_t i = 0; i < n; i++)
+		d[i] = (double)s[i];
 }
 
 /* N0f8 to Float32 (normed.jl:75-77): the byte times Float32(1/255), one
@@ -611,6 +630,8 @@ const struct pxr_nbk NBK(pxr_nbk_table) = {
 	NBK(ycc_row),
 	NBK(gauss_row),
 	NBK(to_f32),
+	NBK(to_f64),
+	NBK(f32_to_f64),
 	NBK(vrow64),
 	NBK(vrow32),
 };

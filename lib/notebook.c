@@ -60,9 +60,12 @@ struct tap2 {
 struct pxr_notebook {
 	float *fa, *fb; /* the restrict levels (two, used in turn) */
 	size_t fcap[2];
-	float *ftmp; /* a level restricted along rows only */
+	float *ftmp; /* restrict's rows: 4 read, zeros, one output */
 	size_t ftcap;
 	double *gbuf; /* the Gaussian's output */
+	double *dbuf; /* its input, widened to double */
+	size_t dcap;
+
 	size_t gcap;
 	struct tap2 *ty, *tx;
 	size_t tycap, txcap;
@@ -93,6 +96,8 @@ pxr_notebook_free(struct pxr_notebook *nb)
 	free(nb->fb);
 	free(nb->ftmp);
 	free(nb->gbuf);
+	free(nb->dbuf);
+
 	free(nb->ty);
 	free(nb->tx);
 	free(nb->hw);
@@ -417,35 +422,15 @@ row_at(const float *a, const struct plane *p, int64_t y)
  * is x, and the sums are commutative).
  */
 static void
-restrict_rows(const float *a, const struct plane *pa, int64_t n, float *o,
-    const struct plane *po, unsigned ch)
+restrict_row(const float *const *r, int64_t n, size_t m, float *d)
 {
-	size_t m = (size_t)po->w * ch;
-	int64_t dx = (po->x0 - pa->x0) * ch;
-
-	for (int64_t k = po->y0; k < po->y0 + po->h; k++) {
-		float *d = o + (size_t)(k - po->y0) * po->stride;
-		const float *r[4] = { NULL, NULL, NULL, NULL };
-
-		/* An odd n reads 3 rows: the first is outside need. */
-		for (int t = n & 1 ? 1 : 0; t < 4; t++) {
-			int64_t y = 2 * k - 2 + t;
-
-			if (y >= 0 && y < n)
-				r[t] = row_at(a, pa, y) + dx;
-		}
-		for (size_t i = 0; i < m; i++) {
-			float A0 = r[0] ? r[0][i] : 0.0f;
-			float A1 = r[1] ? r[1][i] : 0.0f;
-			float A2 = r[2] ? r[2][i] : 0.0f;
-			float A3 = r[3] ? r[3][i] : 0.0f;
-
-			if (n & 1)
-				d[i] = 0.25f * (A1 + A3) + 0.5f * A2;
-			else
-				d[i] = 0.125f * (A0 + A3) + 0.375f * (A1 + A2);
-		}
-	}
+	if (n & 1)
+		for (size_t i = 0; i < m; i++)
+			d[i] = 0.25f * (r[1][i] + r[3][i]) + 0.5f * r[2][i];
+	else
+		for (size_t i = 0; i < m; i++)
+			d[i] = 0.125f * (r[0][i] + r[3][i]) +
+			    0.375f * (r[1][i] + r[2][i]);
 }
 
 /*
@@ -462,16 +447,40 @@ restrict_cols(const float *a, const struct plane *pa, int64_t m, float *o,
 	static const float even[4] = { 0.125f, 0.375f, 0.375f, 0.125f };
 	static const float odd[4] = { 0.0f, 0.25f, 0.5f, 0.25f };
 	const float *wt = m & 1 ? odd : even;
+	int t0 = m & 1 ? 1 : 0;
 
 	for (int64_t y = 0; y < po->h; y++) {
 		const float *s = a + (size_t)y * pa->stride;
 		float *d = o + (size_t)y * po->stride;
 
 		for (int64_t j = po->x0; j < po->x0 + po->w; j++) {
+			float *dj = d + (size_t)(j - po->x0) * ch;
+
+			if (2 * j - 2 + t0 >= 0 && 2 * j + 1 < m) {
+				/* All its inputs inside the image. */
+				const float *sj =
+				    s + (size_t)(2 * j - 2 + t0 - pa->x0) * ch;
+
+				if (m & 1)
+					for (unsigned c = 0; c < ch; c++)
+						dj[c] =
+						    ((0.0f + 0.25f * sj[c]) +
+							0.5f * sj[ch + c]) +
+						    0.25f * sj[2 * ch + c];
+				else
+					for (unsigned c = 0; c < ch; c++)
+						dj[c] =
+						    (((0.0f + 0.125f * sj[c]) +
+							 0.375f * sj[ch + c]) +
+							0.375f *
+							    sj[2 * ch + c]) +
+						    0.125f * sj[3 * ch + c];
+				continue;
+			}
 			for (unsigned c = 0; c < ch; c++) {
 				float acc = 0.0f;
 
-				for (int t = m & 1 ? 1 : 0; t < 4; t++) {
+				for (int t = t0; t < 4; t++) {
 					int64_t x = 2 * j - 2 + t;
 					float v = x >= 0 && x < m
 					    ? s[(size_t)(x - pa->x0) * ch + c]
@@ -479,7 +488,7 @@ restrict_cols(const float *a, const struct plane *pa, int64_t m, float *o,
 
 					acc = acc + wt[t] * v;
 				}
-				d[(size_t)(j - po->x0) * ch + c] = acc;
+				dj[c] = acc;
 			}
 		}
 	}
@@ -492,17 +501,19 @@ restrict_cols(const float *a, const struct plane *pa, int64_t m, float *o,
  * reshaped to (l, 1, 1) against the 3-D image (utils.jl, samedims).
  */
 static void
-gaussian_rows(const float *a, const struct plane *pa, const struct chain *c,
+gaussian_rows(const double *a, const struct plane *pa, const struct chain *c,
     double *o, const struct plane *po, unsigned ch)
 {
 	const struct pxr_nbk *k = pxr_nbk();
 	size_t m = (size_t)po->w * ch;
 	int64_t dx = (po->x0 - pa->x0) * ch;
-	const float *s[MAX_TAPS];
+	const double *s[MAX_TAPS];
 
 	for (int64_t r = po->y0; r < po->y0 + po->h; r++) {
 		for (int t = 0; t < c->taps; t++)
-			s[t] = row_at(a, pa, r - c->half + t) + dx;
+			s[t] = a +
+			    (size_t)(r - c->half + t - pa->y0) * pa->stride +
+			    dx;
 		k->gauss_row(s, c->taps, c->g, m,
 		    o + (size_t)(r - po->y0) * po->stride);
 	}
@@ -538,7 +549,18 @@ hrow(const struct src *s, int64_t r, const struct hw *hw, uint32_t n,
 {
 	size_t base = (size_t)(r - s->p->y0) * s->p->stride;
 
-	if (s->g != NULL) {
+	if (s->g != NULL && ch == 3) {
+		const double *a = s->g + base;
+
+		for (uint32_t j = 0; j < n; j++, out += 3) {
+			const double *a0 = a + hw[j].o0, *a1 = a + hw[j].o1;
+			double w0 = hw[j].w0, w1 = hw[j].w1;
+
+			out[0] = w1 * a1[0] + w0 * a0[0];
+			out[1] = w1 * a1[1] + w0 * a0[1];
+			out[2] = w1 * a1[2] + w0 * a0[2];
+		}
+	} else if (s->g != NULL) {
 		const double *a = s->g + base;
 
 		for (uint32_t j = 0; j < n; j++)
@@ -625,29 +647,62 @@ tables(struct pxr_notebook *nb, const struct chain *c,
 	return 0;
 }
 
-/* Levels 1..L from level 0 in fa; the last one's plane in *last, its data
- * returned. */
+/*
+ * Levels 1..L, each row by row: the rows it reads of the level above (of
+ * level 0, the bytes of src made Float32 as they are read: no Float32 copy
+ * of a large image), restricted along the rows into one row, then along
+ * the columns into the level's row.  The last level's data is returned.
+ */
 static float *
 restrict_levels(struct pxr_notebook *nb, const struct chain *c,
-    struct plane *need, unsigned ch)
+    struct plane *need, const unsigned char *src, size_t sstride, unsigned ch)
 {
-	float *cur = nb->fa;
+	const struct pxr_nbk *k = pxr_nbk();
+	float *cur = NULL;
 	int which = 0;
 
 	for (int l = 1; l <= c->levels; l++) {
 		struct plane *pi = &need[l - 1], *po = &need[l];
-		struct plane mid = { po->y0, pi->x0, po->h, pi->w, 0 };
+		struct plane mid = { 0, pi->x0, 1, pi->w, 0 };
 		float **dst = which == 0 ? &nb->fb : &nb->fa;
+		int64_t n = c->lh[l - 1];
+		float *rows, *midrow;
 
 		mid.stride = (size_t)mid.w * ch;
 		po->stride = (size_t)po->w * ch;
-		if (grow((void **)&nb->ftmp, &nb->ftcap,
-			mid.stride * (size_t)mid.h, sizeof(float)) == -1 ||
+		if (grow((void **)&nb->ftmp, &nb->ftcap, 6 * mid.stride,
+			sizeof(float)) == -1 ||
 		    grow((void **)dst, &nb->fcap[1 - which],
 			po->stride * (size_t)po->h, sizeof(float)) == -1)
 			return NULL;
-		restrict_rows(cur, pi, c->lh[l - 1], nb->ftmp, &mid, ch);
-		restrict_cols(nb->ftmp, &mid, c->lw[l - 1], *dst, po, ch);
+		rows = nb->ftmp; /* 4 rows read, the zero row, the mid row */
+		memset(rows + 4 * mid.stride, 0, mid.stride * sizeof(float));
+		midrow = rows + 5 * mid.stride;
+		for (int64_t y = po->y0; y < po->y0 + po->h; y++) {
+			const float *r[4];
+
+			for (int t = 0; t < 4; t++) {
+				int64_t yy = 2 * y - 2 + t;
+
+				r[t] = rows + 4 * mid.stride;
+				if (yy < 0 || yy >= n || (t == 0 && (n & 1)))
+					continue;
+				if (l == 1) {
+					k->to_f32(src +
+						(size_t)(yy - pi->y0) * sstride,
+					    mid.stride, rows + t * mid.stride);
+					r[t] = rows + t * mid.stride;
+				} else {
+					r[t] = row_at(cur, pi, yy);
+				}
+			}
+			restrict_row(r, n, mid.stride, midrow);
+			mid.y0 = y;
+			restrict_cols(midrow, &mid, c->lw[l - 1],
+			    *dst + (size_t)(y - po->y0) * po->stride,
+			    &(struct plane){ y, po->x0, 1, po->w, po->stride },
+			    ch);
+		}
 		cur = *dst;
 		which = 1 - which;
 	}
@@ -664,8 +719,9 @@ pxr_notebook_apply(struct pxr_notebook *nb, struct pxr_record *rec, uint32_t w,
 	struct chain c;
 	struct src s = { NULL, NULL, NULL };
 	unsigned ch = rec->channels;
-	float *lev;
-	size_t len;
+	const unsigned char *src;
+	float *lev = NULL;
+	size_t len, sstride;
 
 	if (have == NULL)
 		have = &all;
@@ -678,20 +734,47 @@ pxr_notebook_apply(struct pxr_notebook *nb, struct pxr_record *rec, uint32_t w,
 		PXR_BUG("the notebook's chain given less than it needs");
 	need[0].stride = (size_t)need[0].w * ch;
 	len = (size_t)win->w * win->h * ch;
-	if (grow((void **)&nb->fa, &nb->fcap[0],
-		need[0].stride * (size_t)need[0].h, sizeof(float)) == -1 ||
-	    grow((void **)&nb->out, &nb->outcap, len, 1) == -1 ||
+	if (grow((void **)&nb->out, &nb->outcap, len, 1) == -1 ||
 	    tables(nb, &c, win) == -1)
 		goto nomem;
-	to_float(rec->payload +
-		((size_t)(need[0].y0 - have->y) * have->w +
-		    (size_t)(need[0].x0 - have->x)) *
-		    ch,
-	    (size_t)have->w * ch, nb->fa, &need[0], ch);
-	if ((lev = restrict_levels(nb, &c, need, ch)) == NULL)
-		goto nomem;
+	src = rec->payload +
+	    ((size_t)(need[0].y0 - have->y) * have->w +
+		(size_t)(need[0].x0 - have->x)) *
+		ch;
+	sstride = (size_t)have->w * ch;
 	s.p = &need[c.levels];
-	s.f = lev;
+	if (c.down) {
+		/* The Gaussian's input in double (the Float32 values,
+		 * widened): from the bytes, or from the last restrict level. */
+		struct plane *pl = &need[c.levels];
+		const struct pxr_nbk *k = pxr_nbk();
+
+		pl->stride = (size_t)pl->w * ch;
+		if (c.levels > 0 &&
+		    (lev = restrict_levels(nb, &c, need, src, sstride, ch)) ==
+			NULL)
+			goto nomem;
+		if (grow((void **)&nb->dbuf, &nb->dcap,
+			pl->stride * (size_t)pl->h, sizeof(double)) == -1)
+			goto nomem;
+		for (int64_t y = 0; y < pl->h; y++) {
+			double *d = nb->dbuf + (size_t)y * pl->stride;
+
+			if (c.levels > 0)
+				k->f32_to_f64(lev + (size_t)y * pl->stride,
+				    pl->stride, d);
+			else
+				k->to_f64(src + (size_t)y * sstride, pl->stride,
+				    d);
+		}
+	} else {
+		if (grow((void **)&nb->fa, &nb->fcap[0],
+			need[0].stride * (size_t)need[0].h,
+			sizeof(float)) == -1)
+			goto nomem;
+		to_float(src, sstride, nb->fa, &need[0], ch);
+		s.f = nb->fa;
+	}
 	if (c.down) {
 		/* The Gaussian's rows: the interpolated array's, in the
 		 * level's numbering. */
@@ -702,7 +785,7 @@ pxr_notebook_apply(struct pxr_notebook *nb, struct pxr_record *rec, uint32_t w,
 		if (grow((void **)&nb->gbuf, &nb->gcap,
 			gp.stride * (size_t)gp.h, sizeof(double)) == -1)
 			goto nomem;
-		gaussian_rows(lev, &need[c.levels], &c, nb->gbuf, &gp, ch);
+		gaussian_rows(nb->dbuf, &need[c.levels], &c, nb->gbuf, &gp, ch);
 		s.g = nb->gbuf;
 		s.f = NULL;
 		s.p = &gp;

@@ -143,7 +143,7 @@ failure"
 	assert_output "0 0 True"
 }
 
-@test "notebook: the notebook's chain resizes the short side only: --like notebook with --size or --long is refused" {
+@test "notebook: the notebook's chain resizes the short side of a full-size decode: --like notebook with --size, --long or --min-side is refused" {
 	run -2 --separate-stderr pxr-resize --like notebook --size 32x32 /dev/null
 	assert_output ""
 	assert_equal "$stderr" "pxr-resize: the notebook's resampling resizes the short side: --short, not --long or --size"
@@ -151,6 +151,8 @@ failure"
 	assert_equal "$stderr" "pxr-resize: the notebook's resampling resizes the short side: --short, not --long or --size"
 	run -2 --separate-stderr pxr-decode --like notebook --size 32 /dev/null
 	assert_equal "$stderr" "pxr-decode: the notebook's resampling resizes the short side: --short, not --long or --size"
+	run -2 --separate-stderr pxr-decode --like notebook --min-side 256 -s 256 -c 224 /dev/null
+	assert_equal "$stderr" "pxr-decode: --like notebook decodes at full size, as the notebook did: no --min-side"
 	# A filter named makes it the notebook's geometry with that filter.
 	run -0 --separate-stderr pxr-resize --like notebook --filter box --size 32x32 /dev/null
 	assert_output ""
