@@ -228,6 +228,14 @@ NBK(idct_float)(const int16_t *coef, const float *mult, unsigned char *out,
 /* jidctint.c's constants: FIX(x) with CONST_BITS 13. */
 #define FIX(x) ((int64_t)((x)*8192 + 0.5))
 
+/* 9b's DEQUANTIZE for the integer IDCT: an int times an int; a 16-bit
+ * coefficient times a 16-bit quantizer always fits (|c q| < 2^31). */
+static inline int64_t
+dequant(int16_t c, uint16_t q)
+{
+	return (int)((int64_t)c * q);
+}
+
 /* The kernels' text, for any exact type T (int64_t, or double holding
  * integers under 2^53), X(k) the inputs and Y(k) the outputs. */
 #define NBK_KERNEL8(T, X, Y)                                                   \
@@ -384,8 +392,7 @@ NBK(idct_int64)(const int16_t *coef, const uint16_t *quant, unsigned h,
 
 	for (int c = 0; c < 8; c++) {
 		for (int k = 0; k < 8; k++)
-			x[k] = (int64_t)((int)coef[k * 8 + c] *
-			    (int)quant[k * 8 + c]);
+			x[k] = dequant(coef[k * 8 + c], quant[k * 8 + c]);
 		if (v == 16)
 			NBK(kernel16)(x, y);
 		else
@@ -443,7 +450,7 @@ NBK(idct_int)(const int16_t *coef, const uint16_t *quant, unsigned h,
 	int big = 0;
 
 	for (int k = 0; k < 64; k++) {
-		int64_t q = (int64_t)((int)coef[k] * (int)quant[k]);
+		int64_t q = dequant(coef[k], quant[k]);
 
 		big |= q >= (1 << 20) || q <= -(1 << 20);
 		x[k / 8][k % 8] = (double)q;

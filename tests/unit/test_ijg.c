@@ -166,6 +166,12 @@ test_range_wrap(void)
 	coef[0] = 0;
 	pxr_ijg_idct_int(coef, q, 8, 16, out, 8);
 	EXPECT_INT(out[127], 128);
+	/* The largest coefficient times a 16-bit quantizer (2147385345,
+	 * which 9b's int holds): the 64-bit path, every sample the same. */
+	coef[0] = 32767;
+	q[0] = 65535;
+	pxr_ijg_idct_int(coef, q, 16, 16, out, 16);
+	EXPECT_INT(out[0], out[255]);
 }
 
 /* The integer IDCT in doubles (every dequantised input under 2^20) is
