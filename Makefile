@@ -72,13 +72,25 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(B)/lib
 # CFLAGS gives.
 $(B)/lib/resize.o: PXR_CFLAGS += $(if $(findstring clang,$(CC)),,-fvect-cost-model=dynamic)
 
+# The notebook's arithmetic (decode_ijg.c: libjpeg 9b's float IDCT;
+# notebook.c: Julia's resampling) rounds after every float operation, as
+# the references did: no contraction into FMA and no fast-math, whatever
+# CFLAGS asks for (override: a CFLAGS given on the command line too).
+# Their loops vectorise with the dynamic cost model, as resize.c's (lanes
+# are independent samples: no value changes).
+EXACT_FP = -ffp-contract=off -fno-fast-math
+$(B)/lib/decode_ijg.o $(B)/lib/notebook.o $(B)/lib/nbkern.o \
+    $(B)/lib/nbkern_avx2.o: override CFLAGS += $(EXACT_FP) \
+    $(if $(findstring clang,$(CC)),,-fvect-cost-model=dynamic)
+
 # The AVX2 and AVX-512 code is compiled for those on x86-64, and only it:
 # resize.c, pack.c and crc32c.c call it when the CPU has it (PXR_SIMD=N
 # caps the level, pxr.h).  These files must hold nothing that runs before
 # that check: the compiler uses the wider instructions for any code in
 # them, even a memset (SIGILL elsewhere).
 ifeq ($(shell uname -m),x86_64)
-$(B)/lib/resize_avx2.o $(B)/lib/pack_avx2.o: PXR_CFLAGS += -mavx2
+$(B)/lib/resize_avx2.o $(B)/lib/pack_avx2.o $(B)/lib/nbkern_avx2.o: \
+    PXR_CFLAGS += -mavx2
 $(B)/lib/resize_avx512.o: PXR_CFLAGS += -mavx512f -mavx512bw -mavx512vl
 $(B)/lib/resize_vbmi.o $(B)/lib/pack_vbmi.o: PXR_CFLAGS += -mavx512f \
     -mavx512bw -mavx512vl -mavx512vbmi

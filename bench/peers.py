@@ -7,8 +7,10 @@
 run: every file named in LIST (one path a line, in that order) to the
 shortest side 256 (anti-aliased) and the centre 224x224, as uint8 RGB into
 X, a raw numpy memmap of N x 224 x 224 x 3 (made anew).  METHOD is one of
-pillow, pillow-draft, opencv, torchvision, or store (the same memmap
-written with a constant image: the cost of the store alone).  One thread in
+pillow, pillow-draft, opencv, torchvision, store (the same memmap
+written with a constant image: the cost of the store alone), or
+numpy-notebook (the seed notebook's resampling in numpy, on Pillow's
+decode: its own geometry, not torchvision's).  One thread in
 every library.  --times appends "loop-seconds peak-RSS-KB" to FILE: the
 loop, from before the memmap is made to after the last image, without the
 interpreter's start and the imports, which bench/run reports apart.
@@ -162,6 +164,22 @@ def torchvision():
     return one
 
 
+def numpy_notebook():
+    """The notebook's chain as a straightforward numpy program
+    (tests/test_helper/notebook.py: whole arrays, Julia's order), on
+    Pillow's decode: the reference for pxr --like notebook's speed."""
+    from PIL import Image
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "tests", "test_helper"))
+    import notebook
+
+    def one(path):
+        with Image.open(path) as im:
+            a = np.asarray(im.convert("RGB"))
+        return notebook.chain(a, SHORT, SIDE)
+    return one
+
+
 def store():
     img = np.full((SIDE, SIDE, 3), 127, np.uint8)
 
@@ -171,7 +189,8 @@ def store():
 
 
 METHODS = {"pillow": pillow, "pillow-draft": pillow_draft,
-           "opencv": opencv, "torchvision": torchvision, "store": store}
+           "opencv": opencv, "torchvision": torchvision, "store": store,
+           "numpy-notebook": numpy_notebook}
 
 
 def run(method, listfile, xfile, times):

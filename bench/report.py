@@ -38,11 +38,18 @@ LABELS = {
                      "(jpegloop -S 256)",
     "read": "floor: read the files only (cat)",
     "store": "floor: store 224x224x3 per image only (numpy memmap)",
+    "pxr-notebook": "pxr, the seed notebook's tensor: list \\| decode --like "
+                    "notebook --short 256 --crop 224 \\| label \\| pack "
+                    "(IJG 9b's decode, the Julia chain)",
+    "pxr-notebook-geometry": "pxr, the notebook's geometry with Pillow's "
+                             "BILINEAR (--like notebook-geometry): no "
+                             "reference's bytes",
 }
 ORDER = ["pxr-fused-exact", "pxr-fused-fast", "pxr-pipe-exact", "pxr-pipe-fast",
          "pillow",
          "pillow-draft", "opencv", "torchvision", "vips", "jpegloop",
-         "jpegloop-s256", "read", "store"]
+         "jpegloop-s256", "read", "store", "pxr-notebook",
+         "pxr-notebook-geometry"]
 
 
 def load(name):
@@ -76,8 +83,12 @@ def fmt(x, spec):
 
 def rss_by_stage(name):
     out = {}
-    for label, kb in lines(os.path.join(W, "rss", name)):
-        out[label] = max(out.get(label, 0), int(kb))
+    for ln in lines(os.path.join(W, "rss", name)):
+        # time(1) adds "Command exited with non-zero status 1" for a
+        # stage whose records partly failed (CMYK under --like notebook).
+        if len(ln) != 2 or not ln[1].isdigit():
+            continue
+        out[ln[0]] = max(out.get(ln[0], 0), int(ln[1]))
     return out
 
 
@@ -107,6 +118,16 @@ for name in ORDER:
                       start=startup.get(name, float("nan")),
                       rss=rss.get(name, float("nan")) / 1024)
 
+# The numpy notebook chain: its own subset (nb_limit images), its loop.
+nb = load("notebook").get("numpy-notebook")
+nb_ips = float("nan")
+if nb and os.path.exists(os.path.join(W, "nb_limit")):
+    with open(os.path.join(W, "nb_limit")) as f:
+        nb_n = int(f.read())
+    loop = lines(os.path.join(W, "times", "numpy-notebook"))[-len(nb["times"]):]
+    if loop:
+        nb_ips = nb_n / med([float(t) for t, _ in loop])
+
 table = ["| what | img/s/core | x Pillow plain | x full-size decode floor "
          "| median s | start-up s | peak RSS MB |",
          "|---|---:|---:|---:|---:|---:|---:|"]
@@ -114,6 +135,13 @@ for name, r in rows.items():
     table.append(f"| {LABELS[name]} | {r['ips']:.0f} | {fmt(r['pil'], '.2f')}"
                  f" | {fmt(r['flo'], '.2f')} | {r['med']:.3f} | "
                  f"{fmt(r['start'], '.2f')} | {fmt(r['rss'], '.0f')} |")
+
+if nb_ips == nb_ips:
+    table.append(f"| the notebook's chain in numpy (tests/test_helper/"
+                 f"notebook.py) on Pillow's decode, its own loop, the first "
+                 f"{nb_n} images | {nb_ips:.1f} | "
+                 f"{fmt(nb_ips / rows['pillow']['ips'], '.3f') if 'pillow' in rows else '—'}"
+                 f" | | | | |")
 
 agree = ["| what | % of samples within 1 of Pillow plain | largest "
          "difference | worst image PSNR, dB (index) |", "|---|---:|---:|---:|"]
@@ -273,6 +301,13 @@ g.append(goal("pipes against one process (time ratio)", "<= 1.10x",
               inproc_ratio, inproc_ratio <= 1.10))
 g.append(goal("two jobs against one", ">= 1.9x", scale_ratio,
               scale_ratio >= 1.9))
+r = rows.get("pxr-notebook", {})
+g.append(goal("the seed notebook's tensor (--like notebook), against Pillow "
+              "plain", ">= 1.5x", r.get("pil", float("nan")),
+              r.get("pil", 0) >= 1.5))
+nb_x = r.get("ips", float("nan")) / nb_ips if r else float("nan")
+g.append(goal("the seed notebook's tensor, against the numpy chain",
+              ">= 10x", nb_x, nb_x >= 10))
 g.append(goal("largest peak RSS of a pxr stage, MB", "< 64",
               worst_stage / 1024 if worst_stage else float("nan"),
               worst_stage < 64 * 1024))

@@ -56,8 +56,8 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 		{ FE_FORCE(force) },
 		{ FE_ROW("like", 0, FE_LIKE, &like, "P",
 		    "the window of a reference: torchvision\n"
-		    "(center) or notebook (seed); --align\n"
-		    "overrides it") },
+		    "(center), notebook or notebook-geometry\n"
+		    "(seed); --align overrides it") },
 		{ FE_ROW("no-pad", 0, FE_FLAG, &no_pad, NULL,
 		    "an image smaller than the window fails") },
 		{ FE_ROW("size", 0, FE_SIZE, &o->w, "S",

@@ -6,6 +6,7 @@
 
 #include "decode.h"
 #include "fe.h"
+#include "ijg.h"
 #include "shape.h"
 
 static const struct fe_prog prog = {
@@ -27,6 +28,7 @@ struct options {
 	int force;
 	enum pxr_like like;
 	int exact, lenient, strict;
+	int ijg; /* the notebook's decode (libjpeg 9b's float IDCT) */
 };
 
 /* Checks the combination, and lets the preset fill in the rest. */
@@ -43,10 +45,26 @@ settle(struct options *o, const struct fe_opt *opts)
 	    : o->lenient        ? PXR_DECODE_LENIENT
 				: PXR_DECODE_DEFAULT;
 	o->fused = fe_given(opts, "short") || fe_given(opts, "size");
+	/* Alone, a preset can only be the notebook's decode. */
+	if (fe_given(opts, "like") && !o->fused && o->like != PXR_LIKE_NOTEBOOK)
+		fe_usage(&prog,
+		    "--like %s goes with --short or --size (alone: --like "
+		    "notebook, its decode)",
+		    pxr_like_name(o->like));
 	o->s.target =
 	    fe_given(opts, "size") ? PXR_TARGET_SIZE : PXR_TARGET_SHORT;
 	o->s.crop = fe_given(opts, "crop") > 0;
 	fe_like(opts, o->like, &o->s);
+	/* The notebook's pixels: its decode, alone or with its chain, and
+	 * ImageMagick.jl's EXIF orientation. */
+	o->ijg = o->like == PXR_LIKE_NOTEBOOK && (!o->fused || o->s.notebook);
+	if (o->ijg && fe_given(opts, "min-side"))
+		fe_die(2,
+		    "--like notebook decodes at full size, as the "
+		    "notebook did: no --min-side");
+	o->s.notebook = o->fused && o->s.notebook;
+	if (o->ijg)
+		o->d.exif_rotate = 1;
 }
 
 /* Returns the index of the first operand. */
@@ -75,9 +93,9 @@ parse_args(int argc, char **argv, struct options *o)
 		{ FE_ROW("lenient", 0, FE_FLAG, &o->lenient, NULL,
 		    "accept truncated JPEGs, with a warning") },
 		{ FE_ROW("like", 0, FE_LIKE, &o->like, "P",
-		      "the geometry of a reference,\n"
-		      "which the options override: torchvision or notebook"),
-		    .with = "short size" },
+		    "as a reference: torchvision, notebook (its\n"
+		    "decode, with --short its resampling too) or\n"
+		    "notebook-geometry; the options override it") },
 		{ FE_ROW("max-pixels", 0, FE_NUMBER, &o->d.max_pixels, "N",
 		      "refuse images declaring more pixels (178956970)"),
 		    .min = 1, .max = UINT64_C(1) << 40 },
@@ -113,6 +131,7 @@ parse_args(int argc, char **argv, struct options *o)
 struct decoding {
 	struct pxr_decoder *dec;
 	struct pxr_shaper *sh; /* NULL: decode only */
+	int ijg;
 };
 
 static int
@@ -120,6 +139,8 @@ decode(void *ctx, struct pxr_record *rec, struct pxr_err *err)
 {
 	struct decoding *d = ctx;
 
+	if (d->ijg && d->sh == NULL)
+		return pxr_decode_ijg(d->dec, rec, NULL, err);
 	return pxr_decode_shaped(d->dec, d->sh, rec, err);
 }
 
@@ -127,13 +148,14 @@ int
 main(int argc, char **argv)
 {
 	struct options o = { 0 };
-	struct decoding d = { NULL, NULL };
+	struct decoding d = { NULL, NULL, 0 };
 	struct fe_counts n;
 	struct pxr_err err;
 	int status, first;
 
 	fe_start(argv[0]);
 	first = parse_args(argc, argv, &o);
+	d.ijg = o.ijg;
 	if ((d.dec = pxr_decoder_new(&o.d, &err)) == NULL ||
 	    (o.fused && (d.sh = pxr_shaper_new(&o.s, &err)) == NULL))
 		fe_die(2, "%s", err.msg);

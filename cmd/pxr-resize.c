@@ -42,9 +42,10 @@ parse_args(int argc, char **argv, struct options *o)
 		    "lanczos3, box, gaussian, bicubic or hamming") },
 		{ FE_FORCE(&o->force) },
 		{ FE_ROW("like", 0, FE_LIKE, &like, "P",
-		    "the geometry of a reference, which the options\n"
-		    "above and below override: torchvision\n"
-		    "(Resize + CenterCrop) or notebook") },
+		    "a reference, which the options above and\n"
+		    "below override: torchvision (Resize +\n"
+		    "CenterCrop), notebook (the seed notebook's\n"
+		    "resampling) or notebook-geometry") },
 		{ FE_ROW("long", 'l', FE_SIDE, &s->n, "N",
 		    "longest side to N, keeping the aspect") },
 		{ FE_ROW("round", 0, FE_ROUND, &s->round, "R",

@@ -118,6 +118,7 @@ pxr_decoder_free(struct pxr_decoder *dec)
 		return;
 	if (dec->have_cinfo)
 		jpeg_destroy_decompress(&dec->cinfo);
+	free(dec->scratch);
 	free(dec->rows);
 	free(dec->row);
 	free(dec->tmp);
@@ -372,9 +373,9 @@ jpeg_orientation(struct jpeg_decompress_struct *ci)
  * rotate 180, 4 flip, 5 transpose, 6 rotate 90 clockwise, 7 transverse,
  * 8 rotate 90 counter-clockwise.  5..8 swap width and height.
  */
-static void
-orient(unsigned char *dst, const unsigned char *src, uint32_t w, uint32_t h,
-    unsigned ch, unsigned o)
+void
+decode_orient(unsigned char *dst, const unsigned char *src, uint32_t w,
+    uint32_t h, unsigned ch, unsigned o)
 {
 	size_t dw = o >= 5 ? h : w;
 
@@ -600,7 +601,8 @@ jpeg_to_record(struct pxr_decoder *dec, struct pxr_record *rec, unsigned ch,
 	rec->payload_len = len;
 	if (orientation == 1)
 		return;
-	orient(dec->tmp, dec->buf, rec->width, rec->height, ch, orientation);
+	decode_orient(dec->tmp, dec->buf, rec->width, rec->height, ch,
+	    orientation);
 	rec->payload = dec->tmp;
 	if (orientation >= 5) {
 		rec->width = ci->output_height;

@@ -37,6 +37,8 @@ struct pxr_decoder {
 	size_t tmpcap;
 	unsigned char *row; /* one CMYK row, reused */
 	size_t rowcap;
+	unsigned char *scratch; /* decode_ijg.c's sample planes, reused */
+	size_t scratchcap;
 	png_bytep *rows; /* PNG row pointers, reused */
 	size_t rowscap;  /* entries */
 	/* The current image's warnings and failure. */
@@ -56,6 +58,10 @@ int decode_reserve_rows(struct pxr_decoder *dec, size_t h);
  * the unit test, with a source that suspends, which pxr's never does. */
 int decode_jpeg_rows(struct pxr_decoder *dec, unsigned ch, int cmyk,
     unsigned end);
+/* decode.c: writes the w x h image src (ch channels) into dst as EXIF
+ * orientation o (2..8) turns it; 5..8 swap width and height. */
+void decode_orient(unsigned char *dst, const unsigned char *src, uint32_t w,
+    uint32_t h, unsigned ch, unsigned o);
 /* decode_png.c: a PNG record (rec's payload) to RGB or gray pixels. */
 int decode_png_image(struct pxr_decoder *dec, struct pxr_record *rec,
     struct pxr_err *err);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ijg.h"
+#include "notebook.h"
 #include "shape.h"
 
 int
@@ -19,6 +21,8 @@ pxr_like_parse(const char *name, enum pxr_like *l)
 		*l = PXR_LIKE_TORCHVISION;
 	else if (strcmp(name, "notebook") == 0)
 		*l = PXR_LIKE_NOTEBOOK;
+	else if (strcmp(name, "notebook-geometry") == 0)
+		*l = PXR_LIKE_NOTEBOOK_GEOMETRY;
 	else
 		return -1;
 	return 0;
@@ -27,9 +31,10 @@ pxr_like_parse(const char *name, enum pxr_like *l)
 const char *
 pxr_like_name(enum pxr_like l)
 {
-	return l == PXR_LIKE_TORCHVISION ? "torchvision"
-	    : l == PXR_LIKE_NOTEBOOK     ? "notebook"
-					 : "none";
+	return l == PXR_LIKE_TORCHVISION      ? "torchvision"
+	    : l == PXR_LIKE_NOTEBOOK          ? "notebook"
+	    : l == PXR_LIKE_NOTEBOOK_GEOMETRY ? "notebook-geometry"
+					      : "none";
 }
 
 void
@@ -42,12 +47,14 @@ pxr_like_defaults(enum pxr_like l, struct pxr_shape *s)
 	    l == PXR_LIKE_TORCHVISION ? PXR_ROUND_DOWN : PXR_ROUND_NOTEBOOK;
 	s->co.align =
 	    l == PXR_LIKE_TORCHVISION ? PXR_ALIGN_CENTER : PXR_ALIGN_SEED;
+	s->notebook = l == PXR_LIKE_NOTEBOOK;
 }
 
 struct pxr_shaper {
 	struct pxr_shape s;
 	struct pxr_resizer *rz;
 	struct pxr_cropper *cr;
+	struct pxr_notebook *nb; /* the notebook's chain, if s.notebook */
 };
 
 struct pxr_shaper *
@@ -60,8 +67,16 @@ pxr_shaper_new(const struct pxr_shape *s, struct pxr_err *err)
 		return NULL;
 	}
 	sh->s = *s;
+	if (s->notebook && s->target != PXR_TARGET_SHORT) {
+		pxr_seterr(err, PXR_E_USAGE,
+		    "the notebook's resampling resizes the short side: "
+		    "--short, not --long or --size");
+		pxr_shaper_free(sh);
+		return NULL;
+	}
 	if ((sh->rz = pxr_resizer_new(s->filter, err)) == NULL ||
-	    (sh->cr = pxr_cropper_new(&s->co, err)) == NULL) {
+	    (sh->cr = pxr_cropper_new(&s->co, err)) == NULL ||
+	    (s->notebook && (sh->nb = pxr_notebook_new(err)) == NULL)) {
 		pxr_shaper_free(sh);
 		return NULL;
 	}
@@ -75,6 +90,7 @@ pxr_shaper_free(struct pxr_shaper *sh)
 		return;
 	pxr_resizer_free(sh->rz);
 	pxr_cropper_free(sh->cr);
+	pxr_notebook_free(sh->nb);
 	free(sh);
 }
 
@@ -105,9 +121,36 @@ pxr_shape_need(struct pxr_shaper *sh, uint32_t w, uint32_t h,
 	struct pxr_rect win;
 	uint32_t ow, oh;
 
+	struct pxr_err err;
+
 	if (!window(&sh->s, w, h, &ow, &oh, &win) ||
-	    pxr_resize_need(sh->rz, w, h, ow, oh, &win, need) == -1)
+	    (sh->nb != NULL &&
+		pxr_notebook_need(w, h, sh->s.n, ow, oh, &win, need, &err) ==
+		    -1) ||
+	    (sh->nb == NULL &&
+		pxr_resize_need(sh->rz, w, h, ow, oh, &win, need) == -1))
 		*need = (struct pxr_rect){ 0, 0, w, h };
+}
+
+/* The notebook's chain: the window, or all of it and then the cropper
+ * (which pads a window reaching outside). */
+static int
+notebook_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
+    uint32_t h, const struct pxr_rect *have, struct pxr_err *err)
+{
+	struct pxr_rect win;
+	uint32_t ow, oh;
+
+	if (window(&sh->s, w, h, &ow, &oh, &win))
+		return pxr_notebook_apply(sh->nb, rec, w, h, have, sh->s.n, ow,
+		    oh, &win, err);
+	if (have->w != w || have->h != h)
+		PXR_BUG("shaping a part of an image that needs all of it");
+	win = (struct pxr_rect){ 0, 0, ow, oh };
+	if (pxr_notebook_apply(sh->nb, rec, w, h, have, sh->s.n, ow, oh, &win,
+		err) == -1)
+		return -1;
+	return pxr_crop(sh->cr, rec, err);
 }
 
 int
@@ -120,6 +163,8 @@ pxr_shape_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
 
 	if (have == NULL)
 		have = &all;
+	if (sh->nb != NULL)
+		return notebook_apply(sh, rec, w, h, have, err);
 	if (window(&sh->s, w, h, &ow, &oh, &win))
 		return pxr_resize_part(sh->rz, rec, w, h, have, ow, oh, &win,
 		    err);
@@ -147,7 +192,8 @@ pxr_decode_shaped(struct pxr_decoder *dec, struct pxr_shaper *sh,
 
 	if (sh == NULL)
 		return pxr_decode(dec, rec, err);
-	if ((r = pxr_decode_part(dec, rec, &part, err)) == -1)
+	if ((r = sh->nb != NULL ? pxr_decode_ijg(dec, rec, &part, err)
+				: pxr_decode_part(dec, rec, &part, err)) == -1)
 		return -1;
 	if (pxr_shape_apply(sh, rec, part.fw, part.fh, &part.have, &serr) ==
 	    -1) {

@@ -20,6 +20,9 @@ struct pxr_shape {
 	uint32_t n, tw, th;
 	int crop; /* then crop, as pxr-crop with co */
 	struct pxr_crop_opts co;
+	/* The notebook's own resampling (lib/notebook.c) instead of filter,
+	 * and its decode (lib/ijg.h) when decoding too. */
+	int notebook;
 };
 
 /*
@@ -31,23 +34,38 @@ struct pxr_shape {
  *                int(round((H - c) / 2)), Python's rounding, and padded
  *                as CenterCrop pads an image smaller than the window
  *                (PXR_ALIGN_CENTER)
- *   notebook     the original Julia notebook (Metalhead 0.5's utils):
- *                each side round(Int, side * (n / short)) in double
- *                (PXR_ROUND_NOTEBOOK), triangle, rows and columns
+ *   notebook     the original Julia notebook's pixels: its decode (IJG
+ *                libjpeg 9b's float IDCT, EXIF orientation applied:
+ *                lib/ijg.h) and its resampling (restrict, a Gaussian down
+ *                the rows, bilinear, in Julia's float types:
+ *                lib/notebook.h), each side round(Int, side * (n /
+ *                short)) in double (PXR_ROUND_NOTEBOOK), rows and columns
  *                div(H, 2) - div(c, 2) .. div(H, 2) + div(c, 2) - (c even)
- *                1-based (PXR_ALIGN_SEED)
+ *                1-based (PXR_ALIGN_SEED); an explicit filter makes it
+ *                notebook-geometry with that filter
+ *   notebook-geometry
+ *                the notebook's rounding and window only, with pxr's
+ *                filters (triangle: Pillow's antialiased BILINEAR) and
+ *                decode: no reference's bytes
  */
-enum pxr_like { PXR_LIKE_NONE, PXR_LIKE_TORCHVISION, PXR_LIKE_NOTEBOOK };
+enum pxr_like {
+	PXR_LIKE_NONE,
+	PXR_LIKE_TORCHVISION,
+	PXR_LIKE_NOTEBOOK,
+	PXR_LIKE_NOTEBOOK_GEOMETRY
+};
 
-/* Parses "torchvision" or "notebook"; 0, or -1. */
+/* Parses "torchvision", "notebook" or "notebook-geometry"; 0, or -1. */
 int pxr_like_parse(const char *name, enum pxr_like *l);
 const char *pxr_like_name(enum pxr_like l);
 
-/* Sets what the preset decides in s (rounding, filter, alignment);
- * PXR_LIKE_NONE changes nothing. */
+/* Sets what the preset decides in s (rounding, filter, alignment, the
+ * notebook's chain); PXR_LIKE_NONE changes nothing. */
 void pxr_like_defaults(enum pxr_like l, struct pxr_shape *s);
 
 struct pxr_shaper;
+/* NULL with err filled: out of memory, or the notebook's chain asked for
+ * anything but --short. */
 struct pxr_shaper *pxr_shaper_new(const struct pxr_shape *s,
     struct pxr_err *err);
 void pxr_shaper_free(struct pxr_shaper *sh);
@@ -72,8 +90,10 @@ int pxr_shape_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
 /*
  * Decodes the ENCODED record rec and, with sh (NULL: decoding only),
  * resizes and crops it, decoding only the part of a JPEG that the kept
- * window reads: the bytes of decoding whole and shaping.  0, 1 (done with
- * a warning, in err) or -1 (failed, reason in err), as pxr_decode.
+ * window reads: the bytes of decoding whole and shaping.  With the
+ * notebook's chain, the decode is the notebook's (pxr_decode_ijg).  0, 1
+ * (done with a warning, in err) or -1 (failed, reason in err), as
+ * pxr_decode.
  */
 int pxr_decode_shaped(struct pxr_decoder *dec, struct pxr_shaper *sh,
     struct pxr_record *rec, struct pxr_err *err);

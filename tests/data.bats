@@ -12,7 +12,7 @@ setup() {
 	import csv, hashlib, os, sys
 	top = sys.argv[1]
 	rows = {r["path"]: r for r in csv.DictReader(open(os.path.join(top, "MANIFEST.tsv")), delimiter="\t")}
-	own = {"MANIFEST.tsv", "README.md", "make-photos.py"}
+	own = {"MANIFEST.tsv", "README.md", "make-photos.py", "make-notebook.py", "make-notebook-digests.py"}
 	files = {os.path.relpath(os.path.join(d, f), top) for d, _, fs in os.walk(top) for f in fs} - own
 	assert files == set(rows), (sorted(files - set(rows))[:5], sorted(set(rows) - files)[:5])
 	bad = []

@@ -401,7 +401,8 @@ Image.open("l420.jpg").save("rot6.jpg", quality=90, exif=ex.tobytes())'
 	refused "pxr-decode: --align goes with --crop" pxr-decode --short 256 --align seed
 	refused "pxr-decode: --align goes with --crop" pxr-decode -a center
 	refused "pxr-decode: --filter goes with --short or --size" pxr-decode -F box
-	refused "pxr-decode: --like goes with --short or --size" pxr-decode --like torchvision
+	refused "pxr-decode: --like torchvision goes with --short or --size (alone: --like notebook, its decode)" pxr-decode --like torchvision
+	refused "pxr-decode: --like notebook-geometry goes with --short or --size (alone: --like notebook, its decode)" pxr-decode --like notebook-geometry
 	refused "pxr-decode: --round goes with --short" pxr-decode --round down
 	refused "pxr-decode: --round goes with --short" pxr-decode --size 32 --round notebook
 	run -2 --separate-stderr pxr-decode --short 0

@@ -19,7 +19,8 @@ teardown() {
 }
 
 # The reference: one plain pipeline per split, no parallel, no shards,
-# the notebook's geometry with exact decoding (pxr-imagenet's defaults).
+# the notebook's geometry with exact decoding (pxr-imagenet's defaults:
+# its plan passes --like notebook --filter triangle, notebook-geometry).
 sequential() {
 	local split=$1 out=$2 n labels=()
 	mkdir -p "$out"
@@ -27,7 +28,7 @@ sequential() {
 	pxr-pack --create "$n" --size 224x224 "$out/X_$split.raw" "$out/Y_$split.raw"
 	[ "$split" = val ] && labels=(--val-labels "$SAMPLE/validation_labels.txt")
 	pxr-list "$SAMPLE/ILSVRC2012_img_$split.tar" | pxr-decode |
-		pxr-resize --like notebook --short 256 | pxr-crop --like notebook --size 224 |
+		pxr-resize --like notebook-geometry --short 256 | pxr-crop --like notebook --size 224 |
 		pxr-label --synsets "$SAMPLE/LOC_synset_mapping.txt" "${labels[@]}" |
 		pxr-pack "$out/X_$split.raw" "$out/Y_$split.raw"
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # Reference-exact outputs on real photographs (tests/data/photos and the
 # built-in sample's): --like torchvision is torchvision 0.14's
-# Resize(s) + CenterCrop(c) byte for byte, --like notebook the notebook's
-# arithmetic, --squash Pillow's resize((N, N)), in the filters and through
+# Resize(s) + CenterCrop(c) byte for byte, --like notebook-geometry the
+# notebook's geometry with Pillow's BILINEAR (tests/notebook.bats has
+# --like notebook, the notebook's own pixels), --squash Pillow's resize((N, N)), in the filters and through
 # pxr-imagenet and pxr-folder; variants made in one pass equal separate
 # runs; the manifest's statistics are numpy's; --base 0 is 0-based.
 bats_require_minimum_version 1.5.0
@@ -83,13 +84,13 @@ same() {
 	refute_output "$n/$n identical, max 0"
 }
 
-@test "reference: --like notebook is the notebook's rounding and window, fused and as three filters" {
+@test "reference: --like notebook-geometry is the notebook's rounding and window with Pillow's BILINEAR, fused and as three filters" {
 	n=${#FILES[@]}
 	pxr-list "${FILES[@]}" > in.pxr
-	like_is_reference notebook
+	like_is_reference notebook-geometry
 	# The two windows are a pixel apart at 224 of 256.
 	reference torchvision 256 224 tv.npy
-	pxr-decode --like notebook --short 256 --crop 224 in.pxr | pack 224 fused.raw
+	pxr-decode --like notebook-geometry --short 256 --crop 224 in.pxr | pack 224 fused.raw
 	run -0 same tv.npy fused.raw
 	refute_output "$n/$n identical, max 0"
 }
@@ -171,7 +172,7 @@ pillow_resize() {
 	pillow_resize hamming
 }
 
-@test "reference: pxr-folder is torchvision's and pxr-imagenet the notebook's by default, every image" {
+@test "reference: pxr-folder is torchvision's and pxr-imagenet's plan (--like notebook --filter triangle) the notebook's geometry by default, every image" {
 	# The photographs as an ImageNet training tree and as an ImageFolder.
 	mkdir -p in/train
 	cp -r "$PHOTOS/." in/train/
@@ -182,7 +183,7 @@ pillow_resize() {
 	reference torchvision 256 224 tv.npy
 	run -0 same tv.npy f/X_train.raw
 	assert_output "$n/$n identical, max 0"
-	reference notebook 256 224 nb.npy
+	reference notebook-geometry 256 224 nb.npy
 	run -0 same nb.npy i/X_train.raw
 	assert_output "$n/$n identical, max 0"
 	# And at odd sizes, with --like across the two.

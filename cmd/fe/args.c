@@ -31,7 +31,7 @@ static const char *const choices[] = {
 	[FE_FILTER] = "triangle, lanczos3, box, gaussian, bicubic, hamming",
 	[FE_ALIGN] = "center, seed",
 	[FE_ROUND] = "even, down, notebook",
-	[FE_LIKE] = "torchvision, notebook",
+	[FE_LIKE] = "torchvision, notebook, notebook-geometry",
 	[FE_LAYOUT] = "julia, nhwc, nchw",
 	[FE_LTYPE] = "u16, i32, i64",
 };
@@ -482,6 +482,9 @@ fe_like(const struct fe_opt *opts, enum pxr_like like, struct pxr_shape *s)
 	pxr_like_defaults(like, &preset);
 	if (!fe_given(opts, "filter"))
 		s->filter = preset.filter;
+	/* A filter given names the resampling: the notebook's own chain
+	 * gives way to it (the notebook's geometry with that filter). */
+	s->notebook = preset.notebook && !fe_given(opts, "filter");
 	if (!fe_given(opts, "round"))
 		s->round = preset.round;
 	if (!fe_given(opts, "align"))

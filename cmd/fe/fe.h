@@ -145,7 +145,8 @@ void fe_usage_options(const struct fe_opt *opts, char *buf, size_t size);
 int fe_given(const struct fe_opt *opts, const char *name);
 /*
  * The geometry of the preset like (pxr_like_defaults) for what the command
- * line (opts, parsed) did not say: --filter, --round, --align.
+ * line (opts, parsed) did not say: --filter, --round, --align; the
+ * notebook's own chain unless --filter was given.
  */
 void fe_like(const struct fe_opt *opts, enum pxr_like like,
     struct pxr_shape *s);

@@ -3,7 +3,7 @@
 
   reference.py torchvision S C OUT.npy FILE...   torchvision 0.14's
         Compose([Resize(S), CenterCrop(C)]) on Image.open(f).convert("RGB")
-  reference.py notebook S C OUT.npy FILE...      the notebook's geometry
+  reference.py notebook-geometry S C OUT.npy FILE...  the notebook's geometry
         (Metalhead 0.5's resize_smallest_dimension and center_crop,
         re-implemented in Python), pixels by Pillow's BILINEAR
   reference.py squash N FILTER OUT.npy FILE...   im.resize((N, N), FILTER)
@@ -99,7 +99,7 @@ def main():
     imgs = [Image.open(f).convert("RGB") for f in sys.argv[5:]]
     if how == "torchvision":
         res = [torchvision(im, int(a), int(b)) for im in imgs]
-    elif how == "notebook":
+    elif how == "notebook-geometry":
         res = [notebook(im, int(a), int(b)) for im in imgs]
     else:
         res = [squash(im, int(a), b) for im in imgs]
