@@ -101,14 +101,22 @@ struct ycc {
 
 #define FIX16(x) ((int64_t)((x)*65536 + 0.5))
 
+/* jdcolor.c's RIGHT_SHIFT(x, 16): floor(x / 65536), written without
+ * shifting a negative value. */
+static int64_t
+shr16(int64_t v)
+{
+	return v >= 0 ? v >> 16 : -((-v + 65535) >> 16);
+}
+
 static void
 ycc_init(struct ycc *t)
 {
 	for (int i = 0; i < 256; i++) {
 		int64_t x = i - 128;
 
-		t->crr[i] = (int)((FIX16(1.40200) * x + (1 << 15)) >> 16);
-		t->cbb[i] = (int)((FIX16(1.77200) * x + (1 << 15)) >> 16);
+		t->crr[i] = (int)shr16(FIX16(1.40200) * x + (1 << 15));
+		t->cbb[i] = (int)shr16(FIX16(1.77200) * x + (1 << 15));
 		t->crg[i] = -FIX16(0.714136286) * x;
 		t->cbg[i] = -FIX16(0.344136286) * x + (1 << 15);
 	}
@@ -392,8 +400,8 @@ convert(const struct comp *cp, int space, unsigned ch,
 				continue;
 			}
 			o[0] = clamp255(yy + t->crr[cr]);
-			o[1] = clamp255(
-			    yy + (int)((t->cbg[cb] + t->crg[cr]) >> 16));
+			o[1] =
+			    clamp255(yy + (int)shr16(t->cbg[cb] + t->crg[cr]));
 			o[2] = clamp255(yy + t->cbb[cb]);
 		}
 	}
