@@ -70,7 +70,7 @@ parse(struct pxr_plan_opts *o, int argc, char **argv)
 		{ FE_ROW("layout", 0, FE_LAYOUT, &o->layout, "L",
 		    "julia, nhwc or nchw") },
 		{ FE_ROW("like", 0, FE_LIKE, &o->like, "P",
-		    "notebook, torchvision") },
+		    "notebook, notebook-geometry, torchvision") },
 		{ TEXT("name", &o->name, "NAME", "the set's name (data)"),
 		    .with = "folder" },
 		{ FLAG("npy", &o->npy, "X and Y as .npy files") },

@@ -307,10 +307,22 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 
 		p->o.jobs = n > 0 ? (uint64_t)n : 1;
 	}
-	/* pxr-folder serves PyTorch: its preset and axes are torchvision's. */
+	/* pxr-folder serves PyTorch: its preset and axes are torchvision's;
+	 * pxr-imagenet's is the notebook's pixels, and its geometry alone
+	 * (Pillow's bytes) where a filter is asked for, as the programs'
+	 * --like notebook with --filter, or --squash (the notebook never
+	 * squashed), or --fast without --like. */
+	if (o->like == PXR_LIKE_NOTEBOOK && o->fast)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--like notebook decodes at full size, as the notebook "
+		    "did: no --fast (--like notebook-geometry has it)");
 	if (o->like == PXR_LIKE_NONE)
-		p->o.like =
-		    o->folder ? PXR_LIKE_TORCHVISION : PXR_LIKE_NOTEBOOK;
+		p->o.like = o->folder ? PXR_LIKE_TORCHVISION
+		    : o->fast         ? PXR_LIKE_NOTEBOOK_GEOMETRY
+				      : PXR_LIKE_NOTEBOOK;
+	if (p->o.like == PXR_LIKE_NOTEBOOK &&
+	    ((int)o->filter != PXR_PLAN_UNSET || o->squash))
+		p->o.like = PXR_LIKE_NOTEBOOK_GEOMETRY;
 	if ((int)o->layout == PXR_PLAN_UNSET)
 		p->o.layout = o->folder ? PXR_LAYOUT_NCHW : PXR_LAYOUT_JULIA;
 	if ((int)o->filter == PXR_PLAN_UNSET)

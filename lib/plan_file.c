@@ -48,7 +48,9 @@ plan_text(const struct pxr_plan *p, const struct pxr_plan_split *s)
 		else
 			fprintf(f, "crop.%zu %u %u\n", i, st->g.shortside,
 			    st->g.side);
-		fprintf(f, "filter.%zu %s\n", i, pxr_filter_name(st->filter));
+		fprintf(f, "filter.%zu %s\n", i,
+		    plan_set_notebook(p, st) ? "notebook"
+					     : pxr_filter_name(st->filter));
 	}
 	if (fclose(f) == EOF) {
 		free(text);
@@ -185,6 +187,11 @@ shape_args(struct args *a, const struct pxr_plan_file *f, unsigned n)
 		arg(a, "--crop");
 		arg(a, sz);
 	}
+	/* The notebook's chain is the preset's own: no filter to name. */
+	snprintf(k, sizeof(k), "filter.%u", n);
+	if (pxr_plan_file_get(f, k, v, sizeof(v)) != NULL &&
+	    strcmp(v, "notebook") == 0)
+		return 0;
 	arg(a, "--filter");
 	return arg_key(a, f, "filter", (int)n);
 }
@@ -297,6 +304,11 @@ pxr_plan_file_args(const struct pxr_plan_file *f, enum pxr_stage st, unsigned n,
 		}
 		if (f->nsets == 1)
 			r = shape_args(&a, f, 0);
+		else if (pxr_plan_file_get(f, "like", v, sizeof(v)) != NULL &&
+		    strcmp(v, "notebook") == 0) { /* its decode for all sets */
+			arg(&a, "--like");
+			arg(&a, "notebook");
+		}
 		break;
 	case PXR_STAGE_LABEL:
 		r = label_args(&a, f);

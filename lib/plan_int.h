@@ -60,6 +60,10 @@ int plan_split_named(const struct pxr_plan *p, const char *name);
 
 /* The metadata a set st of a split of n images is made with (plan_set.c):
  * a malloc'd one (NULL: out of memory). */
+/* 1 if set st is made with the notebook's own pixels (--like notebook,
+ * not squashed): its filter is the notebook's chain, not a pxr filter. */
+int plan_set_notebook(const struct pxr_plan *p, const struct pxr_plan_set *st);
+
 struct pxr_pack_meta *plan_meta(const struct pxr_plan *p,
     const struct pxr_plan_set *st, uint64_t n);
 

@@ -37,6 +37,12 @@ item_geom(const char *v)
 	return g;
 }
 
+int
+plan_set_notebook(const struct pxr_plan *p, const struct pxr_plan_set *st)
+{
+	return p->o.like == PXR_LIKE_NOTEBOOK && !st->g.squash;
+}
+
 /* The recipe of set st of split s (recipe.h's "key value" lines), as the
  * sets it makes have always said it: a set made by any earlier pxr with
  * the same recipe resumes. */
@@ -59,6 +65,9 @@ recipe_text(const struct pxr_plan *p, const struct pxr_plan_split *s,
 	if (fast_side > 0)
 		ADD("decode fast (DCT scaling, the shorter side kept >= %u)\n",
 		    fast_side);
+	else if (p->o.like == PXR_LIKE_NOTEBOOK)
+		ADD("decode notebook (IJG libjpeg 9b float IDCT, EXIF "
+		    "orientation applied)\n");
 	else
 		ADD("decode exact (full size)\n");
 	if (g->squash) {
@@ -67,14 +76,23 @@ recipe_text(const struct pxr_plan *p, const struct pxr_plan_split *s,
 	} else {
 		memset(&sh, 0, sizeof(sh));
 		pxr_like_defaults(p->o.like, &sh);
+		/* notebook-geometry is what pxr 0.1's "like notebook" was:
+		 * its sets keep their recipe. */
 		ADD("like %s\nresize short side %u, the other rounded %s\n",
-		    pxr_like_name(p->o.like), g->shortside,
-		    pxr_round_name(sh.round));
+		    pxr_like_name(p->o.like == PXR_LIKE_NOTEBOOK_GEOMETRY
+			    ? PXR_LIKE_NOTEBOOK
+			    : p->o.like),
+		    g->shortside, pxr_round_name(sh.round));
 		ADD("crop %ux%u %s\n", g->side, g->side,
 		    pxr_align_name(sh.co.align));
 	}
-	ADD("filter %s\nsize %ux%u\nlayout %s\nlabels u16 base %d\n",
-	    pxr_filter_name(st->filter), g->side, g->side,
+	if (plan_set_notebook(p, st))
+		ADD("filter notebook (restrict, a Gaussian of sigma 0.75 * "
+		    "factor down the rows with Inner() borders, bilinear "
+		    "imresize; Julia's Float32 and Float64)\n");
+	else
+		ADD("filter %s\n", pxr_filter_name(st->filter));
+	ADD("size %ux%u\nlayout %s\nlabels u16 base %d\n", g->side, g->side,
 	    pxr_layout_name(p->o.layout), p->o.base);
 	if (p->o.npy) /* only then: the recipes of .raw sets stay as they were
 		       */

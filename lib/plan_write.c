@@ -61,6 +61,18 @@ create_set(const struct pxr_plan *p, const struct pxr_plan_set *st, uint64_t n,
 	r = pxr_pack_create(st->x, st->y, m,
 	    p->o.overwrite ? PXR_PACK_OVERWRITE : 0, err);
 	free(m);
+	/* An earlier pxr's default was the notebook's geometry alone. */
+	if (r == -1 && plan_set_notebook(p, st) &&
+	    strstr(err->msg, "another recipe") != NULL &&
+	    strstr(err->msg, "decode: was 'exact") != NULL) {
+		char was[sizeof(err->msg)];
+
+		memcpy(was, err->msg, sizeof(was));
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "%s; or, for a set made with an earlier pxr's defaults, "
+		    "--like notebook-geometry",
+		    was);
+	}
 	if (r == 1) /* made, without its blocks */
 		plan_note(warn, ctx, "%s", err->msg);
 	return r == -1 ? -1 : 0;

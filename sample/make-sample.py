@@ -3,6 +3,7 @@
 real ILSVRC2012 download.
 
   make-sample.py OUTDIR [--classes 10] [--train-per-class 16] [--val 60] [--seed 2012]
+                 [--no-cmyk]
 
 Writes into OUTDIR:
   ILSVRC2012_img_train.tar   a tar of per-class tars nXXXXXXXX.tar, each holding
@@ -14,7 +15,9 @@ Writes into OUTDIR:
 Images are random windows of real photographs that Debian packages ship (scikit-image's
 and scikit-learn's sample photos, OpenCV's examples), at ImageNet-like sizes and JPEG
 settings, with the quirks of the real set: a few grayscale, progressive and CMYK JPEGs and
-one PNG under a .JPEG name.  Without any of those photographs installed, it falls back to
+one PNG under a .JPEG name.  The CMYK one is a failure under pxr-imagenet's default (the
+notebook's loader refused CMYK: a zero image, exit status 1); --no-cmyk makes it a grayscale
+JPEG instead, every other byte the same.  Without any of those photographs installed, it falls back to
 generated images and says so.  Same seed and packages: same bytes.
 """
 import argparse
@@ -138,6 +141,8 @@ def main():
     ap.add_argument("--train-per-class", type=int, default=16)
     ap.add_argument("--val", type=int, default=60)
     ap.add_argument("--seed", type=int, default=2012)
+    ap.add_argument("--no-cmyk", action="store_true",
+                    help="a grayscale JPEG where the CMYK one would be")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     srcs = photos()
@@ -147,7 +152,7 @@ def main():
               file=sys.stderr)
     classes = synsets(a.classes)
     os.makedirs(a.outdir, exist_ok=True)
-    quirks = {0: "cmyk", 1: "png", 2: "gray", 3: "progressive"}
+    quirks = {0: "gray" if a.no_cmyk else "cmyk", 1: "png", 2: "gray", 3: "progressive"}
 
     with tarfile.open(os.path.join(a.outdir, "ILSVRC2012_img_train.tar"), "w",
                       format=tarfile.GNU_FORMAT) as outer:

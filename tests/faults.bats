@@ -9,7 +9,7 @@ setup_file() {
 	load test_helper/common
 	export SAMPLE=$BATS_FILE_TMPDIR/sample
 	"$PY" "$TOP/sample/make-sample.py" "$SAMPLE" --classes 4 \
-	    --train-per-class 4 --val 4 2>/dev/null
+	    --train-per-class 4 --val 4 --no-cmyk 2>/dev/null
 	# The reference: one uninterrupted run; its length in ms spreads the
 	# kill points over a run.
 	t0=$(date +%s%N)

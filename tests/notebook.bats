@@ -126,6 +126,35 @@ pxr-decode: 41 records: 0 decoded with warnings, 2 failures"
 	done
 }
 
+@test "notebook: pxr-imagenet's default is the notebook's tensor, julia layout, every test JPEG; CMYK ones zeros with their own label, exit 1" {
+	# The test JPEGs as the training images of one class (the second:
+	# label 2; the notebook wrote 1 for a failure).
+	mkdir -p in/train/n01443537
+	expected_files | xargs cp -t in/train/n01443537
+	run -1 --separate-stderr pxr-imagenet --split train --jobs 2 --shards 3 \
+		--synsets "$TESTDATA/ilsvrc/LOC_synset_mapping.txt" --out o in
+	[[ "$stderr" == *"X_train.raw: 39 images ok, 2 failed, 0 missing; X is N C W H = 41 3 224 224 uint8"* ]]
+	run -0 "$PY" - "$TESTDATA/notebook/expected.tsv" <<-'PY'
+	import csv, hashlib, json, sys
+	import numpy as np
+	rows = {r["file"].rsplit("/", 1)[-1]: r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t")}
+	names = sorted(rows, key=lambda n: n.encode())  # the index's order: bytewise
+	m = json.load(open("o/X_train.raw.manifest.json"))
+	x = np.fromfile("o/X_train.raw", np.uint8).reshape(m["c_shape"])  # [N][C][W][H]
+	y = np.fromfile("o/Y_train.raw", "<u2")
+	zeros = hashlib.sha256(bytes(224 * 224 * 3)).hexdigest()
+	same = 0
+	for i, n in enumerate(names):
+	    hwc = np.ascontiguousarray(x[i].transpose(2, 1, 0))
+	    want = rows[n]["x256_224"]
+	    same += hashlib.sha256(hwc.tobytes()).hexdigest() == (zeros if want == "refused" else want)
+	failed = " ".join(sorted("%s:%d" % (f["name"].split("/")[-1], y[f["index"]]) for f in m["failures"]))
+	print(same, len(names), failed, m["recipe"]["decode"].split(" (")[0])
+	PY
+	# (ILSVRC's names say their class: n02123045_3.JPEG is class 282.)
+	assert_output "41 41 cmyk-160x120.jpg:2 n02123045_3.JPEG:282 notebook"
+}
+
 @test "notebook: a CMYK or YCCK JPEG is a failure record (exit 1), which pxr-pack writes as zeros, as the notebook did" {
 	pxr-list "$TESTDATA/notebook/cmyk-160x120.jpg" "$TESTDATA/notebook/small-200x150.jpg" \
 		"$TESTDATA/imagenet/n01739381_1309.JPEG" > in.pxr

@@ -37,8 +37,8 @@ recipes() {
 	done
 }
 
-@test "pxr-plan: the recipes are the previous release's, byte for byte, over --like, --squash, --also, --fast, --folder, --base and --layout" {
-	local n=0 like squash also fast folder base layout args root prog
+@test "pxr-plan: the recipes are the previous release's, byte for byte, over --like, --squash, --also, --fast, --folder, --base and --layout (its --like notebook is notebook-geometry now)" {
+	local n=0 like squash also fast folder base layout args root prog now
 	for like in notebook torchvision; do
 	for squash in "" 32; do
 	for also in "" squash64,160; do
@@ -55,7 +55,9 @@ recipes() {
 		n=$((n + 1))
 		"$PREV/$prog" plan "${args[@]}" --out "old$n" "$root" > /dev/null 2>&1 ||
 			fail "the previous release refused: ${args[*]} $folder"
-		run -0 --separate-stderr "$prog" plan "${args[@]}" --out "new$n" "$root"
+		now=("${args[@]}")
+		[ "$like" != notebook ] || now[1]=notebook-geometry
+		run -0 --separate-stderr "$prog" plan "${now[@]}" --out "new$n" "$root"
 		diff <(recipes "$BATS_TEST_TMPDIR/old$n") <(recipes "$BATS_TEST_TMPDIR/new$n") ||
 			fail "$prog ${args[*]}: the recipes differ"
 		rm -rf "old$n" "new$n"
@@ -68,10 +70,14 @@ recipes() {
 	run -0 --separate-stderr "$PREV/pxr-imagenet" plan --shards 4 --also squash32 --out o "$SAMPLE"
 	bash -c "$(head -1 o/.pxr/jobs)"
 	[ "$(tr -cd '\001' < o/X_train.raw.status | wc -c)" -gt 0 ]
-	# This one goes on where it stopped, with the same command.
-	run -0 --separate-stderr pxr-imagenet --shards 4 --also squash32 --out o "$SAMPLE"
+	# Its default was the notebook's geometry alone: this one's is the
+	# notebook's pixels, and says how to go on.
+	run -2 --separate-stderr pxr-imagenet --shards 4 --also squash32 --out o "$SAMPLE"
+	[[ "$stderr" == *"X_train.raw: made with another recipe ("*"decode: was 'exact (full size)', now 'notebook"*"); give --overwrite to make it anew; or, for a set made with an earlier pxr's defaults, --like notebook-geometry" ]]
+	# This one goes on where it stopped, with its name for that recipe.
+	run -0 --separate-stderr pxr-imagenet --like notebook-geometry --shards 4 --also squash32 --out o "$SAMPLE"
 	[[ "$stderr" == *"train: 24 images ("*" done before)"* ]]
-	run -0 --separate-stderr pxr-imagenet --shards 4 --also squash32 --out fresh "$SAMPLE"
+	run -0 --separate-stderr pxr-imagenet --like notebook-geometry --shards 4 --also squash32 --out fresh "$SAMPLE"
 	for f in X_train.raw Y_train.raw X_val.raw Y_val.raw X_train_squash32.raw X_val_squash32.raw; do
 		cmp "fresh/$f" "o/$f"
 	done
@@ -84,17 +90,28 @@ recipes() {
 	assert_equal "$(tr '\0' ' ' < a/list)" "--from-index $BATS_TEST_TMPDIR/o/.pxr/val.index --shard 2/3 --skip-done $BATS_TEST_TMPDIR/o/X_val.raw.status --skip-done $BATS_TEST_TMPDIR/o/X_val_squash32.raw.status $SAMPLE/ILSVRC2012_img_val.tar "
 	assert_equal "$(tr '\0' ' ' < a/decode)" "--min-side 32 "
 	assert_equal "$(tr '\0' ' ' < a/label)" "--base 1 --synsets $SAMPLE/LOC_synset_mapping.txt --val-labels $SAMPLE/validation_labels.txt "
-	assert_equal "$(tr '\0' ' ' < a/shape.0)" "--like notebook --short 256 --crop 224 --filter triangle "
+	assert_equal "$(tr '\0' ' ' < a/shape.0)" "--like notebook-geometry --short 256 --crop 224 --filter triangle "
 	assert_equal "$(tr '\0' ' ' < a/shape.1)" "--size 32x32 --filter box "
 	assert_equal "$(tr '\0' ' ' < a/pack.1)" "$BATS_TEST_TMPDIR/o/X_val_squash32.raw $BATS_TEST_TMPDIR/o/Y_val_squash32.raw "
 	assert_equal "$(tr '\0' ' ' < a/finish.0)" "--finish --synsets $SAMPLE/LOC_synset_mapping.txt $BATS_TEST_TMPDIR/o/X_val.raw $BATS_TEST_TMPDIR/o/Y_val.raw "
 	assert_equal "$(cat a/info)" "2
 $BATS_TEST_TMPDIR/o/.pxr/val.shards/2-of-3.done
 val"
+	# The notebook's pixels: its decode for every set, its chain for the
+	# sets it crops.
+	run -0 --separate-stderr pxr-imagenet plan --split val --shards 3 --also squash32,64 --out nb "$SAMPLE"
+	run -0 --separate-stderr pxr-plan argv nb/.pxr/val.plan 1/3 a
+	assert_equal "$(tr '\0' ' ' < a/decode)" "--like notebook "
+	assert_equal "$(tr '\0' ' ' < a/shape.0)" "--like notebook --short 256 --crop 224 "
+	assert_equal "$(tr '\0' ' ' < a/shape.1)" "--size 32x32 --filter box "
+	assert_equal "$(tr '\0' ' ' < a/shape.2)" "--like notebook --short 73 --crop 64 "
 	# One set: the decode shapes it, fused.
 	run -0 --separate-stderr pxr-imagenet plan --split val --shards 3 --out one "$SAMPLE"
 	run -0 --separate-stderr pxr-plan argv one/.pxr/val.plan 1/3 a
-	assert_equal "$(tr '\0' ' ' < a/decode)" "--like notebook --short 256 --crop 224 --filter triangle "
+	assert_equal "$(tr '\0' ' ' < a/decode)" "--like notebook --short 256 --crop 224 "
+	run -0 --separate-stderr pxr-imagenet plan --split val --shards 3 --filter lanczos3 --out lz "$SAMPLE"
+	run -0 --separate-stderr pxr-plan argv lz/.pxr/val.plan 1/3 a
+	assert_equal "$(tr '\0' ' ' < a/decode)" "--like notebook-geometry --short 256 --crop 224 --filter lanczos3 "
 	run -2 --separate-stderr pxr-plan argv one/.pxr/val.plan 4/3 a
 	assert_equal "$stderr" "pxr-plan: shard: K/N wanted, not '4/3'"
 	sed -i 's/^pxr .*/pxr 0.0.1/' one/.pxr/val.plan
@@ -145,6 +162,8 @@ $BATS_TEST_TMPDIR/o/.pxr/val.plan"
 	PXR_PROG=pxr-folder run -2 --separate-stderr pxr-plan check plan --sbatch x "$SAMPLE"
 	assert_equal "${stderr_lines[0]}" "pxr-folder: --sbatch goes with slurm"
 	[[ "${stderr_lines[1]}" == "usage: pxr-folder "* ]]
+	run -2 --separate-stderr pxr-plan check all --like notebook --fast "$SAMPLE"
+	assert_equal "${stderr_lines[0]}" "pxr-plan: --like notebook decodes at full size, as the notebook did: no --fast (--like notebook-geometry has it)"
 	run -0 --separate-stderr pxr-plan check all --jobs 3 --out c "$SAMPLE"
 	assert_output "out	$BATS_TEST_TMPDIR/c
 jobs	3

@@ -12,7 +12,7 @@ setup_file() {
 	load test_helper/common
 	export SAMPLE=$BATS_FILE_TMPDIR/sample
 	"$PY" "$TOP/sample/make-sample.py" "$SAMPLE" --classes 4 \
-	    --train-per-class 5 --val 8 2>/dev/null
+	    --train-per-class 5 --val 8 --no-cmyk 2>/dev/null
 	# Every photograph: the test data's and the sample's training images.
 	export PHOTOS=$BATS_FILE_TMPDIR/photos
 	mkdir -p "$PHOTOS"
@@ -172,12 +172,12 @@ pillow_resize() {
 	pillow_resize hamming
 }
 
-@test "reference: pxr-folder is torchvision's and pxr-imagenet's plan (--like notebook --filter triangle) the notebook's geometry by default, every image" {
+@test "reference: pxr-folder is torchvision's by default and pxr-imagenet --like notebook-geometry the notebook's geometry with Pillow's BILINEAR, every image" {
 	# The photographs as an ImageNet training tree and as an ImageFolder.
 	mkdir -p in/train
 	cp -r "$PHOTOS/." in/train/
 	run -0 --separate-stderr pxr-folder --layout nhwc --split train --out f in
-	run -0 --separate-stderr pxr-imagenet --layout nhwc --split train \
+	run -0 --separate-stderr pxr-imagenet --layout nhwc --split train --like notebook-geometry \
 		--synsets "$TESTDATA/ilsvrc/LOC_synset_mapping.txt" --out i in
 	n=${#FILES[@]}
 	reference torchvision 256 224 tv.npy
@@ -209,12 +209,24 @@ pillow_resize() {
 @test "reference: --also makes several sets from one decode, equal to separate runs, resumable together" {
 	run -0 --separate-stderr pxr-imagenet --also squash64,squash32,160 --base 0 --jobs 2 --shards 3 --out one "$SAMPLE"
 	for v in squash64 squash32 160; do
-		opt=(--size "$v")
-		[[ $v == squash* ]] && opt=(--squash "${v#squash}")
-		run -0 --separate-stderr pxr-imagenet "${opt[@]}" --base 0 --out "sep$v" "$SAMPLE"
 		for s in train val; do
+			if [[ $v == squash* ]]; then
+				# Squashed from the notebook's decode of the
+				# others: that decode, then the box filter.
+				n=$(pxr-list --count "$SAMPLE/ILSVRC2012_img_$s.tar")
+				mkdir -p "sep$v"
+				pxr-pack --create "$n" --size "${v#squash}" "sep$v/X_$s.raw" "sep$v/Y_$s.raw"
+				pxr-list "$SAMPLE/ILSVRC2012_img_$s.tar" | pxr-decode --like notebook |
+					pxr-resize --size "${v#squash}x${v#squash}" --filter box |
+					pxr-label --synsets "$SAMPLE/LOC_synset_mapping.txt" \
+						--val-labels "$SAMPLE/validation_labels.txt" |
+					pxr-pack --quiet "sep$v/X_$s.raw" "sep$v/Y_$s.raw"
+				cmp "one/Y_$s.raw" "one/Y_${s}_$v.raw"
+			else
+				[ -d "sep$v" ] || run -0 --separate-stderr pxr-imagenet --size "$v" --base 0 --out "sep$v" "$SAMPLE"
+				cmp "sep$v/Y_$s.raw" "one/Y_${s}_$v.raw"
+			fi
 			cmp "sep$v/X_$s.raw" "one/X_${s}_$v.raw"
-			cmp "sep$v/Y_$s.raw" "one/Y_${s}_$v.raw"
 		done
 	done
 	run -0 --separate-stderr pxr-imagenet --base 0 --out main "$SAMPLE"

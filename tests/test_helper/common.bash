@@ -71,7 +71,7 @@ PYEOF
 make_small_sample() {
 	export SAMPLE=$BATS_FILE_TMPDIR/sample
 	"$PY" "$TOP/sample/make-sample.py" "$SAMPLE" --classes 4 \
-	    --train-per-class 6 --val 12 2>/dev/null
+	    --train-per-class 6 --val 12 --no-cmyk 2>/dev/null
 }
 
 # The processes of a pxr-imagenet run (pxr-imagenet(1), PROCESSES): every
