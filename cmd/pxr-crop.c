@@ -55,8 +55,8 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 		    .max = 255, .not_with = "no-pad" },
 		{ FE_FORCE(force) },
 		{ FE_ROW("like", 0, FE_LIKE, &like, "P",
-		    "the window of a reference: torchvision\n"
-		    "(center), notebook or notebook-geometry\n"
+		    "the window of a reference: torchvision or\n"
+		    "timm (center), notebook or notebook-geometry\n"
 		    "(seed); --align overrides it") },
 		{ FE_ROW("no-pad", 0, FE_FLAG, &no_pad, NULL,
 		    "an image smaller than the window fails") },

@@ -13,6 +13,8 @@ static const struct fe_prog prog = {
 	"usage: pxr-decode [-efghV] [--lenient | --strict] [--max-pixels n]\n"
 	"                  [--min-side n] [--like preset] [--exif-rotate]\n"
 	"                  [-s n [-c n|wxh [-a center|seed]] [--round rule] |\n"
+	"                  --crop-pct p -c n [-a center|seed] [--round rule] "
+	"|\n"
 	"                  --size wxh] [-F filter] [file]\n",
 	"Decode JPEG and PNG records (stdin if no file) to RGB pixel records "
 	"on stdout.\n",
@@ -23,8 +25,9 @@ static const struct fe_prog prog = {
 
 struct options {
 	struct pxr_decode_opts d;
-	int fused; /* --short or --size: shape here too */
+	int fused; /* --short, --size or --crop-pct: shape here too */
 	struct pxr_shape s;
+	double pct;
 	int force;
 	enum pxr_like like;
 	int exact, lenient, strict;
@@ -41,18 +44,21 @@ settle(struct options *o, const struct fe_opt *opts)
 		fe_die(2, "--exact and --min-side cannot be combined");
 	if (fe_given(opts, "short") + fe_given(opts, "size") > 1)
 		fe_die(2, "give one of --short and --size");
+	fe_crop_pct(&prog, opts, o->pct, &o->s);
 	o->d.policy = o->strict ? PXR_DECODE_STRICT
 	    : o->lenient        ? PXR_DECODE_LENIENT
 				: PXR_DECODE_DEFAULT;
-	o->fused = fe_given(opts, "short") || fe_given(opts, "size");
+	o->fused = fe_given(opts, "short") || fe_given(opts, "size") ||
+	    fe_given(opts, "crop-pct");
 	/* Alone, a preset can only be the notebook's decode. */
 	if (fe_given(opts, "like") && !o->fused && o->like != PXR_LIKE_NOTEBOOK)
 		fe_usage(&prog,
-		    "--like %s goes with --short or --size (alone: --like "
-		    "notebook, its decode)",
+		    "--like %s goes with --short, --size or --crop-pct "
+		    "(alone: --like notebook, its decode)",
 		    pxr_like_name(o->like));
-	o->s.target =
-	    fe_given(opts, "size") ? PXR_TARGET_SIZE : PXR_TARGET_SHORT;
+	if (!fe_given(opts, "crop-pct"))
+		o->s.target =
+		    fe_given(opts, "size") ? PXR_TARGET_SIZE : PXR_TARGET_SHORT;
 	o->s.crop = fe_given(opts, "crop") > 0;
 	fe_like(opts, o->like, &o->s);
 	/* The notebook's pixels: its decode, alone or with its chain, and
@@ -78,7 +84,11 @@ parse_args(int argc, char **argv, struct options *o)
 		    .with = "crop" },
 		{ FE_ROW("crop", 'c', FE_SIZE, &s->co.w, "S",
 		      "then crop to S (N or WxH) as pxr-crop"),
-		    .to2 = &s->co.h, .with = "short" },
+		    .to2 = &s->co.h, .with = "short crop-pct" },
+		{ FE_ROW("crop-pct", 0, FE_PCT, &o->pct, "P",
+		      "resize the short side to floor(N / P) for the\n"
+		      "crop N, as timm's crop_pct (0.875: 256 for 224)"),
+		    .with = "crop" },
 		{ FE_ROW("exact", 'e', FE_FLAG, &o->exact, NULL,
 		    "decode at full size (the default)") },
 		{ FE_ROW("exif-rotate", 0, FE_FLAG, &o->d.exif_rotate, NULL,
@@ -86,7 +96,7 @@ parse_args(int argc, char **argv, struct options *o)
 		    "it)") },
 		{ FE_ROW("filter", 'F', FE_FILTER, &s->filter, "F",
 		      "the resize filter, as pxr-resize's"),
-		    .with = "short size" },
+		    .with = "short size crop-pct" },
 		{ FE_FORCE(&o->force) },
 		{ FE_ROW("gray", 'g', FE_FLAG, &o->d.gray, NULL,
 		    "keep grayscale images as one channel") },
@@ -94,8 +104,8 @@ parse_args(int argc, char **argv, struct options *o)
 		    "accept truncated JPEGs, with a warning") },
 		{ FE_ROW("like", 0, FE_LIKE, &o->like, "P",
 		    "as a reference: torchvision, notebook (its\n"
-		    "decode, with --short its resampling too) or\n"
-		    "notebook-geometry; the options override it") },
+		    "decode, with --short its resampling too),\n"
+		    "notebook-geometry or timm; the options override it") },
 		{ FE_ROW("max-pixels", 0, FE_NUMBER, &o->d.max_pixels, "N",
 		      "refuse images declaring more pixels (178956970)"),
 		    .min = 1, .max = UINT64_C(1) << 40 },
@@ -104,7 +114,7 @@ parse_args(int argc, char **argv, struct options *o)
 		    "8/8\nwhose shorter side is still >= S") },
 		{ FE_ROW("round", 0, FE_ROUND, &s->round, "R",
 		      "even, down or notebook, as pxr-resize's"),
-		    .with = "short" },
+		    .with = "short crop-pct" },
 		{ FE_ROW("short", 's', FE_SIDE, &s->n, "N",
 		    "also resize the shortest side to N as pxr-resize\n"
 		    "--short does, decoding only the part of a JPEG\n"

@@ -9,8 +9,9 @@
 
 static const struct fe_prog prog = {
 	"usage: pxr-resize [-fhV] [--like preset] [-c n|wxh [-a center|seed]]\n"
-	"                  [-F filter] [[--round rule] [-l n | -s n] | -S wxh] "
-	"[file]\n",
+	"                  [-F filter] [[--round rule] [-l n | -s n] | -S wxh "
+	"|\n"
+	"                  --crop-pct p] [file]\n",
 	"Resample pixel records (stdin if no file) to stdout.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
 	"2 usage error or a damaged or unreadable stream.\n",
@@ -18,6 +19,7 @@ static const struct fe_prog prog = {
 
 struct options {
 	struct pxr_shape s;
+	double pct;
 	int force;
 };
 
@@ -37,6 +39,10 @@ parse_args(int argc, char **argv, struct options *o)
 		      "then crop to S (N or WxH) as pxr-crop does,\n"
 		      "resampling only the window's pixels"),
 		    .to2 = &s->co.h },
+		{ FE_ROW("crop-pct", 0, FE_PCT, &o->pct, "P",
+		      "the short side floor(N / P) for the crop N\n"
+		      "(timm's crop_pct: 0.875 for 256 of 224)"),
+		    .with = "crop" },
 		{ FE_ROW("filter", 'F', FE_FILTER, &s->filter, "F",
 		    "triangle (Pillow's BILINEAR, the default),\n"
 		    "lanczos3, box, gaussian, bicubic or hamming") },
@@ -45,7 +51,7 @@ parse_args(int argc, char **argv, struct options *o)
 		    "a reference, which the options above and\n"
 		    "below override: torchvision (Resize +\n"
 		    "CenterCrop), notebook (the seed notebook's\n"
-		    "resampling) or notebook-geometry") },
+		    "resampling), notebook-geometry or timm") },
 		{ FE_ROW("long", 'l', FE_SIDE, &s->n, "N",
 		    "longest side to N, keeping the aspect") },
 		{ FE_ROW("round", 0, FE_ROUND, &s->round, "R",
@@ -75,6 +81,7 @@ parse_args(int argc, char **argv, struct options *o)
 	    : fe_given(opts, "size")       ? PXR_TARGET_SIZE
 					   : PXR_TARGET_SHORT;
 	fe_like(opts, like, s);
+	fe_crop_pct(&prog, opts, o->pct, s);
 	return first;
 }
 

@@ -284,6 +284,40 @@ check_step(const struct pxr_plan_opts *o, struct pxr_err *err)
 	return 0;
 }
 
+/* --like timm's crop_pct into p->pct (0.875 unless given); --crop-pct
+ * only with it, and in place of --short. */
+static int
+timm_pct(struct pxr_plan *p, const struct pxr_plan_opts *o, struct pxr_err *err)
+{
+	p->pct = 0.875;
+	if (o->crop_pct == NULL)
+		return 0;
+	if (o->like != PXR_LIKE_TIMM)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--crop-pct goes with --like timm");
+	if (o->shortside || o->squash)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--crop-pct gives the short side: not with --%s",
+		    o->squash ? "squash" : "short");
+	if (pxr_crop_pct_parse(o->crop_pct, &p->pct) == -1)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--crop-pct wants a number above 0 and at most 1 "
+		    "(0.875), not '%s'",
+		    o->crop_pct);
+	return 0;
+}
+
+uint32_t
+plan_short_side(const struct pxr_plan *p, uint32_t side)
+{
+	uint32_t n;
+
+	if (p->o.like != PXR_LIKE_TIMM) /* round(side * 8 / 7): 224 -> 256 */
+		return (side * 8 + 3) / 7;
+	n = pxr_crop_pct_short(side, p->pct);
+	return n > 0 ? n : PXR_DIM_MAX;
+}
+
 int
 pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
     struct pxr_err *err)
@@ -300,8 +334,11 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 		    "--squash resizes the whole image: no --short");
 	if (p->o.size == 0)
 		p->o.size = 224;
-	if (p->o.shortside == 0) /* round(size * 8 / 7): 224 -> 256 */
-		p->o.shortside = (p->o.size * 8 + 3) / 7;
+	if (timm_pct(p, o, err) == -1)
+		return -1;
+	p->short_given = o->shortside != 0;
+	if (p->o.shortside == 0)
+		p->o.shortside = plan_short_side(p, p->o.size);
 	if (p->o.jobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -326,7 +363,9 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 	if ((int)o->layout == PXR_PLAN_UNSET)
 		p->o.layout = o->folder ? PXR_LAYOUT_NCHW : PXR_LAYOUT_JULIA;
 	if ((int)o->filter == PXR_PLAN_UNSET)
-		p->o.filter = o->squash ? PXR_FILTER_BOX : PXR_FILTER_TRIANGLE;
+		p->o.filter = o->squash        ? PXR_FILTER_BOX
+		    : o->like == PXR_LIKE_TIMM ? PXR_FILTER_BICUBIC
+					       : PXR_FILTER_TRIANGLE;
 	if (o->name != NULL && !name_chars(o->name))
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "--name wants letters, digits, _ . -");

@@ -44,6 +44,7 @@ struct pxr_plan_opts {
 	const char *root; /* the source root, as given */
 	const char *out;  /* --out (default ".") */
 	const char *synsets, *classes, *val_labels, *name, *split, *also;
+	const char *crop_pct; /* --crop-pct, as given: with --like timm */
 	/* PXR_LIKE_NONE, PXR_PLAN_UNSET where not given: the defaults */
 	enum pxr_like like;
 	enum pxr_filter filter;
@@ -96,6 +97,8 @@ struct pxr_plan_split {
 
 struct pxr_plan {
 	struct pxr_plan_opts o;
+	double pct;      /* timm's crop_pct (--like timm) */
+	int short_given; /* --short given: not from crop_pct */
 	char root[PATH_MAX], out[PATH_MAX], state[PATH_MAX];
 	char made[PATH_MAX]; /* the first folder pxr_plan_out made, or "" */
 	char val_labels[PATH_MAX]; /* "" where none */

@@ -80,4 +80,8 @@ int plan_add_split(struct pxr_plan *p, const char *name, const char *src,
 int plan_index_whole(struct pxr_plan *p, struct pxr_plan_split *s,
     pxr_warn_fn warn, void *ctx, struct pxr_err *err);
 
+/* The short side a crop of side is cut from: round(side * 8 / 7), or
+ * --like timm's floor(side / crop_pct). */
+uint32_t plan_short_side(const struct pxr_plan *p, uint32_t side);
+
 #endif /* PXR_PLAN_INT_H */

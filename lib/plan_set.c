@@ -21,9 +21,9 @@
 #include "plan_int.h"
 
 /* The geometry of a --also item: squashN, or N (a crop of N from the
- * short side round(N * 8 / 7)). */
+ * short side plan_short_side gives). */
 static struct pxr_geom
-item_geom(const char *v)
+item_geom(const struct pxr_plan *p, const char *v)
 {
 	struct pxr_geom g = { 0, 0, 0 };
 
@@ -32,7 +32,7 @@ item_geom(const char *v)
 		g.side = (uint32_t)strtoul(v + 6, NULL, 10);
 	} else {
 		g.side = (uint32_t)strtoul(v, NULL, 10);
-		g.shortside = (g.side * 8 + 3) / 7;
+		g.shortside = plan_short_side(p, g.side);
 	}
 	return g;
 }
@@ -85,6 +85,15 @@ recipe_text(const struct pxr_plan *p, const struct pxr_plan_split *s,
 		    g->shortside, pxr_round_name(sh.round));
 		ADD("crop %ux%u %s\n", g->side, g->side,
 		    pxr_align_name(sh.co.align));
+		/* --like timm's short side from its crop_pct (only then:
+		 * the other recipes stay as they were) */
+		if (p->o.like == PXR_LIKE_TIMM &&
+		    (st != &s->sets[0] || p->short_given == 0)) {
+			char pct[32];
+
+			pxr_crop_pct_text(p->pct, pct, sizeof(pct));
+			ADD("crop_pct %s\n", pct);
+		}
 	}
 	if (plan_set_notebook(p, st))
 		ADD("filter notebook (restrict, a Gaussian of sigma 0.75 * "
@@ -115,7 +124,7 @@ split_sets(struct pxr_plan *p, struct pxr_plan_split *s, struct pxr_err *err)
 		struct pxr_geom g = { 1, 0, p->o.squash };
 
 		if (i > 0)
-			g = item_geom(p->also[i - 1]);
+			g = item_geom(p, p->also[i - 1]);
 		else if (!p->o.squash)
 			g = (struct pxr_geom){ 0, p->o.shortside, p->o.size };
 		st->g = g;

@@ -7,6 +7,10 @@
  * outside (an image smaller than the window) is resized whole and padded
  * by the cropper.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +27,8 @@ pxr_like_parse(const char *name, enum pxr_like *l)
 		*l = PXR_LIKE_NOTEBOOK;
 	else if (strcmp(name, "notebook-geometry") == 0)
 		*l = PXR_LIKE_NOTEBOOK_GEOMETRY;
+	else if (strcmp(name, "timm") == 0)
+		*l = PXR_LIKE_TIMM;
 	else
 		return -1;
 	return 0;
@@ -34,6 +40,7 @@ pxr_like_name(enum pxr_like l)
 	return l == PXR_LIKE_TORCHVISION      ? "torchvision"
 	    : l == PXR_LIKE_NOTEBOOK          ? "notebook"
 	    : l == PXR_LIKE_NOTEBOOK_GEOMETRY ? "notebook-geometry"
+	    : l == PXR_LIKE_TIMM              ? "timm"
 					      : "none";
 }
 
@@ -42,12 +49,47 @@ pxr_like_defaults(enum pxr_like l, struct pxr_shape *s)
 {
 	if (l == PXR_LIKE_NONE)
 		return;
-	s->filter = PXR_FILTER_TRIANGLE;
-	s->round =
-	    l == PXR_LIKE_TORCHVISION ? PXR_ROUND_DOWN : PXR_ROUND_NOTEBOOK;
-	s->co.align =
-	    l == PXR_LIKE_TORCHVISION ? PXR_ALIGN_CENTER : PXR_ALIGN_SEED;
+	int tv = l == PXR_LIKE_TORCHVISION || l == PXR_LIKE_TIMM;
+
+	s->filter =
+	    l == PXR_LIKE_TIMM ? PXR_FILTER_BICUBIC : PXR_FILTER_TRIANGLE;
+	s->round = tv ? PXR_ROUND_DOWN : PXR_ROUND_NOTEBOOK;
+	s->co.align = tv ? PXR_ALIGN_CENTER : PXR_ALIGN_SEED;
 	s->notebook = l == PXR_LIKE_NOTEBOOK;
+}
+
+int
+pxr_crop_pct_parse(const char *s, double *pct)
+{
+	char *end;
+	double v;
+
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end != '\0' || errno != 0 || !(v > 0 && v <= 1))
+		return -1;
+	*pct = v;
+	return 0;
+}
+
+uint32_t
+pxr_crop_pct_short(uint32_t c, double pct)
+{
+	double v = floor((double)c / pct);
+
+	return v >= 1 && v <= PXR_DIM_MAX ? (uint32_t)v : 0;
+}
+
+void
+pxr_crop_pct_text(double pct, char *buf, size_t size)
+{
+	for (int digits = 1; digits <= 17; digits++) {
+		snprintf(buf, size, "%.*g", digits, pct);
+		if (strtod(buf, NULL) == pct)
+			return;
+	}
 }
 
 struct pxr_shaper {

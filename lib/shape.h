@@ -47,21 +47,40 @@ struct pxr_shape {
  *                the notebook's rounding and window only, with pxr's
  *                filters (triangle: Pillow's antialiased BILINEAR) and
  *                decode: no reference's bytes
+ *   timm         timm's evaluation transform (transforms_imagenet_eval,
+ *                crop_mode center): torchvision's Resize + CenterCrop
+ *                with Pillow's BICUBIC; its Resize(floor(c / crop_pct))
+ *                is pxr_crop_pct_short's
  */
 enum pxr_like {
 	PXR_LIKE_NONE,
 	PXR_LIKE_TORCHVISION,
 	PXR_LIKE_NOTEBOOK,
-	PXR_LIKE_NOTEBOOK_GEOMETRY
+	PXR_LIKE_NOTEBOOK_GEOMETRY,
+	PXR_LIKE_TIMM
 };
 
-/* Parses "torchvision", "notebook" or "notebook-geometry"; 0, or -1. */
+/* Parses "torchvision", "notebook", "notebook-geometry" or "timm"; 0, or
+ * -1. */
 int pxr_like_parse(const char *name, enum pxr_like *l);
 const char *pxr_like_name(enum pxr_like l);
 
 /* Sets what the preset decides in s (rounding, filter, alignment, the
  * notebook's chain); PXR_LIKE_NONE changes nothing. */
 void pxr_like_defaults(enum pxr_like l, struct pxr_shape *s);
+
+/* timm's crop_pct: a decimal number in (0, 1], as strtod reads it (as
+ * Python's float() does); 0, or -1. */
+int pxr_crop_pct_parse(const char *s, double *pct);
+
+/* timm's scale size for a crop of c at crop_pct pct: math.floor(c / pct)
+ * in double, as Python computes it; 0 where it is not a side of 1 to
+ * PXR_DIM_MAX. */
+uint32_t pxr_crop_pct_short(uint32_t c, double pct);
+
+/* pct as its shortest decimal that reads back the same ("0.875"), into
+ * buf. */
+void pxr_crop_pct_text(double pct, char *buf, size_t size);
 
 struct pxr_shaper;
 /* NULL with err filled: out of memory, or the notebook's chain asked for

@@ -172,6 +172,92 @@ pillow_resize() {
 	pillow_resize hamming
 }
 
+@test "reference: --like timm is timm's evaluation transform, Resize(floor(c / crop_pct)) + CenterCrop(c), bicubic and bilinear, fused and as filters, at crop_pct 0.875, 0.9, 0.95 and 1.0" {
+	# The photographs, and odd ones: grey, CMYK, a PNG, smaller than the
+	# window, odd sides, portrait and landscape.
+	mkjpeg 101 60 z-small.jpg
+	mkjpeg 333 517 z-odd.jpg 90 2
+	mkjpeg 517 333 z-grey.jpg 90 0 mode=L
+	mkpng 250 190 z-rgba.png RGBA
+	cp "$TESTDATA/jpeg/moz-jpg-cmyk-1.jpg" z-cmyk.jpg
+	# In pxr-list's order, the records' names (z- after the photos').
+	FILES+=(z-cmyk.jpg z-grey.jpg z-odd.jpg z-rgba.png z-small.jpg)
+	n=${#FILES[@]}
+	pxr-list "${FILES[@]}" > in.pxr
+	for pct in 0.875 0.9 0.95 1.0; do
+		short=$("$PY" -c "import math; print(math.floor(224 / $pct))")
+		reference timm:bicubic "$pct" 224 ref.npy
+		pxr-decode --like timm --crop-pct "$pct" --crop 224 in.pxr | pack 224 fused.raw
+		run -0 same ref.npy fused.raw
+		assert_output "$n/$n identical, max 0"
+		pxr-decode in.pxr | pxr-resize --like timm --crop-pct "$pct" --crop 224 | pack 224 resize.raw
+		run -0 same ref.npy resize.raw
+		assert_output "$n/$n identical, max 0"
+		pxr-decode in.pxr | pxr-resize --like timm --short "$short" |
+			pxr-crop --like timm --size 224 | pack 224 pipe.raw
+		run -0 same ref.npy pipe.raw
+		assert_output "$n/$n identical, max 0"
+		# The model's interpolation bilinear: --filter triangle.
+		reference timm:triangle "$pct" 224 ref.npy
+		pxr-decode --like timm --filter triangle --crop-pct "$pct" --crop 224 in.pxr | pack 224 bl.raw
+		run -0 same ref.npy bl.raw
+		assert_output "$n/$n identical, max 0"
+	done
+	# Another size: 64 at 0.875 is Resize(73).
+	reference timm:bicubic 0.875 64 ref.npy
+	pxr-decode --like timm --crop-pct 0.875 --crop 64 in.pxr | pack 64 small.raw
+	run -0 same ref.npy small.raw
+	assert_output "$n/$n identical, max 0"
+	# What is not timm's: torchvision's filter, or 8/7 instead of 1/0.9.
+	reference timm:bicubic 0.9 224 ref.npy
+	pxr-decode --like torchvision --short 248 --crop 224 in.pxr | pack 224 tv.raw
+	run -0 same ref.npy tv.raw
+	refute_output "$n/$n identical, max 0"
+}
+
+@test "reference: pxr-folder and pxr-imagenet --like timm are timm's, the crop_pct in the recipe; --crop-pct without it, with --short or out of (0, 1] is refused" {
+	mkdir -p in/train
+	cp -r "$PHOTOS/." in/train/
+	n=${#FILES[@]}
+	run -0 --separate-stderr pxr-folder --like timm --crop-pct 0.95 --layout nhwc --split train --out f in
+	reference timm:bicubic 0.95 224 ref.npy
+	run -0 same ref.npy f/X_train.raw
+	assert_output "$n/$n identical, max 0"
+	run -0 "$PY" -c 'import json; r = json.load(open("f/X_train.raw.manifest.json"))["recipe"]; print(r["like"], r["resize"], r["crop_pct"], r["filter"])'
+	assert_output "timm short side 235, the other rounded down 0.95 bicubic"
+	# The default crop_pct, an --also set from the same decode, bilinear.
+	run -0 --separate-stderr pxr-imagenet --like timm --filter triangle --also 64 --layout nhwc --split train \
+		--synsets "$TESTDATA/ilsvrc/LOC_synset_mapping.txt" --out i in
+	reference timm:triangle 0.875 224 ref.npy
+	run -0 same ref.npy i/X_train.raw
+	assert_output "$n/$n identical, max 0"
+	reference timm:triangle 0.875 64 ref.npy
+	run -0 same ref.npy i/X_train_64.raw
+	assert_output "$n/$n identical, max 0"
+	# Another crop_pct is another recipe.
+	run -2 --separate-stderr pxr-imagenet --like timm --crop-pct 0.9 --filter triangle --also 64 --layout nhwc --split train \
+		--synsets "$TESTDATA/ilsvrc/LOC_synset_mapping.txt" --out i in
+	[[ "$stderr" == *"crop_pct: was '0.875', now '0.9'"* ]]
+	run -2 --separate-stderr pxr-folder --crop-pct 0.9 --out e in
+	assert_equal "${stderr_lines[0]}" "pxr-folder: --crop-pct goes with --like"
+	run -2 --separate-stderr pxr-folder --like torchvision --crop-pct 0.9 --out e in
+	assert_equal "${stderr_lines[0]}" "pxr-folder: --crop-pct goes with --like timm"
+	run -2 --separate-stderr pxr-folder --like timm --crop-pct 0.9 --short 256 --out e in
+	assert_equal "${stderr_lines[0]}" "pxr-folder: --crop-pct gives the short side: not with --short"
+	for bad in 0 1.5 -0.9 x 0.9x nan inf; do
+		run -2 --separate-stderr pxr-folder --like timm --crop-pct "$bad" --out e in
+		assert_equal "${stderr_lines[0]}" "pxr-folder: --crop-pct wants a number above 0 and at most 1 (0.875), not '$bad'"
+	done
+	[ ! -e e ]
+	# The filters refuse it without a square crop, or with a side.
+	run -2 --separate-stderr pxr-resize --crop-pct 0.9 --crop 224x200
+	assert_equal "${stderr_lines[0]}" "pxr-resize: --crop-pct wants a square --crop N, not 224x200"
+	run -2 --separate-stderr pxr-decode --crop-pct 0.9 --short 256 --crop 224
+	assert_equal "${stderr_lines[0]}" "pxr-decode: --crop-pct gives the short side: not with --short"
+	run -2 --separate-stderr pxr-resize --crop-pct 0.9
+	assert_equal "${stderr_lines[0]}" "pxr-resize: --crop-pct goes with --crop"
+}
+
 @test "reference: pxr-folder is torchvision's by default and pxr-imagenet --like notebook-geometry the notebook's geometry with Pillow's BILINEAR, every image" {
 	# The photographs as an ImageNet training tree and as an ImageFolder.
 	mkdir -p in/train

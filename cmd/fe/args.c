@@ -31,7 +31,7 @@ static const char *const choices[] = {
 	[FE_FILTER] = "triangle, lanczos3, box, gaussian, bicubic, hamming",
 	[FE_ALIGN] = "center, seed",
 	[FE_ROUND] = "even, down, notebook",
-	[FE_LIKE] = "torchvision, notebook, notebook-geometry",
+	[FE_LIKE] = "torchvision, notebook, notebook-geometry, timm",
 	[FE_LAYOUT] = "julia, nhwc, nchw",
 	[FE_LTYPE] = "u16, i32, i64",
 };
@@ -139,6 +139,13 @@ take_value(const struct fe_opt *o, const char *s)
 		break;
 	case FE_CALL:
 		o->call(o->to, s);
+		break;
+	case FE_PCT:
+		if (pxr_crop_pct_parse(s, o->to) == -1)
+			fe_die(2,
+			    "--%s wants a number above 0 and at most 1 "
+			    "(0.875), not '%s'",
+			    o->name, s);
 		break;
 	default:
 		if (parse_word(o, s) == -1)
@@ -489,4 +496,29 @@ fe_like(const struct fe_opt *opts, enum pxr_like like, struct pxr_shape *s)
 		s->round = preset.round;
 	if (!fe_given(opts, "align"))
 		s->co.align = preset.co.align;
+}
+
+void
+fe_crop_pct(const struct fe_prog *p, const struct fe_opt *opts, double pct,
+    struct pxr_shape *s)
+{
+	static const char *const sides[] = { "long", "short", "size" };
+	const struct fe_opt *o;
+
+	if (!fe_given(opts, "crop-pct"))
+		return;
+	for (size_t i = 0; i < sizeof(sides) / sizeof(sides[0]); i++)
+		if ((o = find(opts, sides[i])) != NULL && o->given > 0)
+			fe_usage(p,
+			    "--crop-pct gives the short side: not with --%s",
+			    sides[i]);
+	if (s->co.w != s->co.h)
+		fe_usage(p, "--crop-pct wants a square --crop N, not %ux%u",
+		    s->co.w, s->co.h);
+	s->target = PXR_TARGET_SHORT;
+	if ((s->n = pxr_crop_pct_short(s->co.w, pct)) == 0)
+		fe_die(2,
+		    "--crop %u at --crop-pct %g: the short side is over "
+		    "%u pixels",
+		    s->co.w, pct, PXR_DIM_MAX);
 }

@@ -75,6 +75,7 @@ enum fe_kind {
 	FE_LAYOUT, /* *(enum pxr_layout *)to */
 	FE_LTYPE,  /* *(enum pxr_ltype *)to */
 	FE_CALL,   /* call(to, value): the program's own parsing */
+	FE_PCT,    /* *(double *)to: timm's crop_pct, in (0, 1] */
 };
 
 /*
@@ -149,6 +150,11 @@ int fe_given(const struct fe_opt *opts, const char *name);
  * notebook's own chain unless --filter was given.
  */
 void fe_like(const struct fe_opt *opts, enum pxr_like like,
+    struct pxr_shape *s);
+/* With --crop-pct given (pct), the resize's short side from the square
+ * --crop in s as timm's Resize(floor(crop / crop_pct)); a usage error of
+ * p's with --short, --long or --size, or a crop not square. */
+void fe_crop_pct(const struct fe_prog *p, const struct fe_opt *opts, double pct,
     struct pxr_shape *s);
 /* The usage on stderr, after "prog: message" if fmt; exits 2. */
 _Noreturn void fe_usage(const struct fe_prog *p, const char *fmt, ...)

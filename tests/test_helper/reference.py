@@ -7,6 +7,10 @@
         (Metalhead 0.5's resize_smallest_dimension and center_crop,
         re-implemented in Python), pixels by Pillow's BILINEAR
   reference.py squash N FILTER OUT.npy FILE...   im.resize((N, N), FILTER)
+  reference.py timm:FILTER P C OUT.npy FILE...   timm's evaluation transform
+        (timm 0.9 transforms_imagenet_eval, crop_mode center, img_size C,
+        crop_pct P, interpolation FILTER): torchvision's
+        Resize(math.floor(C / P), FILTER) and CenterCrop(C)
 
 Writes an array of shape (len(FILE), H, W, 3), uint8.
 
@@ -33,6 +37,17 @@ FILTERS = {"triangle": Image.BILINEAR, "box": Image.BOX, "lanczos3": Image.LANCZ
 def torchvision(im, s, c):
     from torchvision import transforms
     t = transforms.Compose([transforms.Resize(s), transforms.CenterCrop(c)])
+    return np.asarray(t(im))
+
+
+def timm(im, f, pct, c):
+    import math
+    from torchvision import transforms
+    mode = {"bicubic": transforms.InterpolationMode.BICUBIC,
+            "triangle": transforms.InterpolationMode.BILINEAR}[f]
+    scale = math.floor(c / pct)
+    t = transforms.Compose([transforms.Resize(scale, interpolation=mode),
+                            transforms.CenterCrop(c)])
     return np.asarray(t(im))
 
 
@@ -99,6 +114,8 @@ def main():
     imgs = [Image.open(f).convert("RGB") for f in sys.argv[5:]]
     if how == "torchvision":
         res = [torchvision(im, int(a), int(b)) for im in imgs]
+    elif how.startswith("timm:"):
+        res = [timm(im, how[5:], float(a), int(b)) for im in imgs]
     elif how == "notebook-geometry":
         res = [notebook(im, int(a), int(b)) for im in imgs]
     else:

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "resize.h"
+#include "shape.h"
 #include "unit.h"
 
 static void
@@ -215,6 +216,56 @@ test_names(void)
 	EXPECT_INT(pxr_filter_parse("cubic", &f), -1);
 }
 
+/* timm's crop_pct: Python's float() and math.floor(c / p), and back to
+ * the shortest text; the presets' names. */
+static void
+test_crop_pct(void)
+{
+	static const struct {
+		const char *text;
+		uint32_t c, want;
+	} rows[] = {
+		{ "0.875", 224, 256 }, { "0.9", 224, 248 },
+		{ "0.95", 224, 235 }, { "1.0", 224, 224 }, { "1", 224, 224 },
+		{ "0.875", 64, 73 }, { "0.95", 384, 404 }, { "0.96", 384, 400 },
+		{ "0.9", 299, 332 }, { "1e-9", 224, 0 }, /* over PXR_DIM_MAX */
+	};
+
+	static const char *const bad[] = { "", " 0.9", "0.9 ", "0", "-0.9",
+		"1.5", "x", "0.9x", "nan", "inf", "1e999" };
+	static const char *const likes[] = { "torchvision", "notebook",
+		"notebook-geometry", "timm" };
+	struct pxr_shape s;
+	enum pxr_like l;
+	char buf[32];
+	double p;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		EXPECT_INT(pxr_crop_pct_parse(rows[i].text, &p), 0);
+		EXPECT_INT(pxr_crop_pct_short(rows[i].c, p), rows[i].want);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		UNIT_CHECK(pxr_crop_pct_parse(bad[i], &p) == -1,
+		    "crop_pct '%s' taken", bad[i]);
+	pxr_crop_pct_parse("0.9", &p);
+	pxr_crop_pct_text(p, buf, sizeof(buf));
+	UNIT_CHECK(strcmp(buf, "0.9") == 0, "0.9 written '%s'", buf);
+	pxr_crop_pct_parse("0.87500", &p);
+	pxr_crop_pct_text(p, buf, sizeof(buf));
+	UNIT_CHECK(strcmp(buf, "0.875") == 0, "0.875 written '%s'", buf);
+	for (size_t i = 0; i < sizeof(likes) / sizeof(likes[0]); i++) {
+		EXPECT_INT(pxr_like_parse(likes[i], &l), 0);
+		UNIT_CHECK(strcmp(pxr_like_name(l), likes[i]) == 0,
+		    "preset '%s' named '%s'", likes[i], pxr_like_name(l));
+	}
+	memset(&s, 0, sizeof(s));
+	pxr_like_defaults(PXR_LIKE_TIMM, &s);
+	EXPECT_INT(s.filter, PXR_FILTER_BICUBIC);
+	EXPECT_INT(s.round, PXR_ROUND_DOWN);
+	EXPECT_INT(s.co.align, PXR_ALIGN_CENTER);
+	EXPECT_INT(s.notebook, 0);
+}
+
 int
 main(void)
 {
@@ -222,5 +273,6 @@ main(void)
 	test_pixels();
 	test_pillow_rows();
 	test_names();
+	test_crop_pct();
 	UNIT_DONE();
 }
