@@ -151,8 +151,10 @@ headers_alone() {
 	# A tar of 20 inner tars of 20 members of over 100 KB (ImageNet's
 	# mean is 110 KB), real photographs (the run decodes them).
 	mkdir -p tree
-	big=($(find "$TESTDATA/photos" -name '*.JPEG' -size +100k | sort))
-	[ ${#big[@]} -ge 5 ]
+	# (not CMYK, which the notebook's decode refuses: every image done)
+	big=($(find "$TESTDATA/photos" -name '*.JPEG' -size +100k | sort |
+		"$PY" -c 'import sys; from PIL import Image; [print(f) for f in sys.stdin.read().split() if Image.open(f).mode != "CMYK"]'))
+	[ ${#big[@]} -ge 4 ]
 	for c in $(seq 20); do
 		d=tree/n0144$(printf %04d "$c")
 		mkdir -p "$d"
