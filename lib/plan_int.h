@@ -2,6 +2,7 @@
  * plan_int.h: what the parts of the plan share (lib/plan*.c):
  *   plan.c       options, the output folder, the splits and their indexes,
  *                whole-file reads and writes
+ *   plan_verify.c --verify: the archives against their MD5s
  *   plan_class.c the class list and the sums the recipe keeps
  *   plan_set.c   the sets: geometries, recipes, sizes, shard counts
  *   plan_write.c what the plan writes, once every check has passed

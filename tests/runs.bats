@@ -351,3 +351,54 @@ zebra\ crossing'
 	assert_equal "$stderr" "pxr-pack: MISSING: No such file or directory"
 	[ ! -e X.manifest.json ]
 }
+
+@test "runs: --verify checks each archive's MD5 once before any work: ILSVRC2012's published ones by name, an md5sum file's for the rest; a later run does not read it again" {
+	# The sample's tarballs carry ILSVRC2012's names, not its bytes.
+	run -2 --separate-stderr pxr-imagenet --verify --split val --out o "$SAMPLE"
+	assert_output ""
+	assert_equal "${stderr_lines[-1]}" "pxr-imagenet: $SAMPLE/ILSVRC2012_img_val.tar: MD5 $(md5sum < "$SAMPLE/ILSVRC2012_img_val.tar" | cut -d' ' -f1), not 29b22e2961454d5413ddabcf34fc5622 (the published ILSVRC2012 MD5): the archive is damaged or another file; download it again, or run without --verify to go on with it as it is"
+	[ ! -e o ]
+	# With the digests in an md5sum file (as md5sum writes them).
+	cp -r "$SAMPLE" src
+	(cd src && md5sum ILSVRC2012_img_train.tar > ../sums && md5sum -b ILSVRC2012_img_val.tar >> ../sums)
+	run -0 --separate-stderr pxr-imagenet --verify --md5 sums --out o src
+	[[ "$stderr" == *"src/ILSVRC2012_img_train.tar: MD5 $(cut -d' ' -f1 < sums | head -1) as sums ("* ]]
+	[[ "$stderr" == *"src/ILSVRC2012_img_val.tar: MD5 $(cut -d' ' -f1 < sums | tail -1) as sums ("* ]]
+	assert_equal "$(wc -l < o/.pxr/verified)" 2
+	# Checked before and unchanged: plan does not even open them.
+	ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=open,openat -o trace \
+		pxr-imagenet plan --verify --md5 sums --out o src 2> err.txt
+	grep -q "src/ILSVRC2012_img_val.tar: MD5 as sums, checked before (unchanged since): not read again" err.txt
+	run grep -c 'ILSVRC2012_img_\(train\|val\)\.tar' trace
+	assert_output 0
+	# Changed since: read again, and refused before any work.
+	printf 'x' | dd of=src/ILSVRC2012_img_val.tar bs=1 seek=700 conv=notrunc 2>/dev/null
+	cp o/X_val.raw before.raw
+	run -2 --separate-stderr pxr-imagenet --verify --md5 sums --out o src
+	[[ "${stderr_lines[-1]}" == "pxr-imagenet: $BATS_TEST_TMPDIR/src/ILSVRC2012_img_val.tar: MD5 "*", not $(tail -1 sums | cut -d' ' -f1) (sums): "* ]]
+	cmp before.raw o/X_val.raw
+	# Without --verify the run goes on (the changed byte is in a header's
+	# padding or an image: the index is made again).
+	run -0 --separate-stderr pxr-imagenet --split train --out o src
+}
+
+@test "runs: --verify refuses an archive no MD5 is known for, a bad md5sum line and --md5 alone; a folder has nothing to check" {
+	mkdir -p tree/train/a tree/train/b
+	mkjpeg 40 30 tree/train/a/1.jpg
+	mkjpeg 30 40 tree/train/b/2.jpg
+	tar -cf ds.tar -C tree .
+	run -2 --separate-stderr pxr-folder --verify --out o ds.tar
+	assert_equal "${stderr_lines[-1]}" "pxr-folder: $BATS_TEST_TMPDIR/ds.tar: no MD5 is known for it: give it in a --md5 file (md5sum's format), or run without --verify"
+	md5sum ds.tar > sums
+	run -0 --separate-stderr pxr-folder --verify --md5 sums --out o ds.tar
+	[[ "$stderr" == *"ds.tar: MD5 $(cut -d' ' -f1 < sums) as sums ("* ]]
+	printf '# made by hand\n\n%s  some/where/ds.tar\n' "$(cut -d' ' -f1 < sums)" > sums2
+	run -0 --separate-stderr pxr-folder --verify --md5 sums2 --out o2 ds.tar
+	printf 'not a digest  ds.tar\n' > bad
+	run -2 --separate-stderr pxr-folder --verify --md5 bad --out o3 ds.tar
+	assert_equal "${stderr_lines[-1]}" "pxr-folder: bad:1: not an md5sum line (32 hex digits, two spaces, a name)"
+	run -2 --separate-stderr pxr-folder --md5 sums --out o3 ds.tar
+	assert_equal "${stderr_lines[0]}" "pxr-folder: --md5 goes with --verify"
+	run -0 --separate-stderr pxr-folder --verify --out o4 tree
+	[[ "$stderr" == *"tree/train: a folder: --verify checks archives only"* ]]
+}
