@@ -64,6 +64,7 @@ md5_file_entry(const char *file, const char *text, const char *name,
 	for (const char *s = text; *s != '\0';) {
 		const char *end = strchr(s, '\n'), *n;
 		size_t len = end != NULL ? (size_t)(end - s) : strlen(s);
+		const char *next = end != NULL ? end + 1 : s + len;
 		size_t hl = strcspn(s, " \t\n");
 
 		line++;
@@ -93,7 +94,7 @@ md5_file_entry(const char *file, const char *text, const char *name,
 				found = 1;
 			}
 		}
-		s = end != NULL ? end + 1 : s + len;
+		s = next;
 	}
 	return found;
 }

@@ -392,7 +392,8 @@ zebra\ crossing'
 	md5sum ds.tar > sums
 	run -0 --separate-stderr pxr-folder --verify --md5 sums --out o ds.tar
 	[[ "$stderr" == *"ds.tar: MD5 $(cut -d' ' -f1 < sums) as sums ("* ]]
-	printf '# made by hand\n\n%s  some/where/ds.tar\n' "$(cut -d' ' -f1 < sums)" > sums2
+	# Comments, blank lines, a path, CRLF and no last newline.
+	printf '# made by hand\r\n\n%s  other.tar\n%s  some/where/ds.tar\r' "$(printf %032d 0)" "$(cut -d' ' -f1 < sums)" > sums2
 	run -0 --separate-stderr pxr-folder --verify --md5 sums2 --out o2 ds.tar
 	printf 'not a digest  ds.tar\n' > bad
 	run -2 --separate-stderr pxr-folder --verify --md5 bad --out o3 ds.tar
