@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,100 +22,6 @@ const char *const plan_split_names[PXR_PLAN_SPLITS] = { "train", "val",
 /* The validation label files a root may hold, in the order looked for. */
 static const char *const val_files[] = { "LOC_val_solution.csv",
 	"validation_labels.txt", "ILSVRC2012_validation_ground_truth.txt" };
-
-void
-plan_note(pxr_warn_fn warn, void *ctx, const char *fmt, ...)
-{
-	char msg[PATH_MAX + 256];
-	va_list ap;
-
-	if (warn == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	warn(ctx, msg);
-}
-
-int
-plan_save(const char *path, const char *buf, size_t len, struct pxr_err *err)
-{
-	char tmp[PATH_MAX + 32], dir[PATH_MAX];
-	ssize_t w = 0;
-	int fd, dfd;
-	char *slash;
-
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) ==
-	    -1)
-		return pxr_seterr(err, PXR_E_IO, "%s: cannot write it (%s)",
-		    path, strerror(errno));
-	for (size_t done = 0; done < len; done += (size_t)w)
-		if ((w = write(fd, buf + done, len - done)) <= 0)
-			break;
-	if (w < 0 || (len > 0 && w == 0) || fsync(fd) == -1) {
-		int e = w == 0 && len > 0 ? ENOSPC : errno;
-
-		close(fd);
-		unlink(tmp);
-		return pxr_seterr(err, PXR_E_IO, "%s: cannot write it (%s)",
-		    path, strerror(e));
-	}
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
-		int e = errno;
-
-		unlink(tmp);
-		return pxr_seterr(err, PXR_E_IO, "%s: cannot write it (%s)",
-		    path, strerror(e));
-	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir)
-		*slash = '\0';
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(dfd); /* a folder some file systems cannot sync */
-		close(dfd);
-	}
-	return 0;
-}
-
-char *
-plan_read_file(const char *path, size_t max, size_t *len, struct pxr_err *err)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
-
-	if (fp == NULL) {
-		pxr_seterr(err, PXR_E_IO, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	do {
-		if (n + 4096 + 1 > cap) {
-			char *b = realloc(buf, cap = cap ? 2 * cap : 65536);
-
-			if (b == NULL || cap > max + 65536) {
-				free(b != NULL ? b : buf);
-				fclose(fp);
-				pxr_seterr(err, PXR_E_FORMAT,
-				    "%s: larger than %zu bytes", path, max);
-				return NULL;
-			}
-			buf = b;
-		}
-		n += r = fread(buf + n, 1, cap - n - 1, fp);
-	} while (r > 0);
-	if (ferror(fp) || n > max) {
-		pxr_seterr(err, PXR_E_IO, "%s: %s", path,
-		    n > max ? "too large" : strerror(errno));
-		free(buf);
-		buf = NULL;
-	} else {
-		buf[n] = '\0';
-		*len = n;
-	}
-	fclose(fp);
-	return buf;
-}
 
 /* The current folder as the shell names it: $PWD where it is this folder
  * (a path through a symbolic link stays so), else the real one. */
@@ -315,7 +220,7 @@ plan_short_side(const struct pxr_plan *p, uint32_t side)
 	if (p->o.like != PXR_LIKE_TIMM) /* round(side * 8 / 7): 224 -> 256 */
 		return (side * 8 + 3) / 7;
 	n = pxr_crop_pct_short(side, p->pct);
-	return n > 0 ? n : PXR_DIM_MAX;
+	return n;
 }
 
 int
@@ -337,8 +242,12 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 	if (timm_pct(p, o, err) == -1)
 		return -1;
 	p->short_given = o->shortside != 0;
-	if (p->o.shortside == 0)
-		p->o.shortside = plan_short_side(p, p->o.size);
+	if (p->o.shortside == 0 &&
+	    (p->o.shortside = plan_short_side(p, p->o.size)) == 0)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--size %u at crop_pct %g: the short side would be over "
+		    "%u pixels",
+		    p->o.size, p->pct, PXR_DIM_MAX);
 	if (p->o.jobs == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -814,11 +723,14 @@ index_current(const struct pxr_plan *p, const struct pxr_plan_split *s)
 	return r;
 }
 
-/* Indexes s into l (or reads its index where it is current, fresh 0). */
+/* Indexes s into l (or reads its index where it is current, fresh 0);
+ * with --verify, its archive checked first. */
 static int
 load_index(struct pxr_plan *p, struct pxr_plan_split *s, struct pxr_list *l,
     pxr_warn_fn warn, void *ctx, struct pxr_err *err)
 {
+	if (plan_verify_archive(p, s->src, warn, ctx, err) == -1)
+		return -1;
 	if (!(s->fresh = !index_current(p, s)))
 		return pxr_list_read_index(l, s->index, err);
 	plan_note(warn, ctx, "%s%sindexing %s%s", s->name,
@@ -919,6 +831,8 @@ pxr_plan_free(struct pxr_plan *p)
 {
 	free(p->derived);
 	p->derived = NULL;
+	free(p->md5text);
+	p->md5text = NULL;
 	pxr_list_free(p->whole);
 	p->whole = NULL;
 }

@@ -45,8 +45,15 @@ struct pxr_plan_opts {
 	const char *out;  /* --out (default ".") */
 	const char *synsets, *classes, *val_labels, *name, *split, *also;
 	const char *crop_pct; /* --crop-pct, as given: with --like timm */
-	int verify;           /* --verify: the archives' MD5s first */
-	const char *md5;      /* --md5: an md5sum file of their digests */
+	/* --verify: each archive the plan reads checked, before it reads it,
+	 * against its MD5: the --md5 file's (md5sum's format, matched by the
+	 * archive's last name component), else the published ILSVRC2012
+	 * value for its name, else an error; one checked before with the
+	 * same stat signature (kept in OUT/.pxr/verified) is not read
+	 * again.  A mismatch is an error naming the archive and both
+	 * digests; progress and verdicts through the plan's warn. */
+	int verify;
+	const char *md5; /* --md5: an md5sum file of their digests */
 	/* PXR_LIKE_NONE, PXR_PLAN_UNSET where not given: the defaults */
 	enum pxr_like like;
 	enum pxr_filter filter;
@@ -99,6 +106,10 @@ struct pxr_plan_split {
 
 struct pxr_plan {
 	struct pxr_plan_opts o;
+	/* --verify: the paths checked in this run; the --md5 file's text */
+	char checked[PXR_PLAN_SPLITS + 2][PATH_MAX];
+	size_t nchecked;
+	char *md5text;
 	double pct;      /* timm's crop_pct (--like timm) */
 	int short_given; /* --short given: not from crop_pct */
 	char root[PATH_MAX], out[PATH_MAX], state[PATH_MAX];
@@ -153,17 +164,6 @@ int pxr_plan_out(struct pxr_plan *p, struct pxr_err *err);
  * archive is indexed whole, to find its split folders, as in the tree it
  * was made of: with or without one top folder); 0 or -1. */
 int pxr_plan_splits(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
-    struct pxr_err *err);
-
-/* With --verify, each archive the splits read (p->splits[].src, once
- * each) checked against its MD5: the --md5 file's (md5sum's format, by
- * the archive's last name component), else the published ILSVRC2012
- * value for its name, else an error.  An archive checked before with the
- * same stat signature (device, inode, size, modification time; kept in
- * OUT/.pxr/verified) is not read again.  A mismatch is an error naming
- * the archive and both digests.  Progress (every 10 s at most) and the
- * verdicts through warn.  0 or -1. */
-int pxr_plan_verify(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
     struct pxr_err *err);
 
 /* Indexes split i's source (index.c: an archive once, again only when it

@@ -1,8 +1,8 @@
 /*
  * plan_int.h: what the parts of the plan share (lib/plan*.c):
- *   plan.c       options, the output folder, the splits and their indexes,
- *                whole-file reads and writes
- *   plan_verify.c --verify: the archives against their MD5s
+ *   plan_io.c    whole-file reads and writes, messages
+ *   plan_verify.c --verify: an archive against its MD5, before it is read
+ *   plan.c       options, the output folder, the splits and their indexes
  *   plan_class.c the class list and the sums the recipe keeps
  *   plan_set.c   the sets: geometries, recipes, sizes, shard counts
  *   plan_write.c what the plan writes, once every check has passed
@@ -40,6 +40,12 @@ char *plan_read_file(const char *path, size_t max, size_t *len,
  * words only (awk 'NF { print $1 }'), with first_words. */
 void plan_sum_lines(const char *text, size_t len, int first_words,
     char hex[PXR_SHA256_HEX_SIZE]);
+
+/* With --verify, the archive at path (absolute) checked against its MD5
+ * (pxr_plan_verify's rules in plan.h) once in this run, before it is
+ * read; a folder is said once to have nothing to check.  0 or -1. */
+int plan_verify_archive(struct pxr_plan *p, const char *path, pxr_warn_fn warn,
+    void *ctx, struct pxr_err *err);
 
 /* s (a split of p, or one only indexed for the classes) indexed if it
  * is not yet, or its index found current (plan.c); 0 or -1. */
@@ -82,7 +88,8 @@ int plan_index_whole(struct pxr_plan *p, struct pxr_plan_split *s,
     pxr_warn_fn warn, void *ctx, struct pxr_err *err);
 
 /* The short side a crop of side is cut from: round(side * 8 / 7), or
- * --like timm's floor(side / crop_pct). */
+ * --like timm's floor(side / crop_pct) (0 where that is over
+ * PXR_DIM_MAX). */
 uint32_t plan_short_side(const struct pxr_plan *p, uint32_t side);
 
 #endif /* PXR_PLAN_INT_H */

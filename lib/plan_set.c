@@ -123,8 +123,13 @@ split_sets(struct pxr_plan *p, struct pxr_plan_split *s, struct pxr_err *err)
 		struct pxr_plan_set *st = &s->sets[i];
 		struct pxr_geom g = { 1, 0, p->o.squash };
 
-		if (i > 0)
-			g = item_geom(p, p->also[i - 1]);
+		if (i > 0 &&
+		    (g = item_geom(p, p->also[i - 1])).shortside == 0 &&
+		    !g.squash)
+			return pxr_seterr(err, PXR_E_USAGE,
+			    "--also %s at crop_pct %g: the short side would be "
+			    "over %u pixels",
+			    p->also[i - 1], p->pct, PXR_DIM_MAX);
 		else if (!p->o.squash)
 			g = (struct pxr_geom){ 0, p->o.shortside, p->o.size };
 		st->g = g;

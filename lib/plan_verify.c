@@ -1,10 +1,11 @@
 /*
- * plan_verify.c: --verify, each archive the planned splits read checked
- * once, before any work, against the MD5 its publisher gives: ILSVRC2012's
+ * plan_verify.c: --verify, each archive the plan reads checked once,
+ * before it is read, against the MD5 its publisher gives: ILSVRC2012's
  * for its two tarballs, or the one a --md5 file (md5sum's format) gives
  * for any archive.  The verdict is kept in OUT/.pxr/verified with the
- * archive's stat signature (device, inode, size, modification time), so
- * that a later run reads the archive again only when it changed.
+ * archive's stat signature (device, inode, size, modification and change
+ * times), so that a later run reads the archive again only when it
+ * changed.
  */
 #include <sys/stat.h>
 
@@ -122,6 +123,12 @@ expected(const struct pxr_plan *p, const char *md5text, const char *path,
 			*from = "the published ILSVRC2012 MD5";
 			return 0;
 		}
+	if (md5text != NULL)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "%s: no MD5 is known for it: %s has no line for %s, and "
+		    "it is not an ILSVRC2012 tarball; add one, or run without "
+		    "--verify",
+		    path, p->o.md5, name);
 	return pxr_seterr(err, PXR_E_USAGE,
 	    "%s: no MD5 is known for it: give it in a --md5 file "
 	    "(md5sum's format), or run without --verify",
@@ -169,7 +176,7 @@ remember(const char *file, const char *old, const char *path, const char *line,
     struct pxr_err *err)
 {
 	size_t n = strlen(line), plen = strlen(path), len;
-	char *buf = malloc((old != NULL ? strlen(old) : 0) + n + 1);
+	char *buf = malloc((old != NULL ? strlen(old) : 0) + n + 2);
 	int r;
 
 	if (buf == NULL)
@@ -190,6 +197,8 @@ remember(const char *file, const char *old, const char *path, const char *line,
 		}
 		s += l;
 	}
+	if (len > 0 && buf[len - 1] != '\n') /* a last line cut short */
+		buf[len++] = '\n';
 	memcpy(buf + len, line, n);
 	r = plan_save(file, buf, len + n, err);
 	free(buf);
@@ -216,10 +225,10 @@ has_line(const char *text, const char *line)
 
 /* One archive: verified before with this signature, or read now. */
 static int
-verify_one(struct pxr_plan *p, const char *path, const char *md5text,
+verify_one(const struct pxr_plan *p, const char *path, const char *md5text,
     pxr_warn_fn warn, void *ctx, struct pxr_err *err)
 {
-	char want[PXR_MD5_HEX_SIZE], got[PXR_MD5_HEX_SIZE], sig[96];
+	char want[PXR_MD5_HEX_SIZE], got[PXR_MD5_HEX_SIZE], sig[128];
 	char file[PATH_MAX + 16], line[PATH_MAX + 160], *old;
 	unsigned char d[PXR_MD5_SIZE];
 	struct progress pg = { warn, ctx, path, { 0, 0 }, { 0, 0 } };
@@ -234,10 +243,11 @@ verify_one(struct pxr_plan *p, const char *path, const char *md5text,
 	if (stat(path, &st) == -1)
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", path,
 		    strerror(errno));
-	snprintf(sig, sizeof(sig), "%llu:%llu:%llu:%lld.%09ld",
+	snprintf(sig, sizeof(sig), "%llu:%llu:%llu:%lld.%09ld:%lld.%09ld",
 	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
 	    (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
-	    st.st_mtim.tv_nsec);
+	    st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec,
+	    st.st_ctim.tv_nsec);
 	snprintf(line, sizeof(line), "%s %s %s\n", want, sig, path);
 	snprintf(file, sizeof(file), "%s/verified", p->state);
 	old = plan_read_file(file, VERIFIED_MAX, &len, &e);
@@ -280,35 +290,28 @@ verify_one(struct pxr_plan *p, const char *path, const char *md5text,
 }
 
 int
-pxr_plan_verify(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
-    struct pxr_err *err)
+plan_verify_archive(struct pxr_plan *p, const char *path, pxr_warn_fn warn,
+    void *ctx, struct pxr_err *err)
 {
-	char *md5text = NULL;
+	struct stat st;
 	size_t len;
-	int r = 0;
 
 	if (!p->o.verify)
 		return 0;
-	if (p->o.md5 != NULL &&
-	    (md5text = plan_read_file(p->o.md5, VERIFIED_MAX, &len, err)) ==
+	for (size_t i = 0; i < p->nchecked; i++) /* once a run */
+		if (strcmp(p->checked[i], path) == 0)
+			return 0;
+	if (p->nchecked == sizeof(p->checked) / sizeof(p->checked[0]))
+		PXR_BUG("more archives to check than a plan reads");
+	snprintf(p->checked[p->nchecked++], sizeof(p->checked[0]), "%s", path);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		plan_note(warn, ctx,
+		    "%s: a folder: --verify checks archives only", path);
+		return 0;
+	}
+	if (p->o.md5 != NULL && p->md5text == NULL &&
+	    (p->md5text = plan_read_file(p->o.md5, VERIFIED_MAX, &len, err)) ==
 		NULL)
 		return -1;
-	for (size_t i = 0; r == 0 && i < p->nsplits; i++) {
-		const char *src = p->splits[i].src;
-		struct stat st;
-		size_t k;
-
-		for (k = 0; k < i; k++) /* an archive root: once */
-			if (strcmp(p->splits[k].src, src) == 0)
-				break;
-		if (k < i)
-			continue;
-		if (stat(src, &st) == 0 && S_ISDIR(st.st_mode))
-			plan_note(warn, ctx,
-			    "%s: a folder: --verify checks archives only", src);
-		else
-			r = verify_one(p, src, md5text, warn, ctx, err);
-	}
-	free(md5text);
-	return r;
+	return verify_one(p, path, p->md5text, warn, ctx, err);
 }

@@ -265,7 +265,6 @@ pxr_plan_make(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
     struct pxr_err *err)
 {
 	return pxr_plan_splits(p, warn, ctx, err) == -1 ||
-		pxr_plan_verify(p, warn, ctx, err) == -1 ||
 		pxr_plan_classes(p, warn, ctx, err) == -1 ||
 		pxr_plan_sets(p, warn, ctx, err) == -1 ||
 		pxr_plan_space(p, err) == -1 ||

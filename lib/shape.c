@@ -64,7 +64,8 @@ pxr_crop_pct_parse(const char *s, double *pct)
 	char *end;
 	double v;
 
-	if (*s == '\0' || isspace((unsigned char)*s))
+	/* strtod's hexadecimal form is not Python's float()'s */
+	if (*s == '\0' || isspace((unsigned char)*s) || strpbrk(s, "xX"))
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);

@@ -356,6 +356,7 @@ zebra\ crossing'
 	# The sample's tarballs carry ILSVRC2012's names, not its bytes.
 	run -2 --separate-stderr pxr-imagenet --verify --split val --out o "$SAMPLE"
 	assert_output ""
+	[[ "$stderr" != *indexing* ]]
 	assert_equal "${stderr_lines[-1]}" "pxr-imagenet: $SAMPLE/ILSVRC2012_img_val.tar: MD5 $(md5sum < "$SAMPLE/ILSVRC2012_img_val.tar" | cut -d' ' -f1), not 29b22e2961454d5413ddabcf34fc5622 (the published ILSVRC2012 MD5): the archive is damaged or another file; download it again, or run without --verify to go on with it as it is"
 	[ ! -e o ]
 	# With the digests in an md5sum file (as md5sum writes them).
@@ -371,15 +372,23 @@ zebra\ crossing'
 	grep -q "src/ILSVRC2012_img_val.tar: MD5 as sums, checked before (unchanged since): not read again" err.txt
 	run grep -c 'ILSVRC2012_img_\(train\|val\)\.tar' trace
 	assert_output 0
-	# Changed since: read again, and refused before any work.
+	# Changed since: read again, and refused before anything reads it
+	# (its index is not made again).
 	printf 'x' | dd of=src/ILSVRC2012_img_val.tar bs=1 seek=700 conv=notrunc 2>/dev/null
-	cp o/X_val.raw before.raw
+	cp o/.pxr/val.index before.index
 	run -2 --separate-stderr pxr-imagenet --verify --md5 sums --out o src
 	[[ "${stderr_lines[-1]}" == "pxr-imagenet: $BATS_TEST_TMPDIR/src/ILSVRC2012_img_val.tar: MD5 "*", not $(tail -1 sums | cut -d' ' -f1) (sums): "* ]]
-	cmp before.raw o/X_val.raw
+	[[ "$stderr" != *indexing* ]]
+	cmp before.index o/.pxr/val.index
 	# Without --verify the run goes on (the changed byte is in a header's
 	# padding or an image: the index is made again).
 	run -0 --separate-stderr pxr-imagenet --split train --out o src
+	# The training tarball read for the class list only is checked too.
+	rm src/LOC_synset_mapping.txt
+	(cd src && md5sum ILSVRC2012_img_val.tar) > valsums
+	run -2 --separate-stderr pxr-imagenet --verify --md5 valsums --split val --out o3 src
+	[[ "${stderr_lines[-1]}" == "pxr-imagenet: $BATS_TEST_TMPDIR/src/ILSVRC2012_img_train.tar: MD5 "*", not 1d675b47d978889d74fa0da5fadfb00e (the published ILSVRC2012 MD5): "* ]]
+	[[ "$stderr" != *"indexing"*"train.tar"* ]]
 }
 
 @test "runs: --verify refuses an archive no MD5 is known for, a bad md5sum line and --md5 alone; a folder has nothing to check" {
@@ -400,6 +409,16 @@ zebra\ crossing'
 	assert_equal "${stderr_lines[-1]}" "pxr-folder: bad:1: not an md5sum line (32 hex digits, two spaces, a name)"
 	run -2 --separate-stderr pxr-folder --md5 sums --out o3 ds.tar
 	assert_equal "${stderr_lines[0]}" "pxr-folder: --md5 goes with --verify"
+	printf '%s  other.tar\n' "$(printf %032d 0)" > other
+	run -2 --separate-stderr pxr-folder --verify --md5 other --out o3 ds.tar
+	assert_equal "${stderr_lines[-1]}" "pxr-folder: $BATS_TEST_TMPDIR/ds.tar: no MD5 is known for it: other has no line for ds.tar, and it is not an ILSVRC2012 tarball; add one, or run without --verify"
+	# An archive root changed since: refused before it is indexed again.
+	cp o/.pxr/source.index before.index
+	printf 'x' | dd of=ds.tar bs=1 seek=600 conv=notrunc 2>/dev/null
+	run -2 --separate-stderr pxr-folder --verify --md5 sums --out o ds.tar
+	[[ "${stderr_lines[-1]}" == "pxr-folder: $BATS_TEST_TMPDIR/ds.tar: MD5 "*", not $(cut -d' ' -f1 < sums) (sums): "* ]]
+	[[ "$stderr" != *indexing* ]]
+	cmp before.index o/.pxr/source.index
 	run -0 --separate-stderr pxr-folder --verify --out o4 tree
 	[[ "$stderr" == *"tree/train: a folder: --verify checks archives only"* ]]
 }

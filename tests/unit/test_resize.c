@@ -232,7 +232,7 @@ test_crop_pct(void)
 	};
 
 	static const char *const bad[] = { "", " 0.9", "0.9 ", "0", "-0.9",
-		"1.5", "x", "0.9x", "nan", "inf", "1e999" };
+		"1.5", "x", "0.9x", "nan", "inf", "1e999", "0x1.cp-1" };
 	static const char *const likes[] = { "torchvision", "notebook",
 		"notebook-geometry", "timm" };
 	struct pxr_shape s;
