@@ -123,15 +123,15 @@ split_sets(struct pxr_plan *p, struct pxr_plan_split *s, struct pxr_err *err)
 		struct pxr_plan_set *st = &s->sets[i];
 		struct pxr_geom g = { 1, 0, p->o.squash };
 
-		if (i > 0 &&
-		    (g = item_geom(p, p->also[i - 1])).shortside == 0 &&
-		    !g.squash)
+		if (i > 0)
+			g = item_geom(p, p->also[i - 1]);
+		else if (!p->o.squash)
+			g = (struct pxr_geom){ 0, p->o.shortside, p->o.size };
+		if (!g.squash && g.shortside == 0)
 			return pxr_seterr(err, PXR_E_USAGE,
 			    "--also %s at crop_pct %g: the short side would be "
 			    "over %u pixels",
 			    p->also[i - 1], p->pct, PXR_DIM_MAX);
-		else if (!p->o.squash)
-			g = (struct pxr_geom){ 0, p->o.shortside, p->o.size };
 		st->g = g;
 		/* Squash variants take box unless the main set squashes. */
 		st->filter = i > 0 && g.squash && !p->o.squash ? PXR_FILTER_BOX

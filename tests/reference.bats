@@ -248,6 +248,10 @@ pillow_resize() {
 		run -2 --separate-stderr pxr-folder --like timm --crop-pct "$bad" --out e in
 		assert_equal "${stderr_lines[0]}" "pxr-folder: --crop-pct wants a number above 0 and at most 1 (0.875), not '$bad'"
 	done
+	run -2 --separate-stderr pxr-folder --like timm --crop-pct 0.01 --size 20000 --out e in
+	assert_equal "${stderr_lines[0]}" "pxr-folder: --size 20000 at crop_pct 0.01: the short side would be over 1048576 pixels"
+	run -2 --separate-stderr pxr-folder --like timm --crop-pct 0.1 --also 999999 --out e in
+	assert_equal "${stderr_lines[-1]}" "pxr-folder: --also 999999 at crop_pct 0.1: the short side would be over 1048576 pixels"
 	[ ! -e e ]
 	# The filters refuse it without a square crop, or with a side.
 	run -2 --separate-stderr pxr-resize --crop-pct 0.9 --crop 224x200
