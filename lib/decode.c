@@ -617,8 +617,7 @@ jpeg_to_record(struct pxr_decoder *dec, struct pxr_record *rec, unsigned ch,
 	}
 }
 
-/* 0, or 1 with the warnings libjpeg gave in err (and rec flagged). */
-static int
+int
 decode_warned(struct pxr_decoder *dec, struct pxr_record *rec,
     struct pxr_err *err)
 {

@@ -488,18 +488,12 @@ finish(struct pxr_decoder *dec, struct pxr_record *rec, struct job *jb,
 			part->have = jb->need;
 		}
 	}
-	if (dec->nwarn == 0 && !smooth)
-		return 0;
+	if (dec->nwarn > 0 || !smooth)
+		return decode_warned(dec, rec, err);
 	rec->flags |= PXR_FLAG_WARNING;
-	if (dec->nwarn == 0)
-		pxr_seterr(err, PXR_E_IMAGE,
-		    "progressive JPEG with inexact low AC coefficients: "
-		    "libjpeg 9b would smooth its blocks, which pxr does not");
-	else if (dec->nwarn > 1)
-		pxr_seterr(err, PXR_E_IMAGE, "%s (and %u more warnings)",
-		    dec->warn, dec->nwarn - 1);
-	else
-		pxr_seterr(err, PXR_E_IMAGE, "%s", dec->warn);
+	pxr_seterr(err, PXR_E_IMAGE,
+	    "progressive JPEG with inexact low AC coefficients: "
+	    "libjpeg 9b would smooth its blocks, which pxr does not");
 	return 1;
 }
 

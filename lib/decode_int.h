@@ -53,6 +53,10 @@ int decode_check_size(struct pxr_decoder *dec, uint64_t w, uint64_t h,
     unsigned ch, const char *what);
 int decode_reserve(unsigned char **bufp, size_t *capp, size_t len);
 int decode_reserve_rows(struct pxr_decoder *dec, size_t h);
+/* decode.c: 0 with no warning from libjpeg, else 1 with them in err (the
+ * first, and how many more) and rec flagged PXR_FLAG_WARNING. */
+int decode_warned(struct pxr_decoder *dec, struct pxr_record *rec,
+    struct pxr_err *err);
 /* decode.c: the rows of a started JPEG decompression up to end into
  * dec->buf; 0, or -1 with dec->fail set.  Only decode.c calls it, and
  * the unit test, with a source that suspends, which pxr's never does. */

@@ -23,6 +23,9 @@
 #include <unistd.h>
 
 #include "md5.h"
+#include "mdhash.h"
+
+_Static_assert(PXR_MD5_BLOCK == MD_BLOCK, "a block of 64 bytes");
 
 #define ROTL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
 
@@ -180,30 +183,7 @@ pxr_md5_init(struct pxr_md5 *c)
 void
 pxr_md5_update(struct pxr_md5 *c, const void *data, size_t len)
 {
-	const unsigned char *p = data;
-	size_t have = (size_t)(c->len % PXR_MD5_BLOCK);
-
-	c->len += len;
-	if (have > 0) {
-		size_t take = PXR_MD5_BLOCK - have;
-
-		if (len < take) {
-			if (len > 0)
-				memcpy(c->buf + have, p, len);
-			return;
-		}
-		memcpy(c->buf + have, p, take);
-		blocks(c->h, c->buf, 1);
-		p += take;
-		len -= take;
-	}
-	if (len >= PXR_MD5_BLOCK) {
-		blocks(c->h, p, len / PXR_MD5_BLOCK);
-		p += len - len % PXR_MD5_BLOCK;
-		len %= PXR_MD5_BLOCK;
-	}
-	if (len > 0)
-		memcpy(c->buf, p, len);
+	md_update(c->h, c->buf, &c->len, blocks, data, len);
 }
 
 void
@@ -211,16 +191,9 @@ pxr_md5_final(struct pxr_md5 *c, unsigned char digest[PXR_MD5_SIZE])
 {
 	/* RFC 1321 3.1, 3.2: a 1 bit, zeros to 56 mod 64 bytes, then the
 	 * message's length in bits as a 64-bit little-endian number. */
-	size_t have = (size_t)(c->len % PXR_MD5_BLOCK);
 	uint64_t bits = c->len << 3;
 
-	c->buf[have++] = 0x80;
-	if (have > PXR_MD5_BLOCK - 8) {
-		memset(c->buf + have, 0, PXR_MD5_BLOCK - have);
-		blocks(c->h, c->buf, 1);
-		have = 0;
-	}
-	memset(c->buf + have, 0, PXR_MD5_BLOCK - 8 - have);
+	md_pad(c->h, c->buf, c->len, blocks);
 	store_le32(c->buf + 56, (uint32_t)bits);
 	store_le32(c->buf + 60, (uint32_t)(bits >> 32));
 	blocks(c->h, c->buf, 1);
@@ -233,13 +206,7 @@ void
 pxr_md5_hex(const unsigned char digest[PXR_MD5_SIZE],
     char hex[PXR_MD5_HEX_SIZE])
 {
-	static const char xd[] = "0123456789abcdef";
-
-	for (int i = 0; i < PXR_MD5_SIZE; i++) {
-		hex[2 * i] = xd[digest[i] >> 4];
-		hex[2 * i + 1] = xd[digest[i] & 15];
-	}
-	hex[2 * PXR_MD5_SIZE] = '\0';
+	md_hex(digest, PXR_MD5_SIZE, hex);
 }
 
 int

@@ -81,16 +81,13 @@ NBK(aan8)(const float (*in)[8], float (*out)[8])
 		    NBK_FOUT);
 }
 
-/* out = the transpose of in.  With AVX, in registers: the scalar copy's
- * 64 stores, then read back as vectors, stall the store buffer. */
-static void
-NBK(transpose8)(const float (*in)[8], float (*out)[8])
+#if defined(__AVX2__)
+/* The 8x8 transpose of the rows r[0..7], in registers. */
+static inline __attribute__((always_inline)) void
+NBK(tr8)(__m256 *r)
 {
-#if defined(__AVX__)
-	__m256 r[8], t[8];
+	__m256 t[8];
 
-	for (int i = 0; i < 8; i++)
-		r[i] = _mm256_loadu_ps(in[i]);
 	for (int i = 0; i < 8; i += 2) {
 		t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
 		t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
@@ -102,11 +99,27 @@ NBK(transpose8)(const float (*in)[8], float (*out)[8])
 		r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xee);
 	}
 	for (int i = 0; i < 4; i++) {
-		_mm256_storeu_ps(out[i],
-		    _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
-		_mm256_storeu_ps(out[i + 4],
-		    _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+		t[i] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x20);
+		t[i + 4] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x31);
 	}
+	for (int i = 0; i < 8; i++)
+		r[i] = t[i];
+}
+#endif
+
+/* out = the transpose of in.  With AVX, in registers: the scalar copy's
+ * 64 stores, then read back as vectors, stall the store buffer. */
+static void
+NBK(transpose8)(const float (*in)[8], float (*out)[8])
+{
+#if defined(__AVX2__)
+	__m256 r[8];
+
+	for (int i = 0; i < 8; i++)
+		r[i] = _mm256_loadu_ps(in[i]);
+	NBK(tr8)(r);
+	for (int i = 0; i < 8; i++)
+		_mm256_storeu_ps(out[i], r[i]);
 #else
 	for (int k = 0; k < 8; k++)
 		for (int r = 0; r < 8; r++)
@@ -147,29 +160,6 @@ NBK(idct_float_plain)(const int16_t *coef, const float *mult,
 }
 
 #if defined(__AVX2__)
-/* The 8x8 transpose of the rows r[0..7], in registers. */
-static inline __attribute__((always_inline)) void
-NBK(tr8)(__m256 *r)
-{
-	__m256 t[8];
-
-	for (int i = 0; i < 8; i += 2) {
-		t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-		t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-	}
-	for (int i = 0; i < 8; i += 4) {
-		r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
-		r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xee);
-		r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-		r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xee);
-	}
-	for (int i = 0; i < 4; i++) {
-		t[i] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x20);
-		t[i + 4] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x31);
-	}
-	for (int i = 0; i < 8; i++)
-		r[i] = t[i];
-}
 
 #define NBK_VADD(a, b) _mm256_add_ps(a, b)
 #define NBK_VSUB(a, b) _mm256_sub_ps(a, b)

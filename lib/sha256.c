@@ -12,7 +12,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "mdhash.h"
 #include "sha256.h"
+
+_Static_assert(PXR_SHA256_BLOCK == MD_BLOCK, "a block of 64 bytes");
 
 /* The first 32 bits of the fractional parts of the cube roots of the
  * first 64 primes (FIPS 180-4 4.2.2). */
@@ -131,30 +134,7 @@ pxr_sha256_init(struct pxr_sha256 *c)
 void
 pxr_sha256_update(struct pxr_sha256 *c, const void *data, size_t len)
 {
-	const unsigned char *p = data;
-	size_t have = (size_t)(c->len % PXR_SHA256_BLOCK);
-
-	c->len += len;
-	if (have > 0) {
-		size_t take = PXR_SHA256_BLOCK - have;
-
-		if (len < take) {
-			if (len > 0)
-				memcpy(c->buf + have, p, len);
-			return;
-		}
-		memcpy(c->buf + have, p, take);
-		blocks(c->h, c->buf, 1);
-		p += take;
-		len -= take;
-	}
-	if (len >= PXR_SHA256_BLOCK) {
-		blocks(c->h, p, len / PXR_SHA256_BLOCK);
-		p += len - len % PXR_SHA256_BLOCK;
-		len %= PXR_SHA256_BLOCK;
-	}
-	if (len > 0)
-		memcpy(c->buf, p, len);
+	md_update(c->h, c->buf, &c->len, blocks, data, len);
 }
 
 void
@@ -162,16 +142,9 @@ pxr_sha256_final(struct pxr_sha256 *c, unsigned char digest[PXR_SHA256_SIZE])
 {
 	/* FIPS 180-4 5.1.1: a 1 bit, zeros to 56 mod 64 bytes, then the
 	 * message's length in bits as a 64-bit big-endian number. */
-	size_t have = (size_t)(c->len % PXR_SHA256_BLOCK);
 	uint64_t bits = c->len << 3;
 
-	c->buf[have++] = 0x80;
-	if (have > PXR_SHA256_BLOCK - 8) {
-		memset(c->buf + have, 0, PXR_SHA256_BLOCK - have);
-		blocks(c->h, c->buf, 1);
-		have = 0;
-	}
-	memset(c->buf + have, 0, PXR_SHA256_BLOCK - 8 - have);
+	md_pad(c->h, c->buf, c->len, blocks);
 	store_be32(c->buf + 56, (uint32_t)(bits >> 32));
 	store_be32(c->buf + 60, (uint32_t)bits);
 	blocks(c->h, c->buf, 1);
@@ -183,11 +156,5 @@ void
 pxr_sha256_hex(const unsigned char digest[PXR_SHA256_SIZE],
     char hex[PXR_SHA256_HEX_SIZE])
 {
-	static const char xd[] = "0123456789abcdef";
-
-	for (int i = 0; i < PXR_SHA256_SIZE; i++) {
-		hex[2 * i] = xd[digest[i] >> 4];
-		hex[2 * i + 1] = xd[digest[i] & 15];
-	}
-	hex[2 * PXR_SHA256_SIZE] = '\0';
+	md_hex(digest, PXR_SHA256_SIZE, hex);
 }
