@@ -46,8 +46,7 @@ static const struct fe_prog *front = &prog; /* a usage error's usage */
 #define NUM(n, to, lo, hi, help)                                               \
 	FE_ROW(n, 0, FE_NUMBER, to, "N", help), .min = (lo), .max = (hi)
 
-/* Returns the index of the first operand. */
-static int
+static int /* the index of the first operand */
 parse(struct pxr_plan_opts *o, int argc, char **argv)
 {
 	int no_space = 0, first, help = argc > 1 && !strcmp(argv[1], "help");
@@ -82,6 +81,8 @@ parse(struct pxr_plan_opts *o, int argc, char **argv)
 		{ FLAG("no-space-check", &no_space, "go on without the room") },
 		{ TEXT("out", &o->out, "DIR", "output folder (.)") },
 		{ FLAG("overwrite", &o->overwrite, "make the sets anew") },
+		{ FLAG("retry-failed", &o->retry_failed,
+		    "failed images' files may be new") },
 		{ TEXT("sbatch", &o->sbatch, "OPTS", "slurm: sbatch options") },
 		{ NUM("shards", &o->shards, 1, UINT64_MAX,
 		    "shards per split") },
@@ -132,8 +133,7 @@ parse(struct pxr_plan_opts *o, int argc, char **argv)
 }
 
 /* check STEP [ROOT] (the options, the output folder: what the pipeline
- * composes with) and plan ROOT (every check, the plan written, a line a
- * split for the pipeline). */
+ * composes with) and plan ROOT (every check, the plan written). */
 static void
 job_step(struct pxr_plan_opts *o, int check, int argc, char **argv)
 {
@@ -153,8 +153,8 @@ job_step(struct pxr_plan_opts *o, int check, int argc, char **argv)
 	pxr_plan_free(&p);
 }
 
-/* argv PLAN K/N DIR, plans DIR, task DIR T: what a shard runs, the plans
- * of an output folder, and the shard a Slurm task runs. */
+/* argv PLAN K/N DIR, plans DIR, task DIR T: a shard's stages, the plans
+ * of OUT, and the shard a Slurm task runs. */
 static void
 data(const char *sub, int argc, char **argv)
 {

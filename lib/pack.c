@@ -721,6 +721,21 @@ out:
 }
 
 int
+pxr_pack_set_recipe(const char *x, const struct pxr_pack_meta *m,
+    struct pxr_err *err)
+{
+	char meta[PATH_MAX], man[PATH_MAX];
+
+	if (pack_path(meta, sizeof(meta), x, ".meta") == -1 ||
+	    pack_path(man, sizeof(man), x, ".manifest.json") == -1)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
+	if (unlink(man) == -1 && errno != ENOENT)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", man,
+		    strerror(errno));
+	return write_meta(meta, m, err);
+}
+
+int
 pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
     int flags, struct pxr_err *err)
 {

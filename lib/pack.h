@@ -181,6 +181,12 @@ int pxr_pack_verify(const char *x, const char *y,
     pxr_warn_fn warn, struct pxr_verify_report *rep, struct pxr_err *err);
 
 /* Reads X_FILE.meta; 0 or -1. */
+/* The metadata of the set at x written again with m's recipe (a source
+ * whose fingerprint changed only in failed images: --retry-failed), its
+ * manifest removed first; 0 or -1. */
+int pxr_pack_set_recipe(const char *x, const struct pxr_pack_meta *m,
+    struct pxr_err *err);
+
 int pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m,
     struct pxr_err *err);
 

@@ -180,6 +180,10 @@ check_step(const struct pxr_plan_opts *o, struct pxr_err *err)
 			  o->roots);
 	if (o->sbatch != NULL && strcmp(s, "slurm") != 0)
 		return pxr_seterr(err, PXR_E_USAGE, "--sbatch goes with slurm");
+	if (o->retry_failed && (o->overwrite || finish))
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--retry-failed resumes a set: not with %s",
+		    finish ? "finish" : "--overwrite (a set made anew)");
 	if (o->hosts != NULL && !finish) {
 		if ((fp = fopen(o->hosts, "r")) == NULL)
 			return pxr_seterr(err, PXR_E_IO,
@@ -647,44 +651,61 @@ pxr_plan_splits(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
 			   : imagenet_splits(p, err);
 }
 
-/* The fingerprint of the images of l, as the recipe keeps it: "sha256:"
- * and the SHA-256 of a "name<TAB>size" line for each (the name escaped
- * as the index writes it), then their number. */
-static void
-fingerprint(const struct pxr_list *l, char *out, size_t size)
+char *
+plan_images_text(const struct pxr_list *l, size_t *len)
 {
-	struct pxr_sha256 c;
-	unsigned char d[PXR_SHA256_SIZE];
-	char hex[PXR_SHA256_HEX_SIZE], *buf = NULL;
-	size_t len = 0;
+	char *buf = NULL;
 	uint64_t n = pxr_list_count(l);
-	FILE *mem = NULL;
+	FILE *mem = open_memstream(&buf, len);
 
-	pxr_sha256_init(&c);
+	if (mem == NULL)
+		return NULL;
 	for (uint64_t i = 0; i < n; i++) {
 		size_t nl;
 		const char *name = pxr_list_name(l, i, &nl);
 
-		/* The lines as the index writes its names, a few hundred
-		 * at a time. */
-		if (mem == NULL && (mem = open_memstream(&buf, &len)) == NULL)
-			PXR_BUG("open_memstream failed");
 		pxr_fput_escaped(mem, name, nl, 0);
 		fprintf(mem, "\t%llu\n",
 		    (unsigned long long)pxr_list_size(l, i));
-		if (i % 256 == 255 || i == n - 1) {
-			if (fclose(mem) == EOF)
-				PXR_BUG("a memory stream failed");
-			mem = NULL;
-			pxr_sha256_update(&c, buf, len);
-			free(buf);
-			buf = NULL;
-		}
 	}
+	if (fclose(mem) == EOF) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+void
+plan_fingerprint(const char *text, size_t len, uint64_t n, char *out,
+    size_t size)
+{
+	struct pxr_sha256 c;
+	unsigned char d[PXR_SHA256_SIZE];
+	char hex[PXR_SHA256_HEX_SIZE];
+
+	pxr_sha256_init(&c);
+	pxr_sha256_update(&c, text, len);
 	pxr_sha256_final(&c, d);
 	pxr_sha256_hex(d, hex);
 	snprintf(out, size, "sha256:%s %llu images", hex,
 	    (unsigned long long)n);
+}
+
+/* The fingerprint of the images of l into s (plan_fingerprint of
+ * plan_images_text); -1 when out of memory. */
+static int
+fingerprint(const struct pxr_list *l, struct pxr_plan_split *s,
+    struct pxr_err *err)
+{
+	size_t len;
+	char *text = plan_images_text(l, &len);
+
+	if (text == NULL)
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	plan_fingerprint(text, len, pxr_list_count(l), s->fingerprint,
+	    sizeof(s->fingerprint));
+	free(text);
+	return 0;
 }
 
 /* What a split's indexing says through warn: "split: what". */
@@ -795,9 +816,8 @@ plan_index_split(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
 	}
 	if (r == 0) {
 		s->images = pxr_list_count(l ? l : p->whole);
-		fingerprint(l ? l : p->whole, s->fingerprint,
-		    sizeof(s->fingerprint));
-		s->indexed = 1;
+		r = fingerprint(l ? l : p->whole, s, err);
+		s->indexed = r == 0;
 	}
 	pxr_list_free(l);
 	return r;

@@ -62,9 +62,12 @@ struct pxr_plan_opts {
 	int sheet; /* a contact sheet of each split's main set */
 	uint32_t size, shortside, squash;
 	uint64_t jobs, shards;
-	int base;        /* 0 or 1 */
-	int fast;        /* DCT-scaled decoding */
-	int overwrite;   /* make the sets anew */
+	int base;      /* 0 or 1 */
+	int fast;      /* DCT-scaled decoding */
+	int overwrite; /* make the sets anew */
+	/* --retry-failed: a set whose source changed only in images it
+	 * holds as failed (plan_retry.c) takes the new source */
+	int retry_failed;
 	int space_check; /* refuse an output folder without room */
 	/* The pipeline's: its step (all, plan, slurm, finish),
 	 * whether a root was given, the ssh logins and the sbatch options. */

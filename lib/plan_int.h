@@ -5,6 +5,7 @@
  *   plan.c       options, the output folder, the splits and their indexes
  *   plan_class.c the class list and the sums the recipe keeps
  *   plan_set.c   the sets: geometries, recipes, sizes, shard counts
+ *   plan_retry.c each set's list of its images; --retry-failed
  *   plan_write.c what the plan writes, once every check has passed
  *   plan_file.c  a written plan read back into each stage's arguments
  * Each calls only the ones above it in this list, and plan_file.c's
@@ -57,6 +58,16 @@ int plan_index_split(struct pxr_plan *p, struct pxr_plan_split *s,
 struct pxr_list *plan_open_index(const struct pxr_plan_split *s,
     struct pxr_err *err);
 
+/* The lines the fingerprint of a list of images is taken of: a
+ * "name<TAB>size" line for each (the name escaped as the index writes
+ * it), malloc'd (*len bytes, NUL-terminated); NULL: out of memory. */
+char *plan_images_text(const struct pxr_list *l, size_t *len);
+
+/* The fingerprint the recipe keeps, "sha256:HEX N images": the SHA-256
+ * of those lines (text, len bytes) and n, their number, into out. */
+void plan_fingerprint(const char *text, size_t len, uint64_t n, char *out,
+    size_t size);
+
 /* s set up as a split called name of the source src (its index and plan
  * in OUT/.pxr), not yet indexed; 0 or -1. */
 int plan_init_split(const struct pxr_plan *p, struct pxr_plan_split *s,
@@ -73,6 +84,23 @@ int plan_set_notebook(const struct pxr_plan *p, const struct pxr_plan_set *st);
 
 struct pxr_pack_meta *plan_meta(const struct pxr_plan *p,
     const struct pxr_plan_set *st, uint64_t n);
+
+/* Keeps the list of the images set st of split s is made from in
+ * OUT/.pxr/SET.images (its fingerprint, then the lines), unless it holds
+ * it already; 0 or -1. */
+int plan_keep_images(const struct pxr_plan *p, const struct pxr_plan_split *s,
+    const struct pxr_plan_set *st, struct pxr_err *err);
+
+/* --retry-failed, for set st whose recipe was (canonical text) differs
+ * from the one it is made with now (m) only in source_fingerprint: 0 when
+ * its list of images (plan_keep_images) and the source's differ only in
+ * the sizes of images its status holds as failed; the set's metadata then
+ * takes m's recipe and its manifest goes (it is written again at
+ * finish).  Else -1 with err naming the first other difference. */
+int plan_retry_source(const struct pxr_plan *p, const struct pxr_plan_split *s,
+    const struct pxr_plan_set *st, const char *was,
+    const struct pxr_pack_meta *m, pxr_warn_fn warn, void *ctx,
+    struct pxr_err *err);
 
 /* The plan of split s as plan_file.c reads it back: a malloc'd text (NULL:
  * out of memory). */

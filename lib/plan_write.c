@@ -16,6 +16,7 @@
 #include "list.h"
 #include "pack.h"
 #include "plan_int.h"
+#include "recipe.h"
 
 /* A derived class list that differs from the one OUT holds: an earlier
  * run's, or the source changed.  0 when they agree or OUT has none. */
@@ -48,34 +49,73 @@ classes_agree(const struct pxr_plan *p, struct pxr_err *err)
 	    p->classes, p->root);
 }
 
-/* Makes (or checks) set st of a split of n images. */
+/* Whether the set at x was made with a recipe that differs from m's in
+ * source_fingerprint only, with as many images (copied into was). */
 static int
-create_set(const struct pxr_plan *p, const struct pxr_plan_set *st, uint64_t n,
-    pxr_warn_fn warn, void *ctx, struct pxr_err *err)
+source_only(const char *x, const struct pxr_pack_meta *m, char *was)
 {
-	struct pxr_pack_meta *m = plan_meta(p, st, n);
+	struct pxr_pack_meta *old = malloc(sizeof(*old));
+	struct pxr_err e;
+	char diff[64];
 	int r;
 
-	if (m == NULL)
+	if (old == NULL)
+		return 0;
+	r = pxr_pack_read_meta(x, old, &e) == 0 &&
+	    pxr_recipe_diff(old->recipe, m->recipe, diff, sizeof(diff)) == 1 &&
+	    strncmp(diff, "source_fingerprint:", 19) == 0 &&
+	    strstr(diff, " images, now ") == NULL;
+	if (r)
+		memcpy(was, old->recipe, PXR_RECIPE_MAX);
+	free(old);
+	return r;
+}
+
+/* Makes (or checks) set st of split s; with --retry-failed, one whose
+ * source changed only in its failed images takes the new source. */
+static int
+create_set(const struct pxr_plan *p, const struct pxr_plan_split *s,
+    const struct pxr_plan_set *st, pxr_warn_fn warn, void *ctx,
+    struct pxr_err *err)
+{
+	struct pxr_pack_meta *m = plan_meta(p, st, s->images);
+	int flags = p->o.overwrite ? PXR_PACK_OVERWRITE : 0, r;
+	char *was = malloc(PXR_RECIPE_MAX);
+
+	if (m == NULL || was == NULL) {
+		free(m);
+		free(was);
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-	r = pxr_pack_create(st->x, st->y, m,
-	    p->o.overwrite ? PXR_PACK_OVERWRITE : 0, err);
+	}
+	r = pxr_pack_create(st->x, st->y, m, flags, err);
+	if (r == -1 && err->code == PXR_E_USAGE && source_only(st->x, m, was)) {
+		if (p->o.retry_failed)
+			r = plan_retry_source(p, s, st, was, m, warn, ctx,
+				err) == -1
+			    ? -1
+			    : pxr_pack_create(st->x, st->y, m, flags, err);
+		else if (strlen(err->msg) + 80 < sizeof(err->msg))
+			strcat(err->msg,
+			    "; or, if only images that failed "
+			    "were replaced, --retry-failed");
+	}
+	free(was);
 	free(m);
 	/* An earlier pxr's default was the notebook's geometry alone. */
 	if (r == -1 && plan_set_notebook(p, st) &&
 	    strstr(err->msg, "another recipe") != NULL &&
 	    strstr(err->msg, "decode: was 'exact") != NULL) {
-		char was[sizeof(err->msg)];
+		char prev[sizeof(err->msg)];
 
-		memcpy(was, err->msg, sizeof(was));
+		memcpy(prev, err->msg, sizeof(prev));
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "%s; or, for a set made with an earlier pxr's defaults, "
 		    "--like notebook-geometry",
-		    was);
+		    prev);
 	}
 	if (r == 1) /* made, without its blocks */
 		plan_note(warn, ctx, "%s", err->msg);
-	return r == -1 ? -1 : 0;
+	return r == -1 ? -1 : plan_keep_images(p, s, st, err);
 }
 
 int
@@ -92,8 +132,7 @@ pxr_plan_write(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
 		const struct pxr_plan_split *s = &p->splits[i];
 
 		for (size_t k = 0; k < s->nsets; k++)
-			if (create_set(p, &s->sets[k], s->images, warn, ctx,
-				err) == -1)
+			if (create_set(p, s, &s->sets[k], warn, ctx, err) == -1)
 				return -1;
 		snprintf(path, sizeof(path), "%s/%s.shards", p->state, s->name);
 		if (mkdir(path, 0777) == -1 && errno != EEXIST)

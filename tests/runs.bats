@@ -211,7 +211,7 @@ interrupt() {
 	echo "# plan failed at ${#failed[@]} numbers of inodes, each naming its file; ran with $ok" >&3
 	# Each file of the plan was the one that failed once.
 	for f in val.recipe val.plan X_val.raw X_val.raw.status X_val.raw.stats \
-		X_val.raw.meta Y_val.raw val.shards plans jobs; do
+		X_val.raw.meta Y_val.raw val.images val.shards plans jobs; do
 		[[ "$said" == *"/$f: "* || "$said" == *"/$f."*"tmp: "* ]] || fail "no run failed at $f"
 	done
 }
@@ -350,6 +350,58 @@ zebra\ crossing'
 	run -2 --separate-stderr pxr-pack --finish --synsets MISSING X Y
 	assert_equal "$stderr" "pxr-pack: MISSING: No such file or directory"
 	[ ! -e X.manifest.json ]
+}
+
+@test "runs: --retry-failed: a damaged image replaced (another size) is decoded again, to a clean run's bytes; any other change to the source is refused" {
+	mkdir m bad
+	tar -xf "$SAMPLE/ILSVRC2012_img_val.tar" -C m
+	cp "$SAMPLE"/*.txt bad/
+	cp m/ILSVRC2012_val_00000005.JPEG whole.jpg
+	head -c 3000 whole.jpg > m/ILSVRC2012_val_00000005.JPEG	# cut short
+	tar -cf bad/ILSVRC2012_img_val.tar -C m .
+	run -1 --separate-stderr pxr-imagenet --split val --out o bad
+	assert_equal "$(tr -cd '\002' < o/X_val.raw.status | wc -c)" 1
+	# The whole file back: another size, so another fingerprint.
+	cp whole.jpg m/ILSVRC2012_val_00000005.JPEG
+	tar -cf bad/ILSVRC2012_img_val.tar -C m .
+	run -2 --separate-stderr pxr-imagenet --split val --out o bad
+	[[ "$stderr" == *"X_val.raw: made with another recipe (source_fingerprint: the same 12 images in number, but other names or sizes); give --overwrite to make it anew; or, if only images that failed were replaced, --retry-failed"* ]]
+	run -2 --separate-stderr pxr-imagenet --split val --out o --retry-failed --overwrite bad
+	[[ "$stderr" == *"--retry-failed resumes a set: not with --overwrite"* ]]
+	# Another image changed too: refused, naming it; nothing written.
+	cp m/ILSVRC2012_val_00000007.JPEG seven.jpg
+	printf 'x' >> m/ILSVRC2012_val_00000007.JPEG
+	tar -cf bad/ILSVRC2012_img_val.tar -C m .
+	cp o/X_val.raw.meta meta.before
+	run -2 --separate-stderr pxr-imagenet --split val --out o --retry-failed bad
+	[[ "$stderr" == *"X_val.raw: image 6, ILSVRC2012_val_00000007.JPEG, changed ($(stat -c %s seven.jpg) bytes, now $(stat -c %s m/ILSVRC2012_val_00000007.JPEG)), and it is not a failed one"* ]]
+	cmp meta.before o/X_val.raw.meta
+	[ -f o/X_val.raw.manifest.json ]
+	cp seven.jpg m/ILSVRC2012_val_00000007.JPEG
+	tar -cf bad/ILSVRC2012_img_val.tar -C m .
+	# Its list of images lost: nothing tells which changed.
+	mv o/.pxr/val.images images.kept
+	run -2 --separate-stderr pxr-imagenet --split val --out o --retry-failed bad
+	[[ "$stderr" == *"X_val.raw: made from another source, and the images it was made from are not known ("*"val.images: No such file or directory): --retry-failed cannot tell"* ]]
+	mv images.kept o/.pxr/val.images
+	run -0 --separate-stderr pxr-imagenet --split val --out o --retry-failed bad
+	[[ "$stderr" == *"val: --retry-failed: 1 failed image changed in the source (ILSVRC2012_val_00000005.JPEG, 3000 bytes, now $(stat -c %s whole.jpg)); the set takes the source's new fingerprint"* ]]
+	[[ "$stderr" == *"12 images ok, 0 failed, 0 missing"* ]]
+	# The bytes, checksums and statistics of a clean run.
+	run -0 --separate-stderr pxr-imagenet --split val --out clean "$SAMPLE"
+	for f in X_val.raw Y_val.raw X_val.raw.status X_val.raw.stats; do
+		cmp "clean/$f" "o/$f"
+	done
+	run -0 "$PY" - o/X_val.raw.manifest.json clean/X_val.raw.manifest.json <<-'PY'
+	import json, sys
+	a, b = (json.load(open(f)) for f in sys.argv[1:])
+	assert a["checksum"] == b["checksum"] and a["stats"] == b["stats"], (a, b)
+	assert a["ok"] == 12 and a["failures"] == [], a
+	assert a["recipe"]["source_fingerprint"] == b["recipe"]["source_fingerprint"]
+	PY
+	run -0 --separate-stderr pxr-verify o/X_val.raw
+	# The set now holds the new source: a plain run resumes it.
+	run -0 --separate-stderr pxr-imagenet --split val --out o bad
 }
 
 @test "runs: --verify checks each archive's MD5 once before any work: ILSVRC2012's published ones by name, an md5sum file's for the rest; a later run does not read it again" {
