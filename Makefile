@@ -194,7 +194,7 @@ FORMAT_SRC = $(wildcard lib/*.[ch] cmd/*.c cmd/fe/*.[ch] tests/unit/*.[ch] \
     tests/test_helper/*.c fuzz/*.c)
 # The shell that CI checks: the pipelines and every script the tests and
 # the sample run.
-SHELL_SRC = $(SCRIPTS) sample/dataset tests/run-bats $(wildcard tests/*.bash tests/test_helper/*.bash)
+SHELL_SRC = $(SCRIPTS) sample/dataset bench/integrity tests/run-bats $(wildcard tests/*.bash tests/test_helper/*.bash)
 
 format:
 	clang-format -i $(FORMAT_SRC)
@@ -234,6 +234,11 @@ dataset:
 # installs what it needs (apt-get), then builds.
 bench:
 	B=$(B) bench/run
+
+# The integrity figures: pxr-verify's GB/s and --verify's MD5 pass against
+# md5sum, on one core (bench/integrity; BENCH_IMAGES, BENCH_RUNS).
+bench-integrity:
+	B=$(B) bench/integrity
 
 # libFuzzer targets (clang): fuzz/fuzz_<parser>.c, one binary each in
 # build-fuzz/; `make fuzz-run FUZZ_SECONDS=60` runs each from its seed corpus.
@@ -276,4 +281,4 @@ lint-built: format-check shellcheck graph-check
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all bench unit bats test test-built check dataset fuzz fuzz-run lint lint-built deps deps-test deps-lint lint-man format format-check shellcheck graph-check install clean
+.PHONY: all bench bench-integrity unit bats test test-built check dataset fuzz fuzz-run lint lint-built deps deps-test deps-lint lint-man format format-check shellcheck graph-check install clean
