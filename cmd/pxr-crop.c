@@ -11,7 +11,7 @@
 #include "shape.h"
 
 static const struct fe_prog prog = {
-	"usage: pxr-crop [-fhV] [--like preset] [-a center|seed | --at x,y]\n"
+	"usage: pxr-crop [-fhV] [--like preset] [-a align | --at x,y]\n"
 	"                [--fill v | --no-pad] [--size n|wxh] [file]\n",
 	"Crop pixel records (stdin if no file) to stdout.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
@@ -45,8 +45,9 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 	int no_pad = 0, first;
 	struct fe_opt opts[] = {
 		{ FE_ROW("align", 'a', FE_ALIGN, &o->align, "A",
-		    "center (torchvision's CenterCrop, the default)\n"
-		    "or seed (the original notebook's window)") },
+		    "center (torchvision's CenterCrop, the default),\n"
+		    "seed (the original notebook's window) or floor\n"
+		    "((H - N) // 2: guided-diffusion's)") },
 		{ FE_ROW("at", 0, FE_CALL, o, "X,Y",
 		      "the window's top-left corner"),
 		    .call = parse_at },
@@ -55,9 +56,9 @@ parse_args(int argc, char **argv, struct pxr_crop_opts *o, int *force)
 		    .max = 255, .not_with = "no-pad" },
 		{ FE_FORCE(force) },
 		{ FE_ROW("like", 0, FE_LIKE, &like, "P",
-		    "the window of a reference: torchvision or\n"
-		    "timm (center), notebook or notebook-geometry\n"
-		    "(seed); --align overrides it") },
+		    "the window of a reference: torchvision, timm\n"
+		    "or edm (center), notebook or notebook-geometry\n"
+		    "(seed), adm (floor); --align overrides it") },
 		{ FE_ROW("no-pad", 0, FE_FLAG, &no_pad, NULL,
 		    "an image smaller than the window fails") },
 		{ FE_ROW("size", 0, FE_SIZE, &o->w, "S",

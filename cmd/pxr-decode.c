@@ -12,10 +12,9 @@
 static const struct fe_prog prog = {
 	"usage: pxr-decode [-efghV] [--lenient | --strict] [--max-pixels n]\n"
 	"                  [--min-side n] [--like preset] [--exif-rotate]\n"
-	"                  [-s n [-c n|wxh [-a center|seed]] [--round rule] |\n"
-	"                  --crop-pct p -c n [-a center|seed] [--round rule] "
-	"|\n"
-	"                  --size wxh] [-F filter] [file]\n",
+	"                  [--square] [-s n [--halve] [-c n|wxh [-a align]]\n"
+	"                  [--round rule] | --crop-pct p -c n [-a align]\n"
+	"                  [--round rule] | --size wxh] [-F filter] [file]\n",
 	"Decode JPEG and PNG records (stdin if no file) to RGB pixel records "
 	"on stdout.\n",
 	"Exit status: 0 all images decoded, 1 some records are failures "
@@ -80,7 +79,7 @@ parse_args(int argc, char **argv, struct options *o)
 	struct pxr_shape *s = &o->s;
 	struct fe_opt opts[] = {
 		{ FE_ROW("align", 'a', FE_ALIGN, &s->co.align, "A",
-		      "center (default) or seed"),
+		      "center (default), seed or floor"),
 		    .with = "crop" },
 		{ FE_ROW("crop", 'c', FE_SIZE, &s->co.w, "S",
 		      "then crop to S (N or WxH) as pxr-crop"),
@@ -100,12 +99,16 @@ parse_args(int argc, char **argv, struct options *o)
 		{ FE_FORCE(&o->force) },
 		{ FE_ROW("gray", 'g', FE_FLAG, &o->d.gray, NULL,
 		    "keep grayscale images as one channel") },
+		{ FE_ROW("halve", 0, FE_FLAG, &s->halve, NULL,
+		      "first halve (box) while the short side >= 2N"),
+		    .with = "short" },
 		{ FE_ROW("lenient", 0, FE_FLAG, &o->lenient, NULL,
 		    "accept truncated JPEGs, with a warning") },
 		{ FE_ROW("like", 0, FE_LIKE, &o->like, "P",
 		    "as a reference: torchvision, notebook (its\n"
 		    "decode, with --short its resampling too),\n"
-		    "notebook-geometry or timm; the options override it") },
+		    "notebook-geometry, timm, adm or edm; the options\n"
+		    "override it") },
 		{ FE_ROW("max-pixels", 0, FE_NUMBER, &o->d.max_pixels, "N",
 		      "refuse images declaring more pixels (178956970)"),
 		    .min = 1, .max = UINT64_C(1) << 40 },
@@ -123,6 +126,9 @@ parse_args(int argc, char **argv, struct options *o)
 		      "also resize to exactly W x H (no crop; N: N x N),\n"
 		      "as pxr-resize"),
 		    .to2 = &s->th },
+		{ FE_ROW("square", 0, FE_FLAG, &s->square, NULL,
+		      "first cut the largest centred square"),
+		    .with = "short size" },
 		{ FE_ROW("strict", 0, FE_FLAG, &o->strict, NULL,
 		    "every libjpeg warning is a failure") },
 		FE_END,

@@ -8,10 +8,9 @@
 #include "shape.h"
 
 static const struct fe_prog prog = {
-	"usage: pxr-resize [-fhV] [--like preset] [-c n|wxh [-a center|seed]]\n"
-	"                  [-F filter] [[--round rule] [-l n | -s n] | -S wxh "
-	"|\n"
-	"                  --crop-pct p] [file]\n",
+	"usage: pxr-resize [-fhV] [--like preset] [-c n|wxh [-a align]]\n"
+	"                  [-F filter] [--square] [[--round rule] [-l n |\n"
+	"                  [--halve] -s n] | -S wxh | --crop-pct p] [file]\n",
 	"Resample pixel records (stdin if no file) to stdout.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
 	"2 usage error or a damaged or unreadable stream.\n",
@@ -33,7 +32,7 @@ parse_args(int argc, char **argv, struct options *o)
 	struct fe_opt opts[] = {
 		{ FE_ROW("align", 'a', FE_ALIGN, &s->co.align, "A",
 		      "where the window goes: center\n"
-		      "(the default) or seed, as pxr-crop's --align"),
+		      "(the default), seed or floor, as pxr-crop's"),
 		    .with = "crop" },
 		{ FE_ROW("crop", 'c', FE_SIZE, &s->co.w, "S",
 		      "then crop to S (N or WxH) as pxr-crop does,\n"
@@ -47,11 +46,16 @@ parse_args(int argc, char **argv, struct options *o)
 		    "triangle (Pillow's BILINEAR, the default),\n"
 		    "lanczos3, box, gaussian, bicubic or hamming") },
 		{ FE_FORCE(&o->force) },
+		{ FE_ROW("halve", 0, FE_FLAG, &s->halve, NULL,
+		      "first halve with the box filter to (W // 2,\n"
+		      "H // 2) while the short side is >= 2N (ADM)"),
+		    .with = "short" },
 		{ FE_ROW("like", 0, FE_LIKE, &like, "P",
 		    "a reference, which the options above and\n"
 		    "below override: torchvision (Resize +\n"
 		    "CenterCrop), notebook (the seed notebook's\n"
-		    "resampling), notebook-geometry or timm") },
+		    "resampling), notebook-geometry, timm, adm\n"
+		    "(guided-diffusion) or edm") },
 		{ FE_ROW("long", 'l', FE_SIDE, &s->n, "N",
 		    "longest side to N, keeping the aspect") },
 		{ FE_ROW("round", 0, FE_ROUND, &s->round, "R",
@@ -64,6 +68,9 @@ parse_args(int argc, char **argv, struct options *o)
 		{ FE_ROW("size", 'S', FE_SIZE, &s->tw, "WxH",
 		      "exactly W x H (N: N x N)"),
 		    .to2 = &s->th },
+		{ FE_ROW("square", 0, FE_FLAG, &s->square, NULL,
+		    "first cut the largest centred square, from\n"
+		    "(H - S) // 2 (EDM's center-crop)") },
 		FE_END,
 	};
 

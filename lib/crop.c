@@ -46,11 +46,19 @@ center_origin(uint32_t n, uint32_t c)
 	return -(int64_t)((c - n) / 2);
 }
 
+/* d // 2 as Python computes it: rounded down, negative d too. */
+static int64_t
+floor_half(int64_t d)
+{
+	return d >= 0 ? d / 2 : -((-d + 1) / 2);
+}
+
 const char *
 pxr_align_name(enum pxr_align a)
 {
 	return a == PXR_ALIGN_CENTER ? "center"
 	    : a == PXR_ALIGN_SEED    ? "seed"
+	    : a == PXR_ALIGN_FLOOR   ? "floor"
 				     : "at";
 }
 
@@ -61,6 +69,8 @@ pxr_align_parse(const char *name, enum pxr_align *a)
 		*a = PXR_ALIGN_CENTER;
 	else if (strcmp(name, "seed") == 0)
 		*a = PXR_ALIGN_SEED;
+	else if (strcmp(name, "floor") == 0)
+		*a = PXR_ALIGN_FLOOR;
 	else
 		return -1;
 	return 0;
@@ -82,6 +92,10 @@ pxr_crop_origin(const struct pxr_crop_opts *o, uint32_t w, uint32_t h,
 	case PXR_ALIGN_CENTER:
 		*x = center_origin(w, o->w);
 		*y = center_origin(h, o->h);
+		break;
+	case PXR_ALIGN_FLOOR:
+		*x = floor_half((int64_t)w - o->w);
+		*y = floor_half((int64_t)h - o->h);
 		break;
 	}
 }

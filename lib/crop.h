@@ -12,12 +12,13 @@
 enum pxr_align {
 	PXR_ALIGN_CENTER, /* torchvision's CenterCrop */
 	PXR_ALIGN_SEED,   /* the original notebook's window */
-	PXR_ALIGN_AT      /* an explicit top-left corner */
+	PXR_ALIGN_AT,     /* an explicit top-left corner */
+	PXR_ALIGN_FLOOR   /* ADM's center_crop_arr: (n - c) // 2 */
 };
 
-/* Parses "center" (or "centre") or "seed"; 0, or -1 if neither. */
+/* Parses "center" (or "centre"), "seed" or "floor"; 0, or -1 if none. */
 int pxr_align_parse(const char *name, enum pxr_align *a);
-/* "center", "seed" or "at". */
+/* "center", "seed", "floor" or "at". */
 const char *pxr_align_name(enum pxr_align a);
 
 struct pxr_crop_opts {
@@ -34,7 +35,9 @@ struct pxr_crop_opts {
  * where the image is smaller than the window, -((cw - w) // 2), as its
  * padding puts the image;
  * seed: div(w, 2) - div(cw, 2) - 1, as the notebook's 1-based
- * div(H,2)-112 .. div(H,2)+111 for 224.  May be negative (padding).
+ * div(H,2)-112 .. div(H,2)+111 for 224; floor: (w - cw) // 2, Python's
+ * floor division, as guided-diffusion's center_crop_arr.  May be
+ * negative (padding).
  */
 void pxr_crop_origin(const struct pxr_crop_opts *o, uint32_t w, uint32_t h,
     int64_t *x, int64_t *y);

@@ -29,6 +29,10 @@ pxr_like_parse(const char *name, enum pxr_like *l)
 		*l = PXR_LIKE_NOTEBOOK_GEOMETRY;
 	else if (strcmp(name, "timm") == 0)
 		*l = PXR_LIKE_TIMM;
+	else if (strcmp(name, "adm") == 0)
+		*l = PXR_LIKE_ADM;
+	else if (strcmp(name, "edm") == 0)
+		*l = PXR_LIKE_EDM;
 	else
 		return -1;
 	return 0;
@@ -41,6 +45,8 @@ pxr_like_name(enum pxr_like l)
 	    : l == PXR_LIKE_NOTEBOOK          ? "notebook"
 	    : l == PXR_LIKE_NOTEBOOK_GEOMETRY ? "notebook-geometry"
 	    : l == PXR_LIKE_TIMM              ? "timm"
+	    : l == PXR_LIKE_ADM               ? "adm"
+	    : l == PXR_LIKE_EDM               ? "edm"
 					      : "none";
 }
 
@@ -51,11 +57,16 @@ pxr_like_defaults(enum pxr_like l, struct pxr_shape *s)
 		return;
 	int tv = l == PXR_LIKE_TORCHVISION || l == PXR_LIKE_TIMM;
 
-	s->filter =
-	    l == PXR_LIKE_TIMM ? PXR_FILTER_BICUBIC : PXR_FILTER_TRIANGLE;
+	s->filter = l == PXR_LIKE_TIMM || l == PXR_LIKE_ADM ? PXR_FILTER_BICUBIC
+	    : l == PXR_LIKE_EDM ? PXR_FILTER_LANCZOS3
+				: PXR_FILTER_TRIANGLE;
 	s->round = tv ? PXR_ROUND_DOWN : PXR_ROUND_NOTEBOOK;
-	s->co.align = tv ? PXR_ALIGN_CENTER : PXR_ALIGN_SEED;
+	s->co.align = tv || l == PXR_LIKE_EDM ? PXR_ALIGN_CENTER
+	    : l == PXR_LIKE_ADM               ? PXR_ALIGN_FLOOR
+					      : PXR_ALIGN_SEED;
 	s->notebook = l == PXR_LIKE_NOTEBOOK;
+	s->halve = l == PXR_LIKE_ADM;
+	s->square = l == PXR_LIKE_EDM;
 }
 
 int
@@ -97,7 +108,10 @@ struct pxr_shaper {
 	struct pxr_shape s;
 	struct pxr_resizer *rz;
 	struct pxr_cropper *cr;
-	struct pxr_notebook *nb; /* the notebook's chain, if s.notebook */
+	struct pxr_notebook *nb;    /* the notebook's chain, if s.notebook */
+	struct pxr_resizer *box[2]; /* the halvings, by turns (s.halve) */
+	unsigned char *sq;          /* the square (s.square) */
+	size_t sqcap;
 };
 
 struct pxr_shaper *
@@ -114,6 +128,26 @@ pxr_shaper_new(const struct pxr_shape *s, struct pxr_err *err)
 		pxr_seterr(err, PXR_E_USAGE,
 		    "the notebook's resampling resizes the short side: "
 		    "--short, not --long or --size");
+		pxr_shaper_free(sh);
+		return NULL;
+	}
+	if ((s->square || s->halve) && s->notebook) {
+		pxr_seterr(err, PXR_E_USAGE,
+		    "the notebook's resampling has no step before it: no "
+		    "--square or --halve");
+		pxr_shaper_free(sh);
+		return NULL;
+	}
+	if (s->halve && s->target != PXR_TARGET_SHORT) {
+		pxr_seterr(err, PXR_E_USAGE,
+		    "--halve halves while the short side is at least twice "
+		    "--short: not with --long or --size");
+		pxr_shaper_free(sh);
+		return NULL;
+	}
+	if (s->halve &&
+	    ((sh->box[0] = pxr_resizer_new(PXR_FILTER_BOX, err)) == NULL ||
+		(sh->box[1] = pxr_resizer_new(PXR_FILTER_BOX, err)) == NULL)) {
 		pxr_shaper_free(sh);
 		return NULL;
 	}
@@ -134,6 +168,9 @@ pxr_shaper_free(struct pxr_shaper *sh)
 	pxr_resizer_free(sh->rz);
 	pxr_cropper_free(sh->cr);
 	pxr_notebook_free(sh->nb);
+	pxr_resizer_free(sh->box[0]);
+	pxr_resizer_free(sh->box[1]);
+	free(sh->sq);
 	free(sh);
 }
 
@@ -166,6 +203,10 @@ pxr_shape_need(struct pxr_shaper *sh, uint32_t w, uint32_t h,
 
 	struct pxr_err err;
 
+	if (sh->s.square || sh->s.halve) { /* all of it, then the steps */
+		*need = (struct pxr_rect){ 0, 0, w, h };
+		return;
+	}
 	if (!window(&sh->s, w, h, &ow, &oh, &win) ||
 	    (sh->nb != NULL &&
 		pxr_notebook_need(w, h, sh->s.n, ow, oh, &win, need, &err) ==
@@ -196,16 +237,63 @@ notebook_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
 	return pxr_crop(sh->cr, rec, err);
 }
 
+/* The steps before the resize, on the whole image rec (w x h): the
+ * centred square, then the halvings; *w and *h get the size they leave. */
+static int
+pre_steps(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t *w,
+    uint32_t *h, struct pxr_err *err)
+{
+	if (sh->s.square && *w != *h) {
+		uint32_t side = *w < *h ? *w : *h, x0 = (*w - side) / 2,
+			 y0 = (*h - side) / 2, c = rec->channels;
+		size_t row = (size_t)side * c, n = row * side;
+
+		if (n > sh->sqcap) {
+			unsigned char *b = realloc(sh->sq, n);
+
+			if (b == NULL)
+				return pxr_seterr(err, PXR_E_NOMEM,
+				    "out of memory for a %ux%u image", side,
+				    side);
+			sh->sq = b;
+			sh->sqcap = n;
+		}
+		for (uint32_t y = 0; y < side; y++)
+			memcpy(sh->sq + y * row,
+			    rec->payload + ((size_t)(y0 + y) * *w + x0) * c,
+			    row);
+		rec->payload = sh->sq;
+		rec->payload_len = n;
+		rec->width = rec->height = *w = *h = side;
+	}
+	for (int k = 0; sh->s.halve && (*w < *h ? *w : *h) >= 2 * sh->s.n;
+	     k ^= 1) {
+		if (pxr_resize(sh->box[k], rec, *w / 2, *h / 2, err) == -1)
+			return -1;
+		*w /= 2;
+		*h /= 2;
+	}
+	return 0;
+}
+
 int
 pxr_shape_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
     uint32_t h, const struct pxr_rect *have, struct pxr_err *err)
 {
 	const struct pxr_rect all = { 0, 0, w, h };
-	struct pxr_rect win;
+	struct pxr_rect win, now;
 	uint32_t ow, oh;
 
 	if (have == NULL)
 		have = &all;
+	if (sh->s.square || sh->s.halve) {
+		if (have->w != w || have->h != h)
+			PXR_BUG("a step before the resize on a part");
+		if (pre_steps(sh, rec, &w, &h, err) == -1)
+			return -1;
+		now = (struct pxr_rect){ 0, 0, w, h };
+		have = &now;
+	}
 	if (sh->nb != NULL)
 		return notebook_apply(sh, rec, w, h, have, err);
 	if (window(&sh->s, w, h, &ow, &oh, &win))

@@ -23,6 +23,11 @@ struct pxr_shape {
 	/* The notebook's own resampling (lib/notebook.c) instead of filter,
 	 * and its decode (lib/ijg.h) when decoding too. */
 	int notebook;
+	/* Steps before the resize: the largest centred square cut first,
+	 * rows and columns from (H - S) // 2 (EDM's center-crop); halvings
+	 * with Pillow's BOX to (W // 2, H // 2) while the short side is at
+	 * least 2n (guided-diffusion's center_crop_arr; --short only). */
+	int square, halve;
 };
 
 /*
@@ -51,22 +56,33 @@ struct pxr_shape {
  *                crop_mode center): torchvision's Resize + CenterCrop
  *                with Pillow's BICUBIC; its Resize(floor(c / crop_pct))
  *                is pxr_crop_pct_short's
+ *   adm          guided-diffusion's center_crop_arr (ADM; EDM2's
+ *                center-crop-dhariwal): BOX halvings while the short
+ *                side is at least 2n (halve), Pillow's BICUBIC to
+ *                round(side * (n / short)) each (PXR_ROUND_NOTEBOOK:
+ *                Python's round, ties to even), the window at
+ *                (H - c) // 2 (PXR_ALIGN_FLOOR)
+ *   edm          EDM's dataset_tool.py center-crop: the largest centred
+ *                square (square), then Pillow's LANCZOS to n x n
  */
 enum pxr_like {
 	PXR_LIKE_NONE,
 	PXR_LIKE_TORCHVISION,
 	PXR_LIKE_NOTEBOOK,
 	PXR_LIKE_NOTEBOOK_GEOMETRY,
-	PXR_LIKE_TIMM
+	PXR_LIKE_TIMM,
+	PXR_LIKE_ADM,
+	PXR_LIKE_EDM
 };
 
-/* Parses "torchvision", "notebook", "notebook-geometry" or "timm"; 0, or
- * -1. */
+/* Parses "torchvision", "notebook", "notebook-geometry", "timm", "adm" or
+ * "edm"; 0, or -1. */
 int pxr_like_parse(const char *name, enum pxr_like *l);
 const char *pxr_like_name(enum pxr_like l);
 
 /* Sets what the preset decides in s (rounding, filter, alignment, the
- * notebook's chain); PXR_LIKE_NONE changes nothing. */
+ * notebook's chain, the steps before the resize); PXR_LIKE_NONE changes
+ * nothing. */
 void pxr_like_defaults(enum pxr_like l, struct pxr_shape *s);
 
 /* timm's crop_pct: a decimal number in (0, 1], as strtod reads it (as

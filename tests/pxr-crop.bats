@@ -84,7 +84,7 @@ window_of() {
 
 @test "pxr-crop: usage errors" {
 	run -2 --separate-stderr pxr-crop --align left
-	assert_equal "$stderr" "pxr-crop: unknown --align 'left' (center, seed)"
+	assert_equal "$stderr" "pxr-crop: unknown --align 'left' (center, seed, floor)"
 	run -2 --separate-stderr pxr-crop --at 1 
 	assert_equal "$stderr" "pxr-crop: --at wants X,Y, not '1'"
 	run -2 --separate-stderr pxr-crop --fill 256

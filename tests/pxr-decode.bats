@@ -48,7 +48,7 @@ setup() {
 @test "pxr-decode: --help to stdout exit 0; bad option: usage on stderr, exit 2" {
 	run -0 --separate-stderr pxr-decode --help
 	assert_line --index 0 "usage: pxr-decode [-efghV] [--lenient | --strict] [--max-pixels n]"
-	assert_line --index 2 "                  [-s n [-c n|wxh [-a center|seed]] [--round rule] |"
+	assert_line --index 2 "                  [--square] [-s n [--halve] [-c n|wxh [-a align]]"
 	assert_output --partial "--min-side S"
 	assert_equal "$stderr" ""
 	run -0 --separate-stderr pxr-decode --version

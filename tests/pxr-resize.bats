@@ -139,11 +139,11 @@ compare_pillow() {
 	run -2 --separate-stderr pxr-resize --crop 0x5
 	assert_equal "$stderr" "pxr-resize: --crop wants N or WxH, not '0x5'"
 	run -2 --separate-stderr pxr-resize --like pytorch
-	assert_equal "$stderr" "pxr-resize: unknown --like 'pytorch' (torchvision, notebook, notebook-geometry, timm)"
+	assert_equal "$stderr" "pxr-resize: unknown --like 'pytorch' (torchvision, notebook, notebook-geometry, timm, adm, edm)"
 	run -2 --separate-stderr pxr-resize --round up
 	assert_equal "$stderr" "pxr-resize: unknown --round 'up' (even, down, notebook)"
 	run -0 pxr-resize --help
-	assert_line --index 0 "usage: pxr-resize [-fhV] [--like preset] [-c n|wxh [-a center|seed]]"
+	assert_line --index 0 "usage: pxr-resize [-fhV] [--like preset] [-c n|wxh [-a align]]"
 }
 
 @test "pxr-resize: --round: even (exact, ties to even), down (torchvision's int) and notebook (Julia's round in double)" {

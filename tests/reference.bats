@@ -215,6 +215,62 @@ pillow_resize() {
 	refute_output "$n/$n identical, max 0"
 }
 
+@test "reference: --like adm is guided-diffusion's center_crop_arr (BOX halvings, BICUBIC, (H - N) // 2) and --like edm EDM's center-crop (square, LANCZOS), fused and as filters, at 64 and 256" {
+	mkjpeg 101 60 z-small.jpg
+	mkjpeg 333 517 z-odd.jpg 90 2
+	mkjpeg 517 333 z-grey.jpg 90 0 mode=L
+	mkjpeg 1031 515 z-wide.jpg 90 1
+	mkpng 250 190 z-rgba.png RGBA
+	cp "$TESTDATA/jpeg/moz-jpg-cmyk-1.jpg" z-cmyk.jpg
+	FILES+=(z-cmyk.jpg z-grey.jpg z-odd.jpg z-rgba.png z-small.jpg z-wide.jpg)
+	n=${#FILES[@]}
+	pxr-list "${FILES[@]}" > in.pxr
+	pxr-decode in.pxr > dec.pxr
+	for side in 64 256; do
+		reference adm "$side" - ref.npy
+		pxr-decode --like adm --short "$side" --crop "$side" in.pxr | pack "$side" fused.raw
+		run -0 same ref.npy fused.raw
+		assert_output "$n/$n identical, max 0"
+		pxr-resize --like adm --short "$side" < dec.pxr | pxr-crop --like adm --size "$side" | pack "$side" pipe.raw
+		run -0 same ref.npy pipe.raw
+		assert_output "$n/$n identical, max 0"
+		pxr-resize --halve --filter bicubic --round notebook --short "$side" < dec.pxr |
+			pxr-crop --align floor --size "$side" | pack "$side" opts.raw
+		run -0 same ref.npy opts.raw
+		assert_output "$n/$n identical, max 0"
+	done
+	# The plain C resampling too (PXR_SIMD=0).
+	PXR_SIMD=0 pxr-decode --like adm --short 64 --crop 64 in.pxr | pack 64 plain.raw
+	reference adm 64 - ref.npy
+	run -0 same ref.npy plain.raw
+	assert_output "$n/$n identical, max 0"
+	# Each step counts: without the halvings, or with torchvision's window.
+	reference adm 64 - ref.npy
+	pxr-resize --filter bicubic --round notebook --short 64 < dec.pxr |
+		pxr-crop --align floor --size 64 | pack 64 nohalve.raw
+	run -0 same ref.npy nohalve.raw
+	refute_output "$n/$n identical, max 0"
+	pxr-resize --like adm --short 64 < dec.pxr | pxr-crop --size 64 | pack 64 center.raw
+	run -0 same ref.npy center.raw
+	refute_output "$n/$n identical, max 0"
+	reference edm 64 - ref.npy
+	pxr-decode --like edm --size 64 in.pxr | pack 64 fused.raw
+	run -0 same ref.npy fused.raw
+	assert_output "$n/$n identical, max 0"
+	pxr-resize --square --filter lanczos3 --size 64 < dec.pxr | pack 64 pipe.raw
+	run -0 same ref.npy pipe.raw
+	assert_output "$n/$n identical, max 0"
+	# Squashed whole instead: not EDM's.
+	pxr-resize --filter lanczos3 --size 64 < dec.pxr | pack 64 squash.raw
+	run -0 same ref.npy squash.raw
+	refute_output "$n/$n identical, max 0"
+	# The notebook's chain has no step before it; --halve wants --short.
+	run -2 --separate-stderr pxr-resize --like notebook --square --short 256 < dec.pxr
+	[[ "$stderr" == *"no --square or --halve"* ]]
+	run -2 --separate-stderr pxr-resize --halve --size 64 < dec.pxr
+	[[ "$stderr" == *"--halve"* ]]
+}
+
 @test "reference: pxr-folder and pxr-imagenet --like timm are timm's, the crop_pct in the recipe; --crop-pct without it, with --short or out of (0, 1] is refused" {
 	mkdir -p in/train
 	cp -r "$PHOTOS/." in/train/

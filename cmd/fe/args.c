@@ -29,9 +29,9 @@ static struct fe_opt version_opt = { FE_ROW("version", 'V', FE_FLAG, NULL, NULL,
 /* The words each kind of value named by words knows. */
 static const char *const choices[] = {
 	[FE_FILTER] = "triangle, lanczos3, box, gaussian, bicubic, hamming",
-	[FE_ALIGN] = "center, seed",
+	[FE_ALIGN] = "center, seed, floor",
 	[FE_ROUND] = "even, down, notebook",
-	[FE_LIKE] = "torchvision, notebook, notebook-geometry, timm",
+	[FE_LIKE] = "torchvision, notebook, notebook-geometry, timm, adm, edm",
 	[FE_LAYOUT] = "julia, nhwc, nchw",
 	[FE_LTYPE] = "u16, i32, i64",
 };
@@ -496,6 +496,8 @@ fe_like(const struct fe_opt *opts, enum pxr_like like, struct pxr_shape *s)
 		s->round = preset.round;
 	if (!fe_given(opts, "align"))
 		s->co.align = preset.co.align;
+	s->square |= preset.square;
+	s->halve |= preset.halve;
 }
 
 void

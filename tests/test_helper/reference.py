@@ -11,6 +11,13 @@
         (timm 0.9 transforms_imagenet_eval, crop_mode center, img_size C,
         crop_pct P, interpolation FILTER): torchvision's
         Resize(math.floor(C / P), FILTER) and CenterCrop(C)
+  reference.py adm N - OUT.npy FILE...   guided-diffusion's center_crop_arr
+        (image_datasets.py; EDM2's center-crop-dhariwal): BOX halvings
+        while the short side is at least 2N, BICUBIC to round(x * scale)
+        each, the window at (H - N) // 2, re-implemented from its source
+  reference.py edm N - OUT.npy FILE...   EDM's dataset_tool.py
+        center-crop: the largest centred square, rows from (H - S) // 2,
+        then LANCZOS to N x N
 
 Writes an array of shape (len(FILE), H, W, 3), uint8.
 
@@ -61,6 +68,23 @@ def notebook(im, s, c):
     a = np.asarray(im)
     r0, c0 = nh // 2 - l2, nw // 2 - l2  # 1-based starts
     return a[r0 - 1:nh // 2 + l2 - adjust, c0 - 1:nw // 2 + l2 - adjust]
+
+
+def adm(im, n):
+    while min(*im.size) >= 2 * n:
+        im = im.resize(tuple(x // 2 for x in im.size), resample=Image.BOX)
+    scale = n / min(*im.size)
+    im = im.resize(tuple(round(x * scale) for x in im.size), resample=Image.BICUBIC)
+    a = np.asarray(im)
+    y, x = (a.shape[0] - n) // 2, (a.shape[1] - n) // 2
+    return a[y:y + n, x:x + n]
+
+
+def edm(im, n):
+    a = np.asarray(im)
+    s = min(a.shape[:2])
+    a = a[(a.shape[0] - s) // 2:(a.shape[0] + s) // 2, (a.shape[1] - s) // 2:(a.shape[1] + s) // 2]
+    return np.asarray(Image.fromarray(a, "RGB").resize((n, n), Image.LANCZOS))
 
 
 def squash(im, n, f):
@@ -116,6 +140,8 @@ def main():
         res = [torchvision(im, int(a), int(b)) for im in imgs]
     elif how.startswith("timm:"):
         res = [timm(im, how[5:], float(a), int(b)) for im in imgs]
+    elif how in ("adm", "edm"):
+        res = [(adm if how == "adm" else edm)(im, int(a)) for im in imgs]
     elif how == "notebook-geometry":
         res = [notebook(im, int(a), int(b)) for im in imgs]
     else:
