@@ -72,7 +72,7 @@ parse(struct pxr_plan_opts *o, int argc, char **argv)
 		{ FE_ROW("layout", 0, FE_LAYOUT, &o->layout, "L",
 		    "julia, nhwc or nchw") },
 		{ FE_ROW("like", 0, FE_LIKE, &o->like, "P",
-		    "notebook, notebook-geometry, torchvision, timm") },
+		    "notebook[-geometry], torchvision, timm, adm, edm") },
 		{ TEXT("md5", &o->md5, "FILE", "md5sum's lines"),
 		    .with = "verify" },
 		{ TEXT("name", &o->name, "NAME", "the set's name (data)"),

@@ -221,6 +221,8 @@ plan_short_side(const struct pxr_plan *p, uint32_t side)
 {
 	uint32_t n;
 
+	if (p->o.like == PXR_LIKE_ADM || p->o.like == PXR_LIKE_EDM)
+		return side;            /* the short side resized to the crop */
 	if (p->o.like != PXR_LIKE_TIMM) /* round(side * 8 / 7): 224 -> 256 */
 		return (side * 8 + 3) / 7;
 	n = pxr_crop_pct_short(side, p->pct);
@@ -241,6 +243,10 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 	if (o->squash && o->shortside)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "--squash resizes the whole image: no --short");
+	if (o->squash && (o->like == PXR_LIKE_ADM || o->like == PXR_LIKE_EDM))
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--like %s crops: not with --squash",
+		    pxr_like_name(o->like));
 	if (p->o.size == 0)
 		p->o.size = 224;
 	if (timm_pct(p, o, err) == -1)
@@ -276,9 +282,11 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 	if ((int)o->layout == PXR_PLAN_UNSET)
 		p->o.layout = o->folder ? PXR_LAYOUT_NCHW : PXR_LAYOUT_JULIA;
 	if ((int)o->filter == PXR_PLAN_UNSET)
-		p->o.filter = o->squash        ? PXR_FILTER_BOX
-		    : o->like == PXR_LIKE_TIMM ? PXR_FILTER_BICUBIC
-					       : PXR_FILTER_TRIANGLE;
+		p->o.filter = o->squash ? PXR_FILTER_BOX
+		    : o->like == PXR_LIKE_TIMM || o->like == PXR_LIKE_ADM
+		    ? PXR_FILTER_BICUBIC
+		    : o->like == PXR_LIKE_EDM ? PXR_FILTER_LANCZOS3
+					      : PXR_FILTER_TRIANGLE;
 	if (o->name != NULL && !name_chars(o->name))
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "--name wants letters, digits, _ . -");

@@ -85,6 +85,16 @@ recipe_text(const struct pxr_plan *p, const struct pxr_plan_split *s,
 		    g->shortside, pxr_round_name(sh.round));
 		ADD("crop %ux%u %s\n", g->side, g->side,
 		    pxr_align_name(sh.co.align));
+		/* the steps before the resize (only then: the other recipes
+		 * stay as they were) */
+		if (sh.halve)
+			ADD("before halvings with box to (W // 2, H // 2) "
+			    "while "
+			    "the short side is at least %llu\n",
+			    2ULL * g->shortside);
+		if (sh.square)
+			ADD("before square (the largest centred one, from "
+			    "(H - S) // 2)\n");
 		/* --like timm's short side from its crop_pct (only then:
 		 * the other recipes stay as they were) */
 		if (p->o.like == PXR_LIKE_TIMM &&

@@ -271,6 +271,31 @@ pillow_resize() {
 	[[ "$stderr" == *"--halve"* ]]
 }
 
+@test "reference: pxr-folder and pxr-imagenet --like adm and --like edm are guided-diffusion's and EDM's, with --also, their steps in the recipe; not with --squash" {
+	mkdir -p in/train
+	cp -r "$PHOTOS/." in/train/
+	n=${#FILES[@]}
+	run -0 --separate-stderr pxr-folder --like adm --size 64 --also 32 --layout nhwc --split train --out a in
+	reference adm 64 - ref.npy
+	run -0 same ref.npy a/X_train.raw
+	assert_output "$n/$n identical, max 0"
+	reference adm 32 - ref.npy
+	run -0 same ref.npy a/X_train_32.raw
+	assert_output "$n/$n identical, max 0"
+	run -0 "$PY" -c 'import json; r = json.load(open("a/X_train.raw.manifest.json"))["recipe"]; print(r["like"], r["crop"], r["filter"], r["before"], sep="|")'
+	assert_output "adm|64x64 floor|bicubic|halvings with box to (W // 2, H // 2) while the short side is at least 128"
+	run -0 --separate-stderr pxr-imagenet --like edm --size 64 --layout nhwc --split train \
+		--synsets "$TESTDATA/ilsvrc/LOC_synset_mapping.txt" --out e in
+	reference edm 64 - ref.npy
+	run -0 same ref.npy e/X_train.raw
+	assert_output "$n/$n identical, max 0"
+	run -0 "$PY" -c 'import json; r = json.load(open("e/X_train.raw.manifest.json"))["recipe"]; print(r["like"], r["filter"], r["before"], sep="|")'
+	assert_output "edm|lanczos3|square (the largest centred one, from (H - S) // 2)"
+	run -2 --separate-stderr pxr-folder --like edm --squash 64 --out x in
+	assert_equal "${stderr_lines[0]}" "pxr-folder: --like edm crops: not with --squash"
+	[ ! -e x ]
+}
+
 @test "reference: pxr-folder and pxr-imagenet --like timm are timm's, the crop_pct in the recipe; --crop-pct without it, with --short or out of (0, 1] is refused" {
 	mkdir -p in/train
 	cp -r "$PHOTOS/." in/train/
