@@ -14,7 +14,8 @@ static const struct fe_prog prog = {
 	"                  [--min-side n] [--like preset] [--exif-rotate]\n"
 	"                  [--square] [-s n [--halve] [-c n|wxh [-a align]]\n"
 	"                  [--round rule] | --crop-pct p -c n [-a align]\n"
-	"                  [--round rule] | --size wxh] [-F filter] [file]\n",
+	"                  [--round rule] | --size wxh [--wide]] [-F filter]\n"
+	"                  [file]\n",
 	"Decode JPEG and PNG records (stdin if no file) to RGB pixel records "
 	"on stdout.\n",
 	"Exit status: 0 all images decoded, 1 some records are failures "
@@ -107,7 +108,8 @@ parse_args(int argc, char **argv, struct options *o)
 		{ FE_ROW("like", 0, FE_LIKE, &o->like, "P",
 		    "as a reference: torchvision, notebook (its\n"
 		    "decode, with --short its resampling too),\n"
-		    "notebook-geometry, timm, adm or edm; the options\n"
+		    "notebook-geometry, timm, adm, edm or edm-wide;\nthe "
+		    "options "
 		    "override it") },
 		{ FE_ROW("max-pixels", 0, FE_NUMBER, &o->d.max_pixels, "N",
 		      "refuse images declaring more pixels (178956970)"),
@@ -131,6 +133,9 @@ parse_args(int argc, char **argv, struct options *o)
 		    .with = "short size" },
 		{ FE_ROW("strict", 0, FE_FLAG, &o->strict, NULL,
 		    "every libjpeg warning is a failure") },
+		{ FE_ROW("wide", 0, FE_FLAG, &s->wide, NULL,
+		      "EDM's center-crop-wide, as pxr-resize's"),
+		    .with = "size" },
 		FE_END,
 	};
 	int first;

@@ -10,7 +10,8 @@
 static const struct fe_prog prog = {
 	"usage: pxr-resize [-fhV] [--like preset] [-c n|wxh [-a align]]\n"
 	"                  [-F filter] [--square] [[--round rule] [-l n |\n"
-	"                  [--halve] -s n] | -S wxh | --crop-pct p] [file]\n",
+	"                  [--halve] -s n] | -S wxh [--wide] | --crop-pct p]\n"
+	"                  [file]\n",
 	"Resample pixel records (stdin if no file) to stdout.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
 	"2 usage error or a damaged or unreadable stream.\n",
@@ -55,7 +56,7 @@ parse_args(int argc, char **argv, struct options *o)
 		    "below override: torchvision (Resize +\n"
 		    "CenterCrop), notebook (the seed notebook's\n"
 		    "resampling), notebook-geometry, timm, adm\n"
-		    "(guided-diffusion) or edm") },
+		    "(guided-diffusion), edm or edm-wide") },
 		{ FE_ROW("long", 'l', FE_SIDE, &s->n, "N",
 		    "longest side to N, keeping the aspect") },
 		{ FE_ROW("round", 0, FE_ROUND, &s->round, "R",
@@ -71,6 +72,10 @@ parse_args(int argc, char **argv, struct options *o)
 		{ FE_ROW("square", 0, FE_FLAG, &s->square, NULL,
 		    "first cut the largest centred square, from\n"
 		    "(H - S) // 2 (EDM's center-crop)") },
+		{ FE_ROW("wide", 0, FE_FLAG, &s->wide, NULL,
+		      "EDM's center-crop-wide: the rows round(W' * H / W)\n"
+		      "about the centre to W'xH', set in a black W'xW'"),
+		    .with = "size" },
 		FE_END,
 	};
 

@@ -243,6 +243,10 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 	if (o->squash && o->shortside)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "--squash resizes the whole image: no --short");
+	if (o->like == PXR_LIKE_EDM_WIDE)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--like edm-wide makes a WxH image in a WxW canvas: "
+		    "pxr-decode or pxr-resize --like edm-wide --size WxH");
 	if (o->squash && (o->like == PXR_LIKE_ADM || o->like == PXR_LIKE_EDM))
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "--like %s crops: not with --squash",

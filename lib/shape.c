@@ -33,6 +33,8 @@ pxr_like_parse(const char *name, enum pxr_like *l)
 		*l = PXR_LIKE_ADM;
 	else if (strcmp(name, "edm") == 0)
 		*l = PXR_LIKE_EDM;
+	else if (strcmp(name, "edm-wide") == 0)
+		*l = PXR_LIKE_EDM_WIDE;
 	else
 		return -1;
 	return 0;
@@ -47,6 +49,7 @@ pxr_like_name(enum pxr_like l)
 	    : l == PXR_LIKE_TIMM              ? "timm"
 	    : l == PXR_LIKE_ADM               ? "adm"
 	    : l == PXR_LIKE_EDM               ? "edm"
+	    : l == PXR_LIKE_EDM_WIDE          ? "edm-wide"
 					      : "none";
 }
 
@@ -56,17 +59,19 @@ pxr_like_defaults(enum pxr_like l, struct pxr_shape *s)
 	if (l == PXR_LIKE_NONE)
 		return;
 	int tv = l == PXR_LIKE_TORCHVISION || l == PXR_LIKE_TIMM;
+	int edm = l == PXR_LIKE_EDM || l == PXR_LIKE_EDM_WIDE;
 
 	s->filter = l == PXR_LIKE_TIMM || l == PXR_LIKE_ADM ? PXR_FILTER_BICUBIC
-	    : l == PXR_LIKE_EDM ? PXR_FILTER_LANCZOS3
-				: PXR_FILTER_TRIANGLE;
+	    : edm ? PXR_FILTER_LANCZOS3
+		  : PXR_FILTER_TRIANGLE;
 	s->round = tv ? PXR_ROUND_DOWN : PXR_ROUND_NOTEBOOK;
-	s->co.align = tv || l == PXR_LIKE_EDM ? PXR_ALIGN_CENTER
-	    : l == PXR_LIKE_ADM               ? PXR_ALIGN_FLOOR
-					      : PXR_ALIGN_SEED;
+	s->co.align = tv || edm ? PXR_ALIGN_CENTER
+	    : l == PXR_LIKE_ADM ? PXR_ALIGN_FLOOR
+				: PXR_ALIGN_SEED;
 	s->notebook = l == PXR_LIKE_NOTEBOOK;
 	s->halve = l == PXR_LIKE_ADM;
 	s->square = l == PXR_LIKE_EDM;
+	s->wide = l == PXR_LIKE_EDM_WIDE;
 }
 
 int
@@ -131,10 +136,19 @@ pxr_shaper_new(const struct pxr_shape *s, struct pxr_err *err)
 		pxr_shaper_free(sh);
 		return NULL;
 	}
-	if ((s->square || s->halve) && s->notebook) {
+	if ((s->square || s->halve || s->wide) && s->notebook) {
 		pxr_seterr(err, PXR_E_USAGE,
 		    "the notebook's resampling has no step before it: no "
-		    "--square or --halve");
+		    "--square, --halve or --wide");
+		pxr_shaper_free(sh);
+		return NULL;
+	}
+	if (s->wide &&
+	    (s->target != PXR_TARGET_SIZE || s->th > s->tw || s->square ||
+		s->halve || s->crop)) {
+		pxr_seterr(err, PXR_E_USAGE,
+		    "--wide wants --size WxH, H at most W, and no --square, "
+		    "--halve or --crop");
 		pxr_shaper_free(sh);
 		return NULL;
 	}
@@ -203,7 +217,7 @@ pxr_shape_need(struct pxr_shaper *sh, uint32_t w, uint32_t h,
 
 	struct pxr_err err;
 
-	if (sh->s.square || sh->s.halve) { /* all of it, then the steps */
+	if (sh->s.square || sh->s.halve || sh->s.wide) { /* all of it */
 		*need = (struct pxr_rect){ 0, 0, w, h };
 		return;
 	}
@@ -243,6 +257,23 @@ static int
 pre_steps(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t *w,
     uint32_t *h, struct pxr_err *err)
 {
+	if (sh->s.wide) {
+		/* int(np.round(width * H / W)): Python's exact product, a
+		 * double quotient, rounded to even */
+		double q = rint((double)((uint64_t)sh->s.tw * *h) / *w);
+		uint32_t rows = (uint32_t)q;
+
+		if (*w < sh->s.tw || q < sh->s.th)
+			return pxr_seterr(err, PXR_E_FORMAT,
+			    "%ux%u image: EDM's center-crop-wide to %ux%u "
+			    "wants one at least %u wide whose %u-wide rows "
+			    "are at least %u (it leaves it out)",
+			    *w, *h, sh->s.tw, sh->s.th, sh->s.tw, sh->s.tw,
+			    sh->s.th);
+		rec->payload += (size_t)((*h - rows) / 2) * *w * rec->channels;
+		rec->payload_len = (size_t)rows * *w * rec->channels;
+		rec->height = *h = rows;
+	}
 	if (sh->s.square && *w != *h) {
 		uint32_t side = *w < *h ? *w : *h, x0 = (*w - side) / 2,
 			 y0 = (*h - side) / 2, c = rec->channels;
@@ -276,6 +307,31 @@ pre_steps(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t *w,
 	return 0;
 }
 
+/* EDM's canvas: rec (tw x th) into a black tw x tw at row (tw - th) // 2. */
+static int
+letterbox(struct pxr_shaper *sh, struct pxr_record *rec, struct pxr_err *err)
+{
+	uint32_t side = rec->width, c = rec->channels;
+	size_t row = (size_t)side * c, n = row * side;
+
+	if (n > sh->sqcap) {
+		unsigned char *b = realloc(sh->sq, n);
+
+		if (b == NULL)
+			return pxr_seterr(err, PXR_E_NOMEM,
+			    "out of memory for a %ux%u image", side, side);
+		sh->sq = b;
+		sh->sqcap = n;
+	}
+	memset(sh->sq, 0, n);
+	memcpy(sh->sq + (size_t)((side - rec->height) / 2) * row, rec->payload,
+	    row * rec->height);
+	rec->payload = sh->sq;
+	rec->payload_len = n;
+	rec->height = side;
+	return 0;
+}
+
 int
 pxr_shape_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
     uint32_t h, const struct pxr_rect *have, struct pxr_err *err)
@@ -286,7 +342,7 @@ pxr_shape_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
 
 	if (have == NULL)
 		have = &all;
-	if (sh->s.square || sh->s.halve) {
+	if (sh->s.square || sh->s.halve || sh->s.wide) {
 		if (have->w != w || have->h != h)
 			PXR_BUG("a step before the resize on a part");
 		if (pre_steps(sh, rec, &w, &h, err) == -1)
@@ -296,9 +352,12 @@ pxr_shape_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
 	}
 	if (sh->nb != NULL)
 		return notebook_apply(sh, rec, w, h, have, err);
-	if (window(&sh->s, w, h, &ow, &oh, &win))
-		return pxr_resize_part(sh->rz, rec, w, h, have, ow, oh, &win,
-		    err);
+	if (window(&sh->s, w, h, &ow, &oh, &win)) {
+		if (pxr_resize_part(sh->rz, rec, w, h, have, ow, oh, &win,
+			err) == -1)
+			return -1;
+		return sh->s.wide ? letterbox(sh, rec, err) : 0;
+	}
 	if (have->w != w || have->h != h)
 		PXR_BUG("shaping a part of an image that needs all of it");
 	if (pxr_resize(sh->rz, rec, ow, oh, err) == -1)

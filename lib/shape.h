@@ -28,6 +28,12 @@ struct pxr_shape {
 	 * with Pillow's BOX to (W // 2, H // 2) while the short side is at
 	 * least 2n (guided-diffusion's center_crop_arr; --short only). */
 	int square, halve;
+	/* EDM's center-crop-wide (--size only, th <= tw): the rows
+	 * round(tw * H / W) around the centre, from (H - that) // 2, resized
+	 * to tw x th, then set into a tw x tw black canvas at row
+	 * (tw - th) // 2; an image narrower than tw, or whose rows would be
+	 * fewer than th, fails (EDM leaves it out). */
+	int wide;
 };
 
 /*
@@ -64,6 +70,7 @@ struct pxr_shape {
  *                (H - c) // 2 (PXR_ALIGN_FLOOR)
  *   edm          EDM's dataset_tool.py center-crop: the largest centred
  *                square (square), then Pillow's LANCZOS to n x n
+ *   edm-wide     EDM's center-crop-wide (wide), with Pillow's LANCZOS
  */
 enum pxr_like {
 	PXR_LIKE_NONE,
@@ -72,11 +79,12 @@ enum pxr_like {
 	PXR_LIKE_NOTEBOOK_GEOMETRY,
 	PXR_LIKE_TIMM,
 	PXR_LIKE_ADM,
-	PXR_LIKE_EDM
+	PXR_LIKE_EDM,
+	PXR_LIKE_EDM_WIDE
 };
 
-/* Parses "torchvision", "notebook", "notebook-geometry", "timm", "adm" or
- * "edm"; 0, or -1. */
+/* Parses "torchvision", "notebook", "notebook-geometry", "timm", "adm",
+ * "edm" or "edm-wide"; 0, or -1. */
 int pxr_like_parse(const char *name, enum pxr_like *l);
 const char *pxr_like_name(enum pxr_like l);
 

@@ -139,7 +139,7 @@ compare_pillow() {
 	run -2 --separate-stderr pxr-resize --crop 0x5
 	assert_equal "$stderr" "pxr-resize: --crop wants N or WxH, not '0x5'"
 	run -2 --separate-stderr pxr-resize --like pytorch
-	assert_equal "$stderr" "pxr-resize: unknown --like 'pytorch' (torchvision, notebook, notebook-geometry, timm, adm, edm)"
+	assert_equal "$stderr" "pxr-resize: unknown --like 'pytorch' (torchvision, notebook, notebook-geometry, timm, adm, edm, edm-wide)"
 	run -2 --separate-stderr pxr-resize --round up
 	assert_equal "$stderr" "pxr-resize: unknown --round 'up' (even, down, notebook)"
 	run -0 pxr-resize --help

@@ -215,7 +215,7 @@ pillow_resize() {
 	refute_output "$n/$n identical, max 0"
 }
 
-@test "reference: --like adm is guided-diffusion's center_crop_arr (BOX halvings, BICUBIC, (H - N) // 2) and --like edm EDM's center-crop (square, LANCZOS), fused and as filters, at 64 and 256" {
+@test "reference: --like adm is guided-diffusion's center_crop_arr (BOX halvings, BICUBIC, (H - N) // 2), --like edm EDM's center-crop (square, LANCZOS) and --like edm-wide its center-crop-wide, fused and as filters" {
 	mkjpeg 101 60 z-small.jpg
 	mkjpeg 333 517 z-odd.jpg 90 2
 	mkjpeg 517 333 z-grey.jpg 90 0 mode=L
@@ -260,13 +260,31 @@ pillow_resize() {
 	pxr-resize --square --filter lanczos3 --size 64 < dec.pxr | pack 64 pipe.raw
 	run -0 same ref.npy pipe.raw
 	assert_output "$n/$n identical, max 0"
+	# center-crop-wide at 128x64 and 128x100: the narrow images are left
+	# out (failures, packed as zeros); a 101-wide one is.
+	for wh in 128x64 128x100; do
+		reference edm-wide "$wh" - ref.npy
+		st=0
+		pxr-decode --like edm-wide --size "$wh" in.pxr > wide.pxr 2> wide.err || st=$?
+		assert_equal "$st" 1
+		grep -q "z-small.jpg#.*: 101x60 image: EDM's center-crop-wide to $wh wants one at least 128 wide" wide.err
+		pack 128 wide.raw < wide.pxr || assert_equal "$?" 1	# a failure packed
+		run -0 same ref.npy wide.raw
+		assert_output "$n/$n identical, max 0"
+		pxr-resize --wide --filter lanczos3 --size "$wh" < dec.pxr 2> /dev/null | pack 128 wpipe.raw || assert_equal "$?" 1
+		run -0 same ref.npy wpipe.raw
+		assert_output "$n/$n identical, max 0"
+	done
+	run -2 --separate-stderr pxr-resize --like edm-wide --size 64x128 < dec.pxr
+	[[ "$stderr" == *"--wide wants --size WxH, H at most W"* ]]
 	# Squashed whole instead: not EDM's.
+	reference edm 64 - ref.npy
 	pxr-resize --filter lanczos3 --size 64 < dec.pxr | pack 64 squash.raw
 	run -0 same ref.npy squash.raw
 	refute_output "$n/$n identical, max 0"
 	# The notebook's chain has no step before it; --halve wants --short.
 	run -2 --separate-stderr pxr-resize --like notebook --square --short 256 < dec.pxr
-	[[ "$stderr" == *"no --square or --halve"* ]]
+	[[ "$stderr" == *"no --square, --halve or --wide"* ]]
 	run -2 --separate-stderr pxr-resize --halve --size 64 < dec.pxr
 	[[ "$stderr" == *"--halve"* ]]
 }
@@ -293,6 +311,8 @@ pillow_resize() {
 	assert_output "edm|lanczos3|square (the largest centred one, from (H - S) // 2)"
 	run -2 --separate-stderr pxr-folder --like edm --squash 64 --out x in
 	assert_equal "${stderr_lines[0]}" "pxr-folder: --like edm crops: not with --squash"
+	run -2 --separate-stderr pxr-folder --like edm-wide --size 64 --out x in
+	assert_equal "${stderr_lines[0]}" "pxr-folder: --like edm-wide makes a WxH image in a WxW canvas: pxr-decode or pxr-resize --like edm-wide --size WxH"
 	[ ! -e x ]
 }
 

@@ -31,7 +31,9 @@ static const char *const choices[] = {
 	[FE_FILTER] = "triangle, lanczos3, box, gaussian, bicubic, hamming",
 	[FE_ALIGN] = "center, seed, floor",
 	[FE_ROUND] = "even, down, notebook",
-	[FE_LIKE] = "torchvision, notebook, notebook-geometry, timm, adm, edm",
+	/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one long text */
+	[FE_LIKE] = "torchvision, notebook, notebook-geometry, timm, adm, edm, "
+		    "edm-wide",
 	[FE_LAYOUT] = "julia, nhwc, nchw",
 	[FE_LTYPE] = "u16, i32, i64",
 };
@@ -498,6 +500,7 @@ fe_like(const struct fe_opt *opts, enum pxr_like like, struct pxr_shape *s)
 		s->co.align = preset.co.align;
 	s->square |= preset.square;
 	s->halve |= preset.halve;
+	s->wide |= preset.wide;
 }
 
 void

@@ -18,6 +18,11 @@
   reference.py edm N - OUT.npy FILE...   EDM's dataset_tool.py
         center-crop: the largest centred square, rows from (H - S) // 2,
         then LANCZOS to N x N
+  reference.py edm-wide WxH - OUT.npy FILE...   EDM's center-crop-wide: the
+        rows int(np.round(W * h / w)) about the centre, LANCZOS to W x H, in
+        a black W x W canvas at row (W - H) // 2; an image it leaves out
+        (narrower than W, or too few rows) is all zeros, as pxr packs a
+        failure
 
 Writes an array of shape (len(FILE), H, W, 3), uint8.
 
@@ -87,6 +92,18 @@ def edm(im, n):
     return np.asarray(Image.fromarray(a, "RGB").resize((n, n), Image.LANCZOS))
 
 
+def edm_wide(im, width, height):
+    a = np.asarray(im)
+    ch = int(np.round(width * a.shape[0] / a.shape[1]))
+    if a.shape[1] < width or ch < height:
+        return np.zeros([width, width, 3], dtype=np.uint8)
+    a = a[(a.shape[0] - ch) // 2:(a.shape[0] + ch) // 2]
+    a = np.asarray(Image.fromarray(a, "RGB").resize((width, height), Image.LANCZOS))
+    canvas = np.zeros([width, width, 3], dtype=np.uint8)
+    canvas[(width - height) // 2:(width + height) // 2, :] = a
+    return canvas
+
+
 def squash(im, n, f):
     return np.asarray(im.resize((n, n), FILTERS[f]))
 
@@ -140,6 +157,8 @@ def main():
         res = [torchvision(im, int(a), int(b)) for im in imgs]
     elif how.startswith("timm:"):
         res = [timm(im, how[5:], float(a), int(b)) for im in imgs]
+    elif how == "edm-wide":
+        res = [edm_wide(im, *map(int, a.split("x"))) for im in imgs]
     elif how in ("adm", "edm"):
         res = [(adm if how == "adm" else edm)(im, int(a)) for im in imgs]
     elif how == "notebook-geometry":
