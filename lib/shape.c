@@ -119,43 +119,40 @@ struct pxr_shaper {
 	size_t sqcap;
 };
 
+/* Why the steps of s cannot go together, or NULL. */
+static const char *
+refusal(const struct pxr_shape *s)
+{
+	if (s->notebook && s->target != PXR_TARGET_SHORT)
+		return "the notebook's resampling resizes the short side: "
+		       "--short, not --long or --size";
+	if ((s->square || s->halve || s->wide) && s->notebook)
+		return "the notebook's resampling has no step before it: no "
+		       "--square, --halve or --wide";
+	if (s->wide &&
+	    (s->target != PXR_TARGET_SIZE || s->th > s->tw || s->square ||
+		s->halve || s->crop))
+		return "--wide wants --size WxH, H at most W, and no --square, "
+		       "--halve or --crop";
+	if (s->halve && s->target != PXR_TARGET_SHORT)
+		return "--halve halves while the short side is at least twice "
+		       "--short: not with --long or --size";
+	return NULL;
+}
+
 struct pxr_shaper *
 pxr_shaper_new(const struct pxr_shape *s, struct pxr_err *err)
 {
 	struct pxr_shaper *sh = calloc(1, sizeof(*sh));
+	const char *why;
 
 	if (sh == NULL) {
 		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		return NULL;
 	}
 	sh->s = *s;
-	if (s->notebook && s->target != PXR_TARGET_SHORT) {
-		pxr_seterr(err, PXR_E_USAGE,
-		    "the notebook's resampling resizes the short side: "
-		    "--short, not --long or --size");
-		pxr_shaper_free(sh);
-		return NULL;
-	}
-	if ((s->square || s->halve || s->wide) && s->notebook) {
-		pxr_seterr(err, PXR_E_USAGE,
-		    "the notebook's resampling has no step before it: no "
-		    "--square, --halve or --wide");
-		pxr_shaper_free(sh);
-		return NULL;
-	}
-	if (s->wide &&
-	    (s->target != PXR_TARGET_SIZE || s->th > s->tw || s->square ||
-		s->halve || s->crop)) {
-		pxr_seterr(err, PXR_E_USAGE,
-		    "--wide wants --size WxH, H at most W, and no --square, "
-		    "--halve or --crop");
-		pxr_shaper_free(sh);
-		return NULL;
-	}
-	if (s->halve && s->target != PXR_TARGET_SHORT) {
-		pxr_seterr(err, PXR_E_USAGE,
-		    "--halve halves while the short side is at least twice "
-		    "--short: not with --long or --size");
+	if ((why = refusal(s)) != NULL) {
+		pxr_seterr(err, PXR_E_USAGE, "%s", why);
 		pxr_shaper_free(sh);
 		return NULL;
 	}
@@ -251,6 +248,22 @@ notebook_apply(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t w,
 	return pxr_crop(sh->cr, rec, err);
 }
 
+/* sh->sq at least n bytes, for a side x side image. */
+static int
+sq_reserve(struct pxr_shaper *sh, size_t n, uint32_t side, struct pxr_err *err)
+{
+	unsigned char *b;
+
+	if (n <= sh->sqcap)
+		return 0;
+	if ((b = realloc(sh->sq, n)) == NULL)
+		return pxr_seterr(err, PXR_E_NOMEM,
+		    "out of memory for a %ux%u image", side, side);
+	sh->sq = b;
+	sh->sqcap = n;
+	return 0;
+}
+
 /* The steps before the resize, on the whole image rec (w x h): the
  * centred square, then the halvings; *w and *h get the size they leave. */
 static int
@@ -279,16 +292,8 @@ pre_steps(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t *w,
 			 y0 = (*h - side) / 2, c = rec->channels;
 		size_t row = (size_t)side * c, n = row * side;
 
-		if (n > sh->sqcap) {
-			unsigned char *b = realloc(sh->sq, n);
-
-			if (b == NULL)
-				return pxr_seterr(err, PXR_E_NOMEM,
-				    "out of memory for a %ux%u image", side,
-				    side);
-			sh->sq = b;
-			sh->sqcap = n;
-		}
+		if (sq_reserve(sh, n, side, err) == -1)
+			return -1;
 		for (uint32_t y = 0; y < side; y++)
 			memcpy(sh->sq + y * row,
 			    rec->payload + ((size_t)(y0 + y) * *w + x0) * c,
@@ -314,15 +319,8 @@ letterbox(struct pxr_shaper *sh, struct pxr_record *rec, struct pxr_err *err)
 	uint32_t side = rec->width, c = rec->channels;
 	size_t row = (size_t)side * c, n = row * side;
 
-	if (n > sh->sqcap) {
-		unsigned char *b = realloc(sh->sq, n);
-
-		if (b == NULL)
-			return pxr_seterr(err, PXR_E_NOMEM,
-			    "out of memory for a %ux%u image", side, side);
-		sh->sq = b;
-		sh->sqcap = n;
-	}
+	if (sq_reserve(sh, n, side, err) == -1)
+		return -1;
 	memset(sh->sq, 0, n);
 	memcpy(sh->sq + (size_t)((side - rec->height) / 2) * row, rec->payload,
 	    row * rec->height);
