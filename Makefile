@@ -80,7 +80,7 @@ $(B)/lib/resize.o: PXR_CFLAGS += $(if $(findstring clang,$(CC)),,-fvect-cost-mod
 # are independent samples: no value changes).
 EXACT_FP = -ffp-contract=off -fno-fast-math
 $(B)/lib/decode_ijg.o $(B)/lib/notebook.o $(B)/lib/nbkern.o \
-    $(B)/lib/nbkern_avx2.o: override CFLAGS += $(EXACT_FP) \
+    $(B)/lib/nbkern_avx2.o $(B)/lib/nbkern_avx512.o: override CFLAGS += $(EXACT_FP) \
     $(if $(findstring clang,$(CC)),,-fvect-cost-model=dynamic)
 
 # The AVX2 and AVX-512 code is compiled for those on x86-64, and only it:
@@ -92,6 +92,8 @@ ifeq ($(shell uname -m),x86_64)
 $(B)/lib/resize_avx2.o $(B)/lib/pack_avx2.o $(B)/lib/nbkern_avx2.o: \
     PXR_CFLAGS += -mavx2
 $(B)/lib/resize_avx512.o: PXR_CFLAGS += -mavx512f -mavx512bw -mavx512vl
+$(B)/lib/nbkern_avx512.o: PXR_CFLAGS += -mavx512f -mavx512bw -mavx512vl \
+    -mprefer-vector-width=512
 $(B)/lib/resize_vbmi.o $(B)/lib/pack_vbmi.o: PXR_CFLAGS += -mavx512f \
     -mavx512bw -mavx512vl -mavx512vbmi
 $(B)/lib/crc32c_fold.o: PXR_CFLAGS += -mavx512f -mvpclmulqdq -mpclmul \

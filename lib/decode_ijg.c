@@ -320,7 +320,14 @@ idct_comp(struct jpeg_decompress_struct *ci, jvirt_barray_ptr arr,
 			unsigned char *o = p->plane +
 			    (size_t)(by + i - p->by0) * p->sv * p->stride;
 
-			for (JDIMENSION bx = p->bx0; bx < p->bx1; bx++) {
+			JDIMENSION bx = p->bx0;
+
+			/* Two blocks at a time (adjacent JBLOCKs). */
+			for (; p->sh == 8 && p->sv == 8 && bx + 1 < p->bx1;
+			     bx += 2)
+				k->idct_float2(rows[i][bx], p->fmult,
+				    o + (size_t)(bx - p->bx0) * 8, p->stride);
+			for (; bx < p->bx1; bx++) {
 				const int16_t *b = rows[i][bx];
 				unsigned char *d =
 				    o + (size_t)(bx - p->bx0) * p->sh;

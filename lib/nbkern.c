@@ -11,6 +11,8 @@ const struct pxr_nbk *
 pxr_nbk(void)
 {
 #if defined(__x86_64__)
+	if (pxr_simd_level() >= PXR_SIMD_AVX512)
+		return &pxr_nbk_table_avx512;
 	if (pxr_simd_level() >= PXR_SIMD_AVX2)
 		return &pxr_nbk_table_avx2;
 #endif

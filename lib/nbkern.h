@@ -16,6 +16,10 @@ struct pxr_nbk {
 	 * rows of out, stride bytes apart, through 9b's range limit. */
 	void (*idct_float)(const int16_t *coef, const float *mult,
 	    unsigned char *out, size_t stride);
+	/* Two horizontally adjacent blocks (coef: 128 coefficients, the
+	 * left block's first) into 8 rows of 16 samples. */
+	void (*idct_float2)(const int16_t *coef, const float *mult,
+	    unsigned char *out, size_t stride);
 	/* The same in plain C, lane by lane (for the unit test). */
 	void (*idct_float_plain)(const int16_t *coef, const float *mult,
 	    unsigned char *out, size_t stride);
@@ -41,7 +45,8 @@ struct pxr_nbk {
 	    unsigned char *out);
 };
 
-extern const struct pxr_nbk pxr_nbk_table_c, pxr_nbk_table_avx2;
+extern const struct pxr_nbk pxr_nbk_table_c, pxr_nbk_table_avx2,
+    pxr_nbk_table_avx512;
 
 /* The table for this CPU's vector level (pxr_simd_level). */
 const struct pxr_nbk *pxr_nbk(void);

@@ -1,7 +1,8 @@
 /*
  * nbkern_body.h: the notebook's inner loops (nbkern.h), written once and
- * compiled once for each vector level: nbkern.c (the baseline) and
- * nbkern_avx2.c (-mavx2) define NBK(name) and include this file.  Both are
+ * compiled once for each vector level: nbkern.c (the baseline),
+ * nbkern_avx2.c (-mavx2) and nbkern_avx512.c define NBK(name) and include
+ * this file.  Both are
  * compiled with -ffp-contract=off -fno-fast-math (Makefile): the lanes of
  * each vectorised loop are independent samples, each computed in the
  * reference's order, so every level gives the same values.
@@ -212,6 +213,95 @@ NBK(idct_float)(const int16_t *coef, const float *mult, unsigned char *out,
     size_t stride)
 {
 	NBK(idct_float_plain)(coef, mult, out, stride);
+}
+#endif
+
+/*
+ * Two blocks side by side (coef: the left block's 64 coefficients, then
+ * the right one's), into 8 rows of 16 samples: with AVX-512 both in one
+ * register, lanes 0-7 the left block's and 8-15 the right one's, each
+ * lane's operations those of idct_float; elsewhere idct_float twice.
+ */
+#if defined(__AVX512F__)
+#define NBK_ZADD(a, b) _mm512_add_ps(a, b)
+#define NBK_ZSUB(a, b) _mm512_sub_ps(a, b)
+#define NBK_ZMUL(a, b) _mm512_mul_ps(a, b)
+#define NBK_ZK(x) _mm512_set1_ps(x)
+
+/* Each 256-bit half's 8x8 transpose of the rows r[0..7]: tr8's steps,
+ * the last one across the 128-bit lanes of each half. */
+static inline __attribute__((always_inline)) void
+NBK(tr8x2)(__m512 *r)
+{
+	const __m512i lo = _mm512_set_epi32(27, 26, 25, 24, 11, 10, 9, 8, 19,
+			  18, 17, 16, 3, 2, 1, 0),
+		      hi = _mm512_set_epi32(31, 30, 29, 28, 15, 14, 13, 12,
+			  23, 22, 21, 20, 7, 6, 5, 4);
+	__m512 t[8];
+
+	for (int i = 0; i < 8; i += 2) {
+		t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+		t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+	}
+	for (int i = 0; i < 8; i += 4) {
+		r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+		r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xee);
+		r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+		r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xee);
+	}
+	for (int i = 0; i < 4; i++) {
+		t[i] = _mm512_permutex2var_ps(r[i], lo, r[i + 4]);
+		t[i + 4] = _mm512_permutex2var_ps(r[i], hi, r[i + 4]);
+	}
+	for (int i = 0; i < 8; i++)
+		r[i] = t[i];
+}
+
+static void
+NBK(idct_float2)(const int16_t *coef, const float *mult, unsigned char *out,
+    size_t stride)
+{
+	__m512 x[8], y[8];
+
+	for (int k = 0; k < 8; k++) {
+		__m256i c = _mm256_inserti128_si256(
+		    _mm256_castsi128_si256(
+			_mm_loadu_si128((const __m128i *)(coef + 8 * k))),
+		    _mm_loadu_si128((const __m128i *)(coef + 64 + 8 * k)), 1);
+		__m512 m = _mm512_castps256_ps512(_mm256_loadu_ps(mult + 8 * k));
+
+		x[k] = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi16_epi32(c)),
+		    _mm512_shuffle_f32x4(m, m, 0x44));
+	}
+	NBK_AAN8(__m512, NBK_ZADD, NBK_ZSUB, NBK_ZMUL, NBK_ZK, NBK_VIN,
+	    NBK_VOUT);
+	NBK(tr8x2)(y);
+	for (int k = 0; k < 8; k++)
+		x[k] = y[k];
+	x[0] = _mm512_add_ps(x[0], _mm512_set1_ps((float)512 + (float)0.5));
+	NBK_AAN8(__m512, NBK_ZADD, NBK_ZSUB, NBK_ZMUL, NBK_ZK, NBK_VIN,
+	    NBK_VOUT);
+	NBK(tr8x2)(y);
+	for (int r = 0; r < 8; r++) {
+		/* The range limit, as idct_float's: (int)x & 1023, minus 384,
+		 * clamped to 0..255. */
+		__m512i i =
+		    _mm512_sub_epi32(_mm512_and_si512(_mm512_cvttps_epi32(y[r]),
+					 _mm512_set1_epi32(1023)),
+			_mm512_set1_epi32(384));
+
+		_mm_storeu_si128((__m128i *)(out + (size_t)r * stride),
+		    _mm512_cvtusepi32_epi8(
+			_mm512_max_epi32(i, _mm512_setzero_si512())));
+	}
+}
+#else
+static void
+NBK(idct_float2)(const int16_t *coef, const float *mult, unsigned char *out,
+    size_t stride)
+{
+	NBK(idct_float)(coef, mult, out, stride);
+	NBK(idct_float)(coef + 64, mult, out + 8, stride);
 }
 #endif
 
@@ -524,28 +614,50 @@ NBK(ycc_row)(const unsigned char *py, const unsigned char *pb,
 	}
 }
 
+/* The widest vector of doubles of this level, in GCC's vector extension
+ * (element by element, the same operations as on scalars). */
+#if defined(__AVX512F__)
+#define NBK_VD 8
+#elif defined(__AVX__)
+#define NBK_VD 4
+#else
+#define NBK_VD 2
+#endif
+typedef double NBK(vd) __attribute__((vector_size(NBK_VD * 8)));
+
 /* One row of the Gaussian (imfilter.jl:997-1009): d[i] = the sum over
  * the taps of s[t][i] * g[t], from 0.0, in order, in Float64 (the rows
- * hold the Float32 samples, widened exactly); in blocks of 8 samples held
- * in registers over every tap. */
+ * hold the Float32 samples, widened exactly); in blocks of four vectors of
+ * samples held in registers over every tap (a sum's additions wait on each
+ * other: four independent ones keep the adder busy). */
 static void
 NBK(gauss_row)(const double *const *s, int taps, const double *g, size_t m,
     double *d)
 {
 	size_t i = 0;
 
-	for (; i + 8 <= m; i += 8) {
-		double acc[8] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };
+	for (; i + 4 * NBK_VD <= m; i += 4 * NBK_VD) {
+		NBK(vd) a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
 
 		for (int t = 0; t < taps; t++) {
 			const double *st = s[t] + i;
-			double k = g[t];
+			NBK(vd) x0, x1, x2, x3, k;
 
-			for (int l = 0; l < 8; l++)
-				acc[l] = acc[l] + st[l] * k;
+			for (int l = 0; l < NBK_VD; l++)
+				k[l] = g[t];
+			memcpy(&x0, st, sizeof(x0));
+			memcpy(&x1, st + NBK_VD, sizeof(x1));
+			memcpy(&x2, st + 2 * NBK_VD, sizeof(x2));
+			memcpy(&x3, st + 3 * NBK_VD, sizeof(x3));
+			a0 = a0 + x0 * k;
+			a1 = a1 + x1 * k;
+			a2 = a2 + x2 * k;
+			a3 = a3 + x3 * k;
 		}
-		for (int l = 0; l < 8; l++)
-			d[i + l] = acc[l];
+		memcpy(d + i, &a0, sizeof(a0));
+		memcpy(d + i + NBK_VD, &a1, sizeof(a1));
+		memcpy(d + i + 2 * NBK_VD, &a2, sizeof(a2));
+		memcpy(d + i + 3 * NBK_VD, &a3, sizeof(a3));
 	}
 	for (; i < m; i++) {
 		double acc = 0.0;
@@ -622,6 +734,7 @@ NBK(vrow32)(const double *h0, const double *h1, double d, size_t n,
 
 const struct pxr_nbk NBK(pxr_nbk_table) = {
 	NBK(idct_float),
+	NBK(idct_float2),
 	NBK(idct_float_plain),
 	NBK(idct_int),
 	NBK(ycc_row),

@@ -208,16 +208,17 @@ test_int_paths(void)
 }
 
 /* The float IDCT of every table (vector registers or not) is the plain
- * one, on random blocks, wrapped range included. */
+ * one, on random blocks, wrapped range included; so is its two-block
+ * form. */
 static void
 test_float_paths(void)
 {
 	const struct pxr_nbk *t[] = { &pxr_nbk_table_c, pxr_nbk() };
-	unsigned char a[64], b[64];
-	int16_t coef[64];
+	unsigned char a[64], b[64], a2[128], b2[128];
+	int16_t coef[64], pair[128] = { 0 };
 	uint16_t q[64];
 	float mult[64];
-	int differ = 0;
+	int differ = 0, differ2 = 0;
 
 	srand(11);
 	for (int n = 0; n < 30000; n++) {
@@ -235,8 +236,18 @@ test_float_paths(void)
 			t[i]->idct_float_plain(coef, mult, b, 8);
 			differ += memcmp(a, b, sizeof(a)) != 0;
 		}
+		/* Two blocks side by side: this one and the one before. */
+		memcpy(pair, pair + 64, sizeof(coef));
+		memcpy(pair + 64, coef, sizeof(coef));
+		for (size_t i = 0; i < 2; i++) {
+			t[i]->idct_float2(pair, mult, a2, 16);
+			t[i]->idct_float_plain(pair, mult, b2, 16);
+			t[i]->idct_float_plain(pair + 64, mult, b2 + 8, 16);
+			differ2 += memcmp(a2, b2, sizeof(a2)) != 0;
+		}
 	}
 	EXPECT_INT(differ, 0);
+	EXPECT_INT(differ2, 0);
 }
 
 int
