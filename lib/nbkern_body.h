@@ -235,8 +235,8 @@ NBK(tr8x2)(__m512 *r)
 {
 	const __m512i lo = _mm512_set_epi32(27, 26, 25, 24, 11, 10, 9, 8, 19,
 			  18, 17, 16, 3, 2, 1, 0),
-		      hi = _mm512_set_epi32(31, 30, 29, 28, 15, 14, 13, 12,
-			  23, 22, 21, 20, 7, 6, 5, 4);
+		      hi = _mm512_set_epi32(31, 30, 29, 28, 15, 14, 13, 12, 23,
+			  22, 21, 20, 7, 6, 5, 4);
 	__m512 t[8];
 
 	for (int i = 0; i < 8; i += 2) {
@@ -268,10 +268,12 @@ NBK(idct_float2)(const int16_t *coef, const float *mult, unsigned char *out,
 		    _mm256_castsi128_si256(
 			_mm_loadu_si128((const __m128i *)(coef + 8 * k))),
 		    _mm_loadu_si128((const __m128i *)(coef + 64 + 8 * k)), 1);
-		__m512 m = _mm512_castps256_ps512(_mm256_loadu_ps(mult + 8 * k));
+		__m512 m =
+		    _mm512_castps256_ps512(_mm256_loadu_ps(mult + 8 * k));
 
-		x[k] = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi16_epi32(c)),
-		    _mm512_shuffle_f32x4(m, m, 0x44));
+		x[k] =
+		    _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi16_epi32(c)),
+			_mm512_shuffle_f32x4(m, m, 0x44));
 	}
 	NBK_AAN8(__m512, NBK_ZADD, NBK_ZSUB, NBK_ZMUL, NBK_ZK, NBK_VIN,
 	    NBK_VOUT);
@@ -641,7 +643,7 @@ NBK(gauss_row)(const double *const *s, int taps, const double *g, size_t m,
 
 		for (int t = 0; t < taps; t++) {
 			const double *st = s[t] + i;
-			NBK(vd) x0, x1, x2, x3, k;
+			NBK(vd) x0, x1, x2, x3, k = { 0 };
 
 			for (int l = 0; l < NBK_VD; l++)
 				k[l] = g[t];
