@@ -10,6 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* One output column of the bilinear step: w1 = d and w0 = 1 - d, as the
+ * reference forms them, with the offsets of A[., j] and A[., j + 1]. */
+struct pxr_nbk_hw {
+	double w0, w1;
+	size_t o0, o1;
+};
+
 struct pxr_nbk {
 	/* libjpeg 9b's float IDCT of one 8x8 block (jidctflt.c): coef in
 	 * natural order, the multipliers of pxr_ijg_float_table, into 8
@@ -37,6 +44,10 @@ struct pxr_nbk {
 	void (*to_f32)(const unsigned char *s, size_t n, float *d);
 	void (*to_f64)(const unsigned char *s, size_t n, double *d);
 	void (*f32_to_f64)(const float *s, size_t n, double *d);
+	/* A row's horizontal step, 3 interleaved channels: out[3j + k] =
+	 * w1 a[o1 + k] + w0 a[o0 + k], each product and the sum in Float64. */
+	void (*hrow3)(const double *a, const struct pxr_nbk_hw *hw, uint32_t n,
+	    double *out);
 	/* v = d h1 + (1 - d) h0 then round(v * 255), in Float64, or with v
 	 * stored as Float32 (vrow32). */
 	void (*vrow64)(const double *h0, const double *h1, double d, size_t n,

@@ -699,6 +699,32 @@ NBK(to_f32)(const unsigned char *s, size_t n, float *d)
 		d[i] = (float)s[i] * r;
 }
 
+static void
+NBK(hrow3)(const double *a, const struct pxr_nbk_hw *hw, uint32_t n,
+    double *out)
+{
+	for (uint32_t j = 0; j < n; j++, out += 3) {
+		const double *a0 = a + hw[j].o0, *a1 = a + hw[j].o1;
+#if defined(__AVX512VL__)
+		/* The three channels in lanes 0-2 of one register: the same
+		 * operations; the masks keep lane 3 off memory. */
+		__m256d v =
+		    _mm256_add_pd(_mm256_mul_pd(_mm256_set1_pd(hw[j].w1),
+				      _mm256_maskz_loadu_pd(7, a1)),
+			_mm256_mul_pd(_mm256_set1_pd(hw[j].w0),
+			    _mm256_maskz_loadu_pd(7, a0)));
+
+		_mm256_mask_storeu_pd(out, 7, v);
+#else
+		double w0 = hw[j].w0, w1 = hw[j].w1;
+
+		out[0] = w1 * a1[0] + w0 * a0[0];
+		out[1] = w1 * a1[1] + w0 * a0[1];
+		out[2] = w1 * a1[2] + w0 * a0[2];
+#endif
+	}
+}
+
 /*
  * The last step of the bilinear interpolation, v = d h1 + (1 - d) h0, and
  * round(UInt8, v * 255), ties to even, in Float64 (the filtered path) or
@@ -744,6 +770,7 @@ const struct pxr_nbk NBK(pxr_nbk_table) = {
 	NBK(to_f32),
 	NBK(to_f64),
 	NBK(f32_to_f64),
+	NBK(hrow3),
 	NBK(vrow64),
 	NBK(vrow32),
 };

@@ -69,7 +69,7 @@ struct pxr_notebook {
 	size_t gcap;
 	struct tap2 *ty, *tx;
 	size_t tycap, txcap;
-	struct hw *hw; /* the columns' weights */
+	struct pxr_nbk_hw *hw; /* the columns' weights */
 	size_t hwcap;
 	double *hbuf; /* G of the rows the window reads */
 	size_t hcap;
@@ -536,31 +536,15 @@ struct src {
 	const struct plane *p;
 };
 
-/* One row's weights: w1 = d and w0 = 1 - d, as the reference forms them,
- * with the column offsets of A[., j] and A[., j + 1]. */
-struct hw {
-	double w0, w1;
-	size_t o0, o1;
-};
-
 static void
-hrow(const struct src *s, int64_t r, const struct hw *hw, uint32_t n,
+hrow(const struct src *s, int64_t r, const struct pxr_nbk_hw *hw, uint32_t n,
     unsigned ch, double *out)
 {
 	size_t base = (size_t)(r - s->p->y0) * s->p->stride;
 
-	if (s->g != NULL && ch == 3) {
-		const double *a = s->g + base;
-
-		for (uint32_t j = 0; j < n; j++, out += 3) {
-			const double *a0 = a + hw[j].o0, *a1 = a + hw[j].o1;
-			double w0 = hw[j].w0, w1 = hw[j].w1;
-
-			out[0] = w1 * a1[0] + w0 * a0[0];
-			out[1] = w1 * a1[1] + w0 * a0[1];
-			out[2] = w1 * a1[2] + w0 * a0[2];
-		}
-	} else if (s->g != NULL) {
+	if (s->g != NULL && ch == 3)
+		pxr_nbk()->hrow3(s->g + base, hw, n, out);
+	else if (s->g != NULL) {
 		const double *a = s->g + base;
 
 		for (uint32_t j = 0; j < n; j++)
@@ -607,7 +591,7 @@ bilinear(struct pxr_notebook *nb, const struct src *s, const struct chain *c,
 			c1 = cmax;
 		if (c0 < p->x0)
 			c0 = p->x0;
-		nb->hw[j] = (struct hw){ 1.0 - nb->tx[j].d, nb->tx[j].d,
+		nb->hw[j] = (struct pxr_nbk_hw){ 1.0 - nb->tx[j].d, nb->tx[j].d,
 			(size_t)(c0 - p->x0) * ch, (size_t)(c1 - p->x0) * ch };
 	}
 	for (int64_t r = lo; r <= hi; r++)
