@@ -2,7 +2,7 @@
  * nbkern_body.h: the notebook's inner loops (nbkern.h), written once and
  * compiled once for each vector level: nbkern.c (the baseline),
  * nbkern_avx2.c (-mavx2) and nbkern_avx512.c define NBK(name) and include
- * this file.  Both are
+ * this file.  All three are
  * compiled with -ffp-contract=off -fno-fast-math (Makefile): the lanes of
  * each vectorised loop are independent samples, each computed in the
  * reference's order, so every level gives the same values.
