@@ -547,12 +547,43 @@ NBK(vfloor)(NBK(v8d) * z)
 	*z = t - (NBK(v8d))((t > *z) & (NBK(v8l))one);
 }
 
+/* d = the transpose of the 8 x 8 doubles s: three rounds of two-vector
+ * shuffles (lanes move, values do not change). */
+static inline void
+NBK(trd8)(const double (*s)[8], double (*d)[8])
+{
+	const NBK(v8l) m1a = { 0, 8, 2, 10, 4, 12, 6, 14 },
+		       m1b = { 1, 9, 3, 11, 5, 13, 7, 15 },
+		       m2a = { 0, 1, 8, 9, 4, 5, 12, 13 },
+		       m2b = { 2, 3, 10, 11, 6, 7, 14, 15 },
+		       m3a = { 0, 1, 2, 3, 8, 9, 10, 11 },
+		       m3b = { 4, 5, 6, 7, 12, 13, 14, 15 };
+	NBK(v8d) a[8], b[8];
+
+	memcpy(a, s, sizeof(a));
+	for (int i = 0; i < 8; i += 2) {
+		b[i] = __builtin_shuffle(a[i], a[i + 1], m1a);
+		b[i + 1] = __builtin_shuffle(a[i], a[i + 1], m1b);
+	}
+	for (int i = 0; i < 8; i += 4)
+		for (int j = 0; j < 2; j++) {
+			a[i + j] =
+			    __builtin_shuffle(b[i + j], b[i + j + 2], m2a);
+			a[i + j + 2] =
+			    __builtin_shuffle(b[i + j], b[i + j + 2], m2b);
+		}
+	for (int j = 0; j < 4; j++) {
+		b[j] = __builtin_shuffle(a[j], a[j + 4], m3a);
+		b[j + 4] = __builtin_shuffle(a[j], a[j + 4], m3b);
+	}
+	memcpy(d, b, sizeof(b));
+}
+
 static void
 NBK(idct_int)(const int16_t *coef, const uint16_t *quant, unsigned h,
     unsigned v, unsigned char *out, size_t stride)
 {
 	double x[8][8], ws[16][8], t[8][8], y[16][8];
-	unsigned char b[16][8];
 	const double bias = (double)(((512 << 5) + (1 << 4)) * 8192);
 	NBK(v8i) big = { 0 };
 
@@ -589,33 +620,35 @@ NBK(idct_int)(const int16_t *coef, const uint16_t *quant, unsigned h,
 		NBK(vfloor)(&d);
 		memcpy(ws[r], &d, sizeof(d));
 	}
-	/* Rows, 8 at a time: lane = row, input k = column k. */
+	/* Rows, 8 at a time: lane = row, input k = column k; the outputs
+	 * turned back, lane = column, 8 bytes stored at a time. */
 	for (unsigned r0 = 0; r0 < v; r0 += 8) {
-		for (int k = 0; k < 8; k++)
-			for (int l = 0; l < 8; l++)
-				t[k][l] = ws[r0 + (unsigned)l][k];
+		NBK(trd8)((const double(*)[8]) & ws[r0], t);
 		if (h == 16)
 			NBK(kernel16v)((const double(*)[8])t, y);
 		else
 			NBK(kernel8v)((const double(*)[8])t, y);
-		for (unsigned c = 0; c < h; c++) {
-			NBK(v8d) d;
-			NBK(v8i) o, hi;
+		for (unsigned c0 = 0; c0 < h; c0 += 8) {
+			NBK(trd8)((const double(*)[8]) & y[c0], t);
+			for (unsigned l = 0; l < 8; l++) {
+				NBK(v8d) d;
+				NBK(v8i) o, hi;
+				NBK(v8b) ob;
 
-			memcpy(&d, y[c], sizeof(d));
-			d = (d + bias) * 0x1p-18;
-			NBK(vfloor)(&d);
-			o = (__builtin_convertvector(d, NBK(v8i)) & 1023) - 384;
-			o &= ~(o >> 31);
-			hi = o > 255;
-			o = (o & ~hi) | (255 & hi);
-			NBK(v8b) ob = __builtin_convertvector(o, NBK(v8b));
-			memcpy(b[c], &ob, sizeof(ob));
+				memcpy(&d, t[l], sizeof(d));
+				d = (d + bias) * 0x1p-18;
+				NBK(vfloor)(&d);
+				o = (__builtin_convertvector(d, NBK(v8i)) &
+					1023) -
+				    384;
+				o &= ~(o >> 31);
+				hi = o > 255;
+				o = (o & ~hi) | (255 & hi);
+				ob = __builtin_convertvector(o, NBK(v8b));
+				memcpy(out + (size_t)(r0 + l) * stride + c0,
+				    &ob, sizeof(ob));
+			}
 		}
-		for (int l = 0; l < 8; l++)
-			for (unsigned c = 0; c < h; c++)
-				out[(size_t)(r0 + (unsigned)l) * stride + c] =
-				    b[c][l];
 	}
 }
 
