@@ -552,29 +552,27 @@ NBK(vfloor)(NBK(v8d) * z)
 static inline void
 NBK(trd8)(const double (*s)[8], double (*d)[8])
 {
-	const NBK(v8l) m1a = { 0, 8, 2, 10, 4, 12, 6, 14 },
-		       m1b = { 1, 9, 3, 11, 5, 13, 7, 15 },
-		       m2a = { 0, 1, 8, 9, 4, 5, 12, 13 },
-		       m2b = { 2, 3, 10, 11, 6, 7, 14, 15 },
-		       m3a = { 0, 1, 2, 3, 8, 9, 10, 11 },
-		       m3b = { 4, 5, 6, 7, 12, 13, 14, 15 };
 	NBK(v8d) a[8], b[8];
 
 	memcpy(a, s, sizeof(a));
 	for (int i = 0; i < 8; i += 2) {
-		b[i] = __builtin_shuffle(a[i], a[i + 1], m1a);
-		b[i + 1] = __builtin_shuffle(a[i], a[i + 1], m1b);
+		b[i] = __builtin_shufflevector(a[i], a[i + 1], 0, 8, 2, 10, 4,
+		    12, 6, 14);
+		b[i + 1] = __builtin_shufflevector(a[i], a[i + 1], 1, 9, 3, 11,
+		    5, 13, 7, 15);
 	}
 	for (int i = 0; i < 8; i += 4)
-		for (int j = 0; j < 2; j++) {
-			a[i + j] =
-			    __builtin_shuffle(b[i + j], b[i + j + 2], m2a);
-			a[i + j + 2] =
-			    __builtin_shuffle(b[i + j], b[i + j + 2], m2b);
+		for (int j = i; j < i + 2; j++) {
+			a[j] = __builtin_shufflevector(b[j], b[j + 2], 0, 1, 8,
+			    9, 4, 5, 12, 13);
+			a[j + 2] = __builtin_shufflevector(b[j], b[j + 2], 2, 3,
+			    10, 11, 6, 7, 14, 15);
 		}
 	for (int j = 0; j < 4; j++) {
-		b[j] = __builtin_shuffle(a[j], a[j + 4], m3a);
-		b[j + 4] = __builtin_shuffle(a[j], a[j + 4], m3b);
+		b[j] = __builtin_shufflevector(a[j], a[j + 4], 0, 1, 2, 3, 8, 9,
+		    10, 11);
+		b[j + 4] = __builtin_shufflevector(a[j], a[j + 4], 4, 5, 6, 7,
+		    12, 13, 14, 15);
 	}
 	memcpy(d, b, sizeof(b));
 }
