@@ -7,7 +7,8 @@
 run: every file named in LIST (one path a line, in that order) to the
 shortest side 256 (anti-aliased) and the centre 224x224, as uint8 RGB into
 X, a raw numpy memmap of N x 224 x 224 x 3 (made anew).  METHOD is one of
-pillow, pillow-draft, opencv, torchvision, store (the same memmap
+pillow, pillow-draft, pillow-timm (BICUBIC: timm's evaluation transform at
+crop_pct 0.875), opencv, torchvision, store (the same memmap
 written with a constant image: the cost of the store alone), or
 numpy-notebook (the seed notebook's resampling in numpy, on Pillow's
 decode: its own geometry, not torchvision's).  One thread in
@@ -82,6 +83,24 @@ def pillow():
             im = im.convert("RGB")
             ow, oh = out_size(*im.size)
             im = im.resize((ow, oh), Image.BILINEAR)
+            x, y = corner(ow, oh)
+            im = im.crop((x, y, x + SIDE, y + SIDE))
+            return np.asarray(im)
+    return one
+
+
+def pillow_timm():
+    """timm's evaluation transform at crop_pct 0.875 with its usual
+    interpolation: the short side to floor(224 / 0.875) = 256 and the
+    centre 224 x 224, as torchvision's Resize and CenterCrop do them, with
+    Pillow's BICUBIC."""
+    from PIL import Image
+
+    def one(path):
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            ow, oh = out_size(*im.size)
+            im = im.resize((ow, oh), Image.BICUBIC)
             x, y = corner(ow, oh)
             im = im.crop((x, y, x + SIDE, y + SIDE))
             return np.asarray(im)
@@ -189,6 +208,7 @@ def store():
 
 
 METHODS = {"pillow": pillow, "pillow-draft": pillow_draft,
+           "pillow-timm": pillow_timm,
            "opencv": opencv, "torchvision": torchvision, "store": store,
            "numpy-notebook": numpy_notebook}
 

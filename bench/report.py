@@ -18,7 +18,8 @@ W, N, NTOTAL, RUNS, QUICK = sys.argv[1], int(sys.argv[2]), \
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Commands whose own loop time is taken (start-up and imports apart).
-LOOPED = ["pillow", "pillow-draft", "opencv", "torchvision", "vips", "store"]
+LOOPED = ["pillow", "pillow-draft", "pillow-timm", "opencv", "torchvision",
+          "vips", "store"]
 
 LABELS = {
     "pxr-pipe-exact": "pxr, the six-filter pipe, exact: list \\| decode "
@@ -44,12 +45,17 @@ LABELS = {
     "pxr-notebook-geometry": "pxr, the notebook's geometry with Pillow's "
                              "BILINEAR (--like notebook-geometry): no "
                              "reference's bytes",
+    "pxr-timm": "pxr, timm's evaluation transform: list \\| decode --like "
+                "timm --crop-pct 0.875 --crop 224 \\| label \\| pack "
+                "(bicubic)",
+    "pillow-timm": "Pillow: open, convert RGB, resize BICUBIC, crop (timm's "
+                   "transform)",
 }
 ORDER = ["pxr-fused-exact", "pxr-fused-fast", "pxr-pipe-exact", "pxr-pipe-fast",
          "pillow",
          "pillow-draft", "opencv", "torchvision", "vips", "jpegloop",
          "jpegloop-s256", "read", "store", "pxr-notebook",
-         "pxr-notebook-geometry"]
+         "pxr-notebook-geometry", "pxr-timm", "pillow-timm"]
 
 
 def load(name):
@@ -308,6 +314,10 @@ g.append(goal("the seed notebook's tensor (--like notebook), against Pillow "
 nb_x = r.get("ips", float("nan")) / nb_ips if r else float("nan")
 g.append(goal("the seed notebook's tensor, against the numpy chain",
               ">= 10x", nb_x, nb_x >= 10))
+tm, pt = rows.get("pxr-timm"), rows.get("pillow-timm")
+timm_x = tm["ips"] / pt["ips"] if tm and pt else float("nan")
+g.append(goal("timm's evaluation transform (--like timm, bicubic), against "
+              "Pillow's BICUBIC loop", ">= 2x", timm_x, timm_x >= 2))
 g.append(goal("largest peak RSS of a pxr stage, MB", "< 64",
               worst_stage / 1024 if worst_stage else float("nan"),
               worst_stage < 64 * 1024))
