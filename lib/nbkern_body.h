@@ -639,7 +639,7 @@ NBK(idct_int)(const int16_t *coef, const uint16_t *quant, unsigned h,
 				o = (__builtin_convertvector(d, NBK(v8i)) &
 					1023) -
 				    384;
-				o &= ~(o >> 31);
+				o &= ~(o < 0);
 				hi = o > 255;
 				o = (o & ~hi) | (255 & hi);
 				ob = __builtin_convertvector(o, NBK(v8b));
