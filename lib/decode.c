@@ -314,12 +314,16 @@ get32(const unsigned char *p, int le)
 }
 
 unsigned
-pxr_decode_exif_orientation(const unsigned char *p, size_t n)
+pxr_decode_exif_orientation_n(const unsigned char *p, size_t have, size_t n,
+    size_t *need)
 {
 	uint32_t off, count;
 	int le;
 
 	/* "Exif\0\0", then a TIFF header: byte order, 42, IFD0's offset. */
+	*need = n < 6 + 8 ? n : 6 + 8;
+	if (have < *need)
+		return 1;
 	if (n < 6 + 8 || memcmp(p, "Exif\0\0", 6) != 0)
 		return 1;
 	p += 6;
@@ -335,6 +339,9 @@ pxr_decode_exif_orientation(const unsigned char *p, size_t n)
 	off = get32(p + 4, le);
 	if (off < 8 || off > n || n - off < 2)
 		return 1;
+	*need = 6 + (size_t)off + 2;
+	if (have < *need)
+		return 1;
 	count = get16(p + off, le);
 	for (uint32_t i = 0; i < count; i++) {
 		size_t e = off + 2 + (size_t)i * 12;
@@ -342,6 +349,9 @@ pxr_decode_exif_orientation(const unsigned char *p, size_t n)
 
 		if (e + 12 > n)
 			break;
+		*need = 6 + e + 12;
+		if (have < *need)
+			return 1;
 		if (get16(p + e, le) != 0x0112)
 			continue;
 		/* Orientation: one SHORT, stored in the value field. */
@@ -351,6 +361,14 @@ pxr_decode_exif_orientation(const unsigned char *p, size_t n)
 		return v >= 1 && v <= 8 ? v : 1;
 	}
 	return 1;
+}
+
+unsigned
+pxr_decode_exif_orientation(const unsigned char *p, size_t n)
+{
+	size_t need;
+
+	return pxr_decode_exif_orientation_n(p, n, n, &need);
 }
 
 /* The orientation in the first Exif APP1 segment, 1 if none. */

@@ -95,6 +95,14 @@ unsigned pxr_decode_pick_scale(uint32_t w, uint32_t h, uint32_t min_side,
  */
 unsigned pxr_decode_exif_orientation(const unsigned char *p, size_t n);
 
+/*
+ * The same for a segment of n bytes of which the first have are at hand:
+ * *need is how many it read (at most n); while have < *need the answer is
+ * not known yet (1 is returned) and needs those bytes.
+ */
+unsigned pxr_decode_exif_orientation_n(const unsigned char *p, size_t have,
+    size_t n, size_t *need);
+
 /* Image formats told from the first bytes. */
 enum pxr_decode_format { PXR_FMT_OTHER = 0, PXR_FMT_JPEG, PXR_FMT_PNG };
 enum pxr_decode_format pxr_decode_sniff(const unsigned char *p, size_t n);
@@ -107,5 +115,27 @@ enum pxr_decode_format pxr_decode_sniff(const unsigned char *p, size_t n);
  */
 char *pxr_decode_describe(const unsigned char *p, size_t n, char *buf,
     size_t size);
+
+/*
+ * An image's stored size from its first bytes (dims.c): a JPEG's frame
+ * header and, with exif, the orientation of its first Exif APP1; a PNG's
+ * IHDR.  Call first with d->next 0 and the bytes from offset 0; each call
+ * takes n bytes p from file offset off.  1: known (width, height as
+ * stored, orientation 1..8); 0: it needs d->want bytes from offset
+ * d->next (call again with bytes from there, or from before it, that
+ * cover them; a file that ends before them has a truncated header);
+ * -1 with err: not a JPEG or PNG, or a header that says no size.
+ */
+struct pxr_dims {
+	uint32_t width, height;
+	unsigned orientation;
+	enum pxr_decode_format format;
+	uint64_t next;
+	size_t want;
+	int exif_seen;
+};
+
+int pxr_dims_scan(struct pxr_dims *d, const unsigned char *p, size_t n,
+    uint64_t off, int exif, struct pxr_err *err);
 
 #endif /* PXR_DECODE_H */
