@@ -161,7 +161,8 @@ div_round_even(uint64_t num, uint64_t den)
 int
 pxr_round_parse(const char *name, enum pxr_round *r)
 {
-	static const char *const names[] = { "even", "down", "notebook" };
+	static const char *const names[] = { "even", "down", "notebook",
+		"ffcv" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(name, names[i]) == 0) {
@@ -176,6 +177,7 @@ pxr_round_name(enum pxr_round r)
 {
 	return r == PXR_ROUND_DOWN    ? "down"
 	    : r == PXR_ROUND_NOTEBOOK ? "notebook"
+	    : r == PXR_ROUND_FFCV     ? "ffcv"
 				      : "even";
 }
 
@@ -196,6 +198,10 @@ scaled_side(uint32_t side, uint32_t n, uint32_t ref, enum pxr_round r)
 		v = (uint64_t)nearbyint(
 		    (double)side * ((double)n / (double)ref));
 		break;
+	case PXR_ROUND_FFCV:
+		/* numpy: (ratio * size).astype(int), ratio in double. */
+		v = (uint64_t)((double)side * ((double)n / (double)ref));
+		break;
 	default:
 		v = div_round_even((uint64_t)side * n, ref);
 		break;
@@ -215,11 +221,17 @@ pxr_resize_target(uint32_t w, uint32_t h, enum pxr_target t, enum pxr_round r,
 		*oh = th;
 		return;
 	}
+	if (t == PXR_TARGET_MAX && (w > h ? w : h) <= n) {
+		*ow = w;
+		*oh = h;
+		return;
+	}
 	w_is_ref = t == PXR_TARGET_SHORT ? w <= h : w >= h;
 	ref = w_is_ref ? w : h;
-	if (r == PXR_ROUND_NOTEBOOK) {
+	if (r == PXR_ROUND_NOTEBOOK || r == PXR_ROUND_FFCV) {
 		/* The notebook scales the reference side too (to n, or a
-		 * hair off it in double, which rounds back to n). */
+		 * hair off it in double, which rounds back to n); so does
+		 * FFCV, which truncates it (n - 1 at times). */
 		*ow = scaled_side(w, n, ref, r);
 		*oh = scaled_side(h, n, ref, r);
 	} else if (w_is_ref) {

@@ -24,7 +24,14 @@ int pxr_filter_parse(const char *name, enum pxr_filter *f);
 /* The filter's name, as pxr_filter_parse takes it. */
 const char *pxr_filter_name(enum pxr_filter f);
 
-enum pxr_target { PXR_TARGET_SHORT, PXR_TARGET_LONG, PXR_TARGET_SIZE };
+/* PXR_TARGET_MAX: as PXR_TARGET_LONG where the long side is over n, the
+ * image's own size otherwise (never enlarged). */
+enum pxr_target {
+	PXR_TARGET_SHORT,
+	PXR_TARGET_LONG,
+	PXR_TARGET_SIZE,
+	PXR_TARGET_MAX
+};
 
 /*
  * How the other side is rounded when one side goes to n (the reference
@@ -36,10 +43,20 @@ enum pxr_target { PXR_TARGET_SHORT, PXR_TARGET_LONG, PXR_TARGET_SIZE };
  *             ties to even: Julia's round(Int, size(im, d) *
  *             reduction_factor) as the notebook computes it (it differs
  *             from even where the double product falls short of .5)
+ *   ffcv      each side int(side * (n / ref)) in double precision,
+ *             truncated: FFCV's RGBImageField resizer (rgb_image.py,
+ *             v1.0.0: ratio = max_resolution / max(W, H), then (ratio *
+ *             (W, H)).astype(int)), whose reference side can come out
+ *             one short (500 / 531 * 531 is 499.99...: 499)
  */
-enum pxr_round { PXR_ROUND_EVEN, PXR_ROUND_DOWN, PXR_ROUND_NOTEBOOK };
+enum pxr_round {
+	PXR_ROUND_EVEN,
+	PXR_ROUND_DOWN,
+	PXR_ROUND_NOTEBOOK,
+	PXR_ROUND_FFCV
+};
 
-/* Parses "even", "down" or "notebook"; 0, or -1. */
+/* Parses "even", "down", "notebook" or "ffcv"; 0, or -1. */
 int pxr_round_parse(const char *name, enum pxr_round *r);
 const char *pxr_round_name(enum pxr_round r);
 

@@ -54,6 +54,60 @@ test_targets(void)
 	EXPECT_INT(h, 10);
 }
 
+/*
+ * --max-side with FFCV's rounding: the sizes FFCV 1.0's RGBImageField
+ * gives at max_resolution 500, computed with numpy by its own expression
+ * (ratio = 500 / original_size.max(); (ratio * original_size).astype(int)
+ * when ratio < 1), as data: the long side 499 where the double product
+ * falls short (531, 554, 566), never enlarged, and a side of 0 (on which
+ * FFCV's cv2.resize would fail) as 1.
+ */
+static void
+test_ffcv_sizes(void)
+{
+	static const uint32_t c[][4] = {
+		{ 531, 400, 499, 376 },
+		{ 400, 531, 376, 499 },
+		{ 554, 300, 499, 270 },
+		{ 500, 375, 500, 375 },
+		{ 375, 500, 375, 500 },
+		{ 500, 500, 500, 500 },
+		{ 501, 333, 500, 332 },
+		{ 1000, 750, 500, 375 },
+		{ 4000, 3000, 500, 375 },
+		{ 640, 480, 500, 375 },
+		{ 1920, 1080, 500, 281 },
+		{ 1080, 1920, 281, 500 },
+		{ 566, 566, 499, 499 },
+		{ 3456, 2304, 500, 333 },
+		{ 800, 1, 500, 1 },
+		{ 1, 800, 1, 500 },
+		{ 20000, 3, 500, 1 },
+		{ 499, 1000, 249, 500 },
+		{ 333, 501, 332, 500 },
+		{ 512, 512, 500, 500 },
+		{ 100, 40, 100, 40 },
+	};
+	enum pxr_round r;
+	uint32_t w, h;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		pxr_resize_target(c[i][0], c[i][1], PXR_TARGET_MAX,
+		    PXR_ROUND_FFCV, 500, 0, 0, &w, &h);
+		UNIT_CHECK(w == c[i][2] && h == c[i][3],
+		    "%ux%u: %ux%u, FFCV's %ux%u", c[i][0], c[i][1], w, h,
+		    c[i][2], c[i][3]);
+	}
+	/* --long with FFCV's rounding enlarges; --max-side does not. */
+	pxr_resize_target(100, 40, PXR_TARGET_LONG, PXR_ROUND_FFCV, 500, 0, 0,
+	    &w, &h);
+	EXPECT_INT(w, 500);
+	EXPECT_INT(h, 200);
+	EXPECT_INT(pxr_round_parse("ffcv", &r), 0);
+	EXPECT_INT(r, PXR_ROUND_FFCV);
+	EXPECT_STR_CONTAINS(pxr_round_name(PXR_ROUND_FFCV), "ffcv");
+}
+
 /* Resizes a w x h x 3 image of p to ow x oh; the output's bytes. */
 static const unsigned char *
 resized(struct pxr_resizer *rz, unsigned char *p, uint32_t w, uint32_t h,
@@ -270,6 +324,7 @@ int
 main(void)
 {
 	test_targets();
+	test_ffcv_sizes();
 	test_pixels();
 	test_pillow_rows();
 	test_names();
