@@ -1,6 +1,6 @@
 /*
- * pxr-decode: JPEG and PNG records to pixel records; with --short or
- * --size, resized (and cropped) in the same process.
+ * pxr-decode: JPEG and PNG records to pixel records; with --short,
+ * --max-side or --size, resized (and cropped) in the same process.
  */
 #include <malloc.h>
 #include <stdlib.h>
@@ -15,8 +15,8 @@ static const struct fe_prog prog = {
 	"                  [--min-side n] [--like preset] [--exif-rotate]\n"
 	"                  [--square] [-s n [--halve] [-c n|wxh [-a align]]\n"
 	"                  [--round rule] | --crop-pct p -c n [-a align]\n"
-	"                  [--round rule] | --size wxh [--wide]] [-F filter]\n"
-	"                  [file]\n",
+	"                  [--round rule] | -m n [--round rule] |\n"
+	"                  --size wxh [--wide]] [-F filter] [file]\n",
 	"Decode JPEG and PNG records (stdin if no file) to RGB pixel records "
 	"on stdout.\n",
 	"Exit status: 0 all images decoded, 1 some records are failures "
@@ -43,23 +43,27 @@ settle(struct options *o, const struct fe_opt *opts)
 		fe_die(2, "--lenient and --strict cannot be combined");
 	if (o->exact && fe_given(opts, "min-side"))
 		fe_die(2, "--exact and --min-side cannot be combined");
-	if (fe_given(opts, "short") + fe_given(opts, "size") > 1)
-		fe_die(2, "give one of --short and --size");
+	if (fe_given(opts, "short") + fe_given(opts, "size") +
+		fe_given(opts, "max-side") >
+	    1)
+		fe_die(2, "give one of --short, --max-side and --size");
 	fe_crop_pct(&prog, opts, o->pct, &o->s);
 	o->d.policy = o->strict ? PXR_DECODE_STRICT
 	    : o->lenient        ? PXR_DECODE_LENIENT
 				: PXR_DECODE_DEFAULT;
 	o->fused = fe_given(opts, "short") || fe_given(opts, "size") ||
-	    fe_given(opts, "crop-pct");
+	    fe_given(opts, "max-side") || fe_given(opts, "crop-pct");
 	/* Alone, a preset can only be the notebook's decode. */
 	if (fe_given(opts, "like") && !o->fused && o->like != PXR_LIKE_NOTEBOOK)
 		fe_usage(&prog,
-		    "--like %s goes with --short, --size or --crop-pct "
+		    "--like %s goes with --short, --max-side, --size or "
+		    "--crop-pct "
 		    "(alone: --like notebook, its decode)",
 		    pxr_like_name(o->like));
 	if (!fe_given(opts, "crop-pct"))
-		o->s.target =
-		    fe_given(opts, "size") ? PXR_TARGET_SIZE : PXR_TARGET_SHORT;
+		o->s.target = fe_given(opts, "size") ? PXR_TARGET_SIZE
+		    : fe_given(opts, "max-side")     ? PXR_TARGET_MAX
+						     : PXR_TARGET_SHORT;
 	o->s.crop = fe_given(opts, "crop") > 0;
 	fe_like(opts, o->like, &o->s);
 	/* The notebook's pixels: its decode, alone or with its chain, and
@@ -97,7 +101,7 @@ parse_args(int argc, char **argv, struct options *o)
 		    "it)") },
 		{ FE_ROW("filter", 'F', FE_FILTER, &s->filter, "F",
 		      "the resize filter, as pxr-resize's"),
-		    .with = "short size crop-pct" },
+		    .with = "short size max-side crop-pct" },
 		{ FE_FORCE(&o->force) },
 		{ FE_ROW("gray", 'g', FE_FLAG, &o->d.gray, NULL,
 		    "keep grayscale images as one channel") },
@@ -115,12 +119,15 @@ parse_args(int argc, char **argv, struct options *o)
 		{ FE_ROW("max-pixels", 0, FE_NUMBER, &o->d.max_pixels, "N",
 		      "refuse images declaring more pixels (178956970)"),
 		    .min = 1, .max = UINT64_C(1) << 40 },
+		{ FE_ROW("max-side", 'm', FE_SIDE, &s->n, "N",
+		    "also resize the longest side to N where it is\n"
+		    "over N, as pxr-resize --max-side") },
 		{ FE_ROW("min-side", 0, FE_SIDE, &o->d.min_side, "S",
 		    "decode JPEGs at the smallest scale 1/8, 2/8, 4/8 or "
 		    "8/8\nwhose shorter side is still >= S") },
 		{ FE_ROW("round", 0, FE_ROUND, &s->round, "R",
-		      "even, down or notebook, as pxr-resize's"),
-		    .with = "short crop-pct" },
+		      "even, down, notebook or ffcv, as pxr-resize's"),
+		    .with = "short max-side crop-pct" },
 		{ FE_ROW("short", 's', FE_SIDE, &s->n, "N",
 		    "also resize the shortest side to N as pxr-resize\n"
 		    "--short does, decoding only the part of a JPEG\n"
@@ -131,7 +138,7 @@ parse_args(int argc, char **argv, struct options *o)
 		    .to2 = &s->th },
 		{ FE_ROW("square", 0, FE_FLAG, &s->square, NULL,
 		      "first cut the largest centred square"),
-		    .with = "short size" },
+		    .with = "short size max-side" },
 		{ FE_ROW("strict", 0, FE_FLAG, &o->strict, NULL,
 		    "every libjpeg warning is a failure") },
 		{ FE_ROW("wide", 0, FE_FLAG, &s->wide, NULL,

@@ -1,6 +1,7 @@
 /*
  * pxr-resize: resample pixel records, anti-aliased (Pillow's bilinear by
- * default), to a shortest side, a longest side or a fixed size.
+ * default), to a shortest side, a longest side (or a cap on it) or a fixed
+ * size.
  */
 #include <stdlib.h>
 
@@ -10,7 +11,8 @@
 static const struct fe_prog prog = {
 	"usage: pxr-resize [-fhV] [--like preset] [-c n|wxh [-a align]]\n"
 	"                  [-F filter] [--square] [[--round rule] [-l n |\n"
-	"                  [--halve] -s n] | -S wxh [--wide] | --crop-pct p]\n"
+	"                  -m n | [--halve] -s n] | -S wxh [--wide] |\n"
+	"                  --crop-pct p]\n"
 	"                  [file]\n",
 	"Resample pixel records (stdin if no file) to stdout.\n",
 	"Exit status: 0 all records fine, 1 some records are failures,\n"
@@ -59,10 +61,13 @@ parse_args(int argc, char **argv, struct options *o)
 		    "(guided-diffusion), edm or edm-wide") },
 		{ FE_ROW("long", 'l', FE_SIDE, &s->n, "N",
 		    "longest side to N, keeping the aspect") },
+		{ FE_ROW("max-side", 'm', FE_SIDE, &s->n, "N",
+		    "longest side to N where it is over N, keeping\n"
+		    "the aspect; a smaller image as it is") },
 		{ FE_ROW("round", 0, FE_ROUND, &s->round, "R",
 		      "the other side: even (round,\n"
-		      "ties to even; the default), down (torchvision)\n"
-		      "or notebook"),
+		      "ties to even; the default), down (torchvision),\n"
+		      "notebook or ffcv (each side truncated)"),
 		    .not_with = "size" },
 		{ FE_ROW("short", 's', FE_SIDE, &s->n, "N",
 		    "shortest side to N, keeping the aspect (256)") },
@@ -82,14 +87,15 @@ parse_args(int argc, char **argv, struct options *o)
 	s->co.pad = 1;
 	s->n = 256; /* --long, --short: one of them at most */
 	first = fe_parse(&prog, opts, argc, argv);
-	if (fe_given(opts, "long") + fe_given(opts, "short") +
-		fe_given(opts, "size") >
+	if (fe_given(opts, "long") + fe_given(opts, "max-side") +
+		fe_given(opts, "short") + fe_given(opts, "size") >
 	    1)
-		fe_die(2, "give one of --long, --short and --size");
+		fe_die(2, "give one of --long, --max-side, --short and --size");
 	if (argc - first > 1)
 		fe_usage(&prog, NULL);
 	s->crop = fe_given(opts, "crop") > 0;
 	s->target = fe_given(opts, "long") ? PXR_TARGET_LONG
+	    : fe_given(opts, "max-side")   ? PXR_TARGET_MAX
 	    : fe_given(opts, "size")       ? PXR_TARGET_SIZE
 					   : PXR_TARGET_SHORT;
 	fe_like(opts, like, s);

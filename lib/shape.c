@@ -125,7 +125,7 @@ refusal(const struct pxr_shape *s)
 {
 	if (s->notebook && s->target != PXR_TARGET_SHORT)
 		return "the notebook's resampling resizes the short side: "
-		       "--short, not --long or --size";
+		       "--short, not --long, --max-side or --size";
 	if ((s->square || s->halve || s->wide) && s->notebook)
 		return "the notebook's resampling has no step before it: no "
 		       "--square, --halve or --wide";
@@ -136,7 +136,7 @@ refusal(const struct pxr_shape *s)
 		       "--halve or --crop";
 	if (s->halve && s->target != PXR_TARGET_SHORT)
 		return "--halve halves while the short side is at least twice "
-		       "--short: not with --long or --size";
+		       "--short: not with --long, --max-side or --size";
 	return NULL;
 }
 

@@ -403,12 +403,12 @@ Image.open("l420.jpg").save("rot6.jpg", quality=90, exif=ex.tobytes())'
 	refused "pxr-decode: --crop-pct wants a square --crop N, not 224x200" pxr-decode --crop-pct 0.9 --crop 224x200
 	refused "pxr-decode: --align goes with --crop" pxr-decode --short 256 --align seed
 	refused "pxr-decode: --align goes with --crop" pxr-decode -a center
-	refused "pxr-decode: --filter goes with --short, --size or --crop-pct" pxr-decode -F box
-	refused "pxr-decode: --like torchvision goes with --short, --size or --crop-pct (alone: --like notebook, its decode)" pxr-decode --like torchvision
-	refused "pxr-decode: --like notebook-geometry goes with --short, --size or --crop-pct (alone: --like notebook, its decode)" pxr-decode --like notebook-geometry
-	refused "pxr-decode: --like timm goes with --short, --size or --crop-pct (alone: --like notebook, its decode)" pxr-decode --like timm
-	refused "pxr-decode: --round goes with --short or --crop-pct" pxr-decode --round down
-	refused "pxr-decode: --round goes with --short or --crop-pct" pxr-decode --size 32 --round notebook
+	refused "pxr-decode: --filter goes with --short, --size, --max-side or --crop-pct" pxr-decode -F box
+	refused "pxr-decode: --like torchvision goes with --short, --max-side, --size or --crop-pct (alone: --like notebook, its decode)" pxr-decode --like torchvision
+	refused "pxr-decode: --like notebook-geometry goes with --short, --max-side, --size or --crop-pct (alone: --like notebook, its decode)" pxr-decode --like notebook-geometry
+	refused "pxr-decode: --like timm goes with --short, --max-side, --size or --crop-pct (alone: --like notebook, its decode)" pxr-decode --like timm
+	refused "pxr-decode: --round goes with --short, --max-side or --crop-pct" pxr-decode --round down
+	refused "pxr-decode: --round goes with --short, --max-side or --crop-pct" pxr-decode --size 32 --round notebook
 	run -2 --separate-stderr pxr-decode --short 0
 	assert_equal "$stderr" "pxr-decode: --short wants a side of 1 to 1048576 pixels, not '0'"
 }

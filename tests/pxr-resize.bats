@@ -130,7 +130,7 @@ compare_pillow() {
 	run -2 --separate-stderr pxr-resize --short 0
 	assert_equal "$stderr" "pxr-resize: --short wants a side of 1 to 1048576 pixels, not '0'"
 	run -2 --separate-stderr pxr-resize --short 5 --long 6
-	assert_equal "$stderr" "pxr-resize: give one of --long, --short and --size"
+	assert_equal "$stderr" "pxr-resize: give one of --long, --max-side, --short and --size"
 	load test_helper/usage
 	refused "pxr-resize: --align goes with --crop" pxr-resize --align seed
 	refused "pxr-resize: --align goes with --crop" pxr-resize --like torchvision -s 256 -a seed
@@ -141,7 +141,7 @@ compare_pillow() {
 	run -2 --separate-stderr pxr-resize --like pytorch
 	assert_equal "$stderr" "pxr-resize: unknown --like 'pytorch' (torchvision, notebook, notebook-geometry, timm, adm, edm, edm-wide)"
 	run -2 --separate-stderr pxr-resize --round up
-	assert_equal "$stderr" "pxr-resize: unknown --round 'up' (even, down, notebook)"
+	assert_equal "$stderr" "pxr-resize: unknown --round 'up' (even, down, notebook, ffcv)"
 	run -0 pxr-resize --help
 	assert_line --index 0 "usage: pxr-resize [-fhV] [--like preset] [-c n|wxh [-a align]]"
 }

@@ -125,6 +125,46 @@ same() {
 	done
 }
 
+@test "reference: --max-side N is Pillow's resize to the long side N, never enlarging; with --round ffcv to FFCV's sizes (499 where its double falls short); fused, as a filter, every SIMD level" {
+	# The photographs, and sizes whose FFCV size is one short (531,
+	# 566), portrait, a grey JPEG, a PNG, one under the cap.
+	mkjpeg 531 400 z-531.jpg
+	mkjpeg 566 566 z-566.jpg 90 2
+	mkjpeg 400 554 z-portrait.jpg
+	mkjpeg 517 333 z-grey.jpg 90 0 mode=L
+	mkpng 1920 1080 z-wide.png
+	mkjpeg 101 60 z-small.jpg
+	FILES+=(z-531.jpg z-566.jpg z-grey.jpg z-portrait.jpg z-small.jpg z-wide.png)
+	n=${#FILES[@]}
+	pxr-list "${FILES[@]}" > in.pxr
+	pxr-decode in.pxr > dec.pxr
+	for t in ffcv:500 max:500 ffcv:128 max:73 max:5000; do
+		opt=(--max-side "${t#*:}" --filter triangle)
+		[ "${t%%:*}" = ffcv ] && opt+=(--round ffcv)
+		pxr-resize "${opt[@]}" dec.pxr > out.pxr
+		run -0 "$PY" "$TOP/tests/test_helper/reference.py" resize "$t" triangle out.pxr "${FILES[@]}"
+		assert_output "$n/$n identical, max 0"
+		for level in 0 1 2; do
+			PXR_SIMD=$level pxr-resize "${opt[@]}" dec.pxr > level.pxr
+			cmp out.pxr level.pxr || fail "$t: PXR_SIMD=$level differs"
+		done
+		pxr-decode "${opt[@]}" in.pxr > fused.pxr
+		cmp out.pxr fused.pxr || fail "$t: the fused decode differs"
+	done
+	# FFCV's sizes are not the exact ones: 531x400 is 499x376, not 500x377.
+	pxr-list z-531.jpg z-566.jpg | pxr-decode --max-side 500 --round ffcv | pxr-cat > ffcv.txt
+	run -0 cut -f3 ffcv.txt
+	assert_output "$(printf '499x376x3\n499x499x3')"
+	pxr-list z-531.jpg | pxr-decode --max-side 500 | pxr-cat > even.txt
+	run -0 cut -f3 even.txt
+	assert_output "500x377x3"
+	# Not with another target, nor with the notebook's resampling.
+	run -2 pxr-resize --max-side 500 --short 256 dec.pxr
+	assert_output --partial "give one of"
+	run -2 pxr-decode --like notebook --max-side 500 in.pxr
+	assert_output --partial "--max-side"
+}
+
 # pillow_resize FILTER: every photograph, as RGB and as grey (PNGs made
 # from them, decoded --gray), resized down and up in both directions:
 # pxr-resize gives Pillow's im.resize(size, FILTER) byte for byte, the same

@@ -30,7 +30,7 @@ static struct fe_opt version_opt = { FE_ROW("version", 'V', FE_FLAG, NULL, NULL,
 static const char *const choices[] = {
 	[FE_FILTER] = "triangle, lanczos3, box, gaussian, bicubic, hamming",
 	[FE_ALIGN] = "center, seed, floor",
-	[FE_ROUND] = "even, down, notebook",
+	[FE_ROUND] = "even, down, notebook, ffcv",
 	/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one long text */
 	[FE_LIKE] = "torchvision, notebook, notebook-geometry, timm, adm, edm, "
 		    "edm-wide",
@@ -507,7 +507,8 @@ void
 fe_crop_pct(const struct fe_prog *p, const struct fe_opt *opts, double pct,
     struct pxr_shape *s)
 {
-	static const char *const sides[] = { "long", "short", "size" };
+	static const char *const sides[] = { "long", "max-side", "short",
+		"size" };
 	const struct fe_opt *o;
 
 	if (!fe_given(opts, "crop-pct"))

@@ -28,8 +28,12 @@ Writes an array of shape (len(FILE), H, W, 3), uint8.
 
   reference.py resize TARGET FILTER STREAM FILE...   im.resize(size, FILTER)
         of each FILE, as RGB, against the pixel records of the pxr stream STREAM, in order; TARGET is
-        "short:N" (pxr's default rounding, exact, ties to even) or
-        "size:WxH".  Prints "N/N identical, max D" (a record of another
+        "short:N" (pxr's default rounding, exact, ties to even),
+        "size:WxH", "max:N" (the long side N where it is over N, the
+        other rounded exactly, ties to even; a smaller image kept) or
+        "ffcv:N" (FFCV 1.0's RGBImageField at max_resolution N:
+        ratio = N / max(W, H), and where it is below 1,
+        (ratio * (W, H)).astype(int), in numpy's double).  Prints "N/N identical, max D" (a record of another
         size, or missing, is not identical).
   reference.py resize-gray ...   the same, a grey image kept grey (as
         pxr-decode --gray decodes it)
@@ -112,6 +116,19 @@ def target(spec, w, h):
     how, n = spec.split(":")
     if how == "size":
         return tuple(map(int, n.split("x")))
+    if how == "ffcv":
+        size = np.array([w, h])
+        ratio = int(n) / size.max()
+        if ratio >= 1:
+            return (w, h)
+        # A side of 0 (FFCV's cv2.resize refuses it) is 1, as in pxr.
+        return tuple(max(1, int(v)) for v in (ratio * size).astype(int))
+    if how == "max":
+        if max(w, h) <= int(n):
+            return (w, h)
+        n, long_ = int(n), max(w, h)
+        other = max(1, round(Fraction((h if w >= h else w) * n, long_)))
+        return (n, other) if w >= h else (other, n)
     n, short = int(n), min(w, h)
     # round() of a Fraction is exact, ties to even; a side is at least 1.
     other = max(1, round(Fraction((h if w <= h else w) * n, short)))
