@@ -11,7 +11,7 @@
 #include "list.h"
 
 struct options {
-	int count, force, names, verbose;
+	int count, dims, force, names, verbose;
 	const char *index, *from_index;
 	const char *skip_done[8]; /* status files: done when done in all */
 	int nskip;
@@ -22,7 +22,7 @@ static const struct fe_prog prog = {
 	"usage: pxr-list [-fhvV] [-I index | --under dir] [-k status]\n"
 	"                [--match glob] [--range a:b | --shard k/n] "
 	"[source ...]\n"
-	"       pxr-list --count | --names | --index file [-v]\n"
+	"       pxr-list --count | --names | --dims | --index file [-v]\n"
 	"                [-I index | --under dir] [--match glob]\n"
 	"                [--range a:b | --shard k/n] [source ...]\n",
 	"List the images of directories, image files and archives (stdin if\n"
@@ -62,7 +62,10 @@ parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
 	struct fe_opt opts[] = {
 		{ FE_ROW("count", 0, FE_FLAG, &o->count, NULL,
 		    "print the number of images selected") },
-		{ FE_FORCE(&o->force), .not_with = "count index names" },
+		{ FE_ROW("dims", 0, FE_FLAG, &o->dims, NULL,
+		    "print index, width, height, EXIF orientation\n"
+		    "and name of each image, read from its header") },
+		{ FE_FORCE(&o->force), .not_with = "count dims index names" },
 		{ FE_ROW("from-index", 'I', FE_TEXT, &o->from_index, "FILE",
 		    "read the image list from an index file") },
 		{ FE_ROW("index", 0, FE_TEXT, &o->index, "FILE",
@@ -83,7 +86,7 @@ parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
 		      "skip images whose status byte is 1\n"
 		      "(given more than once: 1 in every file)"),
 		    .to2 = &o->nskip, .max = 8,
-		    .not_with = "count index names" },
+		    .not_with = "count dims index names" },
 		{ FE_ROW("under", 0, FE_CALL, l, "DIR",
 		      "only the images in the folder DIR of each\n"
 		      "source, named without DIR/"),
@@ -128,6 +131,46 @@ read_done(const struct options *o, struct pxr_list_sel *sel)
 		free(st);
 	}
 	sel->done = all;
+}
+
+/* Prints each selected image's stored size, "-" for each field of one
+ * whose header says none (reported); the images that failed. */
+static int64_t
+print_dims(struct pxr_list *l, const struct pxr_list_sel *sel, int verbose)
+{
+	struct pxr_image_dims *d = NULL;
+	struct pxr_list_dims_stats st;
+	struct pxr_err err;
+	int64_t failed;
+
+	if (sel->hi > sel->lo &&
+	    (d = calloc((size_t)(sel->hi - sel->lo), sizeof(*d))) == NULL)
+		fe_die(2, "out of memory");
+	if ((failed = pxr_list_dims(l, sel, d, &st, &err)) == -1)
+		fe_fatal(&err);
+	for (uint64_t i = sel->lo; i < sel->hi; i++) {
+		const struct pxr_image_dims *p = &d[i - sel->lo];
+		size_t len;
+		const char *name = pxr_list_name(l, i, &len);
+
+		if (p->ok)
+			printf("%llu\t%u\t%u\t%u\t", (unsigned long long)i,
+			    p->width, p->height, p->orientation);
+		else
+			printf("%llu\t-\t-\t-\t", (unsigned long long)i);
+		pxr_fput_escaped(stdout, name, len, 0);
+		putchar('\n');
+	}
+	if (verbose)
+		fe_warnx("headers of %llu images: %llu without a size, %llu "
+			 "reads, %llu bytes, %llu pages beyond the tar "
+			 "headers (%.2f an image)",
+		    (unsigned long long)st.images,
+		    (unsigned long long)st.failed, (unsigned long long)st.reads,
+		    (unsigned long long)st.bytes, (unsigned long long)st.pages,
+		    st.images ? (double)st.pages / (double)st.images : 0.0);
+	free(d);
+	return failed;
 }
 
 /* Writes the selected images as records; the failure records written. */
@@ -193,7 +236,11 @@ main(int argc, char **argv)
 	    &sel);
 	read_done(&o, &sel);
 
-	if (o.count || o.names || o.index) {
+	if (o.dims && from_stdin)
+		fe_die(2, "--dims reads the images in place: not from stdin");
+	if (o.dims) {
+		failures = print_dims(l, &sel, o.verbose);
+	} else if (o.count || o.names || o.index) {
 		if (!counted)
 			fe_die(2,
 			    "--count and --names need seekable sources "

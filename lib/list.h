@@ -190,6 +190,36 @@ void pxr_status_and(unsigned char *all, uint64_t len, const unsigned char *st,
 int64_t pxr_list_emit(struct pxr_list *l, const struct pxr_list_sel *sel,
     struct pxr_writer *wr, struct pxr_err *err);
 
+/* An image's stored size (pxr_list_dims). */
+struct pxr_image_dims {
+	uint32_t width, height; /* as stored, before any EXIF turn */
+	uint8_t orientation;    /* its first Exif APP1's, 1..8 (1: none) */
+	uint8_t ok;             /* 0: no size could be read (reported) */
+};
+
+struct pxr_list_dims_stats {
+	uint64_t images, failed;
+	uint64_t reads, bytes; /* what was read of the images */
+	/* Pages (4096 bytes) read of images read in place, beyond the page
+	 * of a member's own tar header. */
+	uint64_t pages;
+};
+
+/*
+ * The stored size of every image of sel's index range (its done bytes
+ * are not looked at), out[i - sel->lo], from the first bytes of each
+ * (pxr_dims_scan: a JPEG's frame header and EXIF orientation, a PNG's
+ * IHDR), read in place in file order: a page at a time, at most the page
+ * after a member's tar header unless its header runs on; a compressed
+ * archive's members in one sequential pass.  An image whose size cannot
+ * be read (not a JPEG or PNG, a header cut short, a read error) gets ok
+ * 0 and is reported through l's warn function as "NAME#INDEX: why".
+ * Returns how many failed, or -1 (err: out of memory).
+ */
+int64_t pxr_list_dims(struct pxr_list *l, const struct pxr_list_sel *sel,
+    struct pxr_image_dims *out, struct pxr_list_dims_stats *st,
+    struct pxr_err *err);
+
 /*
  * Reads an archive from fd (a pipe: no seeking) and writes its images as
  * they come.  With an index read before (pxr_list_read_index), each image

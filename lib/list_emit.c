@@ -114,8 +114,8 @@ list_emit_bytes(struct walk *w, uint64_t index, const char *name,
  * a FIFO put in its place since (or listed in a stale index) cannot block
  * the run; it, and anything else that is not a regular file, is refused.
  * -1 with the reason in *why. */
-static int
-open_regular(const char *path, const char **why)
+int
+list_open_regular(const char *path, const char **why)
 {
 	struct stat st;
 	int fd;
@@ -165,7 +165,7 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
 	if (s->kind == SRC_DIR) {
 		snprintf(path, sizeof(path), "%s/%s%s%s", s->path, s->under,
 		    *s->under != '\0' ? "/" : "", l->names + e->name_off);
-		if ((fd = open_regular(path, &reason)) == -1) {
+		if ((fd = list_open_regular(path, &reason)) == -1) {
 			snprintf(why, whysize, "%s", reason);
 			return why;
 		}
@@ -173,7 +173,7 @@ read_entry(struct pxr_list *l, size_t i, int *fdp, uint32_t *fd_src,
 	} else if (fd == -1 || *fd_src != e->src) {
 		if (fd != -1)
 			close(fd);
-		if ((fd = open_regular(s->path, &reason)) == -1) {
+		if ((fd = list_open_regular(s->path, &reason)) == -1) {
 			*fdp = -1;
 			snprintf(why, whysize, "%s: %s", s->path, reason);
 			return why;

@@ -6,6 +6,7 @@
  *   list_scan.c   trees and archives scanned into the table
  *   list_index.c  the index file written and read
  *   list_emit.c   the selected images sent as records
+ *   list_dims.c   the selected images' stored sizes, from their headers
  *   list_load.c   a command line's list: an index read, or sources scanned
  * Each calls only files listed before it, so that none calls back up:
  * list.c, the table, calls none of them; list_load.c, at the top, calls
@@ -236,6 +237,10 @@ void list_free_clone(struct pxr_list *c);
 
 /* list_emit.c */
 int list_grow_buf(struct pxr_list *l, size_t n);
+/* Opens a file the scan found to be a regular file (O_NONBLOCK while
+ * opening, so that a FIFO put in its place cannot block); -1 with the
+ * reason in *why. */
+int list_open_regular(const char *path, const char **why);
 /* Reads the current member's data into l->buf (*got bytes); 0, or -1
  * with the reason in the caller's why[whysize]. */
 int list_read_member(struct pxr_list *l, struct archive *a, uint64_t size,

@@ -723,3 +723,85 @@ records_of() {
 	run -0 payloads_of esc.pxr
 	assert_output "0	encoded	cls/a.jpg	a"
 }
+
+# dims_of_decode STREAM: "index<TAB>width<TAB>height" of each decoded
+# image, sorted by index.
+dims_of_decode() {
+	pxr-decode "$1" 2> /dev/null | pxr-cat | awk -F'\t' '$2 == "pixels" { split($3, s, "x"); print $1 "\t" s[1] "\t" s[2] }' | sort -n
+}
+
+@test "pxr-list --dims: each image's stored size from its header, as the decoder finds it, from a tree, a tar, tars in a tar and a tar.gz; the EXIF orientation; the later of two copies" {
+	mktree tree
+	"$PY" - tree/n01440764/n01440764_9.JPEG <<-'PY'
+	import sys
+	import numpy as np
+	from PIL import Image
+	im = Image.fromarray(np.zeros((30, 70, 3), np.uint8))
+	ex = Image.Exif()
+	ex[0x0112] = 6
+	ex[0x010e] = "x" * 9000  # a description: the header runs past a page
+	im.save(sys.argv[1], exif=ex.tobytes())
+	PY
+	mktars "$PWD/tree" "$PWD/t"
+	want="0	40	30	1	n01440764/n01440764_10026.JPEG
+1	31	47	1	n01440764/n01440764_2.JPEG
+2	70	30	6	n01440764/n01440764_9.JPEG
+3	20	20	1	n01443537/n01443537_1.jpg
+4	17	9	1	n01443537/n01443537_7.png
+5	25	25	1	n01484850/sub/n01484850_5.jpeg"
+	for s in tree t/flat.tar t/nested.tar t/flat.tar.gz; do
+		run -0 --separate-stderr pxr-list --dims "$s"
+		assert_output "$want"
+		# The decoder's sizes, and turned by the orientation (6: 30x70).
+		pxr-list "$s" > in.pxr
+		run -0 dims_of_decode in.pxr
+		assert_output "$(printf '%s\n' "$want" | cut -f1-3)"
+		run -0 bash -c "pxr-decode --exif-rotate in.pxr | pxr-cat | grep -F _9.JPEG | cut -f3"
+		assert_output "30x70x3"
+	done
+	# --range picks as for the records; -v says what was read.
+	run -0 --separate-stderr pxr-list --dims --range 4:6 -v t/nested.tar
+	assert_output "$(printf '%s\n' "$want" | sed -n 5,6p)"
+	[[ ${stderr_lines[0]} =~ ^"pxr-list: headers of 2 images: 0 without a size, 2 reads, "[0-9]+" bytes, "[0-2]" pages beyond the tar headers" ]]
+	# Of two members of one name, the later is the image (tar's rule).
+	mkjpeg 64 48 a.jpg
+	mkdir later && mkjpeg 48 64 later/a.jpg
+	tar -cf dup.tar a.jpg && tar -rf dup.tar -C later a.jpg && gzip -k dup.tar
+	for s in dup.tar dup.tar.gz; do
+		run -0 --separate-stderr pxr-list --dims "$s"
+		assert_output "0	48	64	1	a.jpg"
+	done
+}
+
+@test "pxr-list --dims: an image without a size is '-' and named on stderr, the others go on, exit 1; not from stdin" {
+	mkdir d && cd d
+	mkjpeg 40 30 good.jpg
+	printf '<html>404</html>' > html.jpg
+	: > empty.jpg
+	head -c 120 good.jpg > cut.jpg
+	printf '\xff\xd8\xff\xe0\x00\x10JFIF\x00' > soi.jpg
+	"$PY" - <<-'PY'
+	open("png.jpg", "wb").write(bytes.fromhex("89504e470d0a1a0a") + b"\0\0\0\x0dIHDR" + (5).to_bytes(4, "big") + (3).to_bytes(4, "big") + b"\x08\x02\0\0\0")
+	PY
+	tar -cf ../t.tar good.jpg html.jpg empty.jpg cut.jpg soi.jpg png.jpg
+	cd ..
+	for s in d t.tar; do
+		run -1 --separate-stderr pxr-list --dims "$s"
+		assert_output "0	-	-	-	cut.jpg
+1	-	-	-	empty.jpg
+2	40	30	1	good.jpg
+3	-	-	-	html.jpg
+4	5	3	1	png.jpg
+5	-	-	-	soi.jpg"
+		# Reported in the order read (the archive's), each by name and
+		# index.
+		mapfile -t err < <(printf '%s\n' "${stderr_lines[@]}" | sort)
+		assert_equal "${#err[@]}" 4
+		assert_equal "${err[0]}" "pxr-list: cut.jpg#0: the header ends early: no image size in its 120 bytes"
+		assert_equal "${err[1]}" "pxr-list: empty.jpg#1: not an image: empty (0 bytes)"
+		[[ ${err[2]} == "pxr-list: html.jpg#3: not an image: HTML"* ]]
+		assert_equal "${err[3]}" "pxr-list: soi.jpg#5: the header ends early: no image size in its 11 bytes"
+	done
+	run -2 --separate-stderr pxr-list --dims - < t.tar
+	assert_equal "$stderr" "pxr-list: --dims reads the images in place: not from stdin"
+}
