@@ -139,7 +139,7 @@ static int64_t
 print_dims(struct pxr_list *l, const struct pxr_list_sel *sel, int verbose)
 {
 	struct pxr_image_dims *d = NULL;
-	struct pxr_list_dims_stats st;
+	struct pxr_list_dims_stats st = { 0 };
 	struct pxr_err err;
 	int64_t failed;
 

@@ -186,16 +186,22 @@ dims_member(struct walk *w, struct archive *a, struct archive_entry *e,
 		    "the header ends early: no image size in it");
 }
 
-static int
-cmp_offset(const void *pa, const void *pb)
-{
-	const struct entry *const *a = pa, *const *b = pb;
+struct place {
+	uint32_t src;
+	int64_t offset;
+	uint64_t index;
+};
 
-	if ((*a)->src != (*b)->src)
-		return (*a)->src < (*b)->src ? -1 : 1;
-	if ((*a)->offset != (*b)->offset) /* a tree's files are all at 0 */
-		return (*a)->offset < (*b)->offset ? -1 : 1;
-	return (*a > *b) - (*a < *b);
+static int
+cmp_place(const void *pa, const void *pb)
+{
+	const struct place *a = pa, *b = pb;
+
+	if (a->src != b->src)
+		return a->src < b->src ? -1 : 1;
+	if (a->offset != b->offset) /* a tree's files are all at 0 */
+		return a->offset < b->offset ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
 }
 
 /* The images of sel's range read in place, in file order. */
@@ -204,7 +210,7 @@ dims_in_place(struct dims_run *r, const struct pxr_list_sel *sel, uint64_t hi,
     size_t *nseq, struct pxr_err *err)
 {
 	struct pxr_list *l = r->l;
-	const struct entry **ord;
+	struct place *ord;
 	size_t n = 0;
 	uint32_t fd_src = UINT32_MAX;
 	int fd = -1;
@@ -213,14 +219,15 @@ dims_in_place(struct dims_run *r, const struct pxr_list_sel *sel, uint64_t hi,
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 	for (uint64_t i = sel->lo; i < hi; i++)
 		if (l->ents[i].offset >= 0)
-			ord[n++] = &l->ents[i];
+			ord[n++] = (struct place){ l->ents[i].src,
+				l->ents[i].offset, i };
 		else
 			++*nseq;
-	qsort(ord, n, sizeof(*ord), cmp_offset);
+	qsort(ord, n, sizeof(*ord), cmp_place);
 	for (size_t k = 0; k < n; k++) {
-		const struct entry *e = ord[k];
+		uint64_t i = ord[k].index;
+		const struct entry *e = &l->ents[i];
 		const struct src *s = &l->srcs[e->src];
-		uint64_t i = (uint64_t)(e - l->ents);
 		char path[PATH_MAX + 2 * PXR_NAME_MAX + 4], why[PATH_MAX + 64];
 		const char *reason;
 
