@@ -241,6 +241,7 @@ dims_in_place(struct dims_run *r, const struct pxr_list_sel *sel, uint64_t hi,
 				failed(r, i, reason);
 				continue;
 			}
+			(void)posix_fadvise(f, 0, 0, POSIX_FADV_RANDOM);
 			dims_pread(r, i, f, 0, -1);
 			close(f);
 			continue;
@@ -255,6 +256,8 @@ dims_in_place(struct dims_run *r, const struct pxr_list_sel *sel, uint64_t hi,
 				failed(r, i, why);
 				continue;
 			}
+			/* No read-ahead: only the pages asked for. */
+			(void)posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
 		}
 		/* A file named on the command line has no tar header; a
 		 * member's lies in the 512 bytes before it. */

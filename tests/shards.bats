@@ -182,3 +182,43 @@ headers_alone() {
 	[ "$all" -le $((size * 105 / 100)) ]
 	[ "$(tr -cd '\001' < o/X_train.raw.status | wc -c)" -eq 400 ]
 }
+
+@test "shards: from a cold cache pxr-list --dims reads at most two pages a member with the index (the tar headers not walked again), and without it one page a member beyond the index's own bound" {
+	mkdir -p tree
+	big=($(find "$TESTDATA/photos" -name '*.JPEG' -size +100k | sort))
+	[ ${#big[@]} -ge 4 ]
+	for c in $(seq 10); do
+		d=tree/n0144$(printf %04d "$c")
+		mkdir -p "$d"
+		for k in $(seq 20); do
+			cp "${big[(c + k) % ${#big[@]}]}" "$d/$(basename "$d")_$k.JPEG"
+		done
+		tar -cf "$d.tar" -C "$d" .
+	done
+	mkdir -p root
+	tar -cf root/ILSVRC2012_img_train.tar -C tree $(cd tree && ls *.tar)
+	T=root/ILSVRC2012_img_train.tar
+	pxr-list --index idx "$T"
+	pxr-list --dims "$T" > warm.txt
+	[ "$(wc -l < warm.txt)" -eq 200 ]
+	header_offsets "$T" > offsets
+	drop_cache "$T" || skip "the tarball's pages cannot be dropped from the page cache here (tmpfs?)"
+	floor=$(headers_alone "$T" offsets)
+	[ "$floor" -gt 0 ] || skip "reads from this filesystem reach no disk (read_bytes stays 0): cannot see a cold cache"
+	drop_cache "$T" || skip "the tarball's pages cannot be dropped from the page cache here"
+	got=$(read_bytes "pxr-list --dims -I idx $T")
+	echo "# --dims with the index: $got bytes read for 200 members ($((got / 200)) a member)" >&3
+	[ "$got" -gt 0 ]
+	[ "$got" -le $((200 * 2 * 4096)) ]
+	drop_cache "$T" || skip "the tarball's pages cannot be dropped from the page cache here"
+	idx=$(read_bytes "pxr-list --index idx2 $T")
+	drop_cache "$T" || skip "the tarball's pages cannot be dropped from the page cache here"
+	got=$(read_bytes "pxr-list --dims $T")
+	echo "# --dims scanning the headers too: $got bytes; the index's scan: $idx; the headers alone: $floor" >&3
+	# The index's own bound (twice the headers alone), and a page a
+	# member.
+	[ "$got" -le $((2 * floor + 200 * 4096)) ]
+	# The same sizes, cold or warm, with or without the index.
+	run -0 pxr-list --dims -I idx "$T"
+	assert_output "$(cat warm.txt)"
+}
