@@ -63,8 +63,10 @@ parse_args(int argc, char **argv, struct options *o, struct pxr_list *l)
 		{ FE_ROW("count", 0, FE_FLAG, &o->count, NULL,
 		    "print the number of images selected") },
 		{ FE_ROW("dims", 0, FE_FLAG, &o->dims, NULL,
-		    "print index, width, height, EXIF orientation\n"
-		    "and name of each image, read from its header") },
+		      "print index, width, height, EXIF\n"
+		      "orientation and name of each image, read\n"
+		      "from its header"),
+		    .not_with = "count names" },
 		{ FE_FORCE(&o->force), .not_with = "count dims index names" },
 		{ FE_ROW("from-index", 'I', FE_TEXT, &o->from_index, "FILE",
 		    "read the image list from an index file") },
