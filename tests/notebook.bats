@@ -175,11 +175,11 @@ failure"
 @test "notebook: the notebook's chain resizes the short side of a full-size decode: --like notebook with --size, --long or --min-side is refused" {
 	run -2 --separate-stderr pxr-resize --like notebook --size 32x32 /dev/null
 	assert_output ""
-	assert_equal "$stderr" "pxr-resize: the notebook's resampling resizes the short side: --short, not --long or --size"
+	assert_equal "$stderr" "pxr-resize: the notebook's resampling resizes the short side: --short, not --long, --max-side or --size"
 	run -2 --separate-stderr pxr-resize --like notebook --long 300 /dev/null
-	assert_equal "$stderr" "pxr-resize: the notebook's resampling resizes the short side: --short, not --long or --size"
+	assert_equal "$stderr" "pxr-resize: the notebook's resampling resizes the short side: --short, not --long, --max-side or --size"
 	run -2 --separate-stderr pxr-decode --like notebook --size 32 /dev/null
-	assert_equal "$stderr" "pxr-decode: the notebook's resampling resizes the short side: --short, not --long or --size"
+	assert_equal "$stderr" "pxr-decode: the notebook's resampling resizes the short side: --short, not --long, --max-side or --size"
 	run -2 --separate-stderr pxr-decode --like notebook --min-side 256 -s 256 -c 224 /dev/null
 	assert_equal "$stderr" "pxr-decode: --like notebook decodes at full size, as the notebook did: no --min-side"
 	# A filter named makes it the notebook's geometry with that filter.
