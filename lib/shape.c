@@ -264,6 +264,47 @@ sq_reserve(struct pxr_shaper *sh, size_t n, uint32_t side, struct pxr_err *err)
 	return 0;
 }
 
+/* EDM's center-crop-wide: the rows it keeps of a w x h image,
+ * int(np.round(width * H / W)) (Python's exact product, a double quotient,
+ * rounded to even); -1 when it leaves the image out. */
+static int
+wide_rows(const struct pxr_shape *s, uint32_t w, uint32_t h, uint32_t *rows)
+{
+	double q = rint((double)((uint64_t)s->tw * h) / w);
+
+	if (w < s->tw || q < s->th)
+		return -1;
+	*rows = (uint32_t)q;
+	return 0;
+}
+
+int
+pxr_shape_size(const struct pxr_shape *s, uint32_t w, uint32_t h, uint32_t *ow,
+    uint32_t *oh)
+{
+	uint32_t rows;
+
+	if (s->wide) {
+		if (wide_rows(s, w, h, &rows) == -1)
+			return -1;
+		*ow = *oh = s->tw; /* set in a tw x tw canvas */
+		return 0;
+	}
+	if (s->square)
+		w = h = w < h ? w : h;
+	while (s->halve && (w < h ? w : h) >= 2 * s->n) {
+		w /= 2;
+		h /= 2;
+	}
+	pxr_resize_target(w, h, s->target, s->round, s->n, s->tw, s->th, ow,
+	    oh);
+	if (s->crop) {
+		*ow = s->co.w;
+		*oh = s->co.h;
+	}
+	return 0;
+}
+
 /* The steps before the resize, on the whole image rec (w x h): the
  * centred square, then the halvings; *w and *h get the size they leave. */
 static int
@@ -271,12 +312,9 @@ pre_steps(struct pxr_shaper *sh, struct pxr_record *rec, uint32_t *w,
     uint32_t *h, struct pxr_err *err)
 {
 	if (sh->s.wide) {
-		/* int(np.round(width * H / W)): Python's exact product, a
-		 * double quotient, rounded to even */
-		double q = rint((double)((uint64_t)sh->s.tw * *h) / *w);
-		uint32_t rows = (uint32_t)q;
+		uint32_t rows;
 
-		if (*w < sh->s.tw || q < sh->s.th)
+		if (wide_rows(&sh->s, *w, *h, &rows) == -1)
 			return pxr_seterr(err, PXR_E_FORMAT,
 			    "%ux%u image: EDM's center-crop-wide to %ux%u "
 			    "wants one at least %u wide whose %u-wide rows "

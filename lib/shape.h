@@ -122,6 +122,16 @@ void pxr_shape_need(struct pxr_shaper *sh, uint32_t w, uint32_t h,
     struct pxr_rect *need);
 
 /*
+ * The size shaping a w x h image gives, the steps before the resize
+ * included, without shaping it: what a plan lays out before any image is
+ * decoded.  A crop with padding off that reaches outside fails when
+ * shaping, not here.  0, or -1 when the steps leave the image out
+ * (EDM's center-crop-wide).
+ */
+int pxr_shape_size(const struct pxr_shape *s, uint32_t w, uint32_t h,
+    uint32_t *ow, uint32_t *oh);
+
+/*
  * Resizes and crops the PIXELS record rec, which holds the part have (at
  * least what pxr_shape_need gave) of a w x h image; have NULL: rec is the
  * whole image.  rec's payload then points into the shaper's buffers.  0,

@@ -320,6 +320,109 @@ test_crop_pct(void)
 	EXPECT_INT(s.notebook, 0);
 }
 
+/*
+ * pxr_shape_size against the shaper: for every kind of step (each target
+ * and rounding, a crop inside and reaching outside, the square, the
+ * halvings, EDM's wide canvas, the notebook's chain) and sizes portrait,
+ * landscape, odd, tiny and under the target, the size it says is the size
+ * pxr_shape_apply gives; an image the wide step leaves out fails both.
+ */
+static void
+test_shape_size(void)
+{
+	static const uint32_t sizes[][2] = { { 500, 375 }, { 375, 500 },
+		{ 531, 400 }, { 101, 60 }, { 7, 300 }, { 1, 1 }, { 256, 256 },
+		{ 1200, 517 }, { 64, 1024 } };
+	struct pxr_shape shapes[20], base = { 0 };
+	size_t ns = 0;
+	unsigned char *px = malloc(1200 * 1200 * 3);
+
+	base.filter = PXR_FILTER_TRIANGLE;
+	base.co.pad = 1;
+	base.n = 256;
+	for (int t = 0; t < 4; t++) {
+		struct pxr_shape s = base;
+
+		s.target = t == 0 ? PXR_TARGET_SHORT
+		    : t == 1      ? PXR_TARGET_LONG
+		    : t == 2      ? PXR_TARGET_MAX
+				  : PXR_TARGET_SIZE;
+		s.tw = 97;
+		s.th = 45;
+		s.round = (enum pxr_round)t;
+		shapes[ns++] = s;
+		s.crop = 1;
+		s.co.w = 224;
+		s.co.h = 200;
+		shapes[ns++] = s;
+	}
+	shapes[ns] = base;
+	shapes[ns].round = PXR_ROUND_FFCV;
+	shapes[ns].target = PXR_TARGET_MAX;
+	shapes[ns++].n = 500;
+	shapes[ns] = base;
+	shapes[ns].square = 1;
+	shapes[ns].n = 64;
+	shapes[ns++].filter = PXR_FILTER_LANCZOS3;
+	shapes[ns] = base;
+	shapes[ns].halve = 1;
+	shapes[ns].n = 64;
+	shapes[ns].filter = PXR_FILTER_BICUBIC;
+	shapes[ns].crop = 1;
+	shapes[ns].co.w = shapes[ns].co.h = 64;
+	ns++;
+	shapes[ns] = shapes[ns - 1];
+	shapes[ns].round = PXR_ROUND_NOTEBOOK;
+	shapes[ns++].crop = 0;
+	shapes[ns] = base;
+	shapes[ns].wide = 1;
+	shapes[ns].target = PXR_TARGET_SIZE;
+	shapes[ns].tw = 128;
+	shapes[ns++].th = 64;
+	shapes[ns] = base;
+	shapes[ns].notebook = 1;
+	shapes[ns].round = PXR_ROUND_NOTEBOOK;
+	shapes[ns].crop = 1;
+	shapes[ns].co.w = shapes[ns].co.h = 224;
+	shapes[ns++].co.align = PXR_ALIGN_SEED;
+	UNIT_CHECK(px != NULL, "out of memory");
+	if (px == NULL)
+		return;
+	for (size_t i = 0; i < (size_t)1200 * 1200 * 3; i++)
+		px[i] = (unsigned char)(i * 2654435761u >> 13);
+	for (size_t k = 0; k < ns; k++) {
+		struct pxr_err err;
+		struct pxr_shaper *sh = pxr_shaper_new(&shapes[k], &err);
+
+		UNIT_CHECK(sh != NULL, "shape %zu: %s", k, err.msg);
+		if (sh == NULL)
+			continue;
+		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			uint32_t w = sizes[i][0], h = sizes[i][1], ow = 0,
+				 oh = 0;
+			struct pxr_record rec;
+			int said = pxr_shape_size(&shapes[k], w, h, &ow, &oh),
+			    done;
+
+			pxr_record_init(&rec);
+			rec.kind = PXR_KIND_PIXELS;
+			rec.channels = 3;
+			rec.width = w;
+			rec.height = h;
+			rec.payload = px;
+			rec.payload_len = (size_t)w * h * 3;
+			done = pxr_shape_apply(sh, &rec, w, h, NULL, &err);
+			UNIT_CHECK(said == done &&
+				(done == -1 ||
+				    (rec.width == ow && rec.height == oh)),
+			    "shape %zu, %ux%u: said %d %ux%u, shaped %d %ux%u",
+			    k, w, h, said, ow, oh, done, rec.width, rec.height);
+		}
+		pxr_shaper_free(sh);
+	}
+	free(px);
+}
+
 int
 main(void)
 {
@@ -329,5 +432,6 @@ main(void)
 	test_pillow_rows();
 	test_names();
 	test_crop_pct();
+	test_shape_size();
 	UNIT_DONE();
 }
