@@ -184,6 +184,8 @@ write_meta(const char *path, const struct pxr_pack_meta *m, struct pxr_err *err)
 	    "channels %u\nlayout %s\nlabels %s\nheader %u\n",
 	    (unsigned long long)m->n, m->width, m->height, m->channels,
 	    pack_layouts[m->layout], pack_ltypes[m->ltype], m->header);
+	if (m->ragged)
+		fprintf(fp, "ragged %llu\n", (unsigned long long)m->xbytes);
 	if (m->base != 1)
 		fprintf(fp, "base %d\n", m->base);
 	for (const char *r = m->recipe; *r != '\0';) {
@@ -216,8 +218,18 @@ read_recipe(FILE *fp, const char *path, struct pxr_pack_meta *m,
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		size_t ln = strlen(line);
 
+		unsigned long long xb;
+		char end;
+
 		if (strcmp(line, "base 0\n") == 0 && used == 0) {
 			m->base = 0;
+			continue;
+		}
+		if (!m->ragged && used == 0 && m->base == 1 &&
+		    sscanf(line, "ragged %llu%c", &xb, &end) == 2 &&
+		    end == '\n') {
+			m->ragged = 1;
+			m->xbytes = xb;
 			continue;
 		}
 		if (strncmp(line, "recipe ", 7) != 0 ||
@@ -246,6 +258,8 @@ pxr_pack_read_meta(const char *x, struct pxr_pack_meta *m, struct pxr_err *err)
 	m->layout = PXR_LAYOUT_JULIA;
 	m->ltype = PXR_LTYPE_U16;
 	m->base = 1;
+	m->ragged = 0;
+	m->xbytes = 0;
 	m->recipe[0] = '\0';
 	if (pack_path(path, sizeof(path), x, ".meta") == -1)
 		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
@@ -396,6 +410,8 @@ write_npy_header(const char *path, const struct pxr_pack_meta *m, int labels,
 static uint64_t
 x_bytes(const struct pxr_pack_meta *m)
 {
+	if (m->ragged)
+		return m->header + m->xbytes;
 	return m->header + (uint64_t)m->width * m->height * m->channels * m->n;
 }
 
@@ -443,6 +459,9 @@ set_whole(const char *x, const char *y, const struct pxr_pack_meta *m,
 		return 0;
 	pack_path(path, sizeof(path), x, ".status");
 	if (!pack_file_is(path, m->n, what, n))
+		return 0;
+	pack_path(path, sizeof(path), x, ".index");
+	if (m->ragged && !pack_file_is(path, m->n * PXR_RAGGED_ROW, what, n))
 		return 0;
 	pack_path(path, sizeof(path), x, ".stats");
 	if (m->n > 0 && pack_file_is(path, m->n * PXR_STATS_SUMS, what, n))
@@ -566,10 +585,18 @@ pack_failures_each(const char *x, unsigned char *status, uint64_t n,
 static void
 shape_text(const struct pxr_pack_meta *m, char *out, size_t n)
 {
-	snprintf(out, n, "%llu images of %ux%ux%u, %s, %s labels from %d%s",
-	    (unsigned long long)m->n, m->width, m->height, m->channels,
-	    pack_layouts[m->layout], pack_ltypes[m->ltype], m->base,
-	    m->header ? ", .npy" : "");
+	if (m->ragged)
+		snprintf(out, n,
+		    "%llu images of variable size (%llu bytes), %u channels, "
+		    "%s labels from %d",
+		    (unsigned long long)m->n, (unsigned long long)m->xbytes,
+		    m->channels, pack_ltypes[m->ltype], m->base);
+	else
+		snprintf(out, n,
+		    "%llu images of %ux%ux%u, %s, %s labels from %d%s",
+		    (unsigned long long)m->n, m->width, m->height, m->channels,
+		    pack_layouts[m->layout], pack_ltypes[m->ltype], m->base,
+		    m->header ? ", .npy" : "");
 }
 
 /* Removes what an earlier set left: its failure lists and manifest. */
@@ -586,6 +613,8 @@ remove_leftovers(const char *x)
 		globfree(&g);
 	}
 	if (pack_path(path, sizeof(path), x, ".manifest.json") == 0)
+		(void)unlink(path);
+	if (pack_path(path, sizeof(path), x, ".index") == 0)
 		(void)unlink(path);
 }
 
@@ -735,9 +764,56 @@ pxr_pack_set_recipe(const char *x, const struct pxr_pack_meta *m,
 	return write_meta(meta, m, err);
 }
 
-int
-pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
-    int flags, struct pxr_err *err)
+/* X.index: the rows (idx, len bytes) through X.index.tmp, fsynced, then
+ * renamed. */
+static int
+write_index(const char *x, const unsigned char *idx, size_t len,
+    struct pxr_err *err)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	FILE *fp;
+
+	if (pack_path(path, sizeof(path), x, ".index") == -1 ||
+	    pack_path(tmp, sizeof(tmp), x, ".index.tmp") == -1)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
+	if ((fp = fopen(tmp, "w")) == NULL)
+		return pxr_seterr(err, PXR_E_IO, "%s: %s", tmp,
+		    strerror(errno));
+	(void)fwrite(idx, 1, len, fp); /* an error shows in pack_fclose */
+	if (pack_fclose(fp, tmp, 1, err) == -1) {
+		(void)unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: rename to %s: %s", tmp, path,
+		    strerror(errno));
+		(void)unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether X.index holds len bytes idx: 1, or 0. */
+static int
+same_index(const char *x, const unsigned char *idx, size_t len)
+{
+	char path[PATH_MAX];
+	struct pxr_err ignored;
+	unsigned char *old;
+	int same;
+
+	if (pack_path(path, sizeof(path), x, ".index") == -1 ||
+	    (old = pack_read_whole(path, len, &ignored)) == NULL)
+		return 0;
+	same = memcmp(old, idx, len) == 0;
+	free(old);
+	return same;
+}
+
+/* pxr_pack_create, and with idx (len bytes) X.index too. */
+static int
+pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
+    const unsigned char *idx, size_t len, int flags, struct pxr_err *err)
 {
 	char meta[PATH_MAX], status[PATH_MAX], stats[PATH_MAX];
 	struct pxr_pack_meta *old;
@@ -765,9 +841,14 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 		    x, (unsigned long long)done);
 		return 1;
 	}
+	if (r == 0 && idx != NULL && !same_index(x, idx, len))
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "%s: made with other image sizes (X.index differs); give "
+		    "--overwrite to make it anew",
+		    x);
 	if (r <= 0)
 		return r;
-	if (m->n > 0 && img > UINT64_MAX / m->n)
+	if (!m->ragged && m->n > 0 && img > UINT64_MAX / m->n)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "%s: tensor too large (%llu images of %ux%ux%u)", x,
 		    (unsigned long long)m->n, m->width, m->height, m->channels);
@@ -782,7 +863,8 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 	if (make_file(status, m->n, 1, err, &warn) == -1 ||
 	    make_file(stats, m->n * PXR_STATS_BYTES, 0, err, &warn) == -1 ||
 	    make_file(x, x_bytes(m), 1, err, &warn) == -1 ||
-	    make_file(y, y_bytes(m), 1, err, &warn) == -1)
+	    make_file(y, y_bytes(m), 1, err, &warn) == -1 ||
+	    (idx != NULL && write_index(x, idx, len, err) == -1))
 		return -1;
 	if (m->header &&
 	    (write_npy_header(x, m, 0, err) == -1 ||
@@ -794,4 +876,84 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 		return 0;
 	*err = warn;
 	return 1;
+}
+
+int
+pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
+    int flags, struct pxr_err *err)
+{
+	if (m->ragged)
+		PXR_BUG(
+		    "a variable-size set is made by pxr_pack_create_ragged");
+	return pack_create(x, y, m, NULL, 0, flags, err);
+}
+
+int
+pxr_pack_create_ragged(const char *x, const char *y,
+    const struct pxr_pack_meta *m, const struct pxr_ragged_row *rows, int flags,
+    struct pxr_err *err)
+{
+	struct pxr_pack_meta *rm;
+	unsigned char *idx;
+	size_t len;
+	int r;
+
+	if (m->n > SIZE_MAX / PXR_RAGGED_ROW)
+		return pxr_seterr(err, PXR_E_USAGE, "%s: too many images", x);
+	len = (size_t)m->n * PXR_RAGGED_ROW;
+	if ((rm = malloc(sizeof(*rm))) == NULL ||
+	    (idx = malloc(len ? len : 1)) == NULL) {
+		free(rm);
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	}
+	*rm = *m;
+	rm->ragged = 1;
+	rm->layout = PXR_LAYOUT_NHWC;
+	rm->header = 0;
+	rm->width = rm->height = 1;
+	rm->xbytes = 0;
+	for (uint64_t i = 0; i < m->n; i++) {
+		if (rows[i].offset != rm->xbytes)
+			PXR_BUG("rows not laid out back to back");
+		rm->xbytes +=
+		    (uint64_t)rows[i].width * rows[i].height * m->channels;
+		if (rows[i].width > rm->width)
+			rm->width = rows[i].width;
+		if (rows[i].height > rm->height)
+			rm->height = rows[i].height;
+	}
+	pxr_ragged_encode(rows, m->n, idx);
+	r = pack_create(x, y, rm, idx, len, flags, err);
+	free(idx);
+	free(rm);
+	return r;
+}
+
+struct pxr_ragged_row *
+pxr_pack_rows(const char *x, const struct pxr_pack_meta *m, struct pxr_err *err)
+{
+	char path[PATH_MAX];
+	unsigned char *idx;
+	struct pxr_ragged_row *rows;
+	struct pxr_err e;
+
+	if (pack_path(path, sizeof(path), x, ".index") == -1) {
+		pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
+		return NULL;
+	}
+	if ((idx = pack_read_whole(path, m->n * PXR_RAGGED_ROW, err)) == NULL)
+		return NULL;
+	if ((rows = malloc(m->n ? m->n * sizeof(*rows) : 1)) == NULL) {
+		free(idx);
+		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (pxr_ragged_decode(idx, m->n * PXR_RAGGED_ROW, m->n, m->channels,
+		m->xbytes, rows, &e) == -1) {
+		pxr_seterr(err, PXR_E_FORMAT, "%s: %s", path, e.msg);
+		free(rows);
+		rows = NULL;
+	}
+	free(idx);
+	return rows;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "pxr.h"
+#include "ragged.h"
 #include "recipe.h"
 
 enum pxr_layout { PXR_LAYOUT_JULIA, PXR_LAYOUT_NHWC, PXR_LAYOUT_NCHW };
@@ -45,6 +46,11 @@ struct pxr_pack_meta {
 	uint32_t header; /* bytes of .npy header before the data (0: raw) */
 	int base;        /* the first class's label, 0 or 1 (the manifest's) */
 	char recipe[PXR_RECIPE_MAX]; /* "key value" lines; "" for none */
+	/* A variable-size set (pxr_pack_create_ragged): each image H x W x
+	 * channels row-major at its place in X.index, X xbytes long;
+	 * width and height are then the largest image's (1 for none). */
+	int ragged;
+	uint64_t xbytes;
 };
 
 /* pxr_pack_create's flags. */
@@ -76,6 +82,23 @@ const char *pxr_ltype_name(enum pxr_ltype t);
  */
 int pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
     int flags, struct pxr_err *err);
+
+/*
+ * A variable-size set of m->n images at the places rows says
+ * (pxr_ragged_layout), their bytes back to back in X, and X.index, the
+ * rows as pxr(5) gives them, written before the metadata: as
+ * pxr_pack_create does otherwise (m->ragged and m->xbytes set from rows;
+ * the layout NHWC, no .npy header), and an existing set whose index
+ * differs is refused as one of another shape.
+ */
+int pxr_pack_create_ragged(const char *x, const char *y,
+    const struct pxr_pack_meta *m, const struct pxr_ragged_row *rows, int flags,
+    struct pxr_err *err);
+
+/* A variable-size set's rows from X.index, checked against X's size
+ * (malloc'ed, m->n of them); NULL with err. */
+struct pxr_ragged_row *pxr_pack_rows(const char *x,
+    const struct pxr_pack_meta *m, struct pxr_err *err);
 
 struct pxr_packer;
 

@@ -88,6 +88,17 @@ set_stats(const char *x, const struct pxr_pack_meta *m, const unsigned char *st,
 		pack_set_checksum(t, m->n, rep->checksum);
 	free(t);
 	count = (u128)rep->ok * m->width * m->height;
+	if (m->ragged) {
+		struct pxr_ragged_row *rows = pxr_pack_rows(x, m, err);
+
+		if (rows == NULL)
+			return -1;
+		count = 0;
+		for (uint64_t i = 0; i < m->n; i++)
+			if (st[i] == PXR_STATUS_OK)
+				count += (u128)rows[i].width * rows[i].height;
+		free(rows);
+	}
 	for (uint32_t k = 0; k < m->channels && count > 0; k++) {
 		/* var = (count * sq - sum^2) / count^2, exactly in integers
 		 * up to the last division. */
@@ -213,6 +224,16 @@ json_shape(FILE *fp, const struct pxr_pack_meta *m)
 	uint64_t size[4];
 	char axes[4];
 
+	if (m->ragged) {
+		/* No one shape: each image's, and its place, in X.index. */
+		fprintf(fp,
+		    ",\n  \"ragged\": {\"index\": \"X.index\", \"row\": "
+		    "[\"offset <u8\", \"height <u4\", \"width <u4\"], "
+		    "\"bytes\": %llu},\n  \"axes\": [\"N\", \"H\", \"W\", "
+		    "\"C\"],\n  \"channels\": %u",
+		    (unsigned long long)m->xbytes, m->channels);
+		return;
+	}
 	if (m->layout == PXR_LAYOUT_JULIA)
 		fprintf(fp,
 		    ",\n  \"shape\": [%u, %u, %u, %llu],\n  \"order\": \"F\"",

@@ -35,8 +35,9 @@ struct pxr_packer {
 	 * failures file is opened at the first failure. */
 	int xfd, yfd, sfd, ffd, tfd;
 	char *x, *y, *status, *failures, *stats;
-	size_t imgbytes;
+	size_t imgbytes; /* of the largest image */
 	unsigned char *buf;
+	struct pxr_ragged_row *rows; /* a variable-size set's places */
 };
 
 /* The names and label sizes of the layouts and label types. */

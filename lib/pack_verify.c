@@ -18,6 +18,7 @@ struct verify {
 	char *manifest; /* its text, NUL-terminated */
 	struct pxr_verify_image *bad;
 	size_t nbad, capbad;
+	struct pxr_ragged_row *rows; /* a variable-size set's places */
 };
 
 static uint32_t
@@ -54,6 +55,8 @@ read_set(struct verify *v, struct pxr_err *err)
 		return -1;
 	v->imgbytes = (size_t)v->m.width * v->m.height * v->m.channels;
 	v->lsize = pxr_ltype_size(v->m.ltype);
+	if (v->m.ragged && (v->rows = pxr_pack_rows(v->x, &v->m, err)) == NULL)
+		return -1;
 	pxr_pack_sizes(&v->m, size);
 	if (pack_path(path, sizeof(path), v->x, ".status") == -1)
 		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", v->x);
@@ -234,6 +237,59 @@ note(struct verify *v, uint64_t i, int px, int lb, struct pxr_err *err)
 	return 0;
 }
 
+/* Checks done image i, its bytes px in X, and its label. */
+static int
+check_image(struct verify *v, uint64_t i, const unsigned char *px, size_t n,
+    struct pxr_verify_report *rep, struct pxr_err *err)
+{
+	const unsigned char *t = v->stats + i * PXR_STATS_BYTES;
+	const unsigned char *lab = v->labels + v->m.header + i * v->lsize;
+	int bx, bl;
+
+	if (v->status[i] != PXR_STATUS_OK && v->status[i] != PXR_STATUS_FAILED)
+		return 0;
+	rep->checked++;
+	bx = pxr_crc32c(0, px, n) != get_le32(t + PXR_STATS_CRC_X);
+	bl = pxr_crc32c(0, lab, v->lsize) != get_le32(t + PXR_STATS_CRC_Y);
+	return (bx || bl) ? note(v, i, bx, bl, err) : 0;
+}
+
+/* A variable-size set: each image at its place, in order. */
+static int
+scan_ragged(struct verify *v, void (*progress)(void *, uint64_t, uint64_t),
+    void *ctx, struct pxr_verify_report *rep, struct pxr_err *err)
+{
+	unsigned char *buf;
+	int fd, r = -1;
+
+	if ((buf = malloc(v->imgbytes + 1)) == NULL)
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	if ((fd = open(v->x, O_RDONLY | O_CLOEXEC)) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", v->x, strerror(errno));
+		goto out;
+	}
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	for (uint64_t i = 0; i < v->m.n; i++) {
+		size_t n = (size_t)v->rows[i].width * v->rows[i].height *
+		    v->m.channels;
+
+		if (pack_pread_all(fd, buf, n, v->rows[i].offset, v->x, err) ==
+			-1 ||
+		    check_image(v, i, buf, n, rep, err) == -1)
+			goto out;
+		rep->bytes += n;
+		if (progress != NULL && (i % 256 == 255 || i + 1 == v->m.n))
+			progress(ctx, v->rows[i].offset + n, v->m.xbytes);
+	}
+	rep->bytes += v->m.n * v->lsize;
+	r = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	free(buf);
+	return r;
+}
+
 /*
  * Reads X in order, PXR_VERIFY_READ bytes or so (whole images) at a time,
  * and checks each done image and its label against X.stats.
@@ -262,24 +318,10 @@ scan(struct verify *v, void (*progress)(void *, uint64_t, uint64_t), void *ctx,
 		if (pack_pread_all(fd, buf, k * v->imgbytes,
 			v->m.header + i * v->imgbytes, v->x, err) == -1)
 			goto out;
-		for (uint64_t j = 0; j < k; j++) {
-			const unsigned char *t =
-			    v->stats + (i + j) * PXR_STATS_BYTES;
-			const unsigned char *lab =
-			    v->labels + v->m.header + (i + j) * v->lsize;
-			int px, lb;
-
-			if (v->status[i + j] != PXR_STATUS_OK &&
-			    v->status[i + j] != PXR_STATUS_FAILED)
-				continue;
-			rep->checked++;
-			px = pxr_crc32c(0, buf + j * v->imgbytes,
-				 v->imgbytes) != get_le32(t + PXR_STATS_CRC_X);
-			lb = pxr_crc32c(0, lab, v->lsize) !=
-			    get_le32(t + PXR_STATS_CRC_Y);
-			if ((px || lb) && note(v, i + j, px, lb, err) == -1)
+		for (uint64_t j = 0; j < k; j++)
+			if (check_image(v, i + j, buf + j * v->imgbytes,
+				v->imgbytes, rep, err) == -1)
 				goto out;
-		}
 		rep->bytes += k * v->imgbytes;
 		if (progress != NULL)
 			progress(ctx, (i + k) * v->imgbytes, total);
@@ -337,7 +379,8 @@ pxr_pack_verify(const char *x, const char *y,
 	v->x = x;
 	v->y = y;
 	if (read_set(v, err) == -1 || check_manifest(v, err) == -1 ||
-	    scan(v, progress, ctx, rep, err) == -1)
+	    (v->rows != NULL ? scan_ragged(v, progress, ctx, rep, err)
+			     : scan(v, progress, ctx, rep, err)) == -1)
 		goto out;
 	rep->images = v->m.n;
 	rep->changed = v->nbad;
@@ -358,6 +401,7 @@ out:
 	for (size_t i = 0; i < v->nbad; i++)
 		free((char *)(uintptr_t)v->bad[i].name);
 	free(v->bad);
+	free(v->rows);
 	free(v->manifest);
 	free(v->stats);
 	free(v->labels);

@@ -53,6 +53,8 @@ pxr_packer_open(const char *x, const char *y, struct pxr_err *err)
 		goto fail;
 	}
 	pk->imgbytes = (size_t)pk->m.width * pk->m.height * pk->m.channels;
+	if (pk->m.ragged && (pk->rows = pxr_pack_rows(x, &pk->m, err)) == NULL)
+		goto fail;
 	if ((pk->x = strdup(x)) == NULL || (pk->y = strdup(y)) == NULL ||
 	    (pk->status = path_dup(x, ".status")) == NULL ||
 	    (pk->stats = path_dup(x, ".stats")) == NULL ||
@@ -253,6 +255,9 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 	const unsigned char *img;
 	int64_t label;
 	ssize_t got;
+	uint32_t w = pk->m.width, h = pk->m.height;
+	size_t size = pk->imgbytes;
+	uint64_t off = pk->m.header + rec->index * pk->imgbytes;
 
 	if (rec->index >= pk->m.n)
 		return pxr_seterr(err, PXR_E_USAGE,
@@ -267,9 +272,25 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 		    pk->status, strerror(errno));
 	if (got == 1 && st == PXR_STATUS_OK)
 		return 1; /* done in an earlier run */
+	if (pk->rows != NULL) {
+		const struct pxr_ragged_row *p = &pk->rows[rec->index];
+
+		w = p->width;
+		h = p->height;
+		off = p->offset;
+		size = (size_t)w * h * pk->m.channels;
+	}
 	if (rec->kind == PXR_KIND_ENCODED)
 		pxr_record_fail(rec, "not decoded (run pxr-decode first)");
-	else if (rec->kind == PXR_KIND_PIXELS &&
+	else if (rec->kind == PXR_KIND_PIXELS && pk->rows != NULL &&
+	    (rec->width != w || rec->height != h ||
+		rec->channels != pk->m.channels))
+		pxr_record_fail(rec,
+		    "%ux%ux%u image, its header said %ux%u: its place holds "
+		    "%ux%ux%u",
+		    rec->width, rec->height, rec->channels, w, h, w, h,
+		    pk->m.channels);
+	else if (rec->kind == PXR_KIND_PIXELS && pk->rows == NULL &&
 	    (rec->width != pk->m.width || rec->height != pk->m.height ||
 		rec->channels != pk->m.channels))
 		pxr_record_fail(rec,
@@ -285,7 +306,7 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 		pxr_pack_transpose(pk->buf, rec->payload, pk->m.width,
 		    pk->m.height, pk->m.channels, pk->m.layout);
 	else
-		memset(pk->buf, 0, pk->imgbytes); /* as the notebook did */
+		memset(pk->buf, 0, size); /* as the notebook did */
 	label = rec->label == PXR_LABEL_NONE ? 0 : rec->label;
 	for (size_t i = 0; i < 8; i++)
 		lab[i] = (unsigned char)((uint64_t)label >> (8 * i));
@@ -294,10 +315,9 @@ pxr_packer_put(struct pxr_packer *pk, struct pxr_record *rec,
 		return -1;
 	if (st == PXR_STATUS_OK)
 		stats_bytes(rec, sums);
-	pack_checksums(sums + PXR_STATS_CRC_X, img, pk->imgbytes, lab,
+	pack_checksums(sums + PXR_STATS_CRC_X, img, size, lab,
 	    pack_lsizes[pk->m.ltype]);
-	if (pack_pwrite_all(pk->xfd, img, pk->imgbytes,
-		pk->m.header + rec->index * pk->imgbytes, pk->x, err) == -1 ||
+	if (pack_pwrite_all(pk->xfd, img, size, off, pk->x, err) == -1 ||
 	    pack_pwrite_all(pk->yfd, lab, pack_lsizes[pk->m.ltype],
 		pk->m.header + rec->index * pack_lsizes[pk->m.ltype], pk->y,
 		err) == -1 ||
@@ -333,6 +353,7 @@ pxr_packer_close(struct pxr_packer *pk, struct pxr_err *err)
 	close_fd(pk->ffd, pk->failures, &r, err);
 	close_fd(pk->tfd, pk->stats, &r, err);
 	free(pk->buf);
+	free(pk->rows);
 	free(pk->x);
 	free(pk->y);
 	free(pk->status);

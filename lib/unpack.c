@@ -101,6 +101,7 @@ struct pxr_tensor {
 	size_t imgbytes;
 	unsigned char *raw, *px;
 	char name[64];
+	struct pxr_ragged_row *rows; /* a variable-size set's places */
 };
 
 struct pxr_tensor *
@@ -116,6 +117,8 @@ pxr_tensor_open(const char *x, const char *y, struct pxr_err *err)
 	if (pxr_pack_read_meta(x, &t->m, err) == -1)
 		goto fail;
 	t->imgbytes = (size_t)t->m.width * t->m.height * t->m.channels;
+	if (t->m.ragged && (t->rows = pxr_pack_rows(x, &t->m, err)) == NULL)
+		goto fail;
 	if ((t->raw = malloc(t->imgbytes)) == NULL ||
 	    (t->px = malloc(t->imgbytes)) == NULL) {
 		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
@@ -148,17 +151,25 @@ pxr_tensor_read(struct pxr_tensor *t, uint64_t i, struct pxr_record *rec,
 	size_t ls = pxr_ltype_size(t->m.ltype);
 	unsigned char lab[8] = { 0 };
 	int64_t label = 0;
+	uint32_t w = t->m.width, h = t->m.height;
+	size_t n = t->imgbytes;
+	uint64_t off = t->m.header + i * t->imgbytes;
 
 	if (i >= t->m.n)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "image %llu: the tensor holds %llu images",
 		    (unsigned long long)i, (unsigned long long)t->m.n);
-	if (pread(t->xfd, t->raw, t->imgbytes,
-		(off_t)(t->m.header + i * t->imgbytes)) != (ssize_t)t->imgbytes)
+	if (t->rows != NULL) {
+		w = t->rows[i].width;
+		h = t->rows[i].height;
+		n = (size_t)w * h * t->m.channels;
+		off = t->rows[i].offset;
+	}
+	if (pread(t->xfd, t->raw, n, (off_t)off) != (ssize_t)n)
 		return pxr_seterr(err, PXR_E_IO, "image %llu: short read",
 		    (unsigned long long)i);
-	pxr_pack_untranspose(t->px, t->raw, t->m.width, t->m.height,
-	    t->m.channels, t->m.layout);
+	pxr_pack_untranspose(t->px, t->raw, w, h, t->m.channels,
+	    t->rows != NULL ? PXR_LAYOUT_NHWC : t->m.layout);
 	if (t->yfd != -1) {
 		if (pread(t->yfd, lab, ls, (off_t)(t->m.header + i * ls)) !=
 		    (ssize_t)ls)
@@ -177,13 +188,15 @@ pxr_tensor_read(struct pxr_tensor *t, uint64_t i, struct pxr_record *rec,
 	rec->label = t->yfd != -1 && label >= 0 && label <= INT32_MAX
 	    ? (int32_t)label
 	    : PXR_LABEL_NONE;
-	rec->width = t->m.width;
-	rec->height = t->m.height;
+	rec->width = w;
+	rec->height = h;
 	rec->channels = t->m.channels;
 	rec->name = t->name;
 	rec->name_len = strlen(t->name);
 	rec->payload = t->px;
-	rec->payload_len = t->imgbytes;
+	rec->payload_len = n;
+	if (n == 0) /* a variable-size set's image without a size */
+		pxr_record_fail(rec, "no image: its header gave no size");
 	return 0;
 }
 
@@ -198,6 +211,7 @@ pxr_tensor_close(struct pxr_tensor *t)
 		close(t->yfd);
 	free(t->raw);
 	free(t->px);
+	free(t->rows);
 	free(t);
 }
 

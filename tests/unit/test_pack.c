@@ -23,6 +23,7 @@
 #include "pack_int.h"
 #include "recipe.h"
 #include "unit.h"
+#include "unpack.h"
 
 /* err's message is want, exactly. */
 #define EXPECT_MSG(err, want)                                                  \
@@ -601,6 +602,159 @@ test_finish_rename(void)
 	remove_set(dir);
 }
 
+/* The changed images pxr_pack_verify reports, counted. */
+static void
+count_changed(void *ctx, const struct pxr_verify_image *im)
+{
+	(void)im;
+	++*(int *)ctx;
+}
+
+/*
+ * A variable-size set: its files at the sizes of the layout, X.index the
+ * rows; each image at its place (one of the wrong size and a failure as
+ * zeros of their place, one without a size as no bytes); the manifest's
+ * statistics over the images' own pixels; pxr_pack_verify checks each
+ * image at its place and finds a changed byte; resumed with the same
+ * rows, refused with others (same total), made anew with --overwrite.
+ */
+static void
+test_ragged_set(void)
+{
+	struct pxr_ragged_row rows[4] = { { 0, 3, 5 }, { 45, 0, 0 },
+		{ 45, 4, 2 }, { 69, 3, 3 } },
+			      other[4];
+	struct pxr_pack_meta m = { .n = 4, .channels = 3, .base = 1 };
+	char dir[PATH_MAX], x[PATH_MAX + 8], y[PATH_MAX + 8],
+	    path[PATH_MAX + 32];
+	unsigned char pix[64], xb[96 + 1];
+	struct pxr_pack_report rep;
+	struct pxr_verify_report vr;
+	struct pxr_packer *pk;
+	struct pxr_record rec;
+	struct pxr_err err;
+	struct stat st;
+	double sum = 0;
+	int changed = 0, fd;
+
+	unit_tmpdir(dir, sizeof(dir), "pxr-unit-pack");
+	snprintf(x, sizeof(x), "%s/X.raw", dir);
+	snprintf(y, sizeof(y), "%s/Y.raw", dir);
+	EXPECT_INT(pxr_pack_create_ragged(x, y, &m, rows, 0, &err), 0);
+	EXPECT_INT(stat(x, &st), 0);
+	EXPECT_INT(st.st_size, 96);
+	snprintf(path, sizeof(path), "%s.index", x);
+	EXPECT_INT(stat(path, &st), 0);
+	EXPECT_INT(st.st_size, 4 * PXR_RAGGED_ROW);
+	UNIT_CHECK((pk = pxr_packer_open(x, y, &err)) != NULL, "%s", err.msg);
+	if (pk == NULL)
+		return;
+	for (int i = 0; i < 64; i++)
+		pix[i] = (unsigned char)(100 + i);
+	pxr_record_init(&rec);
+	rec.kind = PXR_KIND_PIXELS;
+	rec.channels = 3;
+	rec.payload = pix;
+	rec.name = "a.jpg";
+	rec.name_len = 5;
+	/* 0: 5x3, at its place; 3: 3x3. */
+	rec.width = 5;
+	rec.height = 3;
+	rec.payload_len = 45;
+	EXPECT_INT(pxr_packer_put(pk, &rec, &err), 0);
+	rec.index = 3;
+	rec.width = rec.height = 3;
+	rec.payload_len = 27;
+	EXPECT_INT(pxr_packer_put(pk, &rec, &err), 0);
+	/* 2: its header said 2x4, it decoded to 4x2: a failure. */
+	rec.index = 2;
+	rec.width = 4;
+	rec.height = 2;
+	rec.payload_len = 24;
+	EXPECT_INT(pxr_packer_put(pk, &rec, &err), 0);
+	EXPECT_INT(rec.kind, PXR_KIND_FAILURE);
+	EXPECT_STR_CONTAINS((const char *)rec.payload, "its header said 2x4");
+	/* 1: no size in its header; decoded or not, a failure. */
+	pxr_record_init(&rec);
+	rec.kind = PXR_KIND_FAILURE;
+	rec.index = 1;
+	rec.payload = (const unsigned char *)"no size";
+	rec.payload_len = 7;
+	EXPECT_INT(pxr_packer_put(pk, &rec, &err), 0);
+	EXPECT_INT(pxr_packer_close(pk, &err), 0);
+	EXPECT_INT(status_of(x, 0), PXR_STATUS_OK);
+	EXPECT_INT(status_of(x, 1), PXR_STATUS_FAILED);
+	EXPECT_INT(status_of(x, 2), PXR_STATUS_FAILED);
+	EXPECT_INT(status_of(x, 3), PXR_STATUS_OK);
+	fd = open(x, O_RDONLY);
+	EXPECT_INT(read(fd, xb, sizeof(xb)), 96);
+	close(fd);
+	UNIT_CHECK(memcmp(xb, pix, 45) == 0 && memcmp(xb + 69, pix, 27) == 0,
+	    "the images not at their places");
+	for (int i = 45; i < 69; i++)
+		UNIT_CHECK(xb[i] == 0, "byte %d of the failed image: %d", i,
+		    xb[i]);
+	EXPECT_INT(pxr_pack_finish(x, y, NULL, -1, &rep, NULL, NULL, &err), 0);
+	EXPECT_INT(rep.ok, 2);
+	EXPECT_INT(rep.failed, 2);
+	/* Red: samples 0, 3, ... of both images. */
+	for (int i = 0; i < 45; i += 3)
+		sum += pix[i];
+	for (int i = 0; i < 27; i += 3)
+		sum += pix[i];
+	UNIT_CHECK(rep.mean[0] == sum / 24, "mean %g, not %g", rep.mean[0],
+	    sum / 24);
+	EXPECT_INT(pxr_pack_verify(x, y, count_changed, NULL, &changed, NULL,
+		       &vr, &err),
+	    0);
+	EXPECT_INT(changed, 0);
+	EXPECT_INT(vr.checked, 4);
+	/* Read back as pxr-unpack reads a set: each image at its size. */
+	{
+		struct pxr_tensor *t = pxr_tensor_open(x, y, &err);
+
+		UNIT_CHECK(t != NULL, "%s", err.msg);
+		if (t != NULL) {
+			EXPECT_INT(pxr_tensor_read(t, 3, &rec, &err), 0);
+			UNIT_CHECK(rec.kind == PXR_KIND_PIXELS &&
+				rec.width == 3 && rec.height == 3 &&
+				rec.payload_len == 27 &&
+				memcmp(rec.payload, pix, 27) == 0,
+			    "image 3 read back: %ux%u", rec.width, rec.height);
+			EXPECT_INT(pxr_tensor_read(t, 1, &rec, &err), 0);
+			EXPECT_INT(rec.kind, PXR_KIND_FAILURE);
+			EXPECT_INT(pxr_tensor_read(t, 2, &rec, &err), 0);
+			UNIT_CHECK(rec.width == 2 && rec.height == 4 &&
+				rec.payload[0] == 0,
+			    "image 2 read back: %ux%u", rec.width, rec.height);
+			pxr_tensor_close(t);
+		}
+	}
+	fd = open(x, O_WRONLY);
+	EXPECT_INT(pwrite(fd, "\x01", 1, 80), 1);
+	close(fd);
+	EXPECT_INT(pxr_pack_verify(x, y, count_changed, NULL, &changed, NULL,
+		       &vr, &err),
+	    0);
+	EXPECT_INT(changed, 1);
+	/* Resumed; other rows of the same total refused; --overwrite. */
+	EXPECT_INT(pxr_pack_create_ragged(x, y, &m, rows, 0, &err), 0);
+	memcpy(other, rows, sizeof(other));
+	other[2].width = 4;
+	other[2].height = 2;
+	EXPECT_INT(pxr_pack_create_ragged(x, y, &m, other, 0, &err), -1);
+	EXPECT_STR_CONTAINS(err.msg, "other image sizes");
+	EXPECT_INT(
+	    pxr_pack_create_ragged(x, y, &m, other, PXR_PACK_OVERWRITE, &err),
+	    0);
+	EXPECT_INT(status_of(x, 0), PXR_STATUS_MISSING);
+	/* A fixed-shape set made over it leaves no X.index behind. */
+	m.width = m.height = 4;
+	EXPECT_INT(pxr_pack_create(x, y, &m, PXR_PACK_OVERWRITE, &err), 0);
+	EXPECT_INT(access(path, F_OK), -1);
+	remove_set(dir);
+}
+
 int
 main(void)
 {
@@ -613,5 +767,6 @@ main(void)
 	test_create_faults();
 	test_put_faults();
 	test_finish_rename();
+	test_ragged_set();
 	UNIT_DONE();
 }
