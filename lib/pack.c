@@ -941,9 +941,13 @@ pxr_pack_rows(const char *x, const struct pxr_pack_meta *m, struct pxr_err *err)
 		pxr_seterr(err, PXR_E_USAGE, "%s: name too long", x);
 		return NULL;
 	}
+	if (m->n > SIZE_MAX / PXR_RAGGED_ROW - 1) {
+		pxr_seterr(err, PXR_E_FORMAT, "%s: too many images", x);
+		return NULL;
+	}
 	if ((idx = pack_read_whole(path, m->n * PXR_RAGGED_ROW, err)) == NULL)
 		return NULL;
-	if ((rows = malloc(m->n ? m->n * sizeof(*rows) : 1)) == NULL) {
+	if ((rows = calloc((size_t)m->n + 1, sizeof(*rows))) == NULL) {
 		free(idx);
 		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		return NULL;
