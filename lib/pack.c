@@ -167,6 +167,24 @@ fail:
 	return NULL;
 }
 
+/* Ends a file written whole through tmp: fp closed and fsynced, then
+ * renamed to path; on failure tmp is removed.  0, or -1 with err. */
+static int
+commit_tmp(FILE *fp, const char *tmp, const char *path, struct pxr_err *err)
+{
+	if (pack_fclose(fp, tmp, 1, err) == -1) {
+		(void)unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: rename to %s: %s", tmp, path,
+		    strerror(errno));
+		(void)unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 /* Writes m into path through path.tmp, fsynced, then renamed. */
 static int
 write_meta(const char *path, const struct pxr_pack_meta *m, struct pxr_err *err)
@@ -194,17 +212,7 @@ write_meta(const char *path, const struct pxr_pack_meta *m, struct pxr_err *err)
 		fprintf(fp, "recipe %.*s\n", (int)(nl - r), r);
 		r = nl + 1;
 	}
-	if (pack_fclose(fp, tmp, 1, err) == -1) {
-		(void)unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) == -1) {
-		pxr_seterr(err, PXR_E_IO, "%s: rename to %s: %s", tmp, path,
-		    strerror(errno));
-		(void)unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return commit_tmp(fp, tmp, path, err);
 }
 
 /* The "recipe key value" lines after the shape, into m->recipe. */
@@ -780,17 +788,7 @@ write_index(const char *x, const unsigned char *idx, size_t len,
 		return pxr_seterr(err, PXR_E_IO, "%s: %s", tmp,
 		    strerror(errno));
 	(void)fwrite(idx, 1, len, fp); /* an error shows in pack_fclose */
-	if (pack_fclose(fp, tmp, 1, err) == -1) {
-		(void)unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) == -1) {
-		pxr_seterr(err, PXR_E_IO, "%s: rename to %s: %s", tmp, path,
-		    strerror(errno));
-		(void)unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return commit_tmp(fp, tmp, path, err);
 }
 
 /* Whether X.index holds len bytes idx: 1, or 0. */
