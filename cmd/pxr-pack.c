@@ -129,7 +129,19 @@ finish(const struct options *o, const char *x, const char *y)
 	if (pxr_pack_finish(x, y, o->synsets, o->base, &rep, fe_warn_line, NULL,
 		&err) == -1)
 		fe_die(2, "%s", err.msg);
-	if (!o->quiet)
+	if (!o->quiet && rep.ragged)
+		fe_warnx("%s: %llu images ok, %llu failed, %llu missing; X is "
+			 "%llu bytes, each image H W C uint8 at its place in "
+			 "%s.index (the largest %llu x %llu), Y %s labels "
+			 "from %d; manifest %s.manifest.json",
+		    x, (unsigned long long)rep.ok,
+		    (unsigned long long)rep.failed,
+		    (unsigned long long)rep.missing,
+		    (unsigned long long)rep.xbytes, x,
+		    (unsigned long long)rep.c_shape[1],
+		    (unsigned long long)rep.c_shape[2],
+		    pxr_ltype_name(rep.ltype), rep.label_base, x);
+	else if (!o->quiet)
 		fe_warnx(
 		    "%s: %llu images ok, %llu failed, %llu missing; X is "
 		    "%c %c %c %c = %llu %llu %llu %llu uint8 in C order, Y "

@@ -52,7 +52,7 @@ parse(struct pxr_plan_opts *o, int argc, char **argv)
 	int no_space = 0, first, help = argc > 1 && !strcmp(argv[1], "help");
 	struct fe_opt opts[] = {
 		{ TEXT("also", &o->also, "LIST",
-		    "more sets: squashN or N, a,b") },
+		    "more sets: squashN, N, maxN, shortN, a,b") },
 		{ FE_ROW("base", 0, FE_BASE, &o->base, "B",
 		    "the first label (1)") },
 		{ TEXT("classes", &o->classes, "FILE", "the class list"),
@@ -69,10 +69,14 @@ parse(struct pxr_plan_opts *o, int argc, char **argv)
 		    "ssh logins for more jobs") },
 		{ NUM("jobs", &o->jobs, 1, UINT64_MAX,
 		    "jobs here (all cores)") },
+		{ FLAG("keep-ratio", &o->keep, "whole images, sizes vary") },
 		{ FE_ROW("layout", 0, FE_LAYOUT, &o->layout, "L",
 		    "julia, nhwc or nchw") },
 		{ FE_ROW("like", 0, FE_LIKE, &o->like, "P",
 		    "notebook[-geometry], torchvision, timm, adm, edm") },
+		{ FE_ROW("max-side", 0, FE_SIDE, &o->maxside, "N",
+		      "long side at most N"),
+		    .with = "keep-ratio" },
 		{ TEXT("md5", &o->md5, "FILE", "md5sum's lines"),
 		    .with = "verify" },
 		{ TEXT("name", &o->name, "NAME", "the set's name (data)"),

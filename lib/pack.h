@@ -135,6 +135,10 @@ struct pxr_pack_report {
 	enum pxr_layout layout;
 	enum pxr_ltype ltype;
 	int label_base;
+	/* A variable-size set: X's bytes (its images at X.index's places),
+	 * the largest image's height and width in c_shape[1] and [2]. */
+	int ragged;
+	uint64_t xbytes;
 };
 
 /*

@@ -339,6 +339,8 @@ pxr_pack_finish(const char *x, const char *y, const char *synsets,
 	pxr_pack_axes(m, rep->axes, rep->c_shape);
 	rep->layout = m->layout;
 	rep->ltype = m->ltype;
+	rep->ragged = m->ragged;
+	rep->xbytes = m->xbytes;
 	rep->label_base = label_base < 0 ? m->base : label_base;
 	if (pack_path(status_path, sizeof(status_path), x, ".status") == -1 ||
 	    pack_path(stats_path, sizeof(stats_path), x, ".stats") == -1 ||

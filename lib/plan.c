@@ -108,14 +108,17 @@ is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* A --also item: "squashN" or "N", N of 1 to 6 digits, not 0 first. */
+/* A --also item: "squashN", "maxN", "shortN" or "N", N of 1 to 6
+ * digits, not 0 first. */
 static int
 also_item(const char *s)
 {
 	size_t n;
 
-	if (strncmp(s, "squash", 6) == 0)
-		s += 6;
+	if (strncmp(s, "squash", 6) == 0 || strncmp(s, "short", 5) == 0)
+		s += s[1] == 'q' ? 6 : 5;
+	else if (strncmp(s, "max", 3) == 0)
+		s += 3;
 	n = strspn(s, "0123456789");
 	return n >= 1 && n <= 6 && s[n] == '\0' && s[0] != '0';
 }
@@ -134,14 +137,17 @@ take_also(struct pxr_plan *p, const char *list, struct pxr_err *err)
 				    "--also takes %d items at most",
 				    PXR_PLAN_ALSO);
 			return pxr_seterr(err, PXR_E_USAGE,
-			    "--also wants squashN or N items, not '%.*s'",
+			    "--also wants squashN, N, maxN or shortN items, "
+			    "not '%.*s'",
 			    (int)n, s);
 		}
 		memcpy(item, s, n);
 		item[n] = '\0';
 		if (!also_item(item))
 			return pxr_seterr(err, PXR_E_USAGE,
-			    "--also wants squashN or N items, not '%s'", item);
+			    "--also wants squashN, N, maxN or shortN items, "
+			    "not '%s'",
+			    item);
 		strcpy(p->also[p->nalso++], item);
 		s += n + (s[n] == ',');
 	}
@@ -216,6 +222,50 @@ timm_pct(struct pxr_plan *p, const struct pxr_plan_opts *o, struct pxr_err *err)
 	return 0;
 }
 
+/* What a variable-size set cannot go with (--keep-ratio's set, maxN and
+ * shortN items): it is raw and NHWC with its index, laid out from the
+ * stored sizes before any decoding, and crops nothing.  0 or -1. */
+static int
+keep_check(const struct pxr_plan *p, const struct pxr_plan_opts *o,
+    struct pxr_err *err)
+{
+	int any = o->keep, max = o->keep && o->maxside;
+
+	for (size_t i = 0; i < p->nalso; i++) {
+		any |=
+		    p->also[i][0] == 'm' || strncmp(p->also[i], "sh", 2) == 0;
+		max |= p->also[i][0] == 'm';
+	}
+	if (!any)
+		return 0;
+	if (o->fast)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "a variable-size set is laid out from the stored sizes: "
+		    "no --fast with --keep-ratio, maxN or shortN");
+	if (o->npy)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "a variable-size set is raw with its index: no --npy "
+		    "with --keep-ratio, maxN or shortN");
+	if (p->o.like == PXR_LIKE_ADM || p->o.like == PXR_LIKE_EDM)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--like %s crops: not with --keep-ratio, maxN or shortN",
+		    pxr_like_name(p->o.like));
+	if (max && p->o.like == PXR_LIKE_NOTEBOOK)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "the notebook's chain%s resizes the short side: no "
+		    "--max-side or maxN with it (--like notebook-geometry, "
+		    "or --short N, shortN)",
+		    o->like == PXR_LIKE_NONE ? " (pxr-imagenet's default)"
+					     : "");
+	if (o->keep && (int)o->layout != PXR_PLAN_UNSET &&
+	    o->layout != PXR_LAYOUT_NHWC)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--keep-ratio's images are H x W x 3 each (nhwc): no "
+		    "--layout %s",
+		    pxr_layout_name(o->layout));
+	return 0;
+}
+
 uint32_t
 plan_short_side(const struct pxr_plan *p, uint32_t side)
 {
@@ -243,6 +293,18 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 	if (o->squash && o->shortside)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "--squash resizes the whole image: no --short");
+	if (o->keep && (o->size || o->squash || o->crop_pct != NULL))
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--keep-ratio keeps the whole image: no --%s",
+		    o->size         ? "size"
+			: o->squash ? "squash"
+				    : "crop-pct");
+	if (o->keep && (o->shortside == 0) == (o->maxside == 0))
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--keep-ratio wants one of --max-side N and --short N");
+	if (o->maxside && !o->keep)
+		return pxr_seterr(err, PXR_E_USAGE,
+		    "--max-side goes with --keep-ratio");
 	if (o->like == PXR_LIKE_EDM_WIDE)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "--like edm-wide makes a WxH image in a WxW canvas: "
@@ -256,7 +318,7 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 	if (timm_pct(p, o, err) == -1)
 		return -1;
 	p->short_given = o->shortside != 0;
-	if (p->o.shortside == 0 &&
+	if (p->o.shortside == 0 && !o->keep &&
 	    (p->o.shortside = plan_short_side(p, p->o.size)) == 0)
 		return pxr_seterr(err, PXR_E_USAGE,
 		    "--size %u at crop_pct %g: the short side would be over "
@@ -277,9 +339,9 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 		    "--like notebook decodes at full size, as the notebook "
 		    "did: no --fast (--like notebook-geometry has it)");
 	if (o->like == PXR_LIKE_NONE)
-		p->o.like = o->folder ? PXR_LIKE_TORCHVISION
-		    : o->fast         ? PXR_LIKE_NOTEBOOK_GEOMETRY
-				      : PXR_LIKE_NOTEBOOK;
+		p->o.like = o->folder || o->keep ? PXR_LIKE_TORCHVISION
+		    : o->fast                    ? PXR_LIKE_NOTEBOOK_GEOMETRY
+						 : PXR_LIKE_NOTEBOOK;
 	if (p->o.like == PXR_LIKE_NOTEBOOK &&
 	    ((int)o->filter != PXR_PLAN_UNSET || o->squash))
 		p->o.like = PXR_LIKE_NOTEBOOK_GEOMETRY;
@@ -307,7 +369,9 @@ pxr_plan_init(struct pxr_plan *p, const struct pxr_plan_opts *o,
 	}
 	if (o->out == NULL)
 		p->o.out = ".";
-	return o->also != NULL ? take_also(p, o->also, err) : 0;
+	if (o->also != NULL && take_also(p, o->also, err) == -1)
+		return -1;
+	return keep_check(p, o, err);
 }
 
 /* mkdir -p path; 0, or -1 with errno. */
@@ -861,6 +925,11 @@ plan_open_index(const struct pxr_plan_split *s, struct pxr_err *err)
 void
 pxr_plan_free(struct pxr_plan *p)
 {
+	for (size_t i = 0; i < p->nsplits; i++)
+		for (size_t k = 0; k < p->splits[i].nsets; k++) {
+			free(p->splits[i].sets[k].rows);
+			p->splits[i].sets[k].rows = NULL;
+		}
 	free(p->derived);
 	p->derived = NULL;
 	free(p->md5text);

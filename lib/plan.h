@@ -26,6 +26,7 @@
 #include "list.h"
 #include "pack.h"
 #include "pxr.h"
+#include "ragged.h"
 #include "recipe.h"
 #include "resize.h"
 #include "shape.h"
@@ -61,6 +62,11 @@ struct pxr_plan_opts {
 	int npy;   /* X and Y as .npy files */
 	int sheet; /* a contact sheet of each split's main set */
 	uint32_t size, shortside, squash;
+	/* --keep-ratio: the whole image kept at its aspect ratio, its long
+	 * side at most maxside (--max-side) or its short side shortside
+	 * (--short): a variable-size set (ragged.h) */
+	int keep;
+	uint32_t maxside;
 	uint64_t jobs, shards;
 	int base;      /* 0 or 1 */
 	int fast;      /* DCT-scaled decoding */
@@ -76,10 +82,14 @@ struct pxr_plan_opts {
 };
 
 /* A set's geometry: the short side to short then a side x side window
- * (crop), or the whole image to side x side (squash). */
+ * (crop), the whole image to side x side (squash), or the whole image at
+ * its aspect ratio (keep), the short side to shortside or the long side
+ * to at most maxside (FFCV's rounding, never enlarged). */
 struct pxr_geom {
 	int squash;
 	uint32_t shortside, side;
+	int keep;
+	uint32_t maxside;
 };
 
 struct pxr_plan_set {
@@ -88,6 +98,10 @@ struct pxr_plan_set {
 	struct pxr_geom g;
 	enum pxr_filter filter;
 	char recipe[PXR_RECIPE_MAX]; /* its text, "key value" lines */
+	/* A keep set's layout (pxr_ragged_layout: an image a row) and X's
+	 * bytes; NULL and 0 for the others. */
+	struct pxr_ragged_row *rows;
+	uint64_t xbytes;
 };
 
 struct pxr_plan_split {

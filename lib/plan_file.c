@@ -45,6 +45,10 @@ plan_text(const struct pxr_plan *p, const struct pxr_plan_split *s)
 		    st->x, i, st->y);
 		if (st->g.squash)
 			fprintf(f, "squash.%zu %u\n", i, st->g.side);
+		else if (st->g.keep)
+			fprintf(f, "keep.%zu %s %u\n", i,
+			    st->g.maxside ? "max" : "short",
+			    st->g.maxside ? st->g.maxside : st->g.shortside);
 		else
 			fprintf(f, "crop.%zu %u %u\n", i, st->g.shortside,
 			    st->g.side);
@@ -159,8 +163,10 @@ arg_key(struct args *a, const struct pxr_plan_file *f, const char *key, int n)
 }
 
 /* The shaping options of set n that pxr-decode --short/--size and
- * pxr-resize share: the whole image to NxN, or the preset's resize of the
- * short side then a window. */
+ * pxr-resize share: the whole image to NxN; the whole image at its aspect
+ * ratio, the preset's resize of the short side, or the long side to at
+ * most N in FFCV's rounding; or the preset's resize of the short side then
+ * a window. */
 static int
 shape_args(struct args *a, const struct pxr_plan_file *f, unsigned n)
 {
@@ -172,6 +178,23 @@ shape_args(struct args *a, const struct pxr_plan_file *f, unsigned n)
 		snprintf(sz, sizeof(sz), "%sx%s", v, v);
 		arg(a, "--size");
 		arg(a, sz);
+	} else if (snprintf(k, sizeof(k), "keep.%u", n) > 0 &&
+	    pxr_plan_file_get(f, k, v, sizeof(v)) != NULL) {
+		int max = strncmp(v, "max ", 4) == 0;
+
+		if ((!max && strncmp(v, "short ", 6) != 0) ||
+		    sscanf(v + (max ? 4 : 6), "%u", &s1) != 1)
+			return -1;
+		arg(a, "--like");
+		if (arg_key(a, f, "like", -1) == -1)
+			return -1;
+		snprintf(sz, sizeof(sz), "%u", s1);
+		arg(a, max ? "--max-side" : "--short");
+		arg(a, sz);
+		if (max) {
+			arg(a, "--round");
+			arg(a, "ffcv");
+		}
 	} else {
 		snprintf(k, sizeof(k), "crop.%u", n);
 		if (pxr_plan_file_get(f, k, v, sizeof(v)) == NULL ||

@@ -20,16 +20,22 @@
 #include "pack.h"
 #include "plan_int.h"
 
-/* The geometry of a --also item: squashN, or N (a crop of N from the
- * short side plan_short_side gives). */
+/* The geometry of a --also item: squashN, maxN or shortN (a keep set),
+ * or N (a crop of N from the short side plan_short_side gives). */
 static struct pxr_geom
 item_geom(const struct pxr_plan *p, const char *v)
 {
-	struct pxr_geom g = { 0, 0, 0 };
+	struct pxr_geom g = { 0, 0, 0, 0, 0 };
 
 	if (strncmp(v, "squash", 6) == 0) {
 		g.squash = 1;
 		g.side = (uint32_t)strtoul(v + 6, NULL, 10);
+	} else if (v[0] == 'm' || v[0] == 's') {
+		g.keep = 1;
+		if (v[0] == 'm')
+			g.maxside = (uint32_t)strtoul(v + 3, NULL, 10);
+		else
+			g.shortside = (uint32_t)strtoul(v + 5, NULL, 10);
 	} else {
 		g.side = (uint32_t)strtoul(v, NULL, 10);
 		g.shortside = plan_short_side(p, g.side);
@@ -73,6 +79,20 @@ recipe_text(const struct pxr_plan *p, const struct pxr_plan_split *s,
 	if (g->squash) {
 		ADD("resize %ux%u (squash: the whole image)\ncrop none\n",
 		    g->side, g->side);
+	} else if (g->keep) {
+		memset(&sh, 0, sizeof(sh));
+		pxr_like_defaults(p->o.like, &sh);
+		ADD("like %s\n", pxr_like_name(p->o.like));
+		if (g->maxside)
+			ADD("resize keep ratio: the long side to at most %u, "
+			    "never enlarged, each side int(side * (%u / long)) "
+			    "in double (ffcv)\n",
+			    g->maxside, g->maxside);
+		else
+			ADD("resize keep ratio: the short side %u, the other "
+			    "rounded %s\n",
+			    g->shortside, pxr_round_name(sh.round));
+		ADD("crop none\n");
 	} else {
 		memset(&sh, 0, sizeof(sh));
 		pxr_like_defaults(p->o.like, &sh);
@@ -111,8 +131,13 @@ recipe_text(const struct pxr_plan *p, const struct pxr_plan_split *s,
 		    "imresize; Julia's Float32 and Float64)\n");
 	else
 		ADD("filter %s\n", pxr_filter_name(st->filter));
-	ADD("size %ux%u\nlayout %s\nlabels u16 base %d\n", g->side, g->side,
-	    pxr_layout_name(p->o.layout), p->o.base);
+	if (g->keep)
+		ADD("size variable (H x W x 3 each, at X.index's offsets)\n"
+		    "layout nhwc\n");
+	else
+		ADD("size %ux%u\nlayout %s\n", g->side, g->side,
+		    pxr_layout_name(p->o.layout));
+	ADD("labels u16 base %d\n", p->o.base);
 	if (p->o.npy) /* only then: the recipes of .raw sets stay as they were
 		       */
 		ADD("format npy\n");
@@ -131,13 +156,17 @@ split_sets(struct pxr_plan *p, struct pxr_plan_split *s, struct pxr_err *err)
 	s->nsets = 1 + p->nalso;
 	for (size_t i = 0; i < s->nsets; i++) {
 		struct pxr_plan_set *st = &s->sets[i];
-		struct pxr_geom g = { 1, 0, p->o.squash };
+		struct pxr_geom g = { 1, 0, p->o.squash, 0, 0 };
 
 		if (i > 0)
 			g = item_geom(p, p->also[i - 1]);
+		else if (p->o.keep)
+			g = (struct pxr_geom){ 0, p->o.shortside, 0, 1,
+				p->o.maxside };
 		else if (!p->o.squash)
-			g = (struct pxr_geom){ 0, p->o.shortside, p->o.size };
-		if (!g.squash && g.shortside == 0)
+			g = (struct pxr_geom){ 0, p->o.shortside, p->o.size, 0,
+				0 };
+		if (!g.squash && !g.keep && g.shortside == 0)
 			return pxr_seterr(err, PXR_E_USAGE,
 			    "--also %s at crop_pct %g: the short side would be "
 			    "over %u pixels",
@@ -166,6 +195,82 @@ split_sets(struct pxr_plan *p, struct pxr_plan_split *s, struct pxr_err *err)
 		    sizeof(s->sets[i].recipe));
 	s->fast_side = fast_side;
 	return 0;
+}
+
+/* The shaping a keep set's images get: what its shard's pxr-decode or
+ * pxr-resize is told (plan_file.c's shape_args). */
+static void
+keep_shape(const struct pxr_plan *p, const struct pxr_plan_set *st,
+    struct pxr_shape *sh)
+{
+	memset(sh, 0, sizeof(*sh));
+	pxr_like_defaults(p->o.like, sh);
+	sh->filter = st->filter;
+	sh->notebook = plan_set_notebook(p, st);
+	sh->target = st->g.maxside ? PXR_TARGET_MAX : PXR_TARGET_SHORT;
+	sh->n = st->g.maxside ? st->g.maxside : st->g.shortside;
+	if (st->g.maxside)
+		sh->round = PXR_ROUND_FFCV;
+}
+
+/* Split s's keep sets laid out before any decoding: each image's size
+ * from its header (pxr_list_dims, read in place), shaped as its set
+ * shapes it, turned by its EXIF orientation where the decode turns it
+ * (the notebook's); an image whose header gives no size is named through
+ * warn and gets no room (packed, it fails).  0 or -1. */
+static int
+keep_layout(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
+    void *ctx, struct pxr_err *err)
+{
+	struct pxr_list_dims_stats ds = { 0 };
+	struct pxr_list_sel sel = { 0, 0, NULL, 0 };
+	struct pxr_image_dims *d = NULL;
+	struct pxr_list *l;
+	struct pxr_shape sh;
+	int64_t bad = -1;
+	size_t k;
+
+	for (k = 0; k < s->nsets && !s->sets[k].g.keep; k++)
+		;
+	if (k == s->nsets)
+		return 0;
+	if ((l = pxr_list_new(warn, ctx)) == NULL)
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	if (pxr_list_read_index(l, s->index, err) == 0) {
+		sel.hi = pxr_list_count(l);
+		if (sel.hi != s->images || sel.hi > SIZE_MAX / sizeof(*d) ||
+		    (d = calloc((size_t)sel.hi, sizeof(*d))) == NULL)
+			pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+		else {
+			plan_note(warn, ctx,
+			    "%s: the sizes of %llu images from their headers",
+			    s->name, (unsigned long long)sel.hi);
+			bad = pxr_list_dims(l, &sel, d, &ds, err);
+		}
+	}
+	pxr_list_free(l);
+	if (bad > 0)
+		plan_note(warn, ctx,
+		    "%s: %lld images without a size in their headers: "
+		    "failed in the keep-ratio sets",
+		    s->name, (long long)bad);
+	for (k = 0; bad >= 0 && k < s->nsets; k++) {
+		struct pxr_plan_set *st = &s->sets[k];
+
+		if (!st->g.keep)
+			continue;
+		if ((st->rows = calloc((size_t)sel.hi + 1,
+			 sizeof(*st->rows))) == NULL) {
+			bad = -1;
+			pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+			break;
+		}
+		keep_shape(p, st, &sh);
+		st->xbytes = pxr_ragged_layout(d, sel.hi, &sh,
+		    p->o.like == PXR_LIKE_NOTEBOOK, 3, st->rows);
+	}
+	free(d);
+	return bad < 0 ? -1 : 0;
 }
 
 /* Many more shards than jobs keeps every core busy to the end, but a
@@ -215,7 +320,8 @@ pxr_plan_sets(struct pxr_plan *p, pxr_warn_fn warn, void *ctx,
 			    "FILE, or put LOC_val_solution.csv or "
 			    "validation_labels.txt in %s)",
 			    p->root);
-		if (split_sets(p, s, err) == -1)
+		if (split_sets(p, s, err) == -1 ||
+		    keep_layout(p, s, warn, ctx, err) == -1)
 			return -1;
 		s->shards = shard_count(p, s->images);
 	}
@@ -262,6 +368,11 @@ plan_meta(const struct pxr_plan *p, const struct pxr_plan_set *st, uint64_t n)
 	m->ltype = PXR_LTYPE_U16;
 	m->header = p->o.npy ? PXR_NPY_HEADER : 0;
 	m->base = p->o.base;
+	if (st->g.keep) { /* as pxr_pack_create_ragged makes it */
+		m->ragged = 1;
+		m->xbytes = st->xbytes;
+		m->layout = PXR_LAYOUT_NHWC;
+	}
 	if (pxr_recipe_parse(st->name, st->recipe, strlen(st->recipe),
 		m->recipe, &err) == -1)
 		PXR_BUG("a recipe that recipe.c refuses");
@@ -289,6 +400,11 @@ pxr_plan_space(const struct pxr_plan *p, struct pxr_err *err)
 				    "out of memory");
 			pxr_pack_sizes(m, size);
 			free(m);
+			snprintf(f, sizeof(f), "%s.index", st->x);
+			if (st->g.keep &&
+			    held(f) < p->splits[i].images * PXR_RAGGED_ROW)
+				need += p->splits[i].images * PXR_RAGGED_ROW -
+				    held(f);
 			for (size_t j = 0; j < 4; j++) {
 				uint64_t h;
 

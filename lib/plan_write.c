@@ -71,6 +71,17 @@ source_only(const char *x, const struct pxr_pack_meta *m, char *was)
 	return r;
 }
 
+/* pxr_pack_create, or for a keep set pxr_pack_create_ragged with its
+ * rows. */
+static int
+pack_create(const struct pxr_plan_set *st, const struct pxr_pack_meta *m,
+    int flags, struct pxr_err *err)
+{
+	return st->g.keep
+	    ? pxr_pack_create_ragged(st->x, st->y, m, st->rows, flags, err)
+	    : pxr_pack_create(st->x, st->y, m, flags, err);
+}
+
 /* Makes (or checks) set st of split s; with --retry-failed, one whose
  * source changed only in its failed images takes the new source. */
 static int
@@ -87,13 +98,13 @@ create_set(const struct pxr_plan *p, const struct pxr_plan_split *s,
 		free(was);
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 	}
-	r = pxr_pack_create(st->x, st->y, m, flags, err);
+	r = pack_create(st, m, flags, err);
 	if (r == -1 && err->code == PXR_E_USAGE && source_only(st->x, m, was)) {
 		if (p->o.retry_failed)
 			r = plan_retry_source(p, s, st, was, m, warn, ctx,
 				err) == -1
 			    ? -1
-			    : pxr_pack_create(st->x, st->y, m, flags, err);
+			    : pack_create(st, m, flags, err);
 		else if (strlen(err->msg) + 80 < sizeof(err->msg))
 			strcat(err->msg,
 			    "; or, if only images that failed "

@@ -63,8 +63,17 @@ def write(inp, out):
 
 
 def read(inp, out):
-    data = inp.read()
-    off = 0
+    for rec in records(inp.read()):
+        rec = {("sha256" if k == "payload" else k):
+               (hashlib.sha256(v).hexdigest() if k == "payload" else v)
+               for k, v in rec.items()}
+        out.write(json.dumps(rec) + "\n")
+
+
+def records(data):
+    """The records of a stream's bytes, checked, each a dict with its
+    payload's bytes under "payload"."""
+    off, recs = 0, []
     while off < len(data):
         f = HEADER.unpack_from(data, off)
         (magic, ver, kind, ch, index, label, flags, w, h, ow, oh, nlen, _res,
@@ -79,12 +88,12 @@ def read(inp, out):
         rec = {"kind": kname, "index": index, "label": label, "flags": flags,
                "width": w, "height": h, "channels": ch, "orig_width": ow,
                "orig_height": oh, "name": name.decode("utf-8", "replace"),
-               "bytes": plen,
-               "sha256": hashlib.sha256(payload).hexdigest()}
+               "bytes": plen, "payload": payload}
         if kname == "failure":
             rec["reason"] = payload.decode("utf-8", "replace")
-        out.write(json.dumps(rec) + "\n")
+        recs.append(rec)
         off += 64 + nlen + plen
+    return recs
 
 
 if __name__ == "__main__":

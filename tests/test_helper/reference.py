@@ -37,6 +37,12 @@ Writes an array of shape (len(FILE), H, W, 3), uint8.
         size, or missing, is not identical).
   reference.py resize-gray ...   the same, a grey image kept grey (as
         pxr-decode --gray decodes it)
+  reference.py ragged TARGET FILTER X FILE...   a variable-size set: X
+        and its index X.index (rows of u64 offset, u32 height, u32 width,
+        little-endian) against each FILE as RGB resized to TARGET:
+        "torchvision:N" (torchvision 0.14's Resize(N) with FILTER, the
+        library itself) or a resize TARGET above.  Prints "offsets: prefix
+        sums" (or "offsets: WRONG"), then "N/N identical, max D".
 """
 import sys
 from fractions import Fraction
@@ -163,7 +169,43 @@ def compare(gray, spec, f, stream, files):
     print("%d/%d identical, max %d" % (same, len(files), worst))
 
 
+def ragged(spec, f, x, files):
+    data = np.fromfile(x, np.uint8)
+    idx = np.fromfile(x + ".index", dtype=[("offset", "<u8"),
+                                           ("height", "<u4"), ("width", "<u4")])
+    sizes = idx["height"].astype(np.uint64) * idx["width"] * 3
+    ends = np.cumsum(sizes, dtype=np.uint64)
+    sums = len(idx) == len(files) and bool(
+        (idx["offset"] == ends - sizes).all()) and (
+        len(idx) == 0 or int(ends[-1]) == data.size)
+    print("offsets: " + ("prefix sums" if sums else "WRONG"))
+    same, worst = 0, 0
+    for i, name in enumerate(files):
+        im = Image.open(name).convert("RGB")
+        if spec.startswith("torchvision:"):
+            from torchvision import transforms
+            ref = np.asarray(transforms.Resize(
+                int(spec[12:]), transforms.InterpolationMode(
+                    {"triangle": "bilinear", "lanczos3": "lanczos"}.get(f, f)))(im))
+        else:
+            ref = np.asarray(im.resize(target(spec, *im.size), FILTERS[f]))
+        if i >= len(idx):
+            worst = 255
+            continue
+        o, h, w = (int(v) for v in idx[i])
+        if (h, w) != ref.shape[:2]:
+            worst = 255
+            continue
+        got = data[o:o + h * w * 3].reshape(h, w, 3)
+        d = np.abs(ref.astype(int) - got).max()
+        same, worst = same + (d == 0), max(worst, d)
+    print("%d/%d identical, max %d" % (same, len(files), worst))
+
+
 def main():
+    if sys.argv[1] == "ragged":
+        ragged(*sys.argv[2:5], sys.argv[5:])
+        return
     if sys.argv[1] in ("resize", "resize-gray"):
         compare(sys.argv[1] == "resize-gray", sys.argv[2], sys.argv[3],
                 sys.argv[4], sys.argv[5:])
