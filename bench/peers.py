@@ -11,7 +11,9 @@ pillow, pillow-draft, pillow-timm (BICUBIC: timm's evaluation transform at
 crop_pct 0.875), opencv, torchvision, store (the same memmap
 written with a constant image: the cost of the store alone), or
 numpy-notebook (the seed notebook's resampling in numpy, on Pillow's
-decode: its own geometry, not torchvision's).  One thread in
+decode: its own geometry, not torchvision's); pillow-keep writes each
+whole image resized to torchvision's Resize(256) size instead, no crop,
+back to back (what pxr-imagenet --keep-ratio --short 256 writes).  One thread in
 every library.  --times appends "loop-seconds peak-RSS-KB" to FILE: the
 loop, from before the memmap is made to after the last image, without the
 interpreter's start and the imports, which bench/run reports apart.
@@ -104,6 +106,19 @@ def pillow_timm():
             x, y = corner(ow, oh)
             im = im.crop((x, y, x + SIDE, y + SIDE))
             return np.asarray(im)
+    return one
+
+
+def pillow_keep():
+    """The variable-size job's peer: each whole image to torchvision's
+    Resize(256) size with Pillow's BILINEAR, no crop (what pxr-imagenet
+    --keep-ratio --short 256 writes)."""
+    from PIL import Image
+
+    def one(path):
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            return np.asarray(im.resize(out_size(*im.size), Image.BILINEAR))
     return one
 
 
@@ -208,7 +223,7 @@ def store():
 
 
 METHODS = {"pillow": pillow, "pillow-draft": pillow_draft,
-           "pillow-timm": pillow_timm,
+           "pillow-timm": pillow_timm, "pillow-keep": pillow_keep,
            "opencv": opencv, "torchvision": torchvision, "store": store,
            "numpy-notebook": numpy_notebook}
 
@@ -219,10 +234,16 @@ def run(method, listfile, xfile, times):
     paths = [p for p in paths if p]
     one = METHODS[method]()
     t0 = time.perf_counter()
-    x = np.memmap(xfile, np.uint8, "w+", shape=(len(paths), SIDE, SIDE, 3))
-    for i, p in enumerate(paths):
-        x[i] = one(p)
-    del x
+    if method == "pillow-keep":  # whole images back to back
+        with open(xfile, "wb") as x:
+            for p in paths:
+                x.write(one(p).tobytes())
+    else:
+        x = np.memmap(xfile, np.uint8, "w+",
+                      shape=(len(paths), SIDE, SIDE, 3))
+        for i, p in enumerate(paths):
+            x[i] = one(p)
+        del x
     dt = time.perf_counter() - t0
     fb = getattr(one, "fallbacks", [])
     if fb:

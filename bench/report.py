@@ -280,6 +280,35 @@ if "imagenet-j1" in sc and "imagenet-j2" in sc:
         f"runs), so the two-job figure is a floor.")
 
 
+kp = load("keep")
+keep_pil = keep_flo = float("nan")
+keep_txt = "The variable-size runs failed (see the work folder's log/)."
+if all(k in kp for k in ("keep-pipe", "keep-j1", "pillow-keep",
+                          "jpegloop-all")):
+    tq, tk, tp, tj = (kp[k]["times"] for k in (
+        "keep-pipe", "keep-j1", "pillow-keep", "jpegloop-all"))
+    keep_pil, keep_flo = paired(tp, tq), paired(tj, tq)
+    same = "?"
+    if os.path.exists(os.path.join(W, "keep.same")):
+        with open(os.path.join(W, "keep.same")) as f:
+            same = f.read().strip()
+    keep_txt = (
+        f"The whole corpus ({NTOTAL} images), one core. The job as the "
+        f"fixed rows time theirs (keep-pipe: `pxr-imagenet plan "
+        f"--keep-ratio --short 256`, the header pass and the set laid out, "
+        f"then `pxr-list | pxr-decode --like torchvision --short 256 | "
+        f"pxr-label | pxr-pack`): median {med(tq):.2f} s "
+        f"({NTOTAL / med(tq):.0f} img/s). Pillow's open/convert/resize "
+        f"loop writing the same whole images back to back (peers.py "
+        f"pillow-keep, its interpreter's start included) {med(tp):.2f} s: "
+        f"**{keep_pil:.2f}x**; libjpeg-turbo's full-size decode loop over "
+        f"the same files (jpegloop) {med(tj):.2f} s: **{keep_flo:.2f}x** "
+        f"(ratios run by run). `pxr-imagenet --keep-ratio --short 256 "
+        f"--jobs 1 --split train` whole (GNU parallel, shards, progress, "
+        f"finish; keep-j1): median {med(tk):.2f} s. The sets' X against "
+        f"Pillow's: {same}.")
+
+
 def goal(what, target, value, ok):
     mark = "—" if value != value else ("met" if ok else "**missed**")
     return f"| {what} | {target} | {fmt(value, '.2f')} | {mark} |"
@@ -318,6 +347,10 @@ tm, pt = rows.get("pxr-timm"), rows.get("pillow-timm")
 timm_x = tm["ips"] / pt["ips"] if tm and pt else float("nan")
 g.append(goal("timm's evaluation transform (--like timm, bicubic), against "
               "Pillow's BICUBIC loop", ">= 2x", timm_x, timm_x >= 2))
+g.append(goal("the variable-size job (--keep-ratio --short 256), against "
+              "Pillow's resize loop", ">= 2x", keep_pil, keep_pil >= 2))
+g.append(goal("the variable-size job, against the full-size decode loop",
+              ">= 0.9x", keep_flo, keep_flo >= 0.9))
 g.append(goal("largest peak RSS of a pxr stage, MB", "< 64",
               worst_stage / 1024 if worst_stage else float("nan"),
               worst_stage < 64 * 1024))
@@ -424,6 +457,10 @@ out.append("")
 out.append("## Scaling, 1 and 2 jobs")
 out.append("")
 out.append(scale_txt)
+out.append("")
+out.append("## The variable-size job (issue 28)")
+out.append("")
+out.append(keep_txt)
 out.append("")
 out.append("## Indexing the train tar's headers")
 out.append("")

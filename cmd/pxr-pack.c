@@ -132,7 +132,8 @@ finish(const struct options *o, const char *x, const char *y)
 	if (!o->quiet && rep.ragged)
 		fe_warnx("%s: %llu images ok, %llu failed, %llu missing; X is "
 			 "%llu bytes, each image H W C uint8 at its place in "
-			 "%s.index (the largest %llu x %llu), Y %s labels "
+			 "%s.index (heights up to %llu, widths up to %llu), Y "
+			 "%s labels "
 			 "from %d; manifest %s.manifest.json",
 		    x, (unsigned long long)rep.ok,
 		    (unsigned long long)rep.failed,

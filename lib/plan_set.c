@@ -197,6 +197,22 @@ split_sets(struct pxr_plan *p, struct pxr_plan_split *s, struct pxr_err *err)
 	return 0;
 }
 
+/* b bytes as "12.3 MB" (1000-based). */
+static const char *
+human(uint64_t b, char *buf, size_t size)
+{
+	static const char *const u[] = { "B", "KB", "MB", "GB", "TB" };
+	double v = (double)b;
+	int i = 0;
+
+	while (v >= 1000 && i < 4) {
+		v /= 1000;
+		i++;
+	}
+	snprintf(buf, size, "%.1f %s", v, u[i]);
+	return buf;
+}
+
 /* The shaping a keep set's images get: what its shard's pxr-decode or
  * pxr-resize is told (plan_file.c's shape_args). */
 static void
@@ -228,6 +244,7 @@ keep_layout(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
 	struct pxr_list *l;
 	struct pxr_shape sh;
 	int64_t bad = -1;
+	char hb[32];
 	size_t k;
 
 	for (k = 0; k < s->nsets && !s->sets[k].g.keep; k++)
@@ -268,6 +285,9 @@ keep_layout(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
 		keep_shape(p, st, &sh);
 		st->xbytes = pxr_ragged_layout(d, sel.hi, &sh,
 		    p->o.like == PXR_LIKE_NOTEBOOK, 3, st->rows);
+		plan_note(warn, ctx, "%s: X_%s.raw holds %s (%llu bytes)",
+		    st->name, st->name, human(st->xbytes, hb, sizeof(hb)),
+		    (unsigned long long)st->xbytes);
 	}
 	free(d);
 	return bad < 0 ? -1 : 0;
@@ -335,22 +355,6 @@ held(const char *file)
 	struct stat st;
 
 	return stat(file, &st) == 0 ? (uint64_t)st.st_blocks * 512 : 0;
-}
-
-/* b bytes as "12.3 MB" (1000-based). */
-static const char *
-human(uint64_t b, char *buf, size_t size)
-{
-	static const char *const u[] = { "B", "KB", "MB", "GB", "TB" };
-	double v = (double)b;
-	int i = 0;
-
-	while (v >= 1000 && i < 4) {
-		v /= 1000;
-		i++;
-	}
-	snprintf(buf, size, "%.1f %s", v, u[i]);
-	return buf;
 }
 
 struct pxr_pack_meta *

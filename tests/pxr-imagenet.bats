@@ -145,14 +145,16 @@ stop_sshd() {
 	[ -f "$BATS_TEST_TMPDIR/ssh/sshd.pid" ] && kill "$(cat "$BATS_TEST_TMPDIR/ssh/sshd.pid")" 2>/dev/null || true
 }
 
-@test "pxr-imagenet: shard jobs over ssh (two logins next to the local one) give identical outputs" {
+@test "pxr-imagenet: shard jobs over ssh (two logins next to the local one) give identical outputs, fixed and variable-size" {
 	if ! start_sshd; then
 		skip "sshd cannot run here (openssh-server missing)"
 	fi
-	run -0 --separate-stderr pxr-imagenet --jobs 1 --out ref "$SAMPLE"
-	run -0 --separate-stderr pxr-imagenet --jobs 1 --hosts "$BATS_TEST_TMPDIR/ssh/hosts" --shards 12 --out out "$SAMPLE"
+	# A variable-size set beside the fixed one (tests/keep.bats).
+	run -0 --separate-stderr pxr-imagenet --jobs 1 --also short64 --out ref "$SAMPLE"
+	run -0 --separate-stderr pxr-imagenet --jobs 1 --also short64 --hosts "$BATS_TEST_TMPDIR/ssh/hosts" --shards 12 --out out "$SAMPLE"
 	stop_sshd
-	for f in X_train.raw Y_train.raw X_val.raw Y_val.raw; do
+	for f in X_train.raw Y_train.raw X_val.raw Y_val.raw X_train_short64.raw \
+		X_train_short64.raw.index X_val_short64.raw Y_val_short64.raw; do
 		cmp ref/$f out/$f
 	done
 	# The joblog shows jobs that ran over ssh.

@@ -8,7 +8,9 @@ bats_require_minimum_version 1.5.0
 setup_file() {
 	load test_helper/common
 	make_small_sample
-	pxr-imagenet --out "$BATS_FILE_TMPDIR/ref" "$SAMPLE" 2>/dev/null
+	# With a variable-size set beside the fixed one (tests/keep.bats),
+	# for the Slurm run's.
+	pxr-imagenet --also short64 --out "$BATS_FILE_TMPDIR/ref" "$SAMPLE" 2>/dev/null
 }
 
 setup() {
@@ -63,19 +65,22 @@ same_as_ref() {
 	same_as_ref o
 }
 
-@test "shards: a real one-node Slurm runs the jobs as an array and finishes, also after a task is cancelled and the run submitted again" {
+@test "shards: a real one-node Slurm runs the jobs as an array and finishes (a variable-size set too), also after a task is cancelled and the run submitted again" {
 	if ! start_slurm "$BATS_TEST_TMPDIR/slurm"; then
 		skip "Slurm cannot run here: $SLURM_WHY"
 	fi
 	# sbatch's own options, which start with --, pass through --sbatch.
 	run -0 --separate-stderr pxr-imagenet slurm --sbatch "--comment=pxr-t[1] --time=10" \
-		--shards 3 --out s "$SAMPLE"
+		--shards 3 --also short64 --out s "$SAMPLE"
 	read -r arr fin <<< "$output"
 	[[ "$stderr" == *"submitted the shard array $arr (6 tasks) and the finish job $fin"* ]]
 	scontrol show job "$fin" | grep -q 'Comment=pxr-t\[1\]'
 	wait_slurm 120 || fail "the Slurm jobs did not end: $(squeue)"
 	grep -q "24 images ok" "s/.pxr/slurm-finish-$fin.out"
 	same_as_ref s
+	for f in X_train_short64.raw X_train_short64.raw.index X_val_short64.raw Y_val_short64.raw; do
+		cmp "$BATS_FILE_TMPDIR/ref/$f" "s/$f"
+	done
 	# Every task of the array packs a second late; one is cancelled at
 	# once: the finish job, waiting on it, goes too; the same command
 	# submitted again completes the sets.
