@@ -38,10 +38,18 @@ train_files() {
 	run -0 "$PY" "$TOP/tests/test_helper/reference.py" ragged torchvision:64 triangle a/X_data.raw "${files[@]}"
 	assert_output "offsets: prefix sums
 15/15 identical, max 0"
-	run -0 --separate-stderr pxr-folder --keep-ratio --short 64 --jobs 2 --shards 5 --out b tree
+	run -0 --separate-stderr pxr-folder --keep-ratio --short 64 --jobs 2 --shards 5 --sheet --out b tree
 	for f in X_data.raw X_data.raw.index Y_data.raw X_data.raw.status; do
 		cmp "a/$f" "b/$f"
 	done
+	# The sheet of images of their own sizes; pxr-verify reads the set
+	# by its index.
+	run -0 "$PY" -c 'from PIL import Image; print(Image.open("b/sheet_data.png").format)'
+	assert_output PNG
+	run -0 --separate-stderr pxr-verify b/X_data.raw
+	"$PY" -c 'f = open("b/X_data.raw", "r+b"); f.seek(5000); c = f.read(1); f.seek(5000); f.write(bytes([c[0] ^ 1]))'
+	run -1 --separate-stderr pxr-verify b/X_data.raw
+	[[ "$stderr" == *"14 as packed, 1 changed"* ]]
 	# The manifest says what X is: no fixed shape, the index's rows.
 	run -0 "$PY" -c 'import json; m = json.load(open("a/X_data.raw.manifest.json")); print(m["layout"], m["axes"], m["ragged"]["row"], m["ragged"]["bytes"], m["recipe"]["crop"])'
 	assert_output "nhwc ['N', 'H', 'W', 'C'] ['offset <u8', 'height <u4', 'width <u4'] $(stat -c %s a/X_data.raw) none"

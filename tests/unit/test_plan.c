@@ -81,11 +81,20 @@ test_init(void)
 	o.size = 0;
 	o.also = "squash64,160,0";
 	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
-	EXPECT_STR(err.msg, "--also wants squashN or N items, not '0'");
+	EXPECT_STR(err.msg,
+	    "--also wants squashN, N, maxN or shortN items, not '0'");
 	o.also = "squash64,160";
 	EXPECT_INT(pxr_plan_init(&p, &o, &err), 0);
 	EXPECT_INT(p.nalso, 2);
 	EXPECT_STR(p.also[1], "160");
+	o.also = "max500,short256,squash8";
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), 0);
+	EXPECT_INT(p.nalso, 3);
+	o.also = "maxx";
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	o.also = "short064";
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	o.also = "squash64,160";
 	o.split = "test";
 	EXPECT_INT(pxr_plan_init(&p, &o, &err), 0);
 	o.folder = 0;
@@ -109,6 +118,75 @@ test_init(void)
 	o.roots = 2;
 	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
 	EXPECT_STR(err.msg, "one ROOT only, got 2");
+}
+
+/* --keep-ratio's checks and defaults (a variable-size set). */
+static void
+test_init_keep(void)
+{
+	struct pxr_plan_opts o;
+	struct pxr_plan p;
+	struct pxr_err err;
+
+	memset(&o, 0, sizeof(o));
+	o.filter = PXR_PLAN_UNSET;
+	o.layout = PXR_PLAN_UNSET;
+	o.step = "plan";
+	o.roots = 1;
+	o.keep = 1;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	EXPECT_STR(err.msg,
+	    "--keep-ratio wants one of --max-side N and --short N");
+	o.maxside = 500;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), 0);
+	/* Pillow's pixels by default, not the notebook's chain. */
+	EXPECT_INT(p.o.like, PXR_LIKE_TORCHVISION);
+	EXPECT_INT(p.o.filter, PXR_FILTER_TRIANGLE);
+	EXPECT_INT(p.o.shortside, 0);
+	o.shortside = 256;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	o.maxside = 0;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), 0);
+	o.shortside = 0;
+	o.maxside = 500;
+	o.squash = 32;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	EXPECT_STR(err.msg, "--keep-ratio keeps the whole image: no --squash");
+	o.squash = 0;
+	o.maxside = 0;
+	o.shortside = 256;
+	o.npy = 1;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	o.npy = 0;
+	o.layout = PXR_LAYOUT_NCHW;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	o.layout = PXR_LAYOUT_NHWC;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), 0);
+	o.like = PXR_LIKE_NOTEBOOK; /* its chain: the short side only */
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), 0);
+	o.shortside = 0;
+	o.maxside = 500;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	o.like = PXR_LIKE_ADM;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	EXPECT_STR(err.msg,
+	    "--like adm crops: not with --keep-ratio, maxN or shortN");
+	o.like = PXR_LIKE_NONE;
+	o.keep = 0;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	EXPECT_STR(err.msg, "--max-side goes with --keep-ratio");
+	/* A maxN item with pxr-imagenet's default, the notebook's chain. */
+	o.maxside = 0;
+	o.also = "max500";
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	EXPECT_STR_CONTAINS(err.msg,
+	    "(pxr-imagenet's default) resizes the "
+	    "short side");
+	o.also = "short256";
+	o.fast = 1;
+	o.like = PXR_LIKE_NOTEBOOK_GEOMETRY;
+	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
+	EXPECT_STR_CONTAINS(err.msg, "no --fast");
 }
 
 /* The arguments of a stage of plan text, NUL-separated, as one string
@@ -195,6 +273,36 @@ test_args(void)
 	EXPECT_STR(err.msg, "t.plan: a plan with a line missing (plan again)");
 }
 
+/* A variable-size set's shaping: the preset's short side, or FFCV's
+ * rounding of a capped long side; no crop. */
+static void
+test_args_keep(void)
+{
+	static const char plan[] =
+	    "pxr " PXR_VERSION_STRING "\n"
+	    "split train\nsource /s/t.tar\n"
+	    "index /o/.pxr/train.index\nshards 3\n"
+	    "synsets /s/syn.txt\nbase 1\nlike torchvision\nsets 2\n"
+	    "set.0 train\nx.0 /o/X_train.raw\ny.0 /o/Y_train.raw\n"
+	    "keep.0 max 500\nfilter.0 triangle\n"
+	    "set.1 train_short64\nx.1 /o/X64\ny.1 /o/Y64\n"
+	    "keep.1 short 64\nfilter.1 bicubic\n";
+	char out[4096];
+	struct pxr_err err;
+
+	EXPECT_INT(
+	    args_of(plan, PXR_STAGE_SHAPE, 0, NULL, out, sizeof(out), &err), 0);
+	EXPECT_STR(out,
+	    "--like torchvision --max-side 500 --round ffcv --filter triangle");
+	EXPECT_INT(
+	    args_of(plan, PXR_STAGE_SHAPE, 1, NULL, out, sizeof(out), &err), 0);
+	EXPECT_STR(out, "--like torchvision --short 64 --filter bicubic");
+	EXPECT_INT(args_of("pxr x\nsets 1\nset.0 a\nkeep.0 long 5\n",
+		       PXR_STAGE_SHAPE, 0, NULL, out, sizeof(out), &err),
+	    -1);
+	EXPECT_STR(err.msg, "t.plan: a plan with a line missing (plan again)");
+}
+
 /* pxr_plan_file_read: another version, a cut file, not a plan. */
 static void
 test_read(void)
@@ -233,7 +341,9 @@ main(void)
 {
 	test_sums();
 	test_init();
+	test_init_keep();
 	test_args();
+	test_args_keep();
 	test_read();
 	UNIT_DONE();
 }
