@@ -60,6 +60,8 @@ parse(struct pxr_plan_opts *o, int argc, char **argv)
 		{ TEXT("crop-pct", &o->crop_pct, "P",
 		      "timm's crop_pct (0.875)"),
 		    .with = "like" },
+		{ FLAG("exif-rotate", &o->exif_rotate,
+		    "turn by EXIF orientation") },
 		{ FLAG("fast", &o->fast, "DCT-scaled decoding (not exact)") },
 		{ FE_ROW("filter", 0, FE_FILTER, &o->filter, "F",
 		    "the filter") },

@@ -67,6 +67,9 @@ struct pxr_plan_opts {
 	 * (--short): a variable-size set (ragged.h) */
 	int keep;
 	uint32_t maxside;
+	/* --exif-rotate: each JPEG turned by its EXIF orientation as it is
+	 * decoded (the notebook's decode always turns it) */
+	int exif_rotate;
 	uint64_t jobs, shards;
 	int base;      /* 0 or 1 */
 	int fast;      /* DCT-scaled decoding */

@@ -35,6 +35,8 @@ plan_text(const struct pxr_plan *p, const struct pxr_plan_split *s)
 	fprintf(f, "base %d\nlike %s\n", p->o.base, pxr_like_name(p->o.like));
 	if (s->fast_side > 0)
 		fprintf(f, "fast_side %u\n", s->fast_side);
+	if (p->o.exif_rotate)
+		fprintf(f, "exif_rotate 1\n");
 	if (p->o.sheet)
 		fprintf(f, "sheet %s/sheet_%s.png\n", p->out, s->name);
 	fprintf(f, "sets %zu\n", s->nsets);
@@ -325,6 +327,8 @@ pxr_plan_file_args(const struct pxr_plan_file *f, enum pxr_stage st, unsigned n,
 			arg(&a, "--min-side");
 			arg(&a, v);
 		}
+		if (pxr_plan_file_get(f, "exif_rotate", v, sizeof(v)) != NULL)
+			arg(&a, "--exif-rotate");
 		if (f->nsets == 1)
 			r = shape_args(&a, f, 0);
 		else if (pxr_plan_file_get(f, "like", v, sizeof(v)) != NULL &&

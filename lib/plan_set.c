@@ -76,6 +76,10 @@ recipe_text(const struct pxr_plan *p, const struct pxr_plan_split *s,
 		    "orientation applied)\n");
 	else
 		ADD("decode exact (full size)\n");
+	/* only then: the recipes made without it stay as they were */
+	if (p->o.exif_rotate && p->o.like != PXR_LIKE_NOTEBOOK)
+		ADD("exif_rotate the EXIF orientation applied as Pillow's "
+		    "ImageOps.exif_transpose\n");
 	if (g->squash) {
 		ADD("resize %ux%u (squash: the whole image)\ncrop none\n",
 		    g->side, g->side);
@@ -284,7 +288,8 @@ keep_layout(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
 		}
 		keep_shape(p, st, &sh);
 		st->xbytes = pxr_ragged_layout(d, sel.hi, &sh,
-		    p->o.like == PXR_LIKE_NOTEBOOK, 3, st->rows);
+		    p->o.like == PXR_LIKE_NOTEBOOK || p->o.exif_rotate, 3,
+		    st->rows);
 		plan_note(warn, ctx, "%s: X_%s.raw holds %s (%llu bytes)",
 		    st->name, st->name, human(st->xbytes, hb, sizeof(hb)),
 		    (unsigned long long)st->xbytes);

@@ -299,3 +299,39 @@ b/6.JPEG True"
 	PY
 	assert_output "dataset ok"
 }
+
+@test "keep: --exif-rotate turns each JPEG by its EXIF orientation, the sizes laid out turned: Pillow's exif_transpose, then torchvision's Resize" {
+	mkdir -p tree/a
+	mkjpeg 90 60 base.jpg
+	"$PY" - <<-'PY'
+	from PIL import Image
+	im = Image.open("base.jpg")
+	for o in (1, 3, 6, 8):
+	    ex = Image.Exif()
+	    ex[0x0112] = o
+	    im.save("tree/a/o%d.jpg" % o, quality=90, exif=ex.tobytes())
+	PY
+	run -0 --separate-stderr pxr-folder --keep-ratio --short 40 --exif-rotate --out o tree
+	run -0 --separate-stderr pxr-folder --keep-ratio --short 40 --out plain tree
+	grep -q '^exif_rotate ' o/.pxr/data.recipe
+	run -0 "$PY" - <<-'PY'
+	import numpy as np
+	from PIL import Image, ImageOps
+	from torchvision import transforms
+	row = [("o", "<u8"), ("h", "<u4"), ("w", "<u4")]
+	for out, turn in (("o", True), ("plain", False)):
+	    idx = np.fromfile(out + "/X_data.raw.index", row)
+	    X = np.fromfile(out + "/X_data.raw", np.uint8)
+	    res = []
+	    for i, o in enumerate((1, 3, 6, 8)):
+	        im = Image.open("tree/a/o%d.jpg" % o)
+	        im = (ImageOps.exif_transpose(im) if turn else im).convert("RGB")
+	        ref = np.asarray(transforms.Resize(40)(im))
+	        p, h, w = (int(v) for v in idx[i])
+	        res.append("%dx%d %s" % (w, h, ref.shape == (h, w, 3) and
+	                                 bool((X[p:p + h * w * 3].reshape(h, w, 3) == ref).all())))
+	    print(out, *res)
+	PY
+	assert_output "o 60x40 True 60x40 True 40x60 True 40x60 True
+plain 60x40 True 60x40 True 60x40 True 60x40 True"
+}
