@@ -254,6 +254,26 @@ check_image(struct verify *v, uint64_t i, const unsigned char *px, size_t n,
 	return (bx || bl) ? note(v, i, bx, bl, err) : 0;
 }
 
+/* X opened to be read in order, and a buffer of size bytes in *buf:
+ * the fd, or -1 with err (and *buf NULL). */
+static int
+open_x(const struct verify *v, size_t size, unsigned char **buf,
+    struct pxr_err *err)
+{
+	int fd;
+
+	if ((*buf = malloc(size + 1)) == NULL)
+		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
+	if ((fd = open(v->x, O_RDONLY | O_CLOEXEC)) == -1) {
+		pxr_seterr(err, PXR_E_IO, "%s: %s", v->x, strerror(errno));
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return fd;
+}
+
 /* A variable-size set: each image at its place, in order. */
 static int
 scan_ragged(struct verify *v, void (*progress)(void *, uint64_t, uint64_t),
@@ -262,13 +282,8 @@ scan_ragged(struct verify *v, void (*progress)(void *, uint64_t, uint64_t),
 	unsigned char *buf;
 	int fd, r = -1;
 
-	if ((buf = malloc(v->imgbytes + 1)) == NULL)
-		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-	if ((fd = open(v->x, O_RDONLY | O_CLOEXEC)) == -1) {
-		pxr_seterr(err, PXR_E_IO, "%s: %s", v->x, strerror(errno));
-		goto out;
-	}
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if ((fd = open_x(v, v->imgbytes, &buf, err)) == -1)
+		return -1;
 	for (uint64_t i = 0; i < v->m.n; i++) {
 		size_t n = (size_t)v->rows[i].width * v->rows[i].height *
 		    v->m.channels;
@@ -305,13 +320,8 @@ scan(struct verify *v, void (*progress)(void *, uint64_t, uint64_t), void *ctx,
 	unsigned char *buf;
 	int fd, r = -1;
 
-	if ((buf = malloc(per * v->imgbytes + 1)) == NULL)
-		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
-	if ((fd = open(v->x, O_RDONLY | O_CLOEXEC)) == -1) {
-		pxr_seterr(err, PXR_E_IO, "%s: %s", v->x, strerror(errno));
-		goto out;
-	}
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if ((fd = open_x(v, per * v->imgbytes, &buf, err)) == -1)
+		return -1;
 	for (uint64_t i = 0; i < v->m.n; i += per) {
 		uint64_t k = v->m.n - i < per ? v->m.n - i : per;
 
