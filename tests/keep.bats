@@ -204,18 +204,8 @@ b/6.JPEG True"
 
 @test "keep: a run killed midway (kill -9 of its whole process group) resumes to the bytes of a clean run" {
 	run -0 --separate-stderr pxr-imagenet --keep-ratio --short 64 --jobs 2 --split train --out ref "$SAMPLE"
-	setsid pxr-imagenet --keep-ratio --short 64 --jobs 1 --shards 24 --split train --out out "$SAMPLE" 2>/dev/null &
-	pid=$!
-	for _ in $(seq 100); do
-		[ -f out/X_train.raw.status ] && [ "$(tr -cd '\001' < out/X_train.raw.status | wc -c)" -ge 3 ] && break
-		sleep 0.1
-	done
-	for g in $(ps -eo sid=,pgid= | awk -v s="$pid" '$1 == s { print $2 }' | sort -u) \
-		$(ps -eo ppid=,pgid= | awk -v p="$pid" '$1 == p { print $2 }' | sort -u); do
-		kill -9 -- "-$g" 2>/dev/null || true
-	done
-	wait "$pid" || true
-	done_before=$(tr -cd '\001' < out/X_train.raw.status | wc -c)
+	done_before=$(kill_midway out/X_train.raw.status pxr-imagenet --keep-ratio \
+		--short 64 --jobs 1 --shards 24 --split train --out out "$SAMPLE")
 	[ "$done_before" -ge 1 ]
 	run -0 --separate-stderr pxr-imagenet --keep-ratio --short 64 --jobs 2 --split train --out out "$SAMPLE"
 	for f in X_train.raw X_train.raw.index Y_train.raw X_train.raw.status; do

@@ -65,22 +65,11 @@ sequential() {
 
 @test "pxr-imagenet: a run killed midway (kill -9 of its whole process group) resumes to identical outputs" {
 	run -0 --separate-stderr pxr-imagenet --jobs 2 --split train --out ref "$SAMPLE"
-	# pxr-imagenet puts its jobs in a process group of their own: the
-	# run is started in its own session, and every group of that session
-	# gets SIGKILL, as a crash of the machine's processes would.
-	setsid pxr-imagenet --jobs 1 --shards 24 --split train --out out "$SAMPLE" 2>/dev/null &
-	pid=$!
-	for _ in $(seq 100); do
-		[ -f out/X_train.raw.status ] && [ "$(tr -cd '\001' < out/X_train.raw.status | wc -c)" -ge 3 ] && break
-		sleep 0.1
-	done
-	for g in $(ps -eo sid=,pgid= | awk -v s="$pid" '$1 == s { print $2 }' | sort -u) \
-		$(ps -eo ppid=,pgid= | awk -v p="$pid" '$1 == p { print $2 }' | sort -u); do
-		kill -9 -- "-$g" 2>/dev/null || true
-	done
-	wait "$pid" || true
+	# pxr-imagenet puts its jobs in a process group of their own: every
+	# group of its session gets SIGKILL (kill_midway).
+	done_before=$(kill_midway out/X_train.raw.status \
+		pxr-imagenet --jobs 1 --shards 24 --split train --out out "$SAMPLE")
 	# The run was cut short: some images done, not all.
-	done_before=$(tr -cd '\001' < out/X_train.raw.status | wc -c)
 	[ "$done_before" -ge 1 ] && [ "$done_before" -lt 24 ]
 	run -0 --separate-stderr pxr-imagenet --jobs 2 --split train --out out "$SAMPLE"
 	cmp ref/X_train.raw out/X_train.raw

@@ -74,6 +74,28 @@ make_small_sample() {
 	    --train-per-class 6 --val 12 --no-cmyk 2>/dev/null
 }
 
+# kill_midway STATUS CMD...: runs CMD in a session of its own and, once
+# the set's status file STATUS says three images are done (10 s at most),
+# SIGKILLs every process group of that session and of CMD's children (the
+# pipeline puts its jobs in groups of their own), as a crash of the
+# machine's processes would; prints how many images were done then.
+kill_midway() {
+	local status=$1 pid g
+	shift
+	setsid "$@" > /dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -f "$status" ] && [ "$(tr -cd '\001' < "$status" | wc -c)" -ge 3 ] && break
+		sleep 0.1
+	done
+	for g in $(ps -eo sid=,pgid= | awk -v s="$pid" '$1 == s { print $2 }' | sort -u) \
+		$(ps -eo ppid=,pgid= | awk -v p="$pid" '$1 == p { print $2 }' | sort -u); do
+		kill -9 -- "-$g" 2>/dev/null || true
+	done
+	wait "$pid" || true
+	tr -cd '\001' < "$status" | wc -c
+}
+
 # The processes of a pxr-imagenet run (pxr-imagenet(1), PROCESSES): every
 # one carries PXR_RUN=<pid>.<start> of the run in its environment.
 # run_token PID: that mark for the run PID (PID's start time in clock

@@ -50,6 +50,17 @@ test_sums(void)
 	EXPECT_STR(got, want);
 }
 
+/* Options as the command line gives them with none given: plan ROOT. */
+static void
+new_opts(struct pxr_plan_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->filter = PXR_PLAN_UNSET;
+	o->layout = PXR_PLAN_UNSET;
+	o->step = "plan";
+	o->roots = 1;
+}
+
 /* pxr_plan_init's checks and defaults. */
 static void
 test_init(void)
@@ -58,11 +69,7 @@ test_init(void)
 	struct pxr_plan p;
 	struct pxr_err err;
 
-	memset(&o, 0, sizeof(o));
-	o.filter = PXR_PLAN_UNSET;
-	o.layout = PXR_PLAN_UNSET;
-	o.step = "plan";
-	o.roots = 1;
+	new_opts(&o);
 	EXPECT_INT(pxr_plan_init(&p, &o, &err), 0);
 	EXPECT_INT(p.o.size, 224);
 	EXPECT_INT(p.o.shortside, 256);
@@ -128,11 +135,7 @@ test_init_keep(void)
 	struct pxr_plan p;
 	struct pxr_err err;
 
-	memset(&o, 0, sizeof(o));
-	o.filter = PXR_PLAN_UNSET;
-	o.layout = PXR_PLAN_UNSET;
-	o.step = "plan";
-	o.roots = 1;
+	new_opts(&o);
 	o.keep = 1;
 	EXPECT_INT(pxr_plan_init(&p, &o, &err), -1);
 	EXPECT_STR(err.msg,
