@@ -118,11 +118,12 @@ char *pxr_decode_describe(const unsigned char *p, size_t n, char *buf,
 
 /*
  * An image's stored size from its first bytes (dims.c): a JPEG's frame
- * header and, with exif, the orientation of its first Exif APP1; a PNG's
- * IHDR.  Call first with d->next 0 and the bytes from offset 0; each call
- * takes n bytes p from file offset off.  1: known (width, height as
- * stored, orientation 1..8); 0: it needs d->want bytes from offset
- * d->next (call again with bytes from there, or from before it, that
+ * header and, with exif, the orientation of its first Exif APP1 before
+ * its first scan (as libjpeg saves the markers: one after the frame
+ * header counts too); a PNG's IHDR.  Call first with d->next 0 and the bytes
+ * from offset 0; each call takes n bytes p from file offset off.  1: known
+ * (width, height as stored, orientation 1..8); 0: it needs d->want bytes from
+ * offset d->next (call again with bytes from there, or from before it, that
  * cover them; a file that ends before them has a truncated header);
  * -1 with err: not a JPEG or PNG, or a header that says no size.
  */
@@ -133,6 +134,7 @@ struct pxr_dims {
 	uint64_t next;
 	size_t want;
 	int exif_seen;
+	int sof_seen; /* the size known; an Exif APP1 looked for up to SOS */
 };
 
 int pxr_dims_scan(struct pxr_dims *d, const unsigned char *p, size_t n,

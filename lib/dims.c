@@ -114,6 +114,10 @@ pxr_dims_scan(struct pxr_dims *d, const unsigned char *p, size_t n,
 			pos += 2; /* TEM, RSTn: no parameters */
 			continue;
 		}
+		if ((m == 0xd8 || m == 0xd9 || m == 0xda) && d->sof_seen) {
+			d->next = 0; /* no Exif APP1 before the scan */
+			return 1;
+		}
 		if (m == 0xd8 || m == 0xd9 || m == 0xda)
 			return bad(d, err,
 			    m == 0xda ? "JPEG: scan before any frame header"
@@ -121,7 +125,7 @@ pxr_dims_scan(struct pxr_dims *d, const unsigned char *p, size_t n,
 		len = be16(q + 2);
 		if (len < 2)
 			return bad(d, err, "JPEG: a segment shorter than 2");
-		if (is_sof(m)) {
+		if (is_sof(m) && !d->sof_seen) {
 			if (pos - off + 2 + 7 > n)
 				return more(d, pos, 2 + 7);
 			d->height = be16(q + 5);
@@ -129,8 +133,14 @@ pxr_dims_scan(struct pxr_dims *d, const unsigned char *p, size_t n,
 			if (d->width == 0 || d->height == 0)
 				return bad(d, err,
 				    "JPEG: frame of a zero size (DNL)");
-			d->next = 0;
-			return 1;
+			if (!exif || d->exif_seen) {
+				d->next = 0;
+				return 1;
+			}
+			/* libjpeg saves the APPn markers up to the first
+			 * scan: an Exif APP1 after the frame header turns
+			 * the image too. */
+			d->sof_seen = 1;
 		}
 		if (exif && !d->exif_seen && m == 0xe1 && len >= 2 + 6) {
 			/* The first Exif APP1 sets the orientation, as the
@@ -149,6 +159,10 @@ pxr_dims_scan(struct pxr_dims *d, const unsigned char *p, size_t n,
 					return more(d, pos, 4 + need);
 				d->orientation = o;
 				d->exif_seen = 1;
+				if (d->sof_seen) {
+					d->next = 0;
+					return 1;
+				}
 			}
 		}
 		pos += 2 + (uint64_t)len;

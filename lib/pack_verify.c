@@ -57,6 +57,9 @@ read_set(struct verify *v, struct pxr_err *err)
 	v->lsize = pxr_ltype_size(v->m.ltype);
 	if (v->m.ragged && (v->rows = pxr_pack_rows(v->x, &v->m, err)) == NULL)
 		return -1;
+	if (v->rows != NULL) /* scan_ragged's buffer: one image's bytes */
+		v->imgbytes =
+		    (size_t)pxr_ragged_largest(v->rows, v->m.n, v->m.channels);
 	pxr_pack_sizes(&v->m, size);
 	if (pack_path(path, sizeof(path), v->x, ".status") == -1)
 		return pxr_seterr(err, PXR_E_USAGE, "%s: name too long", v->x);

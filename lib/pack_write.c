@@ -55,6 +55,9 @@ pxr_packer_open(const char *x, const char *y, struct pxr_err *err)
 	pk->imgbytes = (size_t)pk->m.width * pk->m.height * pk->m.channels;
 	if (pk->m.ragged && (pk->rows = pxr_pack_rows(x, &pk->m, err)) == NULL)
 		goto fail;
+	if (pk->rows != NULL) /* a failure's zeros: one image's at most */
+		pk->imgbytes = (size_t)pxr_ragged_largest(pk->rows, pk->m.n,
+		    pk->m.channels);
 	if ((pk->x = strdup(x)) == NULL || (pk->y = strdup(y)) == NULL ||
 	    (pk->status = path_dup(x, ".status")) == NULL ||
 	    (pk->stats = path_dup(x, ".stats")) == NULL ||

@@ -259,8 +259,14 @@ keep_layout(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 	if (pxr_list_read_index(l, s->index, err) == 0) {
 		sel.hi = pxr_list_count(l);
-		if (sel.hi != s->images || sel.hi > SIZE_MAX / sizeof(*d) ||
-		    (d = calloc((size_t)sel.hi, sizeof(*d))) == NULL)
+		if (sel.hi != s->images)
+			pxr_seterr(err, PXR_E_FORMAT,
+			    "%s: %s lists %llu images, the plan %llu (plan "
+			    "again)",
+			    s->name, s->index, (unsigned long long)sel.hi,
+			    (unsigned long long)s->images);
+		else if (sel.hi > SIZE_MAX / sizeof(*d) ||
+		    (d = calloc((size_t)sel.hi + 1, sizeof(*d))) == NULL)
 			pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		else {
 			plan_note(warn, ctx,
@@ -381,6 +387,13 @@ plan_meta(const struct pxr_plan *p, const struct pxr_plan_set *st, uint64_t n)
 		m->ragged = 1;
 		m->xbytes = st->xbytes;
 		m->layout = PXR_LAYOUT_NHWC;
+		m->width = m->height = 1;
+		for (uint64_t i = 0; st->rows != NULL && i < n; i++) {
+			if (st->rows[i].width > m->width)
+				m->width = st->rows[i].width;
+			if (st->rows[i].height > m->height)
+				m->height = st->rows[i].height;
+		}
 	}
 	if (pxr_recipe_parse(st->name, st->recipe, strlen(st->recipe),
 		m->recipe, &err) == -1)

@@ -90,3 +90,19 @@ pxr_ragged_decode(const unsigned char *buf, uint64_t len, uint64_t n,
 		    (unsigned long long)end, (unsigned long long)x_bytes);
 	return 0;
 }
+
+uint64_t
+pxr_ragged_largest(const struct pxr_ragged_row *rows, uint64_t n,
+    unsigned channels)
+{
+	uint64_t most = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t b =
+		    (uint64_t)rows[i].width * rows[i].height * channels;
+
+		if (b > most)
+			most = b;
+	}
+	return most;
+}

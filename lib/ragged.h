@@ -34,6 +34,12 @@ uint64_t pxr_ragged_layout(const struct pxr_image_dims *dims, uint64_t n,
     const struct pxr_shape *s, int exif, unsigned channels,
     struct pxr_ragged_row *rows);
 
+/* The bytes of the largest image of rows (n of them), channels bytes a
+ * pixel: what a buffer for any one image needs (the largest width and
+ * the largest height may be two images'). */
+uint64_t pxr_ragged_largest(const struct pxr_ragged_row *rows, uint64_t n,
+    unsigned channels);
+
 /* The rows as X.index holds them, into buf (n * PXR_RAGGED_ROW bytes). */
 void pxr_ragged_encode(const struct pxr_ragged_row *rows, uint64_t n,
     unsigned char *buf);

@@ -119,8 +119,11 @@ pxr_tensor_open(const char *x, const char *y, struct pxr_err *err)
 	t->imgbytes = (size_t)t->m.width * t->m.height * t->m.channels;
 	if (t->m.ragged && (t->rows = pxr_pack_rows(x, &t->m, err)) == NULL)
 		goto fail;
-	if ((t->raw = malloc(t->imgbytes)) == NULL ||
-	    (t->px = malloc(t->imgbytes)) == NULL) {
+	if (t->rows != NULL) /* one image's bytes at most */
+		t->imgbytes =
+		    (size_t)pxr_ragged_largest(t->rows, t->m.n, t->m.channels);
+	if ((t->raw = malloc(t->imgbytes ? t->imgbytes : 1)) == NULL ||
+	    (t->px = malloc(t->imgbytes ? t->imgbytes : 1)) == NULL) {
 		pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 		goto fail;
 	}

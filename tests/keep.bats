@@ -325,3 +325,43 @@ b/6.JPEG True"
 	assert_output "o 60x40 True 60x40 True 40x60 True 40x60 True
 plain 60x40 True 60x40 True 60x40 True 60x40 True"
 }
+
+@test "keep: --retry-failed takes a damaged image replaced by a whole one of its size, decoding it alone, to a clean run's bytes; one of another size is refused" {
+	mkdir -p tree/a clean/a
+	mkjpeg 120 80 clean/a/1.jpg
+	mkjpeg 90 100 clean/a/2.jpg
+	mkjpeg 100 70 clean/a/3.jpg
+	cp clean/a/1.jpg clean/a/3.jpg tree/a/
+	head -c 700 clean/a/2.jpg > tree/a/2.jpg
+	run -1 --separate-stderr pxr-folder --keep-ratio --short 40 --out o tree
+	cp clean/a/2.jpg tree/a/2.jpg
+	run -0 --separate-stderr pxr-folder --keep-ratio --short 40 --retry-failed --out o tree
+	[[ "$stderr" == *"3 images (2 done before)"* ]]
+	run -0 --separate-stderr pxr-folder --keep-ratio --short 40 --out ref clean
+	cmp ref/X_data.raw o/X_data.raw
+	cmp ref/X_data.raw.index o/X_data.raw.index
+	# A failed image replaced by one of another size moves every image
+	# after it: refused, nothing remade.
+	head -c 700 clean/a/1.jpg > tree/a/1.jpg
+	run -1 --separate-stderr pxr-folder --keep-ratio --short 40 --overwrite --out p tree
+	mkjpeg 200 80 tree/a/1.jpg
+	run -2 --separate-stderr pxr-folder --keep-ratio --short 40 --retry-failed --out p tree
+	[[ "$stderr" == *"other image sizes"* ]]
+	assert_equal "$(od -An -tu1 -v p/X_data.raw.status | tr -s ' ' | sed 's/^ //')" "2 1 1"
+}
+
+@test "keep: a wide and a tall image together: no buffer of the largest width by the largest height anywhere (packing, pxr-verify, pxr-unpack)" {
+	if [ -n "${ASAN_OPTIONS:-}" ]; then
+		skip "ulimit -v cannot hold a sanitizer's shadow memory (make check)"
+	fi
+	mkdir -p tree/a
+	mkpng 30000 2 tree/a/wide.png
+	mkpng 2 30000 tree/a/tall.png
+	# 30000 x 30000 x 3 bytes would be 2.7 GB; each image is 180 KB.
+	run -0 --separate-stderr bash -c 'ulimit -v 1500000 && pxr-folder --keep-ratio --short 2 --out o tree'
+	run -0 --separate-stderr bash -c 'ulimit -v 1500000 && pxr-verify o/X_data.raw'
+	run -0 --separate-stderr bash -c 'ulimit -v 1500000 && pxr-unpack --tensor o/X_data.raw --pick 0,1 > two.pxr'
+	run -0 pxr-cat two.pxr
+	assert_line --index 0 --partial "pixels	2x30000x3"
+	assert_line --index 1 --partial "pixels	30000x2x3"
+}

@@ -224,6 +224,47 @@ test_bad_jpeg(void)
 	EXPECT_INT(d.next, sizeof(junk) - 3);
 }
 
+/* An Exif APP1 (orientation 6) after the frame header of a photograph
+ * of tests/data: libjpeg saves it (it comes before the scan), so the
+ * decode turns the image, and the scan must read it too. */
+static void
+test_exif_after_sof(void)
+{
+	static const unsigned char app1[36] = { 0xff, 0xe1, 0, 34, 'E', 'x',
+		'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12,
+		0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0 };
+	size_t n, i;
+	unsigned char *p = slurp(
+			  "tests/data/photos/train/n02123045/n02123045_1.JPEG",
+			  &n),
+		      *q;
+	struct pxr_dims d;
+	struct pxr_err err;
+
+	EXPECT_INT(p != NULL, 1);
+	if (p == NULL)
+		return;
+	/* The frame header: SOF0 or SOF2 at a marker boundary. */
+	for (i = 2; i + 4 < n; i += 2 + ((size_t)p[i + 2] << 8 | p[i + 3]))
+		if (p[i] == 0xff && (p[i + 1] == 0xc0 || p[i + 1] == 0xc2))
+			break;
+	EXPECT_INT(i + 4 < n, 1);
+	i += 2 + ((size_t)p[i + 2] << 8 | p[i + 3]);
+	if ((q = malloc(n + sizeof(app1))) == NULL) {
+		free(p);
+		return;
+	}
+	memcpy(q, p, i);
+	memcpy(q + i, app1, sizeof(app1));
+	memcpy(q + i + sizeof(app1), p + i, n - i);
+	memset(&d, 0, sizeof(d));
+	EXPECT_INT(pxr_dims_scan(&d, q, n + sizeof(app1), 0, 1, &err), 1);
+	EXPECT_INT(d.orientation, 6);
+	check_bytes("exif after SOF", q, n + sizeof(app1));
+	free(q);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -245,6 +286,7 @@ main(void)
 	EXPECT_INT(nsmall >= 90, 1);
 	test_png();
 	test_bad_jpeg();
+	test_exif_after_sof();
 	printf("%d JPEGs and PNGs agree with the decoder, %d read within 4 "
 	       "KiB\n",
 	    nagree, nsmall);
