@@ -78,8 +78,8 @@ recipe_text(const struct pxr_plan *p, const struct pxr_plan_split *s,
 		ADD("decode exact (full size)\n");
 	/* only then: the recipes made without it stay as they were */
 	if (p->o.exif_rotate && p->o.like != PXR_LIKE_NOTEBOOK)
-		ADD("exif_rotate the EXIF orientation applied as Pillow's "
-		    "ImageOps.exif_transpose\n");
+		ADD("exif_rotate JPEGs turned by the orientation (2 to 8) "
+		    "of their first Exif APP1\n");
 	if (g->squash) {
 		ADD("resize %ux%u (squash: the whole image)\ncrop none\n",
 		    g->side, g->side);
