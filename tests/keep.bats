@@ -31,7 +31,7 @@ train_files() {
 	find tx -name '*.JPEG' | LC_ALL=C sort
 }
 
-@test "keep: pxr-folder --keep-ratio --short N gives torchvision's Resize(N) of every photograph at the prefix sums of the sizes; 1 or 2 jobs, 1 or 5 shards, the same bytes" {
+@test "keep: pxr-folder --keep-ratio --short N gives torchvision's Resize(N) of every photograph at the prefix sums of the sizes; 1, 2 or 4 jobs, 1, 5 or 15 shards, the same bytes" {
 	cp -r "$TESTDATA/photos/train" tree
 	run -0 --separate-stderr pxr-folder --keep-ratio --short 64 --jobs 1 --out a tree
 	mapfile -t files < <(tree_files tree)
@@ -39,8 +39,10 @@ train_files() {
 	assert_output "offsets: prefix sums
 15/15 identical, max 0"
 	run -0 --separate-stderr pxr-folder --keep-ratio --short 64 --jobs 2 --shards 5 --sheet --out b tree
+	run -0 --separate-stderr pxr-folder --keep-ratio --short 64 --jobs 4 --shards 15 --out d tree
 	for f in X_data.raw X_data.raw.index Y_data.raw X_data.raw.status; do
 		cmp "a/$f" "b/$f"
+		cmp "a/$f" "d/$f"
 	done
 	# The sheet of images of their own sizes; pxr-verify reads the set
 	# by its index.
