@@ -886,6 +886,41 @@ pxr_pack_create(const char *x, const char *y, const struct pxr_pack_meta *m,
 	return pack_create(x, y, m, NULL, 0, flags, err);
 }
 
+void
+pxr_pack_ragged_meta(struct pxr_pack_meta *m, const struct pxr_ragged_row *rows)
+{
+	m->ragged = 1;
+	m->layout = PXR_LAYOUT_NHWC;
+	m->header = 0;
+	m->width = m->height = 1;
+	m->xbytes = 0;
+	for (uint64_t i = 0; i < m->n; i++) {
+		if (rows[i].offset != m->xbytes)
+			PXR_BUG("rows not laid out back to back");
+		m->xbytes +=
+		    (uint64_t)rows[i].width * rows[i].height * m->channels;
+		if (rows[i].width > m->width)
+			m->width = rows[i].width;
+		if (rows[i].height > m->height)
+			m->height = rows[i].height;
+	}
+}
+
+int
+pxr_pack_same_rows(const char *x, const struct pxr_ragged_row *rows, uint64_t n)
+{
+	unsigned char *idx;
+	int same;
+
+	if (n > SIZE_MAX / PXR_RAGGED_ROW ||
+	    (idx = malloc(n ? (size_t)n * PXR_RAGGED_ROW : 1)) == NULL)
+		return 0;
+	pxr_ragged_encode(rows, n, idx);
+	same = same_index(x, idx, (size_t)n * PXR_RAGGED_ROW);
+	free(idx);
+	return same;
+}
+
 int
 pxr_pack_create_ragged(const char *x, const char *y,
     const struct pxr_pack_meta *m, const struct pxr_ragged_row *rows, int flags,
@@ -905,21 +940,7 @@ pxr_pack_create_ragged(const char *x, const char *y,
 		return pxr_seterr(err, PXR_E_NOMEM, "out of memory");
 	}
 	*rm = *m;
-	rm->ragged = 1;
-	rm->layout = PXR_LAYOUT_NHWC;
-	rm->header = 0;
-	rm->width = rm->height = 1;
-	rm->xbytes = 0;
-	for (uint64_t i = 0; i < m->n; i++) {
-		if (rows[i].offset != rm->xbytes)
-			PXR_BUG("rows not laid out back to back");
-		rm->xbytes +=
-		    (uint64_t)rows[i].width * rows[i].height * m->channels;
-		if (rows[i].width > rm->width)
-			rm->width = rows[i].width;
-		if (rows[i].height > rm->height)
-			rm->height = rows[i].height;
-	}
+	pxr_pack_ragged_meta(rm, rows);
 	pxr_ragged_encode(rows, m->n, idx);
 	r = pack_create(x, y, rm, idx, len, flags, err);
 	free(idx);

@@ -95,6 +95,18 @@ int pxr_pack_create_ragged(const char *x, const char *y,
     const struct pxr_pack_meta *m, const struct pxr_ragged_row *rows, int flags,
     struct pxr_err *err);
 
+/* m (its n and channels set) made the metadata of a variable-size set of
+ * the places rows says, as pxr_pack_create_ragged writes it: ragged,
+ * NHWC, no header, xbytes the sum of the sizes, width and height the
+ * largest of each (1 for none).  The rows must lie back to back. */
+void pxr_pack_ragged_meta(struct pxr_pack_meta *m,
+    const struct pxr_ragged_row *rows);
+
+/* Whether the set at x has its images at the places rows (n of them)
+ * says: its X.index holds exactly those rows. */
+int pxr_pack_same_rows(const char *x, const struct pxr_ragged_row *rows,
+    uint64_t n);
+
 /* A variable-size set's rows from X.index, checked against X's size
  * (malloc'ed, m->n of them); NULL with err. */
 struct pxr_ragged_row *pxr_pack_rows(const char *x,

@@ -222,6 +222,29 @@ timm_pct(struct pxr_plan *p, const struct pxr_plan_opts *o, struct pxr_err *err)
 	return 0;
 }
 
+/* The geometry of a --also item: squashN, maxN or shortN (a keep set),
+ * or N (a crop of N from the short side plan_short_side gives). */
+struct pxr_geom
+plan_item_geom(const struct pxr_plan *p, const char *v)
+{
+	struct pxr_geom g = { 0, 0, 0, 0, 0 };
+
+	if (strncmp(v, "squash", 6) == 0) {
+		g.squash = 1;
+		g.side = (uint32_t)strtoul(v + 6, NULL, 10);
+	} else if (v[0] == 'm' || v[0] == 's') {
+		g.keep = 1;
+		if (v[0] == 'm')
+			g.maxside = (uint32_t)strtoul(v + 3, NULL, 10);
+		else
+			g.shortside = (uint32_t)strtoul(v + 5, NULL, 10);
+	} else {
+		g.side = (uint32_t)strtoul(v, NULL, 10);
+		g.shortside = plan_short_side(p, g.side);
+	}
+	return g;
+}
+
 /* What a variable-size set cannot go with (--keep-ratio's set, maxN and
  * shortN items): it is raw and NHWC with its index, laid out from the
  * stored sizes before any decoding, and crops nothing.  0 or -1. */
@@ -232,9 +255,10 @@ keep_check(const struct pxr_plan *p, const struct pxr_plan_opts *o,
 	int any = o->keep, max = o->keep && o->maxside;
 
 	for (size_t i = 0; i < p->nalso; i++) {
-		any |=
-		    p->also[i][0] == 'm' || strncmp(p->also[i], "sh", 2) == 0;
-		max |= p->also[i][0] == 'm';
+		struct pxr_geom g = plan_item_geom(p, p->also[i]);
+
+		any |= g.keep;
+		max |= g.maxside != 0;
 	}
 	if (!any)
 		return 0;

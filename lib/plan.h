@@ -101,10 +101,9 @@ struct pxr_plan_set {
 	struct pxr_geom g;
 	enum pxr_filter filter;
 	char recipe[PXR_RECIPE_MAX]; /* its text, "key value" lines */
-	/* A keep set's layout (pxr_ragged_layout: an image a row) and X's
-	 * bytes; NULL and 0 for the others. */
+	/* A keep set's layout (pxr_ragged_layout: an image a row); NULL for
+	 * the others. */
 	struct pxr_ragged_row *rows;
-	uint64_t xbytes;
 };
 
 struct pxr_plan_split {

@@ -120,4 +120,9 @@ int plan_index_whole(struct pxr_plan *p, struct pxr_plan_split *s,
  * PXR_DIM_MAX). */
 uint32_t plan_short_side(const struct pxr_plan *p, uint32_t side);
 
+/* The geometry of a --also item (checked by pxr_plan_init): squashN,
+ * maxN or shortN (a variable-size set), or N (a crop of N from the short
+ * side plan_short_side gives). */
+struct pxr_geom plan_item_geom(const struct pxr_plan *p, const char *item);
+
 #endif /* PXR_PLAN_INT_H */

@@ -20,33 +20,26 @@
 #include "pack.h"
 #include "plan_int.h"
 
-/* The geometry of a --also item: squashN, maxN or shortN (a keep set),
- * or N (a crop of N from the short side plan_short_side gives). */
-static struct pxr_geom
-item_geom(const struct pxr_plan *p, const char *v)
-{
-	struct pxr_geom g = { 0, 0, 0, 0, 0 };
-
-	if (strncmp(v, "squash", 6) == 0) {
-		g.squash = 1;
-		g.side = (uint32_t)strtoul(v + 6, NULL, 10);
-	} else if (v[0] == 'm' || v[0] == 's') {
-		g.keep = 1;
-		if (v[0] == 'm')
-			g.maxside = (uint32_t)strtoul(v + 3, NULL, 10);
-		else
-			g.shortside = (uint32_t)strtoul(v + 5, NULL, 10);
-	} else {
-		g.side = (uint32_t)strtoul(v, NULL, 10);
-		g.shortside = plan_short_side(p, g.side);
-	}
-	return g;
-}
-
 int
 plan_set_notebook(const struct pxr_plan *p, const struct pxr_plan_set *st)
 {
 	return p->o.like == PXR_LIKE_NOTEBOOK && !st->g.squash;
+}
+
+/* The shaping a keep set's images get: what its shard's pxr-decode or
+ * pxr-resize is told (plan_file.c's shape_args). */
+static void
+keep_shape(const struct pxr_plan *p, const struct pxr_plan_set *st,
+    struct pxr_shape *sh)
+{
+	memset(sh, 0, sizeof(*sh));
+	pxr_like_defaults(p->o.like, sh);
+	sh->filter = st->filter;
+	sh->notebook = plan_set_notebook(p, st);
+	sh->target = st->g.maxside ? PXR_TARGET_MAX : PXR_TARGET_SHORT;
+	sh->n = st->g.maxside ? st->g.maxside : st->g.shortside;
+	if (st->g.maxside)
+		sh->round = PXR_ROUND_FFCV;
 }
 
 /* The recipe of set st of split s (recipe.h's "key value" lines), as the
@@ -84,8 +77,7 @@ recipe_text(const struct pxr_plan *p, const struct pxr_plan_split *s,
 		ADD("resize %ux%u (squash: the whole image)\ncrop none\n",
 		    g->side, g->side);
 	} else if (g->keep) {
-		memset(&sh, 0, sizeof(sh));
-		pxr_like_defaults(p->o.like, &sh);
+		keep_shape(p, st, &sh);
 		ADD("like %s\n", pxr_like_name(p->o.like));
 		if (g->maxside)
 			ADD("resize keep ratio: the long side to at most %u, "
@@ -163,7 +155,7 @@ split_sets(struct pxr_plan *p, struct pxr_plan_split *s, struct pxr_err *err)
 		struct pxr_geom g = { 1, 0, p->o.squash, 0, 0 };
 
 		if (i > 0)
-			g = item_geom(p, p->also[i - 1]);
+			g = plan_item_geom(p, p->also[i - 1]);
 		else if (p->o.keep)
 			g = (struct pxr_geom){ 0, p->o.shortside, 0, 1,
 				p->o.maxside };
@@ -217,22 +209,6 @@ human(uint64_t b, char *buf, size_t size)
 	return buf;
 }
 
-/* The shaping a keep set's images get: what its shard's pxr-decode or
- * pxr-resize is told (plan_file.c's shape_args). */
-static void
-keep_shape(const struct pxr_plan *p, const struct pxr_plan_set *st,
-    struct pxr_shape *sh)
-{
-	memset(sh, 0, sizeof(*sh));
-	pxr_like_defaults(p->o.like, sh);
-	sh->filter = st->filter;
-	sh->notebook = plan_set_notebook(p, st);
-	sh->target = st->g.maxside ? PXR_TARGET_MAX : PXR_TARGET_SHORT;
-	sh->n = st->g.maxside ? st->g.maxside : st->g.shortside;
-	if (st->g.maxside)
-		sh->round = PXR_ROUND_FFCV;
-}
-
 /* Split s's keep sets laid out before any decoding: each image's size
  * from its header (pxr_list_dims, read in place), shaped as its set
  * shapes it, turned by its EXIF orientation where the decode turns it
@@ -248,6 +224,7 @@ keep_layout(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
 	struct pxr_list *l;
 	struct pxr_shape sh;
 	int64_t bad = -1;
+	uint64_t xbytes;
 	char hb[32];
 	size_t k;
 
@@ -293,12 +270,12 @@ keep_layout(struct pxr_plan *p, struct pxr_plan_split *s, pxr_warn_fn warn,
 			break;
 		}
 		keep_shape(p, st, &sh);
-		st->xbytes = pxr_ragged_layout(d, sel.hi, &sh,
+		xbytes = pxr_ragged_layout(d, sel.hi, &sh,
 		    p->o.like == PXR_LIKE_NOTEBOOK || p->o.exif_rotate, 3,
 		    st->rows);
 		plan_note(warn, ctx, "%s: X_%s.raw holds %s (%llu bytes)",
-		    st->name, st->name, human(st->xbytes, hb, sizeof(hb)),
-		    (unsigned long long)st->xbytes);
+		    st->name, st->name, human(xbytes, hb, sizeof(hb)),
+		    (unsigned long long)xbytes);
 	}
 	free(d);
 	return bad < 0 ? -1 : 0;
@@ -383,18 +360,10 @@ plan_meta(const struct pxr_plan *p, const struct pxr_plan_set *st, uint64_t n)
 	m->ltype = PXR_LTYPE_U16;
 	m->header = p->o.npy ? PXR_NPY_HEADER : 0;
 	m->base = p->o.base;
-	if (st->g.keep) { /* as pxr_pack_create_ragged makes it */
-		m->ragged = 1;
-		m->xbytes = st->xbytes;
-		m->layout = PXR_LAYOUT_NHWC;
-		m->width = m->height = 1;
-		for (uint64_t i = 0; st->rows != NULL && i < n; i++) {
-			if (st->rows[i].width > m->width)
-				m->width = st->rows[i].width;
-			if (st->rows[i].height > m->height)
-				m->height = st->rows[i].height;
-		}
-	}
+	if (st->g.keep && st->rows == NULL)
+		PXR_BUG("a keep set's metadata before its layout");
+	if (st->g.keep) /* as pxr_pack_create_ragged makes it */
+		pxr_pack_ragged_meta(m, st->rows);
 	if (pxr_recipe_parse(st->name, st->recipe, strlen(st->recipe),
 		m->recipe, &err) == -1)
 		PXR_BUG("a recipe that recipe.c refuses");

@@ -82,30 +82,6 @@ pack_create(const struct pxr_plan_set *st, const struct pxr_pack_meta *m,
 	    : pxr_pack_create(st->x, st->y, m, flags, err);
 }
 
-/* Whether keep set st's images lie where the set at st->x has them (its
- * X.index, read back, holds st's rows). */
-static int
-same_rows(const struct pxr_plan_set *st, uint64_t n)
-{
-	struct pxr_pack_meta *old = malloc(sizeof(*old));
-	struct pxr_ragged_row *rows = NULL;
-	struct pxr_err e;
-	int same = 0;
-
-	if (old != NULL && pxr_pack_read_meta(st->x, old, &e) == 0 &&
-	    old->ragged && old->n == n &&
-	    (rows = pxr_pack_rows(st->x, old, &e)) != NULL) {
-		same = 1;
-		for (uint64_t i = 0; same && i < n; i++)
-			same = rows[i].offset == st->rows[i].offset &&
-			    rows[i].width == st->rows[i].width &&
-			    rows[i].height == st->rows[i].height;
-	}
-	free(rows);
-	free(old);
-	return same;
-}
-
 /* Makes (or checks) set st of split s; with --retry-failed, one whose
  * source changed only in its failed images takes the new source. */
 static int
@@ -124,7 +100,8 @@ create_set(const struct pxr_plan *p, const struct pxr_plan_split *s,
 	}
 	r = pack_create(st, m, flags, err);
 	if (r == -1 && err->code == PXR_E_USAGE && source_only(st->x, m, was)) {
-		if (p->o.retry_failed && st->g.keep && !same_rows(st, m->n))
+		if (p->o.retry_failed && st->g.keep &&
+		    !pxr_pack_same_rows(st->x, st->rows, m->n))
 			r = pxr_seterr(err, PXR_E_USAGE,
 			    "%s: a failed image replaced by one of another "
 			    "size moves the images after it (other image "
